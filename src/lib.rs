@@ -1,0 +1,27 @@
+//! `ecs-conformance`: a conformance harness for the Alibaba Cloud ECS API (starting with
+//! `ResetDisk`) and the mock endpoint it certifies against.
+//!
+//! The public surface is small: the mock ([`MockServer`], [`MockConfig`], [`serve`]), the signing
+//! client ([`Client`]), the world document ([`World`]), and the suite runner.
+
+mod api_error;
+mod catalogue;
+mod format;
+mod mock;
+mod params;
+pub mod signing;
+mod world;
+
+pub use api_error::{ApiError, ResetDiskError};
+pub use catalogue::{Catalogue, CatalogueRow};
+pub use format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
+pub use mock::{
+    ACTIONS, CONTROL_PREFIX, ControlDescribe, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
+    GetWorld, MAX_BODY_BYTES, MAX_QUERY_BYTES, MockConfig, MockServer, PROTOCOL, PutWorld, VERSION,
+    serve,
+};
+pub use params::Params;
+pub use world::{
+    Account, ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason,
+    Snapshot, SnapshotStatus, World, WorldError,
+};

@@ -1,0 +1,196 @@
+//! The control API: JSON over HTTP under `/ecs-conformance/v1`, a path no ECS action uses, to
+//! read, replace, delete and reset worlds and to schedule faults. `docs/control-api.md` is the
+//! protocol; vendors may implement it on their own endpoints to certify every scenario.
+
+use std::sync::Arc;
+
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::Shared;
+use super::tenant::Tenant;
+use crate::world::{Fault, World, WorldError, from_json};
+
+/// Where the control API lives.
+pub const PREFIX: &str = "/ecs-conformance/v1";
+/// The largest control document accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// `PUT /worlds/{access_key_id}`: the world, and the secret that signs calls against it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutWorld {
+    /// Required for a new access key; kept when absent for an existing one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_secret: Option<String>,
+    pub world: World,
+}
+
+/// `GET /worlds/{access_key_id}`: never carries the secret.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GetWorld {
+    pub access_key_id: String,
+    pub world: World,
+}
+
+/// Protocol description at `GET /ecs-conformance/v1`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Describe {
+    pub protocol: String,
+    pub version: u32,
+}
+
+pub const PROTOCOL: &str = "ecs-conformance-control";
+
+fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(value).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+fn error(status: StatusCode, field: Option<&str>, message: &str) -> Response {
+    json(
+        status,
+        &serde_json::json!({ "error": { "field": field, "message": message } }),
+    )
+}
+
+fn invalid(e: &WorldError, prefix: &str) -> Response {
+    let field = if e.field == "(document)" {
+        e.field.clone()
+    } else {
+        format!("{prefix}{}", e.field)
+    };
+    error(StatusCode::BAD_REQUEST, Some(&field), &e.message)
+}
+
+/// Answers one control request. `rest` is the path after [`PREFIX`].
+pub fn handle(shared: &Arc<Shared>, method: &Method, rest: &str, body: &[u8]) -> Response {
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let not_allowed = || {
+        error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+            &format!("{method} is not allowed on {PREFIX}{rest}"),
+        )
+    };
+    match segments.as_slice() {
+        [] if method == Method::GET => json(
+            StatusCode::OK,
+            &Describe {
+                protocol: PROTOCOL.into(),
+                version: 1,
+            },
+        ),
+        ["worlds", key] => match *method {
+            Method::GET => get_world(shared, key),
+            Method::PUT => put_world(shared, key, body),
+            Method::DELETE => match shared.tenants().remove(*key) {
+                Some(_) => StatusCode::NO_CONTENT.into_response(),
+                None => no_world(key),
+            },
+            _ => not_allowed(),
+        },
+        ["worlds", key, "reset"] if method == Method::POST => {
+            match shared.tenants().get_mut(*key) {
+                Some(t) => {
+                    t.reset();
+                    get_world(shared, key)
+                }
+                None => no_world(key),
+            }
+        }
+        ["worlds", key, "faults"] if method == Method::POST => add_fault(shared, key, body),
+        [] | ["worlds", _, "reset" | "faults"] => not_allowed(),
+        _ => error(
+            StatusCode::NOT_FOUND,
+            None,
+            &format!("no control resource at {PREFIX}{rest}"),
+        ),
+    }
+}
+
+fn no_world(key: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        None,
+        &format!("no world for access key {key:?}"),
+    )
+}
+
+fn get_world(shared: &Arc<Shared>, key: &str) -> Response {
+    match shared.tenants().get(key) {
+        Some(t) => json(
+            StatusCode::OK,
+            &GetWorld {
+                access_key_id: key.to_owned(),
+                world: t.world.clone(),
+            },
+        ),
+        None => no_world(key),
+    }
+}
+
+fn put_world(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
+    let doc: PutWorld = match from_json(body) {
+        Ok(doc) => doc,
+        Err(e) => return invalid(&e, ""),
+    };
+    if let Err(e) = doc.world.validate() {
+        return invalid(&e, "world.");
+    }
+    let mut tenants = shared.tenants();
+    let created = !tenants.contains_key(key);
+    match (tenants.get_mut(key), doc.access_key_secret) {
+        (Some(t), secret) => {
+            if let Some(secret) = secret {
+                t.secret = secret;
+            }
+            t.load(doc.world);
+        }
+        (None, Some(secret)) if !secret.is_empty() => {
+            tenants.insert(key.to_owned(), Tenant::new(secret, doc.world));
+        }
+        (None, _) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                Some("access_key_secret"),
+                "required to create a world for a new access key",
+            );
+        }
+    }
+    drop(tenants);
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = get_world(shared, key);
+    *response.status_mut() = status;
+    response
+}
+
+fn add_fault(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
+    let fault: Fault = match from_json(body) {
+        Ok(f) => f,
+        Err(e) => return invalid(&e, ""),
+    };
+    let mut tenants = shared.tenants();
+    let Some(tenant) = tenants.get_mut(key) else {
+        return no_world(key);
+    };
+    let mut world = tenant.world.clone();
+    world.faults.push(fault);
+    if let Err(e) = world.validate() {
+        return invalid(&e, "");
+    }
+    tenant.world.faults = world.faults;
+    drop(tenants);
+    let mut response = get_world(shared, key);
+    *response.status_mut() = StatusCode::CREATED;
+    response
+}

@@ -1,0 +1,209 @@
+//! Request parameters as they arrive on the wire: a query string, a form body, or both.
+//!
+//! Decoding is strict where a lenient decoder would silently change what was signed: a `%` must be
+//! followed by two hex digits, the decoded bytes must be UTF-8, and a name may appear only once
+//! across the query and the body together. `+` decodes to a space, as in any form encoding.
+
+use std::collections::BTreeMap;
+
+/// Why a parameter list could not be read. Each variant names the parameter (raw, as sent).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    #[error("parameter {0:?} has malformed percent-encoding")]
+    BadPercentEncoding(String),
+    #[error("parameter {0:?} is not valid UTF-8 once decoded")]
+    NotUtf8(String),
+    #[error("parameter {0:?} appears more than once")]
+    Repeated(String),
+    #[error("a parameter has an empty name")]
+    EmptyName,
+}
+
+impl ParamError {
+    /// The parameter the error is about, for the `InvalidParameter` message.
+    pub fn parameter(&self) -> &str {
+        match self {
+            Self::BadPercentEncoding(name) | Self::NotUtf8(name) | Self::Repeated(name) => name,
+            Self::EmptyName => "",
+        }
+    }
+}
+
+/// Decoded parameters keyed by name, each present once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params(BTreeMap<String, String>);
+
+impl Params {
+    /// Parses `a=1&b=2` into `params`, rejecting a name that is already present.
+    pub fn extend_from_encoded(&mut self, encoded: &str) -> Result<(), ParamError> {
+        for pair in encoded.split('&').filter(|p| !p.is_empty()) {
+            let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = decode(raw_name).map_err(|e| e.for_name(raw_name))?;
+            let value = decode(raw_value).map_err(|e| e.for_name(&name))?;
+            if name.is_empty() {
+                return Err(ParamError::EmptyName);
+            }
+            if self.0.contains_key(&name) {
+                return Err(ParamError::Repeated(name));
+            }
+            self.0.insert(name, value);
+        }
+        Ok(())
+    }
+
+    pub fn parse(encoded: &str) -> Result<Self, ParamError> {
+        let mut params = Self::default();
+        params.extend_from_encoded(encoded)?;
+        Ok(params)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.insert(name.into(), value.into());
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<String> {
+        self.0.remove(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The decoded pairs, as the V3 canonical query takes them.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        self.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// Encodes the parameters as a query string or form body, sorted by name.
+    pub fn encode(&self) -> String {
+        self.iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    crate::signing::percent_encode(k),
+                    crate::signing::percent_encode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Self(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+enum DecodeError {
+    Percent,
+    Utf8,
+}
+
+impl DecodeError {
+    fn for_name(self, name: &str) -> ParamError {
+        match self {
+            Self::Percent => ParamError::BadPercentEncoding(name.to_owned()),
+            Self::Utf8 => ParamError::NotUtf8(name.to_owned()),
+        }
+    }
+}
+
+fn decode(raw: &str) -> Result<String, DecodeError> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).ok_or(DecodeError::Percent)?;
+                let hex = std::str::from_utf8(hex).map_err(|_| DecodeError::Percent)?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(DecodeError::Percent);
+                }
+                out.push(u8::from_str_radix(hex, 16).map_err(|_| DecodeError::Percent)?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| DecodeError::Utf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_plus_and_empty_values() {
+        let p = Params::parse("a=%20b+c&SignatureType=&flag&Timestamp=2026-11-26T05%3A43%3A55Z")
+            .unwrap();
+        assert_eq!(p.get("a"), Some(" b c"));
+        assert_eq!(p.get("SignatureType"), Some(""));
+        assert_eq!(p.get("flag"), Some(""));
+        assert_eq!(p.get("Timestamp"), Some("2026-11-26T05:43:55Z"));
+    }
+
+    #[test]
+    fn rejects_malformed_percent_encoding_naming_the_parameter() {
+        assert_eq!(
+            Params::parse("DiskId=d-%zz"),
+            Err(ParamError::BadPercentEncoding("DiskId".into()))
+        );
+        assert_eq!(
+            Params::parse("DiskId=d-%4"),
+            Err(ParamError::BadPercentEncoding("DiskId".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_invalid_utf8() {
+        assert_eq!(
+            Params::parse("DiskId=%FF%FE"),
+            Err(ParamError::NotUtf8("DiskId".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_a_name_repeated_across_query_and_body() {
+        let mut p = Params::parse("DiskId=a").unwrap();
+        assert_eq!(
+            p.extend_from_encoded("DiskId=b"),
+            Err(ParamError::Repeated("DiskId".into()))
+        );
+        assert_eq!(
+            Params::parse("x=1&x=1"),
+            Err(ParamError::Repeated("x".into()))
+        );
+    }
+
+    #[test]
+    fn encode_round_trips() {
+        let p: Params = [("b", "x y/z"), ("a", "中")].into_iter().collect();
+        assert_eq!(p.encode(), "a=%E4%B8%AD&b=x%20y%2Fz");
+        assert_eq!(Params::parse(&p.encode()).unwrap(), p);
+    }
+}

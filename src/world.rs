@@ -1,0 +1,496 @@
+//! A world: everything the mock knows about one account — account flags, instances, disks,
+//! snapshots, released disk ids, scheduled faults — as a serde document.
+//!
+//! The same document is the `--state` file, the control API's body, and what the suite builds from
+//! its Given steps. Values use ECS's own spellings (`In_use`, `Stopped`, `accomplished`), so a world
+//! reads like DescribeDisks output. `docs/control-api.md` documents every field.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use std::collections::HashSet;
+use time::OffsetDateTime;
+
+use crate::api_error::{ApiError, ResetDiskError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct World {
+    #[serde(default)]
+    pub account: Account,
+    #[serde(default)]
+    pub instances: Vec<Instance>,
+    #[serde(default)]
+    pub disks: Vec<Disk>,
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
+    /// Ids of disks that existed and were released: ResetDisk on one is `Disk.NotFound`.
+    #[serde(default)]
+    pub released_disk_ids: Vec<String>,
+    /// Errors to answer instead of running an action, consumed in order.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    /// How long a successful reset keeps the disk busy (a second ResetDisk meanwhile is
+    /// `Operation.Conflict`). Default 0: resets are instant.
+    #[serde(default)]
+    pub reset_duration_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// `false`: `UserNotInTheWhiteList`.
+    #[serde(default = "yes")]
+    pub in_disk_white_list: bool,
+    /// `false`: `InvalidAccountStatus.SnapshotServiceUnavailable`.
+    #[serde(default = "yes")]
+    pub snapshot_service_opened: bool,
+    /// `false`: `InvalidAccountStatus.NotEnoughBalance`.
+    #[serde(default = "yes")]
+    pub balance_sufficient: bool,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Self {
+            in_disk_white_list: true,
+            snapshot_service_opened: true,
+            balance_sufficient: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub instance_id: String,
+    #[serde(default = "default_region")]
+    pub region_id: String,
+    pub status: InstanceStatus,
+    #[serde(default)]
+    pub lock_reasons: Vec<LockReason>,
+    #[serde(default)]
+    pub charge_type: ChargeType,
+    /// Subscription (`PrePaid`) expiry; in the past means expired.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub expired_time: Option<OffsetDateTime>,
+    #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
+    pub creation_time: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disk {
+    pub disk_id: String,
+    #[serde(default = "default_region")]
+    pub region_id: String,
+    pub status: DiskStatus,
+    /// Attachment. May name an instance the world does not hold (one released under it), which
+    /// ResetDisk reports as `InvalidInstanceId.NotFound`.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    #[serde(default = "default_category")]
+    pub category: String,
+    #[serde(default, rename = "type")]
+    pub disk_type: DiskType,
+    #[serde(default = "default_size")]
+    pub size_gib: u32,
+    /// Disk-level operation locks; a `financial` one means the disk is in arrears.
+    #[serde(default)]
+    pub lock_reasons: Vec<LockReason>,
+    #[serde(default)]
+    pub source_snapshot_id: Option<String>,
+    /// The snapshot the last successful ResetDisk rolled this disk back to.
+    #[serde(default)]
+    pub last_reset_snapshot_id: Option<String>,
+    #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
+    pub creation_time: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub snapshot_id: String,
+    /// The disk it was taken from; kept after that disk is released, as ECS does.
+    pub source_disk_id: String,
+    #[serde(default = "default_region")]
+    pub region_id: String,
+    pub status: SnapshotStatus,
+    #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
+    pub creation_time: OffsetDateTime,
+    /// `false`: the snapshot "dees not support ResetDisk" (`OperationDenied`).
+    #[serde(default = "yes")]
+    pub supports_reset: bool,
+}
+
+/// A scheduled error: the next `count` calls of `action` answer it instead of running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    pub action: String,
+    pub code: String,
+    pub message: String,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    /// Faults may inject ResetDisk's `InternalError` rows, `Throttling` or `ServiceUnavailable`.
+    pub fn injectable() -> Vec<ApiError> {
+        [
+            ResetDiskError::InternalError,
+            ResetDiskError::InternalErrorFailure,
+        ]
+        .map(ApiError::from)
+        .into_iter()
+        .chain(ApiError::INJECTABLE_COMMON)
+        .collect()
+    }
+
+    /// The documented error this fault answers with, if its code and message name one.
+    pub fn api_error(&self) -> Option<ApiError> {
+        Self::injectable()
+            .into_iter()
+            .find(|e| e.code == self.code && e.message == self.message)
+    }
+}
+
+/// Declares a closed set of ECS values with their exact wire spelling.
+macro_rules! ecs_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $wire)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $wire),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let valid: Vec<_> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("unknown {} {s:?}: expected one of {}", stringify!($name), valid.join(", "))
+                })
+            }
+        }
+    };
+}
+
+ecs_enum!(
+    /// DescribeDisks `Status`, exact casing (`In_use`, lowercase u).
+    DiskStatus { InUse = "In_use", Available = "Available", Attaching = "Attaching",
+        Detaching = "Detaching", Creating = "Creating", ReIniting = "ReIniting" }
+);
+ecs_enum!(
+    /// DescribeInstances `Status`.
+    InstanceStatus { Pending = "Pending", Running = "Running", Starting = "Starting",
+        Stopping = "Stopping", Stopped = "Stopped" }
+);
+ecs_enum!(
+    /// DescribeSnapshots `Status`, lowercase.
+    SnapshotStatus { Progressing = "progressing", Accomplished = "accomplished", Failed = "failed" }
+);
+ecs_enum!(
+    /// `OperationLocks` reasons.
+    LockReason { Financial = "financial", Security = "security", Recycling = "recycling",
+        DedicatedHostFinancial = "dedicatedhostfinancial", Refunded = "refunded" }
+);
+ecs_enum!(
+    /// `InstanceChargeType`.
+    ChargeType { PrePaid = "PrePaid", PostPaid = "PostPaid" }
+);
+ecs_enum!(
+    /// Disk `Type`.
+    DiskType { System = "system", Data = "data" }
+);
+
+impl Default for ChargeType {
+    fn default() -> Self {
+        Self::PostPaid
+    }
+}
+
+impl Default for DiskType {
+    fn default() -> Self {
+        Self::System
+    }
+}
+
+fn default_region() -> String {
+    "cn-hangzhou".to_owned()
+}
+
+fn default_category() -> String {
+    "cloud_essd".to_owned()
+}
+
+fn default_size() -> u32 {
+    40
+}
+
+fn default_creation_time() -> OffsetDateTime {
+    time::macros::datetime!(2020-08-20 14:52:28 UTC)
+}
+
+/// Disk categories whose disks cannot be reset: local disks have no snapshots.
+pub fn category_supports_reset(category: &str) -> bool {
+    !(category.starts_with("ephemeral") || category.starts_with("local_"))
+}
+
+/// A world document that failed to load, naming the field at fault (`disks[0].status`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct WorldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl WorldError {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Deserializes a JSON document, reporting the path of the first field that does not fit.
+pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, WorldError> {
+    let de = &mut serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path == "?" {
+            "(document)".to_owned()
+        } else {
+            path
+        };
+        WorldError::new(field, e.into_inner().to_string())
+    })
+}
+
+impl World {
+    /// Parses and validates a world document.
+    pub fn from_json(json: &[u8]) -> Result<Self, WorldError> {
+        let world: Self = from_json(json)?;
+        world.validate()?;
+        Ok(world)
+    }
+
+    /// The reference's sample resources: `ResetDisk DiskId=d-diskid1 SnapshotId=s-snapshotid1`
+    /// succeeds — the disk is In_use on a Stopped instance and the snapshot is its own.
+    pub fn sample() -> Self {
+        Self {
+            account: Account::default(),
+            instances: vec![Instance {
+                instance_id: "i-instance1".into(),
+                region_id: default_region(),
+                status: InstanceStatus::Stopped,
+                lock_reasons: vec![],
+                charge_type: ChargeType::PostPaid,
+                expired_time: None,
+                creation_time: default_creation_time(),
+            }],
+            disks: vec![Disk {
+                disk_id: "d-diskid1".into(),
+                region_id: default_region(),
+                status: DiskStatus::InUse,
+                instance_id: Some("i-instance1".into()),
+                category: default_category(),
+                disk_type: DiskType::System,
+                size_gib: default_size(),
+                lock_reasons: vec![],
+                source_snapshot_id: None,
+                last_reset_snapshot_id: None,
+                creation_time: default_creation_time(),
+            }],
+            snapshots: vec![Snapshot {
+                snapshot_id: "s-snapshotid1".into(),
+                source_disk_id: "d-diskid1".into(),
+                region_id: default_region(),
+                status: SnapshotStatus::Accomplished,
+                creation_time: default_creation_time(),
+                supports_reset: true,
+            }],
+            released_disk_ids: vec![],
+            faults: vec![],
+            reset_duration_ms: 0,
+        }
+    }
+
+    /// Checks what serde cannot: unique ids, attachments that make sense, documented faults.
+    pub fn validate(&self) -> Result<(), WorldError> {
+        let mut ids = HashSet::new();
+        let mut unique = |field: String, id: &str| {
+            if id.is_empty() {
+                return Err(WorldError::new(field, "must not be empty"));
+            }
+            if !ids.insert(id.to_owned()) {
+                return Err(WorldError::new(field, format!("id {id:?} is used twice")));
+            }
+            Ok(())
+        };
+        for (i, x) in self.instances.iter().enumerate() {
+            unique(format!("instances[{i}].instance_id"), &x.instance_id)?;
+        }
+        for (i, d) in self.disks.iter().enumerate() {
+            unique(format!("disks[{i}].disk_id"), &d.disk_id)?;
+        }
+        for (i, s) in self.snapshots.iter().enumerate() {
+            unique(format!("snapshots[{i}].snapshot_id"), &s.snapshot_id)?;
+        }
+        for (i, id) in self.released_disk_ids.iter().enumerate() {
+            unique(format!("released_disk_ids[{i}]"), id)?;
+        }
+        for (i, d) in self.disks.iter().enumerate() {
+            if d.status == DiskStatus::InUse && d.instance_id.is_none() {
+                return Err(WorldError::new(
+                    format!("disks[{i}].instance_id"),
+                    "a disk that is In_use must name the instance it is attached to",
+                ));
+            }
+        }
+        for (i, f) in self.faults.iter().enumerate() {
+            if f.api_error().is_none() {
+                let valid: Vec<_> = Fault::injectable()
+                    .iter()
+                    .map(|e| format!("{} {:?}", e.code, e.message))
+                    .collect();
+                return Err(WorldError::new(
+                    format!("faults[{i}]"),
+                    format!(
+                        "code and message must name an injectable error: one of {}",
+                        valid.join("; ")
+                    ),
+                ));
+            }
+            if f.count == 0 {
+                return Err(WorldError::new(
+                    format!("faults[{i}].count"),
+                    "must be at least 1",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn instance(&self, id: &str) -> Option<&Instance> {
+        self.instances.iter().find(|x| x.instance_id == id)
+    }
+
+    pub fn disk(&self, id: &str) -> Option<&Disk> {
+        self.disks.iter().find(|d| d.disk_id == id)
+    }
+
+    pub fn snapshot(&self, id: &str) -> Option<&Snapshot> {
+        self.snapshots.iter().find(|s| s.snapshot_id == id)
+    }
+
+    /// Takes the next scheduled fault for `action`, if any.
+    pub fn take_fault(&mut self, action: &str) -> Option<ApiError> {
+        let i = self.faults.iter().position(|f| f.action == action)?;
+        let error = self.faults[i].api_error();
+        self.faults[i].count -= 1;
+        if self.faults[i].count == 0 {
+            self.faults.remove(i);
+        }
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_world_round_trips_through_json() {
+        let json = serde_json::to_vec(&World::sample()).unwrap();
+        assert_eq!(World::from_json(&json).unwrap(), World::sample());
+    }
+
+    #[test]
+    fn a_minimal_document_takes_the_defaults() {
+        let w = World::from_json(
+            br#"{"disks":[{"disk_id":"d-1","status":"Available"}],
+                 "snapshots":[{"snapshot_id":"s-1","source_disk_id":"d-1","status":"accomplished"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(w.disks[0].category, "cloud_essd");
+        assert!(w.account.balance_sufficient);
+        assert!(w.snapshots[0].supports_reset);
+    }
+
+    #[test]
+    fn a_bad_enum_value_names_its_field_and_the_valid_values() {
+        let e =
+            World::from_json(br#"{"disks":[{"disk_id":"d-1","status":"In_Use"}]}"#).unwrap_err();
+        assert_eq!(e.field, "disks[0].status");
+        assert!(e.message.contains("In_use"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_fields_and_missing_fields_are_named() {
+        let e =
+            World::from_json(br#"{"disks":[{"disk_id":"d-1","status":"Available","colour":1}]}"#)
+                .unwrap_err();
+        assert_eq!(e.field, "disks[0].colour");
+        let e = World::from_json(br#"{"instances":[{"instance_id":"i-1"}]}"#).unwrap_err();
+        assert_eq!(e.field, "instances[0]");
+        assert!(e.message.contains("status"), "{}", e.message);
+        let e = World::from_json(b"{not json").unwrap_err();
+        assert_eq!(e.field, "(document)");
+    }
+
+    #[test]
+    fn validation_names_duplicate_ids_and_dangling_in_use_disks() {
+        let e = World::from_json(
+            br#"{"disks":[{"disk_id":"d-1","status":"Available"},{"disk_id":"d-1","status":"Available"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "disks[1].disk_id");
+        let e =
+            World::from_json(br#"{"disks":[{"disk_id":"d-1","status":"In_use"}]}"#).unwrap_err();
+        assert_eq!(e.field, "disks[0].instance_id");
+    }
+
+    #[test]
+    fn faults_must_be_documented_errors_and_are_consumed() {
+        let e = World::from_json(
+            br#"{"faults":[{"action":"ResetDisk","code":"InternalError","message":"oops"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "faults[0]");
+        let mut w = World::from_json(
+            br#"{"faults":[{"action":"ResetDisk","code":"InternalError","count":2,
+                 "message":"The request processing has failed due to some unknown error."}]}"#,
+        )
+        .unwrap();
+        assert_eq!(w.take_fault("DescribeDisks"), None);
+        assert_eq!(w.take_fault("ResetDisk").unwrap().status, 500);
+        assert!(w.take_fault("ResetDisk").is_some());
+        assert_eq!(w.take_fault("ResetDisk"), None);
+    }
+
+    #[test]
+    fn local_disk_categories_do_not_support_reset() {
+        assert!(!category_supports_reset("ephemeral_ssd"));
+        assert!(!category_supports_reset("local_ssd_pro"));
+        assert!(category_supports_reset("cloud_essd"));
+    }
+}
