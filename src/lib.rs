@@ -6,6 +6,7 @@
 
 mod api_error;
 mod catalogue;
+mod client;
 mod format;
 mod mock;
 mod params;
@@ -14,6 +15,10 @@ mod world;
 
 pub use api_error::{ApiError, ResetDiskError};
 pub use catalogue::{Catalogue, CatalogueRow};
+pub use client::{
+    Call, Client, ClientError, Credentials, DEFAULT_TIMEOUT, Prepared, RawResponse, Tamper,
+    WireForm,
+};
 pub use format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 pub use mock::{
     ACTIONS, CONTROL_PREFIX, ControlDescribe, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
