@@ -221,12 +221,15 @@ ecs_enum!(
     DiskType { System = "system", Data = "data" }
 );
 
+// Declared through `ecs_enum!`, which cannot carry `#[default]` on one variant.
+#[allow(clippy::derivable_impls)]
 impl Default for ChargeType {
     fn default() -> Self {
         Self::PostPaid
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for DiskType {
     fn default() -> Self {
         Self::System

@@ -96,12 +96,12 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, rest: &str, body: &[u8]) ->
             _ => not_allowed(),
         },
         ["worlds", key, "reset"] if method == Method::POST => {
-            match shared.tenants().get_mut(*key) {
-                Some(t) => {
-                    t.reset();
-                    get_world(shared, key)
-                }
-                None => no_world(key),
+            // The guard must be gone before get_world locks again.
+            let found = shared.tenants().get_mut(*key).map(Tenant::reset).is_some();
+            if found {
+                get_world(shared, key)
+            } else {
+                no_world(key)
             }
         }
         ["worlds", key, "faults"] if method == Method::POST => add_fault(shared, key, body),

@@ -318,3 +318,6 @@ impl Drop for MockServer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
