@@ -111,13 +111,7 @@ impl Shared {
             Err(ApiError::NONCE_USED)
         } else {
             match self.tenants().get_mut(&call.access_key_id) {
-                Some(t) => t.call(
-                    &call.action,
-                    &call.params,
-                    request_id.to_owned(),
-                    now,
-                    instant,
-                ),
+                Some(t) => t.call(&call.action, &call.params, request_id.to_owned(), now),
                 None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
             }
         };

@@ -57,22 +57,34 @@ impl Tenant {
         self.resetting.get(disk_id).copied()
     }
 
-    pub(super) fn record_reset(&mut self, disk_id: &str, snapshot_id: &str, until: Instant) {
+    /// Records a successful reset; `busy_until` is `None` for an instant one.
+    pub(super) fn record_reset(
+        &mut self,
+        disk_id: &str,
+        snapshot_id: &str,
+        busy_until: Option<Instant>,
+    ) {
         if let Some(disk) = self.world.disks.iter_mut().find(|d| d.disk_id == disk_id) {
             disk.last_reset_snapshot_id = Some(snapshot_id.to_owned());
         }
-        self.resetting.insert(disk_id.to_owned(), until);
+        match busy_until {
+            Some(until) => self.resetting.insert(disk_id.to_owned(), until),
+            None => self.resetting.remove(disk_id),
+        };
     }
 
     /// Runs an authenticated call. A scheduled fault for the action answers first.
+    ///
+    /// The monotonic clock is read here, while the caller holds the tenant: an instant read before
+    /// taking the lock could be older than a reset another request recorded meanwhile.
     pub fn call(
         &mut self,
         action: &str,
         params: &Params,
         request_id: String,
         now: OffsetDateTime,
-        instant: Instant,
     ) -> Result<Reply, ApiError> {
+        let instant = Instant::now();
         if let Some(fault) = self.world.take_fault(action) {
             return Err(fault);
         }

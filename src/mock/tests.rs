@@ -749,3 +749,20 @@ async fn a_dropped_server_stops_listening() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn concurrent_instant_resets_never_conflict() {
+    // Regression: the monotonic clock was read before the tenant lock, so a request could see a
+    // reset recorded "after" its own instant and answer Operation.Conflict for an instant reset.
+    let (_server, client) = mock().await;
+    let calls: Vec<_> = (0..64)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.send(&sample_reset(Some(Format::Json))).await.unwrap() })
+        })
+        .collect();
+    for h in calls {
+        let r = h.await.unwrap();
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
