@@ -33,15 +33,20 @@ async fn start_mock() -> Mock {
     let stdout = tokio::process::ChildStdout::from_std(child.stdout.take().expect("piped stdout"))
         .expect("stdout is a pipe");
     let mut lines = BufReader::new(stdout).lines();
+    let mut addr = None;
     while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(addr) = line.strip_prefix("ecs-conformance mock listening on http://") {
-            return Mock {
-                child,
-                addr: addr.to_owned(),
-            };
+        if let Some(a) = line.strip_prefix("ecs-conformance mock listening on http://") {
+            addr = Some(a.to_owned());
+            break;
         }
     }
-    panic!("the mock exited before it listened");
+    // Built before the check so that Drop reaps the child on the failure path too.
+    let mock = Mock {
+        child,
+        addr: addr.unwrap_or_default(),
+    };
+    assert!(!mock.addr.is_empty(), "the mock exited before it listened");
+    mock
 }
 
 struct Outcome {
