@@ -89,6 +89,8 @@ pub struct Tamper {
     pub timestamp: Option<String>,
     /// Send this `Version` instead of the API's.
     pub version: Option<String>,
+    /// Sign as this AccessKeyId (with the right secret of another key).
+    pub access_key_id: Option<String>,
 }
 
 /// One API call to make.
@@ -141,6 +143,10 @@ impl Call {
         });
         let version = self.tamper.version.as_deref().unwrap_or(VERSION);
         let keep = |name: &str| !self.tamper.omit.iter().any(|o| o == name);
+        let credentials = &match &self.tamper.access_key_id {
+            Some(id) => Credentials::new(id.clone(), credentials.secret()),
+            None => credentials.clone(),
+        };
         match self.form {
             WireForm::V3 => {
                 self.prepare_v3(credentials, secret, host, &timestamp, version, nonce, keep)
@@ -163,8 +169,8 @@ impl Call {
                     params.insert("Format", format.as_param());
                 }
                 let method = if v1 == WireForm::V1Get { "GET" } else { "POST" };
+                let sts = signing::v1_string_to_sign(method, params.iter());
                 if keep("Signature") {
-                    let sts = signing::v1_string_to_sign(method, params.iter());
                     params.insert("Signature", signing::v1_signature(secret, &sts));
                 }
                 let encoded = params.encode();
@@ -186,6 +192,7 @@ impl Call {
                     },
                     headers,
                     body,
+                    string_to_sign: Some(sts),
                 }
             }
         }
@@ -256,6 +263,7 @@ impl Call {
             },
             headers,
             body: String::new(),
+            string_to_sign: None,
         }
     }
 }
@@ -267,6 +275,9 @@ pub struct Prepared {
     pub path_and_query: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The V1 string-to-sign (V3 requests: `None`), to compare with an endpoint's
+    /// `SignatureDoesNotMatch` message. It holds no secret.
+    pub string_to_sign: Option<String>,
 }
 
 /// What came back: status, `Content-Type` (empty when absent) and the body as text.
@@ -357,6 +368,16 @@ impl Client {
 
     pub fn endpoint(&self) -> &str {
         self.endpoint.as_str().trim_end_matches('/')
+    }
+
+    /// The request for `call`, signed now with `nonce`.
+    pub fn prepare(&self, call: &Call, nonce: &str) -> Prepared {
+        call.prepare(
+            &self.credentials,
+            &self.host,
+            OffsetDateTime::now_utc(),
+            nonce,
+        )
     }
 
     /// Signs and sends `call` with the clock and a fresh nonce.

@@ -11,6 +11,7 @@ mod format;
 mod mock;
 mod params;
 pub mod signing;
+pub mod suite;
 mod world;
 
 pub use api_error::{ApiError, ResetDiskError};

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use crate::api_error::{ApiError, ResetDiskError};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct World {
     #[serde(default)]

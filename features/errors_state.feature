@@ -1,0 +1,141 @@
+@errors @state
+Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
+  The 403 and 400 rows about resources that exist but cannot be reset now.
+
+  Background:
+    Given an instance "i-1" that is Stopped
+    And a disk "d-1" that is In_use on instance "i-1"
+    And a snapshot "s-1" of disk "d-1" that is accomplished
+
+  Scenario Outline: IncorrectDiskStatus when the disk is in arrears (<format>)
+    Given the disk "d-1" is locked for financial
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                       |
+      | Code    | IncorrectDiskStatus                                       |
+      | Message | The current disk status does not support this operation. |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: InstanceExpiredOrInArrears when the subscription has expired (<format>)
+    Given the instance "i-1" is a subscription that expired at "2020-01-01T00:00:00Z"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                                                                                 |
+      | Code    | InstanceExpiredOrInArrears                                                                                          |
+      | Message | The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode). |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: InstanceExpiredOrInArrears when a pay-as-you-go instance is in arrears (<format>)
+    Given the instance "i-1" is locked for financial
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                                                                                 |
+      | Code    | InstanceExpiredOrInArrears                                                                                          |
+      | Message | The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode). |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: InvalidSnapshotId.NotReady while the snapshot is in progress (<format>)
+    Given a snapshot "s-2" of disk "d-1" that is progressing
+    When I reset disk "d-1" to snapshot "s-2" in <format>
+    Then the answer is
+      | status  | 403                                            |
+      | Code    | InvalidSnapshotId.NotReady                     |
+      | Message | The specified snapshot has not completed yet. |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: OperationDenied for a snapshot that does not support ResetDisk (<format>)
+    Given the snapshot "s-1" does not support ResetDisk
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                 |
+      | Code    | OperationDenied                                     |
+      | Message | The specified snapshot dees not support ResetDisk. |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: InvalidSnapshot.TooOld for a snapshot created before 2013-07-15 (<format>)
+    Given the snapshot "s-1" was created at "2013-07-14T23:59:59Z"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                                                                         |
+      | Code    | InvalidSnapshot.TooOld                                                                                      |
+      | Message | The snapshotId is created before 2013-07-15, it cannot be restored since the first time the disk detached. |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: A snapshot created on 2013-07-15 is not too old (<format>)
+    Given the snapshot "s-1" was created at "2013-07-15T00:00:00Z"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the reset succeeds
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: DiskCategory.OperationNotSupported for a local disk (<format>)
+    Given the disk "d-1" is of category "ephemeral_ssd"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 400                                                                           |
+      | Code    | DiskCategory.OperationNotSupported                                            |
+      | Message | The operation is not supported to the specified disk due to its disk category |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: Operation.Conflict while a reset of the disk is in progress (<format>)
+    Given a reset takes 60 seconds
+    And a reset of disk "d-1" to snapshot "s-1" has started
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                       |
+      | Code    | Operation.Conflict                        |
+      | Message | The operation may conflicts with others. |
+    And the answer matches its snapshot
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  Scenario Outline: Of several concurrent resets of one disk exactly one wins (<format>)
+    Given a reset takes 60 seconds
+    When 8 resets of disk "d-1" to snapshot "s-1" run at once in <format>
+    Then exactly one reset succeeds and the other 7 are "Operation.Conflict"
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |

@@ -1,0 +1,205 @@
+//! The checks a Then step makes on an answer. Each collects every mismatch — field, expected,
+//! got — and fails once with all of them, so a red scenario says everything that is wrong.
+
+use super::document::Document;
+use super::snapshot::is_request_id;
+use crate::client::RawResponse;
+use crate::format::Format;
+
+/// One answer and the format it was asked for.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub format: Format,
+    pub raw: RawResponse,
+    /// The V1 string-to-sign the client computed, for checking `SignatureDoesNotMatch`.
+    pub string_to_sign: Option<String>,
+}
+
+impl Answer {
+    pub fn document(&self) -> Result<Document, String> {
+        match self.format {
+            Format::Xml => Document::parse_xml(&self.raw.body),
+            Format::Json => Document::parse_json(&self.raw.body),
+        }
+    }
+}
+
+/// Mismatches found so far.
+#[derive(Debug, Default)]
+pub struct Mismatches(Vec<String>);
+
+impl Mismatches {
+    pub fn expect<T: PartialEq + std::fmt::Debug>(&mut self, field: &str, expected: T, got: T) {
+        if expected != got {
+            self.0
+                .push(format!("{field}: expected {expected:?}, got {got:?}"));
+        }
+    }
+
+    pub fn push(&mut self, problem: impl Into<String>) {
+        self.0.push(problem.into());
+    }
+
+    pub fn into_result(self) -> Result<(), String> {
+        match self.0.len() {
+            0 => Ok(()),
+            n => Err(format!(
+                "{n} mismatch{}:\n  {}",
+                if n == 1 { "" } else { "es" },
+                self.0.join("\n  ")
+            )),
+        }
+    }
+}
+
+/// Where the expected message stands for the client's own V1 string-to-sign.
+pub const STRING_TO_SIGN: &str = "{string-to-sign}";
+
+/// An expected error answer, as a feature's table states it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpectedError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+const ENVELOPE: [&str; 5] = ["RequestId", "HostId", "Code", "Message", "Recommend"];
+
+fn common(answer: &Answer, m: &mut Mismatches) -> Option<Document> {
+    m.expect(
+        "Content-Type",
+        answer.format.content_type(),
+        answer.raw.content_type.as_str(),
+    );
+    match answer.document() {
+        Ok(doc) => {
+            let id = doc.field("RequestId").unwrap_or_default();
+            if !is_request_id(id) {
+                m.push(format!("RequestId: expected an uppercase UUID, got {id:?}"));
+            }
+            Some(doc)
+        }
+        Err(e) => {
+            m.push(format!(
+                "body: expected {}, got {e}: {:.200}",
+                answer.format, answer.raw.body
+            ));
+            None
+        }
+    }
+}
+
+/// The answer is the expected error: status, Content-Type, envelope (root, fields and — in XML —
+/// their order), `Code`, `Message`, a UUID `RequestId`.
+pub fn error(answer: &Answer, expected: &ExpectedError) -> Result<(), String> {
+    let mut m = Mismatches::default();
+    m.expect("status", expected.status, answer.raw.status);
+    if let Some(doc) = common(answer, &mut m) {
+        if answer.format == Format::Xml {
+            m.expect("root element", Some("Error"), doc.root.as_deref());
+            m.expect("fields in order", ENVELOPE.to_vec(), doc.body.names());
+        } else {
+            let mut names = doc.body.names();
+            names.sort_unstable();
+            let mut want = ENVELOPE.to_vec();
+            want.sort_unstable();
+            m.expect("fields", want, names);
+        }
+        m.expect("Code", Some(expected.code.as_str()), doc.field("Code"));
+        let message = match (
+            &answer.string_to_sign,
+            expected.message.contains(STRING_TO_SIGN),
+        ) {
+            (Some(sts), true) => expected.message.replace(STRING_TO_SIGN, sts),
+            _ => expected.message.clone(),
+        };
+        m.expect("Message", Some(message.as_str()), doc.field("Message"));
+    }
+    m.into_result()
+}
+
+/// The answer is a success of `action`: 200, Content-Type, `<{action}Response>` in XML, and
+/// exactly the fields `fields` (in order in XML).
+pub fn success(answer: &Answer, action: &str, fields: &[&str]) -> Result<(), String> {
+    let mut m = Mismatches::default();
+    m.expect("status", 200, answer.raw.status);
+    if let Some(doc) = common(answer, &mut m) {
+        if answer.format == Format::Xml {
+            let root = format!("{action}Response");
+            m.expect("root element", Some(root.as_str()), doc.root.as_deref());
+        }
+        m.expect("fields", fields.to_vec(), doc.body.names());
+    }
+    m.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(format: Format, status: u16, ct: &str, body: &str) -> Answer {
+        Answer {
+            format,
+            raw: RawResponse {
+                status,
+                content_type: ct.into(),
+                body: body.into(),
+            },
+            string_to_sign: Some("GET&%2F&x".into()),
+        }
+    }
+
+    #[test]
+    fn every_mismatch_is_named_at_once() {
+        let a = answer(
+            Format::Xml,
+            404,
+            "text/xml",
+            "<Error><RequestId>r</RequestId><Code>B</Code><Message>m</Message></Error>",
+        );
+        let expected = ExpectedError {
+            status: 403,
+            code: "A".into(),
+            message: "n".into(),
+        };
+        let e = error(&a, &expected).unwrap_err();
+        for part in [
+            "6 mismatches",
+            "status: expected 403, got 404",
+            "Content-Type",
+            "RequestId",
+            "fields in order",
+            "Code: expected Some(\"A\")",
+            "Message",
+        ] {
+            assert!(e.contains(part), "{part} in {e}");
+        }
+    }
+
+    #[test]
+    fn the_string_to_sign_placeholder_is_the_clients_own() {
+        let body = r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE","HostId":"h","Code":"SignatureDoesNotMatch","Message":"is:GET&%2F&x","Recommend":"u"}"#;
+        let a = answer(Format::Json, 400, "application/json;charset=utf-8", body);
+        let expected = ExpectedError {
+            status: 400,
+            code: "SignatureDoesNotMatch".into(),
+            message: format!("is:{STRING_TO_SIGN}"),
+        };
+        assert_eq!(error(&a, &expected), Ok(()));
+    }
+
+    #[test]
+    fn a_success_must_carry_exactly_its_fields() {
+        let a = answer(
+            Format::Json,
+            200,
+            "application/json;charset=utf-8",
+            r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE","Extra":1}"#,
+        );
+        assert!(
+            success(&a, "ResetDisk", &["RequestId"])
+                .unwrap_err()
+                .contains("fields")
+        );
+    }
+}

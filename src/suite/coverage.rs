@@ -1,0 +1,207 @@
+//! The catalogue check: the feature files against the contract's error table.
+//!
+//! It fails when a documented row (status, Code, Message) has no scenario expecting it, when a
+//! scenario expects an error that is neither in ResetDisk's table nor in the common errors of
+//! `features/common.errors.tsv`, or when two scenarios of a feature share a name (their snapshots
+//! would collide).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use cucumber::gherkin::{self, GherkinEnv};
+
+use crate::catalogue::{Catalogue, CatalogueRow};
+
+const COMMON_TSV: &str = include_str!("../../features/common.errors.tsv");
+
+/// An expected error found in a feature file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub scenario: String,
+    pub row: CatalogueRow,
+}
+
+/// Every feature file under `dir`, parsed.
+pub fn features(dir: &Path) -> Result<Vec<gherkin::Feature>, String> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "feature"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            gherkin::Feature::parse_path(p, GherkinEnv::default())
+                .map_err(|e| format!("{}: {e}", p.display()))
+        })
+        .collect()
+}
+
+/// The Examples rows of a scenario as `(column, value)` pairs; one empty row for a plain scenario.
+fn example_rows(scenario: &gherkin::Scenario) -> Vec<Vec<(String, String)>> {
+    let mut rows = Vec::new();
+    for ex in &scenario.examples {
+        if let Some((header, values)) = ex.table.as_ref().and_then(|t| t.rows.split_first()) {
+            for row in values {
+                rows.push(header.iter().cloned().zip(row.iter().cloned()).collect());
+            }
+        }
+    }
+    if rows.is_empty() {
+        rows.push(Vec::new());
+    }
+    rows
+}
+
+/// `text` with an outline row's `<placeholders>` filled in.
+fn fill(text: &str, row: &[(String, String)]) -> String {
+    row.iter()
+        .fold(text.to_owned(), |t, (k, v)| t.replace(&format!("<{k}>"), v))
+}
+
+/// A scenario's names after outline expansion (one per Examples row).
+pub fn expanded_names(scenario: &gherkin::Scenario) -> Vec<String> {
+    example_rows(scenario)
+        .iter()
+        .map(|row| fill(&scenario.name, row))
+        .collect()
+}
+
+fn scenarios(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Scenario> {
+    feature
+        .scenarios
+        .iter()
+        .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()))
+}
+
+/// The errors the features expect, from every `status` / `Code` / `Message` table.
+pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
+    let mut out = Vec::new();
+    for f in features {
+        for s in scenarios(f) {
+            for example in example_rows(s) {
+                for step in &s.steps {
+                    let Some(table) = &step.table else { continue };
+                    let get = |key: &str| {
+                        table
+                            .rows
+                            .iter()
+                            .find(|r| r.first().is_some_and(|k| k == key))
+                            .and_then(|r| r.get(1))
+                            .map(|v| fill(v, &example))
+                    };
+                    if let (Some(status), Some(code), Some(message)) =
+                        (get("status"), get("Code"), get("Message"))
+                    {
+                        out.push(Expectation {
+                            scenario: format!("{} / {}", f.name, fill(&s.name, &example)),
+                            row: CatalogueRow {
+                                status: status.parse().unwrap_or(0),
+                                code,
+                                message,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The problems with `features` against the catalogues; empty when the coverage is complete.
+pub fn problems(features: &[gherkin::Feature]) -> Vec<String> {
+    let contract = Catalogue::reset_disk();
+    let common = Catalogue::parse(COMMON_TSV).expect("features/common.errors.tsv is well formed");
+    let expected = expectations(features);
+    let mut problems = Vec::new();
+    for row in contract.rows() {
+        if !expected.iter().any(|e| e.row == *row) {
+            problems.push(format!(
+                "documented error {} {} {:?} has no scenario",
+                row.status, row.code, row.message
+            ));
+        }
+    }
+    for e in &expected {
+        let documented = contract.rows().contains(&e.row) || common.rows().contains(&e.row);
+        if !documented {
+            problems.push(format!(
+                "{} expects {} {} {:?}, which is not a documented error",
+                e.scenario, e.row.status, e.row.code, e.row.message
+            ));
+        }
+    }
+    for f in features {
+        let mut seen = HashSet::new();
+        for s in scenarios(f) {
+            for name in expanded_names(s) {
+                if !seen.insert(name.clone()) {
+                    problems.push(format!(
+                        "{}: two scenarios are named {name:?}; snapshot names must be unique",
+                        f.name
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<gherkin::Feature> {
+        vec![gherkin::Feature::parse(text, GherkinEnv::default()).unwrap()]
+    }
+
+    #[test]
+    fn the_committed_features_cover_the_contract() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+        let features = features(&dir).unwrap();
+        assert_eq!(problems(&features), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_uncovered_row_and_an_undocumented_code_are_reported() {
+        let f = parse(
+            "Feature: F\n  Scenario: S\n    Then the answer is\n      | status  | 404 |\n      | Code    | Nope.NotFound |\n      | Message | gone |\n",
+        );
+        let p = problems(&f);
+        assert_eq!(
+            p.iter().filter(|p| p.ends_with("has no scenario")).count(),
+            20
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.contains("F / S expects 404 Nope.NotFound")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_documented_code_with_the_wrong_message_is_undocumented() {
+        let f = parse(
+            "Feature: F\n  Scenario: S\n    Then the answer is\n      | status  | 403 |\n      | Code    | OperationDenied |\n      | Message | The specified snapshot does not support ResetDisk. |\n",
+        );
+        assert!(
+            problems(&f)
+                .iter()
+                .any(|p| p.contains("OperationDenied") && p.contains("not a documented error"))
+        );
+    }
+
+    #[test]
+    fn duplicate_expanded_names_are_reported() {
+        let f = parse(
+            "Feature: F\n  Scenario Outline: S <x>\n    Then the reset succeeds\n    Examples:\n      | x |\n      | a |\n      | a |\n",
+        );
+        assert!(
+            problems(&f)
+                .iter()
+                .any(|p| p.contains("two scenarios are named \"S a\""))
+        );
+    }
+}

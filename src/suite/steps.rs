@@ -1,0 +1,539 @@
+//! Step definitions. Each parses its captures (typed, through the parameters below), calls one
+//! method of [`SuiteWorld`] or one check, and keeps the result. The feature files are the data.
+
+use cucumber::gherkin::Step;
+use cucumber::{Parameter, given, then, when};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::check::{self, ExpectedError};
+use super::snapshot;
+use super::world::SuiteWorld;
+use crate::client::{Call, WireForm};
+use crate::format::Format;
+use crate::world::{
+    ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason, Snapshot,
+    SnapshotStatus,
+};
+
+/// Declares a cucumber parameter that parses into one of the crate's types.
+macro_rules! parameter {
+    ($name:ident($inner:ty), $param:literal, $regex:literal) => {
+        #[derive(Debug, Clone, Copy, Parameter)]
+        #[param(name = $param, regex = $regex)]
+        pub struct $name(pub $inner);
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                s.parse().map(Self)
+            }
+        }
+    };
+}
+
+parameter!(FormatParam(Format), "format", "XML|JSON");
+parameter!(
+    WireFormParam(WireForm),
+    "wire_form",
+    "V1 GET|V1 POST query|V1 POST form|V3"
+);
+parameter!(
+    DiskStatusParam(DiskStatus),
+    "disk_status",
+    "In_use|Available|Attaching|Detaching|Creating|ReIniting"
+);
+parameter!(
+    InstanceStatusParam(InstanceStatus),
+    "instance_status",
+    "Pending|Running|Starting|Stopping|Stopped"
+);
+parameter!(
+    SnapshotStatusParam(SnapshotStatus),
+    "snapshot_status",
+    "progressing|accomplished|failed"
+);
+parameter!(
+    LockReasonParam(LockReason),
+    "lock_reason",
+    "financial|security|recycling|dedicatedhostfinancial|refunded"
+);
+
+const DEFAULT_TIME: OffsetDateTime = time::macros::datetime!(2020-08-20 14:52:28 UTC);
+
+fn reset(disk: &str, snapshot: &str, form: WireForm, format: Option<Format>) -> Call {
+    Call::new("ResetDisk", form, format)
+        .param("DiskId", disk)
+        .param("SnapshotId", snapshot)
+}
+
+/// The sample request, for scenarios about the request rather than the resources.
+fn sample(format: Format) -> Call {
+    reset("d-diskid1", "s-snapshotid1", WireForm::V1Get, Some(format))
+}
+
+fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(s, &Rfc3339).map_err(|e| format!("{s:?} is not an RFC 3339 time: {e}"))
+}
+
+// --- Given: the world, in domain words ---------------------------------------------------------
+
+#[given(expr = "an instance {string} that is {instance_status}")]
+fn instance(w: &mut SuiteWorld, id: String, status: InstanceStatusParam) -> Result<(), String> {
+    w.add_instance(Instance {
+        instance_id: id,
+        region_id: "cn-hangzhou".into(),
+        status: status.0,
+        lock_reasons: vec![],
+        charge_type: ChargeType::PostPaid,
+        expired_time: None,
+        creation_time: DEFAULT_TIME,
+    })
+}
+
+fn disk(id: String, status: DiskStatus, instance: Option<String>) -> Disk {
+    Disk {
+        disk_id: id,
+        region_id: "cn-hangzhou".into(),
+        status,
+        instance_id: instance,
+        category: "cloud_essd".into(),
+        disk_type: DiskType::System,
+        size_gib: 40,
+        lock_reasons: vec![],
+        source_snapshot_id: None,
+        last_reset_snapshot_id: None,
+        creation_time: DEFAULT_TIME,
+    }
+}
+
+#[given(expr = "a disk {string} that is {disk_status} on instance {string}")]
+fn attached_disk(
+    w: &mut SuiteWorld,
+    id: String,
+    status: DiskStatusParam,
+    instance: String,
+) -> Result<(), String> {
+    w.add_disk(disk(id, status.0, Some(instance)))
+}
+
+#[given(expr = "a disk {string} that is {disk_status}")]
+fn detached_disk(w: &mut SuiteWorld, id: String, status: DiskStatusParam) -> Result<(), String> {
+    w.add_disk(disk(id, status.0, None))
+}
+
+#[given(expr = "a snapshot {string} of disk {string} that is {snapshot_status}")]
+fn snapshot_of(
+    w: &mut SuiteWorld,
+    id: String,
+    disk: String,
+    status: SnapshotStatusParam,
+) -> Result<(), String> {
+    w.add_snapshot(Snapshot {
+        snapshot_id: id,
+        source_disk_id: disk,
+        region_id: "cn-hangzhou".into(),
+        status: status.0,
+        creation_time: DEFAULT_TIME,
+        supports_reset: true,
+    })
+}
+
+#[given(expr = "the disk {string} is {disk_status}")]
+fn disk_status(w: &mut SuiteWorld, id: String, status: DiskStatusParam) -> Result<(), String> {
+    let d = w.disk_mut(&id)?;
+    d.status = status.0;
+    if status.0 == DiskStatus::Available {
+        d.instance_id = None;
+    }
+    Ok(())
+}
+
+#[given(expr = "the instance {string} is {instance_status}")]
+fn instance_status(
+    w: &mut SuiteWorld,
+    id: String,
+    status: InstanceStatusParam,
+) -> Result<(), String> {
+    w.instance_mut(&id)?.status = status.0;
+    Ok(())
+}
+
+#[given(expr = "the instance {string} is locked for {lock_reason}")]
+fn instance_locked(w: &mut SuiteWorld, id: String, reason: LockReasonParam) -> Result<(), String> {
+    w.instance_mut(&id)?.lock_reasons.push(reason.0);
+    Ok(())
+}
+
+#[given(expr = "the disk {string} is locked for {lock_reason}")]
+fn disk_locked(w: &mut SuiteWorld, id: String, reason: LockReasonParam) -> Result<(), String> {
+    w.disk_mut(&id)?.lock_reasons.push(reason.0);
+    Ok(())
+}
+
+#[given(expr = "the instance {string} is a subscription that expired at {string}")]
+fn instance_expired(w: &mut SuiteWorld, id: String, at: String) -> Result<(), String> {
+    let at = parse_time(&at)?;
+    let x = w.instance_mut(&id)?;
+    x.charge_type = ChargeType::PrePaid;
+    x.expired_time = Some(at);
+    Ok(())
+}
+
+#[given(expr = "the disk {string} is of category {string}")]
+fn disk_category(w: &mut SuiteWorld, id: String, category: String) -> Result<(), String> {
+    w.disk_mut(&id)?.category = category;
+    Ok(())
+}
+
+#[given(expr = "the snapshot {string} was created at {string}")]
+fn snapshot_created(w: &mut SuiteWorld, id: String, at: String) -> Result<(), String> {
+    let at = parse_time(&at)?;
+    w.snapshot_mut(&id)?.creation_time = at;
+    Ok(())
+}
+
+#[given(expr = "the snapshot {string} does not support ResetDisk")]
+fn snapshot_not_resettable(w: &mut SuiteWorld, id: String) -> Result<(), String> {
+    w.snapshot_mut(&id)?.supports_reset = false;
+    Ok(())
+}
+
+#[given(expr = "the disk {string} was released")]
+fn disk_released(w: &mut SuiteWorld, id: String) -> Result<(), String> {
+    let world = w.world_mut()?;
+    let before = world.disks.len();
+    world.disks.retain(|d| d.disk_id != id);
+    if world.disks.len() == before {
+        return Err(format!("no disk {id:?} to release"));
+    }
+    world.released_disk_ids.push(id);
+    Ok(())
+}
+
+#[given(expr = "the instance {string} was released")]
+fn instance_released(w: &mut SuiteWorld, id: String) -> Result<(), String> {
+    let world = w.world_mut()?;
+    let before = world.instances.len();
+    world.instances.retain(|x| x.instance_id != id);
+    if world.instances.len() == before {
+        return Err(format!("no instance {id:?} to release"));
+    }
+    Ok(())
+}
+
+#[given(expr = "the account is not in the disk white list")]
+fn not_white_listed(w: &mut SuiteWorld) -> Result<(), String> {
+    w.world_mut()?.account.in_disk_white_list = false;
+    Ok(())
+}
+
+#[given(expr = "the account has not opened the snapshot service")]
+fn no_snapshot_service(w: &mut SuiteWorld) -> Result<(), String> {
+    w.world_mut()?.account.snapshot_service_opened = false;
+    Ok(())
+}
+
+#[given(expr = "the account does not have enough balance")]
+fn no_balance(w: &mut SuiteWorld) -> Result<(), String> {
+    w.world_mut()?.account.balance_sufficient = false;
+    Ok(())
+}
+
+#[given(expr = "the next ResetDisk fails with InternalError {string}")]
+fn fault(w: &mut SuiteWorld, message: String) -> Result<(), String> {
+    w.world_mut()?.faults.push(Fault {
+        action: "ResetDisk".into(),
+        code: "InternalError".into(),
+        message,
+        count: 1,
+    });
+    Ok(())
+}
+
+#[given(expr = "a reset takes {int} seconds")]
+fn reset_duration(w: &mut SuiteWorld, seconds: u64) -> Result<(), String> {
+    w.world_mut()?.reset_duration_ms = seconds * 1000;
+    Ok(())
+}
+
+#[given(expr = "a reset of disk {string} to snapshot {string} has started")]
+async fn reset_started(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
+    w.send(
+        &reset(&disk, &snapshot, WireForm::V1Get, Some(Format::Json)),
+        None,
+    )
+    .await?;
+    check::success(w.answer()?, "ResetDisk", &["RequestId"])
+        .map_err(|e| format!("the first reset did not start: {e}"))?;
+    w.answers.clear();
+    Ok(())
+}
+
+// --- When: one call -----------------------------------------------------------------------------
+
+#[when(expr = "I reset disk {string} to snapshot {string} in {format}")]
+async fn reset_in(
+    w: &mut SuiteWorld,
+    disk: String,
+    snapshot: String,
+    f: FormatParam,
+) -> Result<(), String> {
+    w.send(&reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)), None)
+        .await
+}
+
+#[when(expr = "I reset disk {string} to snapshot {string} in {format} with RegionId {string}")]
+async fn reset_with_region(
+    w: &mut SuiteWorld,
+    disk: String,
+    snapshot: String,
+    f: FormatParam,
+    region: String,
+) -> Result<(), String> {
+    let call = reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)).param("RegionId", region);
+    w.send(&call, None).await
+}
+
+#[when(expr = "I reset disk {string} to snapshot {string} as {wire_form} in {format}")]
+async fn reset_as(
+    w: &mut SuiteWorld,
+    disk: String,
+    snapshot: String,
+    form: WireFormParam,
+    f: FormatParam,
+) -> Result<(), String> {
+    w.send(&reset(&disk, &snapshot, form.0, Some(f.0)), None)
+        .await
+}
+
+#[when(
+    expr = "I reset disk {string} to snapshot {string} as {wire_form} without a Format parameter"
+)]
+async fn reset_default_format(
+    w: &mut SuiteWorld,
+    disk: String,
+    snapshot: String,
+    form: WireFormParam,
+) -> Result<(), String> {
+    w.send(&reset(&disk, &snapshot, form.0, None), None).await
+}
+
+#[when(expr = "I reset disk {string} to snapshot {string} in XML and in JSON")]
+async fn reset_both(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
+    for f in Format::BOTH {
+        w.send(&reset(&disk, &snapshot, WireForm::V1Get, Some(f)), None)
+            .await?;
+    }
+    Ok(())
+}
+
+#[when(expr = "{int} resets of disk {string} to snapshot {string} run at once in {format}")]
+async fn resets_at_once(
+    w: &mut SuiteWorld,
+    n: usize,
+    disk: String,
+    snapshot: String,
+    f: FormatParam,
+) -> Result<(), String> {
+    w.send_concurrently(&reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)), n)
+        .await
+}
+
+#[when(expr = "I send ResetDisk without {string} in {format}")]
+async fn without_param(w: &mut SuiteWorld, name: String, f: FormatParam) -> Result<(), String> {
+    let mut call = sample(f.0);
+    call.params.retain(|(k, _)| *k != name);
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk without the common parameter {string} in {format}")]
+async fn without_common(w: &mut SuiteWorld, name: String, f: FormatParam) -> Result<(), String> {
+    let mut call = sample(f.0);
+    call.tamper.omit.push(name);
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk signed with a wrong secret in {format}")]
+async fn wrong_secret(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
+    let mut call = sample(f.0);
+    call.tamper.wrong_secret = Some("not-the-secret".into());
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk signed with an unknown AccessKeyId in {format}")]
+async fn unknown_key(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
+    let mut call = sample(f.0);
+    call.tamper.access_key_id = Some(format!("ecsc-unknown-{}", uuid::Uuid::new_v4().simple()));
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk with a timestamp from {int} minutes ago in {format}")]
+async fn old_timestamp(w: &mut SuiteWorld, minutes: i64, f: FormatParam) -> Result<(), String> {
+    let at = OffsetDateTime::now_utc() - time::Duration::minutes(minutes);
+    let mut call = sample(f.0);
+    call.tamper.timestamp = Some(
+        at.replace_nanosecond(0)
+            .map_err(|e| e.to_string())?
+            .format(&Rfc3339)
+            .map_err(|e| e.to_string())?,
+    );
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk with the timestamp {string} in {format}")]
+async fn bad_timestamp(
+    w: &mut SuiteWorld,
+    timestamp: String,
+    f: FormatParam,
+) -> Result<(), String> {
+    let mut call = sample(f.0);
+    call.tamper.timestamp = Some(timestamp);
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk with API version {string} in {format}")]
+async fn bad_version(w: &mut SuiteWorld, version: String, f: FormatParam) -> Result<(), String> {
+    let mut call = sample(f.0);
+    call.tamper.version = Some(version);
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send the same ResetDisk twice in {format}")]
+async fn replay(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
+    let nonce = uuid::Uuid::new_v4().to_string();
+    let call = sample(f.0);
+    w.send(&call, Some(&nonce)).await?;
+    w.send(&call, Some(&nonce)).await
+}
+
+#[when(expr = "I call the action {string} in {format}")]
+async fn unknown_action(w: &mut SuiteWorld, action: String, f: FormatParam) -> Result<(), String> {
+    w.send(&Call::new(action, WireForm::V1Get, Some(f.0)), None)
+        .await
+}
+
+// --- Then: checks -------------------------------------------------------------------------------
+
+#[then(expr = "the reset succeeds")]
+fn reset_succeeds(w: &mut SuiteWorld) -> Result<(), String> {
+    check::success(w.answer()?, "ResetDisk", &["RequestId"])
+}
+
+/// `Then the answer is` with a table of `status`, `Code` and `Message` rows.
+#[then(expr = "the answer is")]
+fn the_answer_is(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
+    let expected = expected_error(step)?;
+    check::error(w.answer()?, &expected)
+}
+
+/// Reads the `status` / `Code` / `Message` table of a Then step.
+pub fn expected_error(step: &Step) -> Result<ExpectedError, String> {
+    let table = step
+        .table
+        .as_ref()
+        .ok_or("this step needs a table of status, Code and Message")?;
+    let mut expected = ExpectedError::default();
+    for row in &table.rows {
+        match row.as_slice() {
+            [k, v] if k == "status" => {
+                expected.status = v
+                    .parse()
+                    .map_err(|_| format!("status {v:?} is not a number"))?;
+            }
+            [k, v] if k == "Code" => expected.code = v.clone(),
+            [k, v] if k == "Message" => expected.message = v.clone(),
+            other => {
+                return Err(format!(
+                    "unexpected row {other:?}: rows are status, Code, Message"
+                ));
+            }
+        }
+    }
+    if expected.status == 0 || expected.code.is_empty() || expected.message.is_empty() {
+        return Err("the table needs status, Code and Message".into());
+    }
+    Ok(expected)
+}
+
+#[then(expr = "the answer matches its snapshot")]
+fn matches_snapshot(w: &mut SuiteWorld) -> Result<(), String> {
+    let answer = w.answer()?;
+    let content = snapshot::canonical(answer.format, &answer.raw)
+        .map_err(|problems| format!("values of the wrong shape:\n  {}", problems.join("\n  ")))?;
+    snapshot::check(&w.snapshot_name(), &content, w.snapshot_mode()?)
+}
+
+#[then(expr = "disk {string} was rolled back to snapshot {string}")]
+async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
+    let world = w.target_world().await?;
+    let got = world
+        .disk(&disk)
+        .ok_or_else(|| format!("the target's world has no disk {disk:?}"))?
+        .last_reset_snapshot_id
+        .clone();
+    if got.as_deref() == Some(snapshot.as_str()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "disk {disk:?} records its last reset as {got:?}, expected {snapshot:?}"
+        ))
+    }
+}
+
+#[then(expr = "both answers carry the same fields and values")]
+fn parity(w: &mut SuiteWorld) -> Result<(), String> {
+    let [xml, json] = w.answers.as_slice() else {
+        return Err(format!("expected two answers, got {}", w.answers.len()));
+    };
+    let canon = |a: &check::Answer| {
+        let mut doc = a.document()?;
+        if let super::document::Node::Object(fields) = &mut doc.body {
+            for (k, v) in fields.iter_mut() {
+                if matches!(k.as_str(), "RequestId" | "Recommend") {
+                    *v = super::document::Node::Text(format!("[{k}]"));
+                }
+            }
+        }
+        Ok::<_, String>(doc.body)
+    };
+    let mut m = check::Mismatches::default();
+    m.expect("status (XML vs JSON)", xml.raw.status, json.raw.status);
+    match (canon(xml), canon(json)) {
+        (Ok(x), Ok(j)) => {
+            for name in x.names().into_iter().chain(j.names()) {
+                m.expect(&format!("{name} (XML vs JSON)"), x.get(name), j.get(name));
+            }
+            let mut xn = x.names();
+            let mut jn = j.names();
+            xn.sort_unstable();
+            jn.sort_unstable();
+            m.expect("field names (XML vs JSON)", xn, jn);
+        }
+        (x, j) => {
+            for e in [x.err(), j.err()].into_iter().flatten() {
+                m.push(e);
+            }
+        }
+    }
+    m.into_result()
+}
+
+#[then(expr = "exactly one reset succeeds and the other {int} are {string}")]
+fn exactly_one_wins(w: &mut SuiteWorld, others: usize, code: String) -> Result<(), String> {
+    let mut m = check::Mismatches::default();
+    let ok = w.answers.iter().filter(|a| a.raw.status == 200).count();
+    m.expect("successful resets", 1, ok);
+    let refused = w
+        .answers
+        .iter()
+        .filter(|a| {
+            a.document()
+                .ok()
+                .and_then(|d| d.field("Code").map(|c| c == code))
+                .unwrap_or(false)
+        })
+        .count();
+    m.expect(&format!("answers with Code {code}"), others, refused);
+    m.into_result()
+}
