@@ -292,7 +292,7 @@ pub struct RawResponse {
 pub enum ClientError {
     #[error("invalid endpoint {endpoint:?}: {reason}")]
     InvalidEndpoint { endpoint: String, reason: String },
-    #[error("{context}: {source}")]
+    #[error("{context}: {}", causes(source))]
     Http {
         context: String,
         #[source]
@@ -300,6 +300,17 @@ pub enum ClientError {
     },
     #[error("{context}: {message}")]
     Control { context: String, message: String },
+}
+
+/// An error and its causes, `a: b: c` (reqwest's own text stops at "error sending request").
+fn causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
 }
 
 /// A client for one endpoint and one key pair.

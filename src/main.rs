@@ -1,5 +1,5 @@
-//! The `ecs-conformance` command: `mock` serves the mock ECS endpoint, `call` sends one signed
-//! call to any endpoint, `run` runs the conformance suite.
+//! The `ecs-conformance` command: `run` runs the conformance suite, `mock` serves the mock ECS
+//! endpoint, `call` sends one signed call to any endpoint.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use ecs_conformance::suite::{self, SuiteConfig, Target};
 use ecs_conformance::{
     Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Format,
     MockConfig, WireForm, World,
@@ -26,8 +27,32 @@ struct Cli {
 enum Command {
     /// Serve the mock ECS endpoint.
     Mock(MockArgs),
+    /// Run the conformance suite (against the embedded mock unless --endpoint is given).
+    Run(RunArgs),
     /// Send one signed call and print the status, Content-Type and body.
     Call(CallArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The endpoint to certify, e.g. http://127.0.0.1:8080; omitted, the embedded mock.
+    #[arg(long, env = "ECS_ENDPOINT")]
+    endpoint: Option<String>,
+    /// Access key id for --endpoint (default: the mock's, testid).
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_ID")]
+    access_key_id: Option<String>,
+    /// Its secret.
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_SECRET", hide_env_values = true)]
+    access_key_secret: Option<String>,
+    /// Only scenarios matching this tag expression, e.g. "@errors and not @internal".
+    #[arg(long)]
+    tags: Option<String>,
+    /// Which formats' scenarios to run.
+    #[arg(long, default_value = "both", value_parser = ["xml", "json", "both"])]
+    format: String,
+    /// Seconds one call may take before its scenario fails.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
 }
 
 #[derive(clap::Args)]
@@ -101,6 +126,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Mock(args) => mock(args).await.map(|()| ExitCode::SUCCESS),
+            Command::Run(args) => run(args).await,
             Command::Call(args) => call(args).await,
         }
     });
@@ -163,6 +189,51 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
     ecs_conformance::serve(listener, config, shutdown)
         .await
         .context("the server stopped")
+}
+
+async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let target = match args.endpoint {
+        None => {
+            println!("target: the embedded mock");
+            Target::Embedded
+        }
+        Some(url) => {
+            let (id, secret) = match (args.access_key_id, args.access_key_secret) {
+                (Some(id), Some(secret)) => (id, secret),
+                (None, None) => (
+                    DEFAULT_ACCESS_KEY_ID.to_owned(),
+                    DEFAULT_ACCESS_KEY_SECRET.to_owned(),
+                ),
+                _ => bail!(
+                    "give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
+                ),
+            };
+            println!("target: {url} (access key {id})");
+            Target::Endpoint {
+                url,
+                credentials: Credentials::new(id, secret),
+            }
+        }
+    };
+    let formats = match args.format.as_str() {
+        "xml" => vec![Format::Xml],
+        "json" => vec![Format::Json],
+        _ => Format::BOTH.to_vec(),
+    };
+    let config = SuiteConfig {
+        target,
+        tags: args.tags,
+        formats,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ..SuiteConfig::default()
+    };
+    let out = suite::run(config).await?;
+    print!("{}", out.report.summary());
+    Ok(if out.report.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 async fn call(args: CallArgs) -> anyhow::Result<ExitCode> {

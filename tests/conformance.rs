@@ -1,9 +1,286 @@
-//! The conformance suite against the embedded mock: every scenario must pass and none may be
-//! left unrun.
+//! The conformance suite under `cargo test`.
+//!
+//! 1. Against the embedded mock: every scenario must pass and none may be left unrun.
+//! 2. Proving it can fail: the mock behind a response-rewriting proxy (here, in the test — the
+//!    mock's own code has no fault switches). Through an identity proxy everything passes; through
+//!    each faulty variant, exactly the scenarios that received a rewritten answer must fail.
 
+use std::collections::BTreeSet;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use ecs_conformance::suite::{self, SuiteConfig};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use ecs_conformance::suite::{self, AnswerSummary, RunOutput, SuiteConfig, Target};
+use ecs_conformance::{Credentials, Format, MockServer};
+
+/// A faulty variant: which answers it rewrites, and how.
+struct Variant {
+    name: &'static str,
+    affects: fn(&AnswerSummary) -> bool,
+    rewrite: fn(&mut Rewritten),
+}
+
+/// An ECS answer on its way back through the proxy.
+struct Rewritten {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+fn code_is(a: &AnswerSummary, codes: &[&str]) -> bool {
+    a.code.as_deref().is_some_and(|c| codes.contains(&c))
+}
+
+fn json_edit(
+    r: &mut Rewritten,
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) {
+    if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str(&r.body) {
+        edit(&mut map);
+        r.body = serde_json::Value::Object(map).to_string();
+    }
+}
+
+fn is_xml(r: &Rewritten) -> bool {
+    r.body.starts_with("<?xml")
+}
+
+const VARIANTS: &[Variant] = &[
+    Variant {
+        name: "one error's HTTP status changed (IncorrectDiskStatus 403 -> 400)",
+        affects: |a| code_is(a, &["IncorrectDiskStatus"]),
+        rewrite: |r| {
+            if r.body.contains("IncorrectDiskStatus") {
+                r.status = 400;
+            }
+        },
+    },
+    Variant {
+        name: "one message changed (the \"dees\" typo fixed)",
+        affects: |a| code_is(a, &["OperationDenied"]),
+        rewrite: |r| r.body = r.body.replace("dees not support", "does not support"),
+    },
+    Variant {
+        name: "two codes swapped (IncorrectDiskStatus <-> IncorrectInstanceStatus)",
+        affects: |a| code_is(a, &["IncorrectDiskStatus", "IncorrectInstanceStatus"]),
+        rewrite: |r| {
+            r.body = r
+                .body
+                .replace("IncorrectDiskStatus", "\u{0}")
+                .replace("IncorrectInstanceStatus", "IncorrectDiskStatus")
+                .replace('\u{0}', "IncorrectInstanceStatus");
+        },
+    },
+    Variant {
+        name: "XML children reordered (Code after Message)",
+        affects: |a| a.format == Format::Xml && a.code.is_some(),
+        rewrite: |r| {
+            let (Some(start), Some(end)) = (r.body.find("<Code>"), r.body.find("</Code>")) else {
+                return;
+            };
+            let code = r.body[start..end + "</Code>".len()].to_owned();
+            r.body.replace_range(start..end + "</Code>".len(), "");
+            r.body = r
+                .body
+                .replacen("</Message>", &format!("</Message>{code}"), 1);
+        },
+    },
+    Variant {
+        name: "a JSON key missing (HostId dropped from errors)",
+        affects: |a| a.format == Format::Json && a.code.is_some(),
+        rewrite: |r| {
+            json_edit(r, |m| {
+                m.remove("HostId");
+            })
+        },
+    },
+    Variant {
+        name: "the Content-Type changed (text/xml; charset=utf-8, with a space)",
+        affects: |a| a.format == Format::Xml,
+        rewrite: |r| {
+            if r.content_type == "text/xml;charset=utf-8" {
+                r.content_type = "text/xml; charset=utf-8".into();
+            }
+        },
+    },
+    Variant {
+        name: "a RequestId that is not a UUID",
+        affects: |_| true,
+        rewrite: |r| {
+            if is_xml(r) {
+                if let (Some(s), Some(e)) =
+                    (r.body.find("<RequestId>"), r.body.find("</RequestId>"))
+                {
+                    r.body.replace_range(s + "<RequestId>".len()..e, "req-0001");
+                }
+            } else {
+                json_edit(r, |m| {
+                    m.insert("RequestId".into(), "req-0001".into());
+                });
+            }
+        },
+    },
+    Variant {
+        name: "a wrong success body (an extra field)",
+        affects: |a| a.action == "ResetDisk" && a.status == 200,
+        rewrite: |r| {
+            if r.status != 200 {
+                return;
+            }
+            if is_xml(r) {
+                r.body = r.body.replace(
+                    "</ResetDiskResponse>",
+                    "<Extra>1</Extra></ResetDiskResponse>",
+                );
+            } else {
+                json_edit(r, |m| {
+                    m.insert("Extra".into(), 1.into());
+                });
+            }
+        },
+    },
+];
+
+struct Proxy {
+    upstream: String,
+    http: reqwest::Client,
+    rewrite: fn(&mut Rewritten),
+}
+
+/// Forwards every request to the mock; rewrites ECS answers (never the control API's).
+async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let mut upstream = proxy
+        .http
+        .request(parts.method.clone(), format!("{}{path}", proxy.upstream))
+        .body(body);
+    for (k, v) in &parts.headers {
+        if !matches!(
+            k.as_str(),
+            "content-length" | "connection" | "transfer-encoding"
+        ) {
+            upstream = upstream.header(k, v);
+        }
+    }
+    let (status, content_type, text) = match upstream.send().await {
+        Ok(r) => {
+            let ct = r
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (r.status().as_u16(), ct, r.text().await.unwrap_or_default())
+        }
+        Err(e) => (502, "text/plain".into(), e.to_string()),
+    };
+    let mut answer = Rewritten {
+        status,
+        content_type,
+        body: text,
+    };
+    if !path.starts_with("/ecs-conformance/") {
+        (proxy.rewrite)(&mut answer);
+    }
+    Response::builder()
+        .status(answer.status)
+        .header("content-type", answer.content_type)
+        .body(Body::from(answer.body))
+        .unwrap_or_default()
+}
+
+async fn start_proxy(
+    upstream: &str,
+    rewrite: fn(&mut Rewritten),
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let proxy = Arc::new(Proxy {
+        upstream: upstream.to_owned(),
+        http: reqwest::Client::new(),
+        rewrite,
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("loopback binds");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = axum::Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (url, stop)
+}
+
+async fn run_through(mock: &MockServer, rewrite: fn(&mut Rewritten)) -> RunOutput {
+    let (url, _stop) = start_proxy(mock.url(), rewrite).await;
+    let config = SuiteConfig {
+        target: Target::Endpoint {
+            url,
+            credentials: Credentials::new("testid", "testsecret"),
+        },
+        progress: false,
+        ..SuiteConfig::default()
+    };
+    suite::run(config)
+        .await
+        .expect("the suite runs through the proxy")
+}
+
+/// Runs the variants; returns how many were caught exactly.
+async fn prove_it_can_fail() -> (usize, Vec<String>) {
+    let mock = MockServer::start().await.expect("the mock starts");
+    let baseline = run_through(&mock, |_| {}).await;
+    let mut problems = Vec::new();
+    if baseline.report.failed() + baseline.report.not_run() > 0 {
+        problems.push(format!(
+            "through an identity proxy the suite must pass whole:\n{}",
+            baseline.report.summary()
+        ));
+        return (0, problems);
+    }
+    let mut caught = 0;
+    for v in VARIANTS {
+        let expected: BTreeSet<String> = baseline
+            .answers
+            .iter()
+            .filter(|(_, answers)| answers.iter().any(v.affects))
+            .map(|(scenario, _)| scenario.clone())
+            .collect();
+        let out = run_through(&mock, v.rewrite).await;
+        let failed: BTreeSet<String> = out.report.failed_names().into_iter().collect();
+        let missed: Vec<_> = expected.difference(&failed).collect();
+        let extra: Vec<_> = failed.difference(&expected).collect();
+        println!(
+            "variant: {} -> {} scenarios fail (expected {})",
+            v.name,
+            failed.len(),
+            expected.len()
+        );
+        if expected.is_empty() || !missed.is_empty() || !extra.is_empty() {
+            problems.push(format!(
+                "variant {:?}: expected {} failing scenarios; these passed: {missed:#?}; these failed unexpectedly: {extra:#?}",
+                v.name,
+                expected.len()
+            ));
+        } else {
+            caught += 1;
+        }
+    }
+    (caught, problems)
+}
 
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("the async runtime starts");
@@ -16,9 +293,24 @@ fn main() -> ExitCode {
             }
         };
         print!("{}", out.report.summary());
-        if out.report.failed() > 0 || out.report.not_run() > 0 {
-            return ExitCode::FAILURE;
+        let suite_ok = out.report.failed() == 0 && out.report.not_run() == 0;
+
+        println!("\nProving it can fail: the mock behind faulty proxies");
+        let (caught, problems) = prove_it_can_fail().await;
+        for p in &problems {
+            println!("✘ {p}");
         }
-        ExitCode::SUCCESS
+        println!("faulty variants caught: {caught}/{}", VARIANTS.len());
+        let variants_ok = problems.is_empty() && caught == VARIANTS.len();
+        println!(
+            "{} passed, {} failed",
+            out.report.passed() + caught,
+            out.report.failed() + out.report.not_run() + (VARIANTS.len() - caught)
+        );
+        if suite_ok && variants_ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
     })
 }

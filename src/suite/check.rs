@@ -118,6 +118,30 @@ pub fn error(answer: &Answer, expected: &ExpectedError) -> Result<(), String> {
     m.into_result()
 }
 
+/// The answer is well formed for its kind, whatever its values: a success of `action`, or an
+/// error envelope (for scenarios that compare answers rather than state their values).
+pub fn envelope(answer: &Answer, action: &str) -> Result<(), String> {
+    let mut m = Mismatches::default();
+    if let Some(doc) = common(answer, &mut m) {
+        let is_error = doc.field("Code").is_some();
+        match (answer.format, is_error) {
+            (Format::Xml, true) => {
+                m.expect("root element", Some("Error"), doc.root.as_deref());
+                m.expect("fields in order", ENVELOPE.to_vec(), doc.body.names());
+            }
+            (Format::Json, true) => {
+                let mut names = doc.body.names();
+                names.sort_unstable();
+                let mut want = ENVELOPE.to_vec();
+                want.sort_unstable();
+                m.expect("fields", want, names);
+            }
+            (_, false) => return success(answer, action, &["RequestId"]),
+        }
+    }
+    m.into_result()
+}
+
 /// The answer is a success of `action`: 200, Content-Type, `<{action}Response>` in XML, and
 /// exactly the fields `fields` (in order in XML).
 pub fn success(answer: &Answer, action: &str, fields: &[&str]) -> Result<(), String> {

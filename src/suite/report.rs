@@ -70,9 +70,10 @@ impl Report {
             };
             areas.entry(&r.feature).or_default()[slot] += 1;
         }
-        let mut out = String::from("\nBy area (passed / failed / not run):\n");
+        let width = areas.keys().map(|a| a.chars().count()).max().unwrap_or(0);
+        let mut out = format!("\n  {:<width$} passed failed not-run\n", "By area");
         for (area, [p, f, n]) in &areas {
-            out.push_str(&format!("  {area:<48} {p:>4} {f:>4} {n:>4}\n"));
+            out.push_str(&format!("  {area:<width$} {p:>6} {f:>6} {n:>7}\n"));
         }
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &self.results {
@@ -103,7 +104,7 @@ impl Report {
             }
         }
         out.push_str(&format!(
-            "\n{} scenarios in {:.2} s: {} passed, {} failed, {} not run\n{} passed, {} failed\n",
+            "\n{} scenarios and checks in {:.2} s: {} passed, {} failed, {} not run\n{} passed, {} failed\n",
             self.results.len(),
             self.elapsed.as_secs_f64(),
             self.passed(),

@@ -498,17 +498,23 @@ fn parity(w: &mut SuiteWorld) -> Result<(), String> {
         Ok::<_, String>(doc.body)
     };
     let mut m = check::Mismatches::default();
+    for a in [xml, json] {
+        if let Err(e) = check::envelope(a, "ResetDisk") {
+            m.push(format!("the {} answer: {e}", a.format));
+        }
+    }
     m.expect("status (XML vs JSON)", xml.raw.status, json.raw.status);
     match (canon(xml), canon(json)) {
         (Ok(x), Ok(j)) => {
-            for name in x.names().into_iter().chain(j.names()) {
-                m.expect(&format!("{name} (XML vs JSON)"), x.get(name), j.get(name));
-            }
-            let mut xn = x.names();
-            let mut jn = j.names();
+            let (mut xn, mut jn) = (x.names(), j.names());
             xn.sort_unstable();
             jn.sort_unstable();
-            m.expect("field names (XML vs JSON)", xn, jn);
+            m.expect("field names (XML vs JSON)", &xn, &jn);
+            xn.extend(jn);
+            xn.dedup();
+            for name in xn {
+                m.expect(&format!("{name} (XML vs JSON)"), x.all(name), j.all(name));
+            }
         }
         (x, j) => {
             for e in [x.err(), j.err()].into_iter().flatten() {
@@ -519,21 +525,39 @@ fn parity(w: &mut SuiteWorld) -> Result<(), String> {
     m.into_result()
 }
 
+/// Each answer is checked whole: the success as a success, the others against the contract's row
+/// for `code`.
 #[then(expr = "exactly one reset succeeds and the other {int} are {string}")]
 fn exactly_one_wins(w: &mut SuiteWorld, others: usize, code: String) -> Result<(), String> {
-    let mut m = check::Mismatches::default();
-    let ok = w.answers.iter().filter(|a| a.raw.status == 200).count();
-    m.expect("successful resets", 1, ok);
-    let refused = w
-        .answers
+    let row = crate::catalogue::Catalogue::reset_disk()
+        .rows()
         .iter()
-        .filter(|a| {
-            a.document()
-                .ok()
-                .and_then(|d| d.field("Code").map(|c| c == code))
-                .unwrap_or(false)
-        })
-        .count();
-    m.expect(&format!("answers with Code {code}"), others, refused);
+        .find(|r| r.code == code)
+        .cloned()
+        .ok_or_else(|| format!("{code} is not in ResetDisk's error table"))?;
+    let expected = ExpectedError {
+        status: row.status,
+        code: row.code,
+        message: row.message,
+    };
+    let mut m = check::Mismatches::default();
+    let (succeeded, refused): (Vec<_>, Vec<_>) =
+        w.answers.iter().partition(|a| a.raw.status == 200);
+    m.expect("successful resets", 1, succeeded.len());
+    m.expect(
+        &format!("answers refused with {code}"),
+        others,
+        refused.len(),
+    );
+    for a in succeeded {
+        if let Err(e) = check::success(a, "ResetDisk", &["RequestId"]) {
+            m.push(format!("the successful answer: {e}"));
+        }
+    }
+    for a in refused {
+        if let Err(e) = check::error(a, &expected) {
+            m.push(format!("a refused answer: {e}"));
+        }
+    }
     m.into_result()
 }
