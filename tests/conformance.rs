@@ -4,6 +4,8 @@
 //! 2. Proving it can fail: the mock behind a response-rewriting proxy (here, in the test — the
 //!    mock's own code has no fault switches). Through an identity proxy everything passes; through
 //!    each faulty variant, exactly the scenarios that received a rewritten answer must fail.
+//! 3. A target that answers garbage, or never answers, fails what it runs, clearly and in bounded
+//!    time.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -282,6 +284,70 @@ async fn prove_it_can_fail() -> (usize, Vec<String>) {
     (caught, problems)
 }
 
+/// A target that answers garbage, and one that accepts connections but never answers: every
+/// scenario that runs must fail with a clear message, none may pass, and the run must end.
+async fn broken_targets_fail_clearly() -> Vec<String> {
+    let garbage = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("loopback binds");
+    let garbage_url = format!("http://{}", garbage.local_addr().expect("bound"));
+    let app = axum::Router::new().fallback(|| async { "hello, I am not ECS" });
+    tokio::spawn(async move { axum::serve(garbage, app).await });
+
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("loopback binds");
+    let silent_url = format!("http://{}", silent.local_addr().expect("bound"));
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = silent.accept().await {
+            held.push(conn);
+        }
+    });
+
+    let mut problems = Vec::new();
+    for (url, symptom) in [
+        (garbage_url, "body: expected"),
+        (silent_url, "did not answer"),
+    ] {
+        let config = SuiteConfig {
+            target: Target::Endpoint {
+                url: url.clone(),
+                credentials: Credentials::new("testid", "testsecret"),
+            },
+            progress: false,
+            timeout: std::time::Duration::from_secs(1),
+            ..SuiteConfig::default()
+        };
+        let bound = std::time::Duration::from_secs(60);
+        let Ok(Ok(out)) = tokio::time::timeout(bound, suite::run(config)).await else {
+            problems.push(format!(
+                "the run against {url} did not end within {bound:?}"
+            ));
+            continue;
+        };
+        let r = &out.report;
+        let unclear = r.results.iter().any(|x| match &x.outcome {
+            suite::Outcome::Failed(why) => !why.contains(symptom),
+            _ => false,
+        });
+        println!(
+            "broken target ({symptom}): {} passed, {} failed, {} not run in {:.1} s",
+            r.passed(),
+            r.failed(),
+            r.not_run(),
+            r.elapsed.as_secs_f64()
+        );
+        if r.passed() != 1 || r.failed() == 0 || r.not_run() == 0 || unclear {
+            problems.push(format!(
+                "against {url} only the catalogue check may pass and every failure must say {symptom:?}:\n{}",
+                r.summary()
+            ));
+        }
+    }
+    problems
+}
+
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("the async runtime starts");
     runtime.block_on(async {
@@ -296,7 +362,10 @@ fn main() -> ExitCode {
         let suite_ok = out.report.failed() == 0 && out.report.not_run() == 0;
 
         println!("\nProving it can fail: the mock behind faulty proxies");
-        let (caught, problems) = prove_it_can_fail().await;
+        let (caught, mut problems) = prove_it_can_fail().await;
+        let broken = broken_targets_fail_clearly().await;
+        let broken_passed = 2 - broken.len();
+        problems.extend(broken);
         for p in &problems {
             println!("✘ {p}");
         }
@@ -304,8 +373,8 @@ fn main() -> ExitCode {
         let variants_ok = problems.is_empty() && caught == VARIANTS.len();
         println!(
             "{} passed, {} failed",
-            out.report.passed() + caught,
-            out.report.failed() + out.report.not_run() + (VARIANTS.len() - caught)
+            out.report.passed() + caught + broken_passed,
+            out.report.failed() + out.report.not_run() + problems.len()
         );
         if suite_ok && variants_ok {
             ExitCode::SUCCESS
