@@ -173,8 +173,16 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
             args.access_key_id
         )
     };
+    // An example that names resources of the world actually served.
+    let (disk, snapshot) = world
+        .snapshots
+        .iter()
+        .find(|s| world.disk(&s.source_disk_id).is_some())
+        .map_or(("d-diskid1", "s-snapshotid1"), |s| {
+            (s.source_disk_id.as_str(), s.snapshot_id.as_str())
+        });
     println!(
-        "try: cargo run --release -- call --endpoint http://{addr}{creds} ResetDisk DiskId=d-diskid1 SnapshotId=s-snapshotid1"
+        "try: cargo run --release -- call --endpoint http://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}"
     );
     let config = MockConfig {
         access_key_id: args.access_key_id,
