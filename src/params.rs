@@ -125,32 +125,24 @@ impl DecodeError {
     }
 }
 
+/// Decodes one name or value: `+` is a space, `%XY` a byte, the result UTF-8.
 fn decode(raw: &str) -> Result<String, DecodeError> {
+    // percent-encoding decodes leniently (a stray `%` passes through), which would let a request
+    // mean something other than what was signed; so a `%` must start a two-digit hex escape.
     let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3).ok_or(DecodeError::Percent)?;
-                let hex = std::str::from_utf8(hex).map_err(|_| DecodeError::Percent)?;
-                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(DecodeError::Percent);
-                }
-                out.push(u8::from_str_radix(hex, 16).map_err(|_| DecodeError::Percent)?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return Err(DecodeError::Percent);
     }
-    String::from_utf8(out).map_err(|_| DecodeError::Utf8)
+    percent_encoding::percent_decode_str(&raw.replace('+', " "))
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| DecodeError::Utf8)
 }
 
 #[cfg(test)]

@@ -189,10 +189,27 @@ impl std::fmt::Display for Authorization {
     }
 }
 
-/// Compares two signatures in time independent of where they first differ.
-pub fn signatures_match(expected: &str, got: &str) -> bool {
-    let (a, b) = (expected.as_bytes(), got.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether `signature` (base64) is the V1 signature of `string_to_sign`; the comparison is
+/// constant-time (hmac's `verify_slice`).
+pub fn v1_verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
+    let Ok(given) = base64::engine::general_purpose::STANDARD.decode(signature) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{secret}&").as_bytes())
+        .expect("HMAC accepts keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    mac.verify_slice(&given).is_ok()
+}
+
+/// Whether `signature` (hex) is the V3 signature of `string_to_sign`; constant-time.
+pub fn v3_verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
+    let Ok(given) = hex::decode(signature) else {
+        return false;
+    };
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    mac.verify_slice(&given).is_ok()
 }
 
 #[cfg(test)]
@@ -441,9 +458,16 @@ mod tests {
     }
 
     #[test]
-    fn signatures_match_compares_whole_values() {
-        assert!(signatures_match("abc", "abc"));
-        assert!(!signatures_match("abc", "abd"));
-        assert!(!signatures_match("abc", "ab"));
+    fn verification_accepts_exactly_the_right_signature() {
+        let sts = "GET&%2F&x";
+        let v1 = v1_signature("s", sts);
+        assert!(v1_verify("s", sts, &v1));
+        assert!(!v1_verify("t", sts, &v1));
+        assert!(!v1_verify("s", sts, &v1[..v1.len() - 4]));
+        assert!(!v1_verify("s", sts, "not base64!"));
+        let v3 = v3_signature("s", sts);
+        assert!(v3_verify("s", sts, &v3));
+        assert!(!v3_verify("s", sts, &v3.to_uppercase().replace('A', "B")));
+        assert!(!v3_verify("s", sts, "zz"));
     }
 }

@@ -218,8 +218,7 @@ fn check_v1(
     check_timestamp(timestamp, now).map_err(fail)?;
     let secret = secret_of(access_key_id).ok_or_else(|| fail(ApiError::ACCESS_KEY_NOT_FOUND))?;
     let string_to_sign = signing::v1_string_to_sign(req.method, params.iter());
-    let expected = signing::v1_signature(&secret, &string_to_sign);
-    if !signing::signatures_match(&expected, signature) {
+    if !signing::v1_verify(&secret, &string_to_sign, signature) {
         return Err(fail(ApiError::signature_does_not_match(&string_to_sign)));
     }
     Ok((action.clone(), access_key_id.to_owned(), nonce.to_owned()))
@@ -275,9 +274,8 @@ fn check_v3(
         payload_hash: content_sha256,
     });
     let string_to_sign = signing::v3_string_to_sign(&canonical);
-    let expected = signing::v3_signature(&secret, &string_to_sign);
     let body_matches = signing::sha256_hex(req.body) == content_sha256;
-    if !body_matches || !signing::signatures_match(&expected, &auth.signature) {
+    if !body_matches || !signing::v3_verify(&secret, &string_to_sign, &auth.signature) {
         return Err(fail(ApiError::v3_signature_does_not_match(
             &string_to_sign,
             &canonical,
