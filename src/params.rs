@@ -65,20 +65,8 @@ impl Params {
         self.0.insert(name.into(), value.into());
     }
 
-    pub fn remove(&mut self, name: &str) -> Option<String> {
-        self.0.remove(name)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// The decoded pairs, as the V3 canonical query takes them.

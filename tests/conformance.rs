@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -149,6 +150,8 @@ struct Proxy {
     upstream: String,
     http: reqwest::Client,
     rewrite: fn(&mut Rewritten),
+    /// Worlds created (PUT) and removed (DELETE) through the control API.
+    worlds: (AtomicUsize, AtomicUsize),
 }
 
 /// Forwards every request to the mock; rewrites ECS answers (never the control API's).
@@ -162,6 +165,16 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_owned();
+    if path.starts_with("/ecs-conformance/v1/worlds/") {
+        let counter = match parts.method.as_str() {
+            "PUT" => Some(&proxy.worlds.0),
+            "DELETE" => Some(&proxy.worlds.1),
+            _ => None,
+        };
+        if let Some(c) = counter {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
     let mut upstream = proxy
         .http
         .request(parts.method.clone(), format!("{}{path}", proxy.upstream))
@@ -204,18 +217,21 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
 async fn start_proxy(
     upstream: &str,
     rewrite: fn(&mut Rewritten),
-) -> (String, tokio::sync::oneshot::Sender<()>) {
+) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
     let proxy = Arc::new(Proxy {
         upstream: upstream.to_owned(),
         http: reqwest::Client::new(),
         rewrite,
+        worlds: (AtomicUsize::new(0), AtomicUsize::new(0)),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("loopback binds");
     let url = format!("http://{}", listener.local_addr().expect("bound"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = axum::Router::new().fallback(forward).with_state(proxy);
+    let app = axum::Router::new()
+        .fallback(forward)
+        .with_state(proxy.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -223,11 +239,12 @@ async fn start_proxy(
             })
             .await;
     });
-    (url, stop)
+    (url, proxy, stop)
 }
 
-async fn run_through(mock: &MockServer, rewrite: fn(&mut Rewritten)) -> RunOutput {
-    let (url, _stop) = start_proxy(mock.url(), rewrite).await;
+/// Runs the suite through a proxy; also returns the worlds it created and removed.
+async fn run_through(mock: &MockServer, rewrite: fn(&mut Rewritten)) -> (RunOutput, usize, usize) {
+    let (url, proxy, _stop) = start_proxy(mock.url(), rewrite).await;
     let config = SuiteConfig {
         target: Target::Endpoint {
             url,
@@ -236,16 +253,28 @@ async fn run_through(mock: &MockServer, rewrite: fn(&mut Rewritten)) -> RunOutpu
         progress: false,
         ..SuiteConfig::default()
     };
-    suite::run(config)
+    let out = suite::run(config)
         .await
-        .expect("the suite runs through the proxy")
+        .expect("the suite runs through the proxy");
+    let (created, removed) = (&proxy.worlds.0, &proxy.worlds.1);
+    (
+        out,
+        created.load(Ordering::Relaxed),
+        removed.load(Ordering::Relaxed),
+    )
 }
 
 /// Runs the variants; returns how many were caught exactly.
 async fn prove_it_can_fail() -> (usize, Vec<String>) {
     let mock = MockServer::start().await.expect("the mock starts");
-    let baseline = run_through(&mock, |_| {}).await;
+    let (baseline, created, removed) = run_through(&mock, |_| {}).await;
     let mut problems = Vec::new();
+    println!("worlds created and removed through the control API: {created} and {removed}");
+    if created == 0 || created != removed {
+        problems.push(format!(
+            "the suite must remove every world it creates: {created} created, {removed} removed"
+        ));
+    }
     if baseline.report.failed() + baseline.report.not_run() > 0 {
         problems.push(format!(
             "through an identity proxy the suite must pass whole:\n{}",
@@ -261,7 +290,7 @@ async fn prove_it_can_fail() -> (usize, Vec<String>) {
             .filter(|(_, answers)| answers.iter().any(v.affects))
             .map(|(scenario, _)| scenario.clone())
             .collect();
-        let out = run_through(&mock, v.rewrite).await;
+        let (out, _, _) = run_through(&mock, v.rewrite).await;
         let failed: BTreeSet<String> = out.report.failed_names().into_iter().collect();
         let missed: Vec<_> = expected.difference(&failed).collect();
         let extra: Vec<_> = failed.difference(&expected).collect();

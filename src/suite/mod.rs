@@ -258,6 +258,13 @@ pub async fn run(config: SuiteConfig) -> anyhow::Result<RunOutput> {
             w.scenario = scenario.name.clone();
             Box::pin(async {})
         })
+        .after(|_, _, _, _, w| {
+            Box::pin(async move {
+                if let Some(w) = w {
+                    w.clean_up().await;
+                }
+            })
+        })
         .with_default_cli()
         .filter_run(config.features.clone(), filter)
         .await;

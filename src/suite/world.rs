@@ -174,6 +174,20 @@ impl SuiteWorld {
             .map_err(|e| e.to_string())
     }
 
+    /// Removes the scenario's own world from the target, so runs against a long-lived endpoint do
+    /// not accumulate worlds. A failure here changes no result, so it is not reported.
+    pub async fn clean_up(&mut self) {
+        let (Some(ctx), Some(client)) = (&self.ctx, &self.client) else {
+            return;
+        };
+        if ctx.control {
+            let _ = ctx
+                .client
+                .delete_world(&client.credentials().access_key_id)
+                .await;
+        }
+    }
+
     pub fn snapshot_name(&self) -> String {
         super::snapshot::snapshot_name(&self.feature, &self.scenario)
     }
