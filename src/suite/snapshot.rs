@@ -166,6 +166,10 @@ fn write_xml(
 ) {
     let indent = "  ".repeat(depth);
     match node {
+        // `<X></X>` and `<X/>` are the same element.
+        Node::Text(text) if text.is_empty() => {
+            out.push_str(&format!("{indent}<{name}/>\n"));
+        }
         Node::Text(text) => {
             // Only the envelope's own fields vary by call; nested values are data.
             let shown = if depth == 1 {
@@ -315,6 +319,13 @@ mod tests {
             ),
         );
         assert!(lower.is_err());
+    }
+
+    #[test]
+    fn empty_elements_canonicalise_alike() {
+        let a = canonical(Format::Xml, &raw(200, "x", "<R><A></A><B/></R>")).unwrap();
+        let b = canonical(Format::Xml, &raw(200, "x", "<R><A/><B></B></R>")).unwrap();
+        assert_eq!(a, b);
     }
 
     #[test]
