@@ -124,6 +124,15 @@ fn report(name: &str, o: &Outcome) -> f64 {
     rps
 }
 
+/// `VmRSS` of a process, from /proc (Linux).
+fn resident_memory(pid: u32) -> Option<String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .map(|v| v.trim().to_owned())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -156,5 +165,9 @@ fn main() {
         let ceiling = report("fixed 200 (ceiling)", &load(&mock.addr, seconds, concurrency, fixed).await);
         let resets = report("ResetDisk (signed, V1 GET)", &load(&mock.addr, seconds, concurrency, reset).await);
         println!("ResetDisk runs at {:.0}% of the ceiling", 100.0 * resets / ceiling);
+        println!(
+            "mock resident memory after the runs: {}",
+            resident_memory(mock.child.id()).unwrap_or_else(|| "unknown".into())
+        );
     });
 }
