@@ -335,9 +335,15 @@ async fn broken_targets_fail_clearly() -> Vec<String> {
     });
 
     let mut problems = Vec::new();
-    for (url, symptom) in [
-        (garbage_url, "body: expected"),
-        (silent_url, "did not answer"),
+    // The silent target gets a short timeout; the garbage one answers at once and keeps the default.
+    let short = std::time::Duration::from_secs(1);
+    for (url, symptom, timeout) in [
+        (
+            garbage_url,
+            "body: expected",
+            ecs_conformance::DEFAULT_TIMEOUT,
+        ),
+        (silent_url, "did not answer", short),
     ] {
         let config = SuiteConfig {
             target: Target::Endpoint {
@@ -345,7 +351,7 @@ async fn broken_targets_fail_clearly() -> Vec<String> {
                 credentials: Credentials::new("testid", "testsecret"),
             },
             progress: false,
-            timeout: std::time::Duration::from_secs(1),
+            timeout,
             ..SuiteConfig::default()
         };
         let bound = std::time::Duration::from_secs(60);

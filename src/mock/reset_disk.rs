@@ -189,6 +189,22 @@ mod tests {
     }
 
     #[test]
+    fn a_reset_keeps_its_disk_busy_for_exactly_its_duration() {
+        let mut world = World::sample();
+        world.reset_duration_ms = 150;
+        let mut t = Tenant::new("secret".into(), world);
+        let p = params(&[("DiskId", "d-diskid1"), ("SnapshotId", "s-snapshotid1")]);
+        let (start, now) = (Instant::now(), OffsetDateTime::now_utc());
+        let at = |ms| start + Duration::from_millis(ms);
+        assert_eq!(code(reset_disk(&mut t, &p, now, at(0))), "OK");
+        assert_eq!(
+            code(reset_disk(&mut t, &p, now, at(149))),
+            "Operation.Conflict"
+        );
+        assert_eq!(code(reset_disk(&mut t, &p, now, at(150))), "OK");
+    }
+
+    #[test]
     fn an_instant_reset_never_blocks_a_request_that_read_the_clock_earlier() {
         // Requests read the clock before they get the tenant, so they may run out of order.
         let mut t = Tenant::new("secret".into(), World::sample());
