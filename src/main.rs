@@ -147,13 +147,13 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
         }
         None => World::sample(),
     };
+    if args.access_key_secret.is_empty() {
+        bail!("--access-key-secret must not be empty");
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    if args.access_key_secret.is_empty() {
-        bail!("--access-key-secret must not be empty");
-    }
     println!("ecs-conformance mock listening on http://{addr}");
     println!(
         "control API: {}",
