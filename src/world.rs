@@ -405,6 +405,37 @@ impl World {
         self.snapshots.iter().find(|s| s.snapshot_id == id)
     }
 
+    pub fn instance_mut(&mut self, id: &str) -> Option<&mut Instance> {
+        self.instances.iter_mut().find(|x| x.instance_id == id)
+    }
+
+    pub fn disk_mut(&mut self, id: &str) -> Option<&mut Disk> {
+        self.disks.iter_mut().find(|d| d.disk_id == id)
+    }
+
+    pub fn snapshot_mut(&mut self, id: &str) -> Option<&mut Snapshot> {
+        self.snapshots.iter_mut().find(|s| s.snapshot_id == id)
+    }
+
+    /// Releases a disk: it leaves the world and its id is remembered (`Disk.NotFound`); its
+    /// snapshots keep their `source_disk_id`. `false` if there was no such disk.
+    pub fn release_disk(&mut self, id: &str) -> bool {
+        let before = self.disks.len();
+        self.disks.retain(|d| d.disk_id != id);
+        let released = self.disks.len() < before;
+        if released {
+            self.released_disk_ids.push(id.to_owned());
+        }
+        released
+    }
+
+    /// Releases an instance; disks attached to it keep naming it. `false` if there was none.
+    pub fn release_instance(&mut self, id: &str) -> bool {
+        let before = self.instances.len();
+        self.instances.retain(|x| x.instance_id != id);
+        self.instances.len() < before
+    }
+
     /// Takes the next scheduled fault for `action`, if any.
     pub fn take_fault(&mut self, action: &str) -> Option<ApiError> {
         let i = self.faults.iter().position(|f| f.action == action)?;
@@ -488,6 +519,18 @@ mod tests {
         assert_eq!(w.take_fault("ResetDisk").unwrap().status, 500);
         assert!(w.take_fault("ResetDisk").is_some());
         assert_eq!(w.take_fault("ResetDisk"), None);
+    }
+
+    #[test]
+    fn releasing_removes_the_resource_and_remembers_a_disk() {
+        let mut w = World::sample();
+        assert!(w.release_disk("d-diskid1"));
+        assert!(!w.release_disk("d-diskid1"));
+        assert_eq!(w.released_disk_ids, ["d-diskid1"]);
+        assert_eq!(w.snapshots[0].source_disk_id, "d-diskid1");
+        assert!(w.release_instance("i-instance1"));
+        assert!(w.instance("i-instance1").is_none());
+        assert!(!w.release_instance("i-instance1"));
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl Tenant {
         snapshot_id: &str,
         busy_until: Option<Instant>,
     ) {
-        if let Some(disk) = self.world.disks.iter_mut().find(|d| d.disk_id == disk_id) {
+        if let Some(disk) = self.world.disk_mut(disk_id) {
             disk.last_reset_snapshot_id = Some(snapshot_id.to_owned());
         }
         match busy_until {

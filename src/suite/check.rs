@@ -63,7 +63,55 @@ pub struct ExpectedError {
     pub message: String,
 }
 
+impl ExpectedError {
+    /// Reads a `status` / `Code` / `Message` table, as a Then step states it.
+    pub fn from_table(rows: &[Vec<String>]) -> Result<Self, String> {
+        let mut expected = Self::default();
+        for row in rows {
+            match row.as_slice() {
+                [k, v] if k == "status" => {
+                    expected.status = v
+                        .parse()
+                        .map_err(|_| format!("status {v:?} is not a number"))?;
+                }
+                [k, v] if k == "Code" => expected.code = v.clone(),
+                [k, v] if k == "Message" => expected.message = v.clone(),
+                other => {
+                    return Err(format!(
+                        "unexpected row {other:?}: rows are status, Code, Message"
+                    ));
+                }
+            }
+        }
+        if expected.status == 0 || expected.code.is_empty() || expected.message.is_empty() {
+            return Err("the table needs status, Code and Message".into());
+        }
+        Ok(expected)
+    }
+}
+
 const ENVELOPE: [&str; 5] = ["RequestId", "HostId", "Code", "Message", "Recommend"];
+
+/// Checks that `doc` has exactly `fields`: in order in XML, in any order in JSON.
+fn fields(format: Format, doc: &Document, fields: &[&str], m: &mut Mismatches) {
+    let mut got = doc.body.names();
+    let mut want = fields.to_vec();
+    if format == Format::Xml {
+        m.expect("fields in order", want, got);
+    } else {
+        got.sort_unstable();
+        want.sort_unstable();
+        m.expect("fields", want, got);
+    }
+}
+
+/// The error envelope: root `Error` in XML and exactly the five documented fields.
+fn error_shape(format: Format, doc: &Document, m: &mut Mismatches) {
+    if format == Format::Xml {
+        m.expect("root element", Some("Error"), doc.root.as_deref());
+    }
+    fields(format, doc, &ENVELOPE, m);
+}
 
 fn common(answer: &Answer, m: &mut Mismatches) -> Option<Document> {
     m.expect(
@@ -95,16 +143,7 @@ pub fn error(answer: &Answer, expected: &ExpectedError) -> Result<(), String> {
     let mut m = Mismatches::default();
     m.expect("status", expected.status, answer.raw.status);
     if let Some(doc) = common(answer, &mut m) {
-        if answer.format == Format::Xml {
-            m.expect("root element", Some("Error"), doc.root.as_deref());
-            m.expect("fields in order", ENVELOPE.to_vec(), doc.body.names());
-        } else {
-            let mut names = doc.body.names();
-            names.sort_unstable();
-            let mut want = ENVELOPE.to_vec();
-            want.sort_unstable();
-            m.expect("fields", want, names);
-        }
+        error_shape(answer.format, &doc, &mut m);
         m.expect("Code", Some(expected.code.as_str()), doc.field("Code"));
         let message = match (
             &answer.string_to_sign,
@@ -123,28 +162,17 @@ pub fn error(answer: &Answer, expected: &ExpectedError) -> Result<(), String> {
 pub fn envelope(answer: &Answer, action: &str) -> Result<(), String> {
     let mut m = Mismatches::default();
     if let Some(doc) = common(answer, &mut m) {
-        let is_error = doc.field("Code").is_some();
-        match (answer.format, is_error) {
-            (Format::Xml, true) => {
-                m.expect("root element", Some("Error"), doc.root.as_deref());
-                m.expect("fields in order", ENVELOPE.to_vec(), doc.body.names());
-            }
-            (Format::Json, true) => {
-                let mut names = doc.body.names();
-                names.sort_unstable();
-                let mut want = ENVELOPE.to_vec();
-                want.sort_unstable();
-                m.expect("fields", want, names);
-            }
-            (_, false) => return success(answer, action, &["RequestId"]),
+        if doc.field("Code").is_none() {
+            return success(answer, action, &["RequestId"]);
         }
+        error_shape(answer.format, &doc, &mut m);
     }
     m.into_result()
 }
 
 /// The answer is a success of `action`: 200, Content-Type, `<{action}Response>` in XML, and
-/// exactly the fields `fields` (in order in XML).
-pub fn success(answer: &Answer, action: &str, fields: &[&str]) -> Result<(), String> {
+/// exactly the fields `expected` (in order in XML, in any order in JSON).
+pub fn success(answer: &Answer, action: &str, expected: &[&str]) -> Result<(), String> {
     let mut m = Mismatches::default();
     m.expect("status", 200, answer.raw.status);
     if let Some(doc) = common(answer, &mut m) {
@@ -152,7 +180,7 @@ pub fn success(answer: &Answer, action: &str, fields: &[&str]) -> Result<(), Str
             let root = format!("{action}Response");
             m.expect("root element", Some(root.as_str()), doc.root.as_deref());
         }
-        m.expect("fields", fields.to_vec(), doc.body.names());
+        fields(answer.format, &doc, expected, &mut m);
     }
     m.into_result()
 }
@@ -210,6 +238,52 @@ mod tests {
             message: format!("is:{STRING_TO_SIGN}"),
         };
         assert_eq!(error(&a, &expected), Ok(()));
+    }
+
+    #[test]
+    fn tables_must_state_status_code_and_message() {
+        let row = |k: &str, v: &str| vec![k.to_owned(), v.to_owned()];
+        let ok = ExpectedError::from_table(&[
+            row("status", "404"),
+            row("Code", "C"),
+            row("Message", "M"),
+        ]);
+        assert_eq!(ok.map(|e| e.status), Ok(404));
+        assert!(ExpectedError::from_table(&[row("status", "x")]).is_err());
+        assert!(ExpectedError::from_table(&[row("Code", "C"), row("Message", "M")]).is_err());
+        assert!(ExpectedError::from_table(&[row("Colour", "red")]).is_err());
+    }
+
+    #[test]
+    fn json_field_order_does_not_matter_but_xml_order_does() {
+        let id = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
+        let json = format!(
+            r#"{{"RequestId":"{id}","HostId":"h","Code":"C","Message":"M","Recommend":"u"}}"#
+        );
+        let a = answer(Format::Json, 200, "application/json;charset=utf-8", &json);
+        assert_eq!(
+            success(
+                &a,
+                "X",
+                &["RequestId", "HostId", "Code", "Message", "Recommend"]
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            success(
+                &a,
+                "X",
+                &["Recommend", "Message", "Code", "HostId", "RequestId"]
+            ),
+            Ok(())
+        );
+        let xml = format!("<XResponse><HostId>h</HostId><RequestId>{id}</RequestId></XResponse>");
+        let a = answer(Format::Xml, 200, "text/xml;charset=utf-8", &xml);
+        assert!(
+            success(&a, "X", &["RequestId", "HostId"])
+                .unwrap_err()
+                .contains("fields in order")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use cucumber::gherkin::{self, GherkinEnv};
 
+use super::check::ExpectedError;
 use crate::catalogue::{Catalogue, CatalogueRow};
 
 const COMMON_TSV: &str = include_str!("../../features/common.errors.tsv");
@@ -83,26 +84,23 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
             for example in example_rows(s) {
                 for step in &s.steps {
                     let Some(table) = &step.table else { continue };
-                    let get = |key: &str| {
-                        table
-                            .rows
-                            .iter()
-                            .find(|r| r.first().is_some_and(|k| k == key))
-                            .and_then(|r| r.get(1))
-                            .map(|v| fill(v, &example))
+                    let rows: Vec<Vec<String>> = table
+                        .rows
+                        .iter()
+                        .map(|r| r.iter().map(|cell| fill(cell, &example)).collect())
+                        .collect();
+                    // Tables that are not error expectations are not this check's business.
+                    let Ok(e) = ExpectedError::from_table(&rows) else {
+                        continue;
                     };
-                    if let (Some(status), Some(code), Some(message)) =
-                        (get("status"), get("Code"), get("Message"))
-                    {
-                        out.push(Expectation {
-                            scenario: format!("{} / {}", f.name, fill(&s.name, &example)),
-                            row: CatalogueRow {
-                                status: status.parse().unwrap_or(0),
-                                code,
-                                message,
-                            },
-                        });
-                    }
+                    out.push(Expectation {
+                        scenario: format!("{} / {}", f.name, fill(&s.name, &example)),
+                        row: CatalogueRow {
+                            status: e.status,
+                            code: e.code,
+                            message: e.message,
+                        },
+                    });
                 }
             }
         }

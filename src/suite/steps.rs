@@ -201,25 +201,20 @@ fn snapshot_not_resettable(w: &mut SuiteWorld, id: String) -> Result<(), String>
 
 #[given(expr = "the disk {string} was released")]
 fn disk_released(w: &mut SuiteWorld, id: String) -> Result<(), String> {
-    let world = w.world_mut()?;
-    let before = world.disks.len();
-    world.disks.retain(|d| d.disk_id != id);
-    if world.disks.len() == before {
-        return Err(format!("no disk {id:?} to release"));
+    if w.world_mut()?.release_disk(&id) {
+        Ok(())
+    } else {
+        Err(format!("no disk {id:?} to release"))
     }
-    world.released_disk_ids.push(id);
-    Ok(())
 }
 
 #[given(expr = "the instance {string} was released")]
 fn instance_released(w: &mut SuiteWorld, id: String) -> Result<(), String> {
-    let world = w.world_mut()?;
-    let before = world.instances.len();
-    world.instances.retain(|x| x.instance_id != id);
-    if world.instances.len() == before {
-        return Err(format!("no instance {id:?} to release"));
+    if w.world_mut()?.release_instance(&id) {
+        Ok(())
+    } else {
+        Err(format!("no instance {id:?} to release"))
     }
-    Ok(())
 }
 
 #[given(expr = "the account is not in the disk white list")]
@@ -428,32 +423,12 @@ fn the_answer_is(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
 }
 
 /// Reads the `status` / `Code` / `Message` table of a Then step.
-pub fn expected_error(step: &Step) -> Result<ExpectedError, String> {
+fn expected_error(step: &Step) -> Result<ExpectedError, String> {
     let table = step
         .table
         .as_ref()
         .ok_or("this step needs a table of status, Code and Message")?;
-    let mut expected = ExpectedError::default();
-    for row in &table.rows {
-        match row.as_slice() {
-            [k, v] if k == "status" => {
-                expected.status = v
-                    .parse()
-                    .map_err(|_| format!("status {v:?} is not a number"))?;
-            }
-            [k, v] if k == "Code" => expected.code = v.clone(),
-            [k, v] if k == "Message" => expected.message = v.clone(),
-            other => {
-                return Err(format!(
-                    "unexpected row {other:?}: rows are status, Code, Message"
-                ));
-            }
-        }
-    }
-    if expected.status == 0 || expected.code.is_empty() || expected.message.is_empty() {
-        return Err("the table needs status, Code and Message".into());
-    }
-    Ok(expected)
+    ExpectedError::from_table(&table.rows)
 }
 
 #[then(expr = "the answer matches its snapshot")]

@@ -30,8 +30,8 @@ impl SuiteWorld {
             .ok_or_else(|| "the suite's context was not set (run through suite::run)".into())
     }
 
-    /// Where a Given step may still change the world.
-    fn editable(&mut self) -> Result<&mut World, String> {
+    /// The world, for a Given step to change: only before the first call installs it.
+    pub fn world_mut(&mut self) -> Result<&mut World, String> {
         if self.client.is_some() {
             return Err(
                 "the world was already installed by a call: state every Given that \
@@ -43,46 +43,36 @@ impl SuiteWorld {
     }
 
     pub fn add_instance(&mut self, instance: Instance) -> Result<(), String> {
-        self.editable()?.instances.push(instance);
+        self.world_mut()?.instances.push(instance);
         Ok(())
     }
 
     pub fn add_disk(&mut self, disk: Disk) -> Result<(), String> {
-        self.editable()?.disks.push(disk);
+        self.world_mut()?.disks.push(disk);
         Ok(())
     }
 
     pub fn add_snapshot(&mut self, snapshot: Snapshot) -> Result<(), String> {
-        self.editable()?.snapshots.push(snapshot);
+        self.world_mut()?.snapshots.push(snapshot);
         Ok(())
     }
 
     pub fn instance_mut(&mut self, id: &str) -> Result<&mut Instance, String> {
-        self.editable()?
-            .instances
-            .iter_mut()
-            .find(|x| x.instance_id == id)
+        self.world_mut()?
+            .instance_mut(id)
             .ok_or_else(|| format!("no instance {id:?} in this scenario's world; add it first"))
     }
 
     pub fn disk_mut(&mut self, id: &str) -> Result<&mut Disk, String> {
-        self.editable()?
-            .disks
-            .iter_mut()
-            .find(|x| x.disk_id == id)
+        self.world_mut()?
+            .disk_mut(id)
             .ok_or_else(|| format!("no disk {id:?} in this scenario's world; add it first"))
     }
 
     pub fn snapshot_mut(&mut self, id: &str) -> Result<&mut Snapshot, String> {
-        self.editable()?
-            .snapshots
-            .iter_mut()
-            .find(|x| x.snapshot_id == id)
+        self.world_mut()?
+            .snapshot_mut(id)
             .ok_or_else(|| format!("no snapshot {id:?} in this scenario's world; add it first"))
-    }
-
-    pub fn world_mut(&mut self) -> Result<&mut World, String> {
-        self.editable()
     }
 
     /// The scenario's client: with a control API, a fresh key pair whose world is the one the
