@@ -14,7 +14,7 @@ Feature: ResetDisk errors: the account
       | status  | 403                                        |
       | Code    | InvalidAccountStatus.NotEnoughBalance      |
       | Message | Your account does not have enough balance. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -28,7 +28,7 @@ Feature: ResetDisk errors: the account
       | status  | 403                                             |
       | Code    | InvalidAccountStatus.SnapshotServiceUnavailable |
       | Message | Snapshot service has not been opened yet.       |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -42,7 +42,7 @@ Feature: ResetDisk errors: the account
       | status  | 403                                 |
       | Code    | UserNotInTheWhiteList               |
       | Message | The user is not in disk white list. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |

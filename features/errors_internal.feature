@@ -15,7 +15,7 @@ Feature: ResetDisk errors: internal errors
       | status  | 500                                                           |
       | Code    | InternalError                                                 |
       | Message | The request processing has failed due to some unknown error. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -29,7 +29,7 @@ Feature: ResetDisk errors: internal errors
       | status  | 500                                                                                  |
       | Code    | InternalError                                                                        |
       | Message | The request processing has failed due to some unknown error, exception or failure. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |

@@ -14,7 +14,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | status  | 403                                                       |
       | Code    | IncorrectDiskStatus                                       |
       | Message | The current disk status does not support this operation. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -28,7 +28,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | status  | 403                                                                                                                 |
       | Code    | InstanceExpiredOrInArrears                                                                                          |
       | Message | The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode). |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -42,26 +42,28 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | status  | 403                                                                                                                 |
       | Code    | InstanceExpiredOrInArrears                                                                                          |
       | Message | The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode). |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
       | XML    |
       | JSON   |
 
-  Scenario Outline: InvalidSnapshotId.NotReady while the snapshot is in progress (<format>)
-    Given a snapshot "s-2" of disk "d-1" that is progressing
+  Scenario Outline: InvalidSnapshotId.NotReady while the snapshot is <status> (<format>)
+    Given a snapshot "s-2" of disk "d-1" that is <status>
     When I reset disk "d-1" to snapshot "s-2" in <format>
     Then the answer is
       | status  | 403                                            |
       | Code    | InvalidSnapshotId.NotReady                     |
       | Message | The specified snapshot has not completed yet. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
-      | format |
-      | XML    |
-      | JSON   |
+      | status      | format |
+      | progressing | XML    |
+      | progressing | JSON   |
+      | failed      | XML    |
+      | failed      | JSON   |
 
   Scenario Outline: OperationDenied for a snapshot that does not support ResetDisk (<format>)
     Given the snapshot "s-1" does not support ResetDisk
@@ -70,7 +72,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | status  | 403                                                 |
       | Code    | OperationDenied                                     |
       | Message | The specified snapshot dees not support ResetDisk. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -78,20 +80,48 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | JSON   |
 
   Scenario Outline: InvalidSnapshot.TooOld for a snapshot created before 2013-07-15 (<format>)
-    Given the snapshot "s-1" was created at "2013-07-14T23:59:59Z"
+    Given the snapshot "s-1" was created at "2013-07-13T00:00:00Z"
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the answer is
       | status  | 403                                                                                                         |
       | Code    | InvalidSnapshot.TooOld                                                                                      |
       | Message | The snapshotId is created before 2013-07-15, it cannot be restored since the first time the disk detached. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
       | XML    |
       | JSON   |
 
-  Scenario Outline: A snapshot created on 2013-07-15 is not too old (<format>)
+  Scenario Outline: A snapshot created after 2013-07-15 is not too old (<format>)
+    Given the snapshot "s-1" was created at "2013-07-16T00:00:00Z"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the reset succeeds
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  # The contract does not say in which time zone the cut falls; the mock reads it in UTC
+  # (docs/choices.md). An endpoint that reads it in China time differs here only.
+  @chosen
+  Scenario Outline: The 2013-07-15 cut is read in UTC: a snapshot one second before it is too old (<format>)
+    Given the snapshot "s-1" was created at "2013-07-14T23:59:59Z"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                                                                         |
+      | Code    | InvalidSnapshot.TooOld                                                                                      |
+      | Message | The snapshotId is created before 2013-07-15, it cannot be restored since the first time the disk detached. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  @chosen
+  Scenario Outline: The 2013-07-15 cut is read in UTC: a snapshot created at it is not too old (<format>)
     Given the snapshot "s-1" was created at "2013-07-15T00:00:00Z"
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the reset succeeds
@@ -108,7 +138,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | status  | 400                                                                           |
       | Code    | DiskCategory.OperationNotSupported                                            |
       | Message | The operation is not supported to the specified disk due to its disk category |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -123,13 +153,15 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | status  | 403                                       |
       | Code    | Operation.Conflict                        |
       | Message | The operation may conflicts with others. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
       | XML    |
       | JSON   |
 
+  # Which of several concurrent resets wins, and that the others conflict, is the mock's choice.
+  @chosen
   Scenario Outline: Of several concurrent resets of one disk exactly one wins (<format>)
     Given a reset takes 60 seconds
     When 8 resets of disk "d-1" to snapshot "s-1" run at once in <format>

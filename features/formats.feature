@@ -16,16 +16,18 @@ Feature: Response formats
 
   Scenario: Without a Format parameter a V1 request gets XML
     When I reset disk "d-never-existed" to snapshot "s-never-existed" as V1 GET without a Format parameter
-    Then the answer is
-      | status  | 404                                |
-      | Code    | InvalidDiskId.NotFound             |
-      | Message | The specified disk does not exist. |
-    And the answer matches its snapshot
+    Then the answer is one of
+      | status | Code                       | Message                                  |
+      | 404    | InvalidDiskId.NotFound     | The specified disk does not exist.       |
+      | 404    | Disk.NotFound              | The specified disk does not exist.       |
+      | 404    | InvalidSnapshotId.NotFound | The specified SnapshotId does not exist. |
+    And the answer matches its recorded answer
 
   Scenario: Without a Format parameter a V3 request gets JSON
     When I reset disk "d-never-existed" to snapshot "s-never-existed" as V3 without a Format parameter
-    Then the answer is
-      | status  | 404                                |
-      | Code    | InvalidDiskId.NotFound             |
-      | Message | The specified disk does not exist. |
-    And the answer matches its snapshot
+    Then the answer is one of
+      | status | Code                       | Message                                  |
+      | 404    | InvalidDiskId.NotFound     | The specified disk does not exist.       |
+      | 404    | Disk.NotFound              | The specified disk does not exist.       |
+      | 404    | InvalidSnapshotId.NotFound | The specified SnapshotId does not exist. |
+    And the answer matches its recorded answer

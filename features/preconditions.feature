@@ -11,7 +11,7 @@ Feature: ResetDisk preconditions
   Scenario Outline: 1 held: the disk is In_use, the reset succeeds (<format>)
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the reset succeeds
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
     And disk "d-1" was rolled back to snapshot "s-1"
 
     Examples:
@@ -19,24 +19,32 @@ Feature: ResetDisk preconditions
       | XML    |
       | JSON   |
 
-  Scenario Outline: 1 broken: the disk is Available, IncorrectDiskStatus (<format>)
-    Given the disk "d-1" is Available
+  Scenario Outline: 1 broken: the disk is <status>, IncorrectDiskStatus (<format>)
+    Given the disk "d-1" is <status>
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the answer is
       | status  | 403                                                       |
       | Code    | IncorrectDiskStatus                                       |
       | Message | The current disk status does not support this operation. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
-      | format |
-      | XML    |
-      | JSON   |
+      | status    | format |
+      | Available | XML    |
+      | Available | JSON   |
+      | Attaching | XML    |
+      | Attaching | JSON   |
+      | Detaching | XML    |
+      | Detaching | JSON   |
+      | Creating  | XML    |
+      | Creating  | JSON   |
+      | ReIniting | XML    |
+      | ReIniting | JSON   |
 
   Scenario Outline: 2 held: the instance is Stopped, the reset succeeds (<format>)
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the reset succeeds
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
     And disk "d-1" was rolled back to snapshot "s-1"
 
     Examples:
@@ -44,26 +52,32 @@ Feature: ResetDisk preconditions
       | XML    |
       | JSON   |
 
-  Scenario Outline: 2 broken: the instance is Running, IncorrectInstanceStatus (<format>)
-    Given the instance "i-1" is Running
+  Scenario Outline: 2 broken: the instance is <status>, IncorrectInstanceStatus (<format>)
+    Given the instance "i-1" is <status>
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the answer is
       | status  | 403                                                                  |
       | Code    | IncorrectInstanceStatus                                              |
       | Message | The current status of the resource does not support this operation. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
-      | format |
-      | XML    |
-      | JSON   |
+      | status   | format |
+      | Pending  | XML    |
+      | Pending  | JSON   |
+      | Running  | XML    |
+      | Running  | JSON   |
+      | Starting | XML    |
+      | Starting | JSON   |
+      | Stopping | XML    |
+      | Stopping | JSON   |
 
   Scenario Outline: 3 held: the snapshot is one of the disk's own, among another disk's (<format>)
     Given a disk "d-2" that is Available
     And a snapshot "s-2" of disk "d-2" that is accomplished
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the reset succeeds
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
     And disk "d-1" was rolled back to snapshot "s-1"
 
     Examples:
@@ -79,7 +93,7 @@ Feature: ResetDisk preconditions
       | status  | 403                                                             |
       | Code    | InvalidParameter.Mismatch                                       |
       | Message | The specified snapshot is not created from the specified disk. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |
@@ -89,7 +103,7 @@ Feature: ResetDisk preconditions
   Scenario Outline: 4 held: the instance carries no security lock (<format>)
     When I reset disk "d-1" to snapshot "s-1" in <format>
     Then the reset succeeds
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
     And disk "d-1" was rolled back to snapshot "s-1"
 
     Examples:
@@ -104,7 +118,7 @@ Feature: ResetDisk preconditions
       | status  | 403                                     |
       | Code    | InstanceLockedForSecurity               |
       | Message | The instance is locked due to security. |
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
 
     Examples:
       | format |

@@ -12,7 +12,7 @@ Feature: Wire forms
   Scenario Outline: ResetDisk as <form> succeeds (<format>)
     When I reset disk "d-1" to snapshot "s-1" as <form> in <format>
     Then the reset succeeds
-    And the answer matches its snapshot
+    And the answer matches its recorded answer
     And disk "d-1" was rolled back to snapshot "s-1"
 
     Examples:

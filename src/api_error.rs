@@ -317,8 +317,16 @@ mod tests {
         assert_eq!(catalogue.rows().len(), 20);
         for (row, ours) in catalogue.rows().iter().zip(&ours) {
             assert_eq!(
-                (row.status, row.code.as_str(), row.message.as_str()),
-                (ours.status, ours.code.as_ref(), ours.message.as_ref())
+                (
+                    row.answer.status,
+                    row.answer.code.as_str(),
+                    row.answer.message.as_str()
+                ),
+                (
+                    crate::catalogue::Status::Exact(ours.status),
+                    ours.code.as_ref(),
+                    ours.message.as_ref()
+                )
             );
         }
     }

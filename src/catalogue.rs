@@ -1,87 +1,293 @@
-//! The contract's error table as data: `features/ResetDisk.errors.tsv`, read at compile time.
+//! The error catalogues as data: every error answer the suite knows, each with its evidence level
+//! and source. `features/ResetDisk.errors.tsv` is the contract's table (20 rows, all documented);
+//! `features/common.errors.tsv` holds the platform's common errors and the documented alternatives
+//! of each (other forms of a missing parameter, older codes, other statuses), read at compile time.
 //!
-//! The suite checks its feature files against this table (every row has a scenario; no scenario
-//! expects an undocumented ResetDisk code), and the mock's own table is tested against it.
+//! A row's status may be a class (`4xx`); its code and message may hold placeholders: `{name}` (a
+//! parameter name, the same in the code and the message), `{any}` (any text), and
+//! `{string-to-sign}` / `{canonical-request}` (the client's own, which the endpoint must echo). The
+//! suite checks its feature files against these rows: every contract row has a scenario, and every
+//! answer a scenario expects is a row here, which gives it its level and source.
 
-/// One row of the table.
+use std::sync::OnceLock;
+
+use crate::evidence::Level;
+
+/// An HTTP status, or a class of them (`4xx`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Exact(u16),
+    /// The hundreds digit: `4` for `4xx`.
+    Class(u16),
+}
+
+impl Status {
+    pub fn matches(self, status: u16) -> bool {
+        match self {
+            Self::Exact(s) => s == status,
+            Self::Class(c) => status / 100 == c,
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("status {s:?} is not a number or a class such as 4xx");
+        match s.strip_suffix("xx") {
+            Some(c) => c.parse().map(Self::Class).map_err(|_| bad()),
+            None => s.parse().map(Self::Exact).map_err(|_| bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exact(s) => write!(f, "{s}"),
+            Self::Class(c) => write!(f, "{c}xx"),
+        }
+    }
+}
+
+/// An error answer: status, `Code` and `Message`, as a feature states it or a catalogue lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogueRow {
-    pub status: u16,
+pub struct ErrorAnswer {
+    pub status: Status,
     pub code: String,
     pub message: String,
 }
 
-/// The rows of one action's error table, in the reference's order.
+impl std::fmt::Display for ErrorAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {:?}", self.status, self.code, self.message)
+    }
+}
+
+/// One row of a catalogue: an answer and its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueRow {
+    pub answer: ErrorAnswer,
+    pub level: Level,
+    pub source: String,
+}
+
+/// The rows of one catalogue, in the file's order.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
+    pub name: &'static str,
     rows: Vec<CatalogueRow>,
 }
 
 const RESET_DISK_TSV: &str = include_str!("../features/ResetDisk.errors.tsv");
+const COMMON_TSV: &str = include_str!("../features/common.errors.tsv");
 
 impl Catalogue {
     /// ResetDisk's table. The file is part of the crate, so a malformed line is a build defect
     /// that the unit tests catch; this never fails at run time for a tested build.
-    pub fn reset_disk() -> Self {
-        Self::parse(RESET_DISK_TSV).expect("features/ResetDisk.errors.tsv is well formed")
+    pub fn reset_disk() -> &'static Self {
+        static C: OnceLock<Catalogue> = OnceLock::new();
+        C.get_or_init(|| {
+            Self::parse("ResetDisk.errors.tsv", RESET_DISK_TSV)
+                .expect("features/ResetDisk.errors.tsv is well formed")
+        })
     }
 
-    /// Parses `status<TAB>code<TAB>message` lines; `#` comments and the header line are skipped.
-    pub fn parse(tsv: &str) -> Result<Self, String> {
+    /// The platform's common errors and documented alternatives.
+    pub fn common() -> &'static Self {
+        static C: OnceLock<Catalogue> = OnceLock::new();
+        C.get_or_init(|| {
+            Self::parse("common.errors.tsv", COMMON_TSV)
+                .expect("features/common.errors.tsv is well formed")
+        })
+    }
+
+    /// Every catalogue the suite knows.
+    pub fn all() -> [&'static Self; 2] {
+        [Self::reset_disk(), Self::common()]
+    }
+
+    /// Parses `status<TAB>code<TAB>message<TAB>level<TAB>source` lines; `#` comments and the
+    /// header line are skipped. Every column is required.
+    pub fn parse(name: &'static str, tsv: &str) -> Result<Self, String> {
         let mut rows = Vec::new();
         for (i, line) in tsv.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() || line.starts_with("status\t") {
                 continue;
             }
-            let mut cols = line.split('\t');
-            let (Some(status), Some(code), Some(message), None) =
-                (cols.next(), cols.next(), cols.next(), cols.next())
-            else {
-                return Err(format!("line {}: expected 3 tab-separated columns", i + 1));
+            let at = |e: String| format!("{name} line {}: {e}", i + 1);
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [status, code, message, level, source] = cols[..] else {
+                return Err(at("expected 5 tab-separated columns".into()));
             };
-            let status = status
-                .parse()
-                .map_err(|_| format!("line {}: status {status:?} is not a number", i + 1))?;
+            if [code, message, source].iter().any(|c| c.trim().is_empty()) {
+                return Err(at("code, message and source must not be empty".into()));
+            }
             rows.push(CatalogueRow {
-                status,
-                code: code.to_owned(),
-                message: message.to_owned(),
+                answer: ErrorAnswer {
+                    status: status.parse().map_err(at)?,
+                    code: code.to_owned(),
+                    message: message.to_owned(),
+                },
+                level: level.parse().map_err(at)?,
+                source: source.to_owned(),
             });
         }
-        Ok(Self { rows })
+        Ok(Self { name, rows })
     }
 
     pub fn rows(&self) -> &[CatalogueRow] {
         &self.rows
     }
+
+    /// The row that states `answer`, a feature's expectation: the same status (or class), and a
+    /// code and message that fit the row's, placeholders filled consistently.
+    pub fn find(&self, answer: &ErrorAnswer) -> Option<&CatalogueRow> {
+        self.rows.iter().find(|r| r.states(answer))
+    }
+
+    /// The first row with `code`, for the code paths that name a contract row by its code.
+    pub fn by_code(&self, code: &str) -> Option<&CatalogueRow> {
+        self.rows.iter().find(|r| r.answer.code == code)
+    }
+}
+
+/// Where a feature's expectation is looked up: the first catalogue that has it.
+pub fn find(answer: &ErrorAnswer) -> Option<&'static CatalogueRow> {
+    Catalogue::all().into_iter().find_map(|c| c.find(answer))
+}
+
+impl CatalogueRow {
+    /// Whether this row states `answer`: `{name}` in the row stands for one parameter name (the
+    /// same in code and message); other placeholders must appear in the answer as they are.
+    pub fn states(&self, answer: &ErrorAnswer) -> bool {
+        if self.answer.status != answer.status {
+            return false;
+        }
+        let Some(code_name) = fill_name(&self.answer.code, &answer.code) else {
+            return false;
+        };
+        let Some(message_name) = fill_name(&self.answer.message, &answer.message) else {
+            return false;
+        };
+        match (code_name, message_name) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
+/// Matches `text` against `template`, where `{name}` stands for a parameter name. `None`: no
+/// match; `Some(None)`: a match without `{name}`; `Some(Some(n))`: a match with `{name}` = n.
+fn fill_name(template: &str, text: &str) -> Option<Option<String>> {
+    let Some((head, tail)) = template.split_once("{name}") else {
+        return (template == text).then_some(None);
+    };
+    let name_and_rest = text.strip_prefix(head)?;
+    let end = name_and_rest
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .map_or(name_and_rest.len(), |(i, _)| i);
+    let (name, rest) = name_and_rest.split_at(end);
+    if name.is_empty() {
+        return None;
+    }
+    let rest_expected = tail.replace("{name}", name);
+    (rest == rest_expected).then(|| Some(name.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn reset_disk_has_20_rows_and_19_codes() {
-        let c = Catalogue::reset_disk();
-        assert_eq!(c.rows().len(), 20);
-        let mut codes: Vec<_> = c.rows().iter().map(|r| r.code.as_str()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), 19);
-        assert!(c.rows().iter().any(|r| r.code == "OperationDenied"
-            && r.message == "The specified snapshot dees not support ResetDisk."));
+    fn answer(status: &str, code: &str, message: &str) -> ErrorAnswer {
+        ErrorAnswer {
+            status: status.parse().unwrap(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
 
     #[test]
-    fn parse_reports_the_bad_line() {
-        assert_eq!(
-            Catalogue::parse("# c\nstatus\tcode\tmessage\n404\tX\n").unwrap_err(),
-            "line 3: expected 3 tab-separated columns"
+    fn reset_disk_has_20_documented_rows_and_19_codes() {
+        let c = Catalogue::reset_disk();
+        assert_eq!(c.rows().len(), 20);
+        assert!(c.rows().iter().all(|r| r.level == Level::Documented));
+        let mut codes: Vec<_> = c.rows().iter().map(|r| r.answer.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 19);
+        assert!(
+            c.find(&answer(
+                "403",
+                "OperationDenied",
+                "The specified snapshot dees not support ResetDisk."
+            ))
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn every_row_of_every_catalogue_has_a_level_and_a_source() {
+        for c in Catalogue::all() {
+            assert!(!c.rows().is_empty(), "{}", c.name);
+            for r in c.rows() {
+                assert!(!r.source.trim().is_empty(), "{}: {}", c.name, r.answer);
+            }
+        }
+    }
+
+    #[test]
+    fn name_placeholders_bind_one_parameter_in_code_and_message() {
+        let c = Catalogue::common();
+        let missing = c
+            .find(&answer(
+                "400",
+                "MissingDiskId",
+                "DiskId is mandatory for this action.",
+            ))
+            .unwrap();
+        assert_eq!(missing.answer.code, "Missing{name}");
+        assert!(
+            c.find(&answer(
+                "400",
+                "MissingDiskId",
+                "SnapshotId is mandatory for this action."
+            ))
+            .is_none(),
+            "the name must be the same in code and message"
+        );
+        assert!(c
+            .find(&answer(
+                "400",
+                "MissingParameter.SnapshotId",
+                "The input parameter \"SnapshotId\" that is mandatory for processing this request is not supplied."
+            ))
+            .is_some());
+    }
+
+    #[test]
+    fn statuses_may_be_classes() {
+        assert!("4xx".parse::<Status>().unwrap().matches(404));
+        assert!(!"4xx".parse::<Status>().unwrap().matches(500));
+        assert_eq!("403".parse::<Status>(), Ok(Status::Exact(403)));
+        assert!("4x".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn parse_reports_the_bad_line_and_missing_evidence() {
+        let e = Catalogue::parse("t", "# c\nstatus\tcode\tmessage\tlevel\tsource\n404\tX\n")
+            .unwrap_err();
+        assert_eq!(e, "t line 3: expected 5 tab-separated columns");
+        assert!(
+            Catalogue::parse("t", "404\tX\tm\tdocumented\t ")
+                .unwrap_err()
+                .contains("must not be empty")
         );
         assert!(
-            Catalogue::parse("four\tX\tY")
+            Catalogue::parse("t", "404\tX\tm\tguessed\ts")
                 .unwrap_err()
-                .contains("not a number")
+                .contains("unknown level")
         );
     }
 }

@@ -91,6 +91,8 @@ pub struct Tamper {
     pub version: Option<String>,
     /// Sign as this AccessKeyId (with the right secret of another key).
     pub access_key_id: Option<String>,
+    /// V3: send this form body, although the signed `x-acs-content-sha256` is the empty body's.
+    pub unsigned_body: Option<String>,
 }
 
 /// One API call to make.
@@ -193,6 +195,7 @@ impl Call {
                     headers,
                     body,
                     string_to_sign: Some(sts),
+                    canonical_request: None,
                 }
             }
         }
@@ -240,7 +243,8 @@ impl Call {
             signed_headers: &signed,
             payload_hash: &payload_hash,
         });
-        let signature = signing::v3_signature(secret, &signing::v3_string_to_sign(&canonical));
+        let string_to_sign = signing::v3_string_to_sign(&canonical);
+        let signature = signing::v3_signature(secret, &string_to_sign);
         headers.retain(|(k, _)| k != "host");
         headers.push(("accept".into(), "application/json".into()));
         if keep("Signature") {
@@ -253,6 +257,16 @@ impl Call {
             };
             headers.push(("authorization".into(), auth.to_string()));
         }
+        let body = match &self.tamper.unsigned_body {
+            Some(body) => {
+                headers.push((
+                    "content-type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
+                body.clone()
+            }
+            None => String::new(),
+        };
         let query = query.encode();
         Prepared {
             method: "POST",
@@ -262,8 +276,9 @@ impl Call {
                 format!("/?{query}")
             },
             headers,
-            body: String::new(),
-            string_to_sign: None,
+            body,
+            string_to_sign: Some(string_to_sign),
+            canonical_request: Some(canonical),
         }
     }
 }
@@ -275,9 +290,11 @@ pub struct Prepared {
     pub path_and_query: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
-    /// The V1 string-to-sign (V3 requests: `None`), to compare with an endpoint's
-    /// `SignatureDoesNotMatch` message. It holds no secret.
+    /// The string-to-sign (V1 or V3), to compare with an endpoint's `SignatureDoesNotMatch`
+    /// message. It holds no secret.
     pub string_to_sign: Option<String>,
+    /// The V3 canonical request, for the same purpose; `None` for V1.
+    pub canonical_request: Option<String>,
 }
 
 /// What came back: status, `Content-Type` (empty when absent) and the body as text.
@@ -300,6 +317,8 @@ pub enum ClientError {
     },
     #[error("{context}: {message}")]
     Control { context: String, message: String },
+    #[error("{context}: the answer exceeds {limit} bytes")]
+    TooLarge { context: String, limit: usize },
 }
 
 /// An error and its causes, `a: b: c` (reqwest's own text stops at "error sending request").
@@ -320,10 +339,13 @@ pub struct Client {
     endpoint: reqwest::Url,
     host: String,
     credentials: Credentials,
+    max_body: usize,
 }
 
 /// How long any one call may take before it fails, unless [`Client::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest answer read, unless [`Client::with_max_body`] says otherwise: 1 MiB.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 
 impl Client {
     /// `endpoint` is `http://host:port` or `https://host`; a path other than `/` is refused.
@@ -349,15 +371,25 @@ impl Client {
             endpoint: url,
             host,
             credentials,
+            max_body: DEFAULT_MAX_BODY,
         })
     }
 
+    /// Redirects are never followed: a signed call answered 3xx has its answer, and a request
+    /// elsewhere would be another, unsigned one.
     fn http(timeout: Duration) -> reqwest::Client {
         reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
-            .expect("a reqwest client with only timeouts set builds")
+            .expect("a reqwest client with timeouts and no redirects builds")
+    }
+
+    /// Answers larger than `bytes` fail as soon as they are known to be, without reading on.
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -438,12 +470,42 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let body = resp.text().await.map_err(http)?;
+        let bytes = self.read_capped(resp, &context).await?;
         Ok(RawResponse {
             status,
             content_type,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         })
+    }
+
+    /// The body, at most `max_body` bytes: a larger announced length fails before any byte is
+    /// read, a longer stream as soon as it passes the cap.
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        context: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        let too_large = || ClientError::TooLarge {
+            context: context.to_owned(),
+            limit: self.max_body,
+        };
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.max_body as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| ClientError::Http {
+            context: context.to_owned(),
+            source: e.without_url(),
+        })? {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     async fn control_request(
@@ -468,7 +530,8 @@ impl Client {
         };
         let resp = req.send().await.map_err(http)?;
         let status = resp.status().as_u16();
-        Ok((status, resp.text().await.map_err(http)?))
+        let body = self.read_capped(resp, &context).await?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
     }
 
     /// Whether the endpoint speaks the control API, version 1. A transport failure is an error;

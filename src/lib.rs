@@ -7,6 +7,7 @@
 mod api_error;
 mod catalogue;
 mod client;
+pub mod evidence;
 mod format;
 mod mock;
 mod params;
@@ -15,10 +16,10 @@ pub mod suite;
 mod world;
 
 pub use api_error::{ApiError, ResetDiskError};
-pub use catalogue::{Catalogue, CatalogueRow};
+pub use catalogue::{Catalogue, CatalogueRow, ErrorAnswer, Status};
 pub use client::{
-    Call, Client, ClientError, Credentials, DEFAULT_TIMEOUT, Prepared, RawResponse, Tamper,
-    WireForm,
+    Call, Client, ClientError, Credentials, DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Prepared,
+    RawResponse, Tamper, WireForm,
 };
 pub use format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 pub use mock::{

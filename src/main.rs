@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use ecs_conformance::suite::{self, SuiteConfig, Target};
+use ecs_conformance::evidence::Level;
+use ecs_conformance::suite::{self, RunError, SuiteConfig, Target};
 use ecs_conformance::{
-    Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Format,
-    MockConfig, WireForm, World,
+    Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY,
+    Format, MockConfig, WireForm, World,
 };
 
 #[derive(Parser)]
@@ -28,10 +29,20 @@ enum Command {
     /// Serve the mock ECS endpoint.
     Mock(MockArgs),
     /// Run the conformance suite (against the embedded mock unless --endpoint is given).
+    #[command(after_help = EXIT_STATUSES)]
     Run(RunArgs),
     /// Send one signed call and print the status, Content-Type and body.
     Call(CallArgs),
+    /// Print every expectation the suite checks, with its evidence level and source (Markdown;
+    /// docs/evidence.md is this output).
+    Evidence,
 }
+
+const EXIT_STATUSES: &str = "Exit status:
+  0  every scenario that ran passed at the --fail-on level
+  1  a scenario failed at the --fail-on level (or a stronger one)
+  2  nothing could be checked: bad arguments, a selection that leaves no scenario, an
+     unreachable endpoint, no scenario able to run, or a suite inconsistent with its catalogues";
 
 #[derive(clap::Args)]
 struct RunArgs {
@@ -53,6 +64,19 @@ struct RunArgs {
     /// Seconds one call may take before its scenario fails.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// The evidence level up to which failures count: documented (the contract), observed (also
+    /// what real ECS answers and official clients rely on), or chosen (also the mock's own
+    /// choices). Default: observed against an endpoint, chosen against the embedded mock. Every
+    /// level is evaluated and reported either way.
+    #[arg(long, value_parser = parse_level)]
+    fail_on: Option<Level>,
+    /// The largest answer read, in bytes; a larger one fails its scenario at once.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
+    max_body: usize,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
 }
 
 #[derive(clap::Args)]
@@ -128,6 +152,10 @@ fn main() -> ExitCode {
             Command::Mock(args) => mock(args).await.map(|()| ExitCode::SUCCESS),
             Command::Run(args) => run(args).await,
             Command::Call(args) => call(args).await,
+            Command::Evidence => {
+                print!("{}", suite::evidence_markdown());
+                Ok(ExitCode::SUCCESS)
+            }
         }
     });
     result.unwrap_or_else(|e| {
@@ -199,7 +227,11 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
         .context("the server stopped")
 }
 
+/// Could not check anything (exit status 2).
+const CANNOT_CHECK: u8 = 2;
+
 async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let embedded = args.endpoint.is_none();
     let target = match args.endpoint {
         None => {
             println!("target: the embedded mock");
@@ -212,9 +244,12 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     DEFAULT_ACCESS_KEY_ID.to_owned(),
                     DEFAULT_ACCESS_KEY_SECRET.to_owned(),
                 ),
-                _ => bail!(
-                    "give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
-                ),
+                _ => {
+                    eprintln!(
+                        "error: give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
+                    );
+                    return Ok(ExitCode::from(CANNOT_CHECK));
+                }
             };
             println!("target: {url} (access key {id})");
             Target::Endpoint {
@@ -228,16 +263,47 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         "json" => vec![Format::Json],
         _ => Format::BOTH.to_vec(),
     };
+    let fail_on = args.fail_on.unwrap_or(if embedded {
+        Level::Chosen
+    } else {
+        Level::Observed
+    });
+    println!("failures count at --fail-on {fail_on}; every level is evaluated");
     let config = SuiteConfig {
         target,
         tags: args.tags,
         formats,
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        max_body: args.max_body,
+        fail_on,
         ..SuiteConfig::default()
     };
-    let out = suite::run(config).await?;
-    print!("{}", out.report.summary());
-    Ok(if out.report.failed() == 0 {
+    let out = match suite::run(config).await {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if matches!(e, RunError::Other(_)) {
+                eprintln!("nothing was certified");
+            } else {
+                eprintln!("nothing was certified: no scenario was run");
+            }
+            return Ok(ExitCode::from(CANNOT_CHECK));
+        }
+    };
+    let report = &out.report;
+    print!("{}", report.summary());
+    if !report.suite_problems.is_empty() {
+        eprintln!("error: the suite is inconsistent with its catalogues; nothing was certified");
+        return Ok(ExitCode::from(CANNOT_CHECK));
+    }
+    if report.passed() + report.failed() == 0 {
+        eprintln!(
+            "error: no scenario ran ({} not run, reasons above); nothing was certified",
+            report.not_run()
+        );
+        return Ok(ExitCode::from(CANNOT_CHECK));
+    }
+    Ok(if report.failed() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

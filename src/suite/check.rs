@@ -1,303 +1,665 @@
-//! The checks a Then step makes on an answer. Each collects every mismatch — field, expected,
-//! got — and fails once with all of them, so a red scenario says everything that is wrong.
+//! The checks a Then step makes on an answer. Each records findings — expected, got, level,
+//! source — for every expectation the answer misses, so a red scenario says everything that is
+//! wrong at once and at which level of evidence.
+//!
+//! An answer is read in the format it actually came in (its `Content-Type`, else what its body
+//! looks like); whether that is the format asked for is one expectation among the others.
 
 use super::document::Document;
-use super::snapshot::is_request_id;
-use crate::client::RawResponse;
-use crate::format::Format;
+use super::verdict::{Finding, Findings};
+use crate::catalogue::{CatalogueRow, ErrorAnswer};
+use crate::client::{RawResponse, WireForm};
+use crate::evidence::{Level, ids};
+use crate::format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 
-/// One answer and the format it was asked for.
+/// One answer, and how it was asked for.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    pub format: Format,
+    /// The `Format` parameter sent, if any.
+    pub asked: Option<Format>,
+    pub form: WireForm,
     pub raw: RawResponse,
-    /// The V1 string-to-sign the client computed, for checking `SignatureDoesNotMatch`.
+    /// The client's string-to-sign and (V3) canonical request, for `SignatureDoesNotMatch`.
     pub string_to_sign: Option<String>,
+    pub canonical_request: Option<String>,
 }
 
 impl Answer {
+    /// The format the answer should come in, and the expectation that says so.
+    pub fn expected_format(&self) -> (Format, &'static str) {
+        match (self.form, self.asked) {
+            (WireForm::V3, Some(f)) => (f, ids::FORMAT_V3_FORMAT),
+            (WireForm::V3, None) => (Format::Json, ids::FORMAT_V3_DEFAULT),
+            (_, Some(f)) => (f, ids::FORMAT_V1_FORMAT),
+            (_, None) => (Format::Xml, ids::FORMAT_V1_DEFAULT),
+        }
+    }
+
+    /// The format the answer came in: as its `Content-Type` says, else as its body looks, else
+    /// the one expected.
+    pub fn format(&self) -> Format {
+        let ct = self.raw.content_type.to_ascii_lowercase();
+        if ct.contains("xml") {
+            return Format::Xml;
+        }
+        if ct.contains("json") {
+            return Format::Json;
+        }
+        match self.raw.body.trim_start().chars().next() {
+            Some('<') => Format::Xml,
+            Some('{') => Format::Json,
+            _ => self.expected_format().0,
+        }
+    }
+
     pub fn document(&self) -> Result<Document, String> {
-        match self.format {
+        match self.format() {
             Format::Xml => Document::parse_xml(&self.raw.body),
             Format::Json => Document::parse_json(&self.raw.body),
         }
     }
 }
 
-/// Mismatches found so far.
-#[derive(Debug, Default)]
-pub struct Mismatches(Vec<String>);
+/// An error answer a scenario accepts, with its evidence (from the catalogue row that states it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedRow {
+    pub answer: ErrorAnswer,
+    pub level: Level,
+    pub source: String,
+}
 
-impl Mismatches {
-    pub fn expect<T: PartialEq + std::fmt::Debug>(&mut self, field: &str, expected: T, got: T) {
-        if expected != got {
-            self.0
-                .push(format!("{field}: expected {expected:?}, got {got:?}"));
-        }
-    }
-
-    pub fn push(&mut self, problem: impl Into<String>) {
-        self.0.push(problem.into());
-    }
-
-    pub fn into_result(self) -> Result<(), String> {
-        match self.0.len() {
-            0 => Ok(()),
-            n => Err(format!(
-                "{n} mismatch{}:\n  {}",
-                if n == 1 { "" } else { "es" },
-                self.0.join("\n  ")
-            )),
+impl ExpectedRow {
+    pub fn new(answer: ErrorAnswer, row: &CatalogueRow) -> Self {
+        Self {
+            answer,
+            level: row.level,
+            source: row.source.clone(),
         }
     }
 }
 
-/// Where the expected message stands for the client's own V1 string-to-sign.
-pub const STRING_TO_SIGN: &str = "{string-to-sign}";
-
-/// An expected error answer, as a feature's table states it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExpectedError {
-    pub status: u16,
-    pub code: String,
-    pub message: String,
-}
-
-impl ExpectedError {
-    /// Reads a `status` / `Code` / `Message` table, as a Then step states it.
-    pub fn from_table(rows: &[Vec<String>]) -> Result<Self, String> {
-        let mut expected = Self::default();
-        for row in rows {
-            match row.as_slice() {
-                [k, v] if k == "status" => {
-                    expected.status = v
-                        .parse()
-                        .map_err(|_| format!("status {v:?} is not a number"))?;
-                }
-                [k, v] if k == "Code" => expected.code = v.clone(),
-                [k, v] if k == "Message" => expected.message = v.clone(),
-                other => {
-                    return Err(format!(
-                        "unexpected row {other:?}: rows are status, Code, Message"
-                    ));
-                }
+/// The answers a Then step's table states: a vertical `status` / `Code` / `Message` table (one
+/// answer), or a `status | Code | Message` header over one row per answer.
+pub fn answers_in_table(rows: &[Vec<String>]) -> Result<Vec<ErrorAnswer>, String> {
+    let header = ["status", "Code", "Message"];
+    if let Some((first, rest)) = rows.split_first()
+        && first.iter().map(String::as_str).eq(header)
+    {
+        if rest.is_empty() {
+            return Err("the table lists no answer under its header".into());
+        }
+        return rest
+            .iter()
+            .map(|r| match r.as_slice() {
+                [status, code, message] => Ok(ErrorAnswer {
+                    status: status.parse()?,
+                    code: code.clone(),
+                    message: message.clone(),
+                }),
+                other => Err(format!("row {other:?}: expected status, Code and Message")),
+            })
+            .collect();
+    }
+    let (mut status, mut code, mut message) = (None, None, None);
+    for row in rows {
+        match row.as_slice() {
+            [k, v] if k == "status" => status = Some(v.parse()?),
+            [k, v] if k == "Code" => code = Some(v.clone()),
+            [k, v] if k == "Message" => message = Some(v.clone()),
+            other => {
+                return Err(format!(
+                    "unexpected row {other:?}: rows are status, Code, Message"
+                ));
             }
         }
-        if expected.status == 0 || expected.code.is_empty() || expected.message.is_empty() {
-            return Err("the table needs status, Code and Message".into());
+    }
+    match (status, code, message) {
+        (Some(status), Some(code), Some(message)) if !code.is_empty() && !message.is_empty() => {
+            Ok(vec![ErrorAnswer {
+                status,
+                code,
+                message,
+            }])
         }
-        Ok(expected)
+        _ => Err("the table needs status, Code and Message".into()),
     }
 }
 
-const ENVELOPE: [&str; 5] = ["RequestId", "HostId", "Code", "Message", "Recommend"];
+/// Where an expected message stands for the client's own V1 or V3 string-to-sign.
+pub const STRING_TO_SIGN: &str = "{string-to-sign}";
+/// Where an expected message stands for the client's own V3 canonical request.
+pub const CANONICAL_REQUEST: &str = "{canonical-request}";
+/// Where an expected code or message stands for any text.
+pub const ANY: &str = "{any}";
 
-/// Checks that `doc` has exactly `fields`: in order in XML, in any order in JSON.
-fn fields(format: Format, doc: &Document, fields: &[&str], m: &mut Mismatches) {
-    let mut got = doc.body.names();
-    let mut want = fields.to_vec();
+/// Whether `text` fits `pattern`, where [`ANY`] stands for any text.
+fn fits(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split(ANY).collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == text;
+    };
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// Whether the answer (status, and code and message if it has them) is `expected`.
+fn is(expected: &ErrorAnswer, answer: &Answer, code: Option<&str>, message: Option<&str>) -> bool {
+    let mut pattern = expected.message.clone();
+    for (placeholder, value) in [
+        (STRING_TO_SIGN, &answer.string_to_sign),
+        (CANONICAL_REQUEST, &answer.canonical_request),
+    ] {
+        if pattern.contains(placeholder) {
+            match value {
+                Some(v) => pattern = pattern.replace(placeholder, v),
+                None => return false,
+            }
+        }
+    }
+    expected.status.matches(answer.raw.status)
+        && code.is_some_and(|c| fits(&expected.code, c))
+        && message.is_some_and(|m| fits(&pattern, m))
+}
+
+/// The checks every answer gets: its format, `Content-Type`, a body that parses, a RequestId.
+fn common(answer: &Answer, f: &mut Findings) -> Option<Document> {
+    let (expected, id) = answer.expected_format();
+    let format = answer.format();
+    f.expect(id, "format", expected, format);
+    let ct = answer.raw.content_type.as_str();
+    match format {
+        Format::Xml => f.expect(ids::CONTENT_TYPE_XML, "Content-Type", XML_CONTENT_TYPE, ct),
+        Format::Json => {
+            let media = ct.split(';').next().unwrap_or_default().trim();
+            f.check(
+                ids::CONTENT_TYPE_JSON,
+                media.eq_ignore_ascii_case("application/json"),
+                || format!("Content-Type: expected application/json, got {ct:?}"),
+            );
+            f.expect(
+                ids::CONTENT_TYPE_JSON_EXACT,
+                "Content-Type",
+                JSON_CONTENT_TYPE,
+                ct,
+            );
+        }
+    }
+    let doc = match answer.document() {
+        Ok(doc) => doc,
+        Err(e) => {
+            f.fail(
+                ids::BODY_WELL_FORMED,
+                format!("body: expected {format}, got {e}: {:.200}", answer.raw.body),
+            );
+            return None;
+        }
+    };
+    match doc.field("RequestId").filter(|id| !id.is_empty()) {
+        None => f.fail(
+            ids::REQUEST_ID_PRESENT,
+            "RequestId: expected a value, got none",
+        ),
+        Some(id) => {
+            f.check(ids::REQUEST_ID_UUID, is_uuid(id), || {
+                format!("RequestId: expected a UUID, got {id:?}")
+            });
+            f.check(
+                ids::REQUEST_ID_UPPERCASE,
+                is_uuid(id) && id == id.to_uppercase(),
+                || format!("RequestId: expected an uppercase UUID, got {id:?}"),
+            );
+        }
+    }
+    Some(doc)
+}
+
+/// A UUID: 8-4-4-4-12 hexadecimal digits, either case.
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+const DOCUMENTED_FIELDS: [&str; 4] = ["RequestId", "HostId", "Code", "Message"];
+const ENVELOPE: [&str; 5] = ["RequestId", "HostId", "Code", "Message", "Recommend"];
+const KNOWN_FIELDS: [&str; 6] = [
+    "RequestId",
+    "HostId",
+    "Code",
+    "Message",
+    "Recommend",
+    "AccessDeniedDetail",
+];
+
+/// The error envelope: root, the documented fields, known fields only, their order, the mock's
+/// exact five.
+fn error_envelope(format: Format, doc: &Document, f: &mut Findings) {
     if format == Format::Xml {
-        m.expect("fields in order", want, got);
+        f.expect(
+            ids::ERROR_ROOT,
+            "root element",
+            Some("Error"),
+            doc.root.as_deref(),
+        );
+    }
+    let names = doc.body.names();
+    let missing: Vec<&str> = DOCUMENTED_FIELDS
+        .into_iter()
+        .filter(|n| !names.contains(n))
+        .collect();
+    f.check(ids::ERROR_FIELDS, missing.is_empty(), || {
+        format!("fields: {missing:?} missing, got {names:?}")
+    });
+    if names.contains(&"HostId") {
+        f.check(
+            ids::ERROR_HOST_ID,
+            !doc.field("HostId").unwrap_or_default().trim().is_empty(),
+            || "HostId: expected a host, got an empty value".into(),
+        );
+    }
+    let unknown: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !KNOWN_FIELDS.contains(n))
+        .collect();
+    f.check(ids::ERROR_KNOWN_FIELDS, unknown.is_empty(), || {
+        format!("fields: {unknown:?} are not error fields")
+    });
+    if format == Format::Xml {
+        let order: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| ENVELOPE.contains(n))
+            .collect();
+        let mut sorted = order.clone();
+        sorted.sort_by_key(|n| ENVELOPE.iter().position(|e| e == n));
+        f.expect(ids::ERROR_ORDER, "fields in order", sorted, order);
+    }
+    if let Some(url) = doc.field("Recommend") {
+        f.check(
+            ids::ERROR_RECOMMEND,
+            url.starts_with("https://") || url.starts_with("http://"),
+            || format!("Recommend: expected a URL, got {url:?}"),
+        );
+    }
+    let exact = if format == Format::Xml {
+        names == ENVELOPE
     } else {
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        let mut want = ENVELOPE.to_vec();
+        want.sort_unstable();
+        sorted == want
+    };
+    f.check(ids::ERROR_EXACT_FIELDS, exact, || {
+        format!("fields: expected exactly {ENVELOPE:?}, got {names:?}")
+    });
+}
+
+/// The answer is one of `rows` (the first is the mock's pick): at `documented`, one of the rows
+/// documented or observed; at `observed`, one of the observed rows (else the documented ones);
+/// at `chosen`, the first. Only the strongest failing level is recorded.
+fn answer_is(answer: &Answer, doc: Option<&Document>, rows: &[ExpectedRow], f: &mut Findings) {
+    let code = doc.and_then(|d| d.field("Code"));
+    let message = doc.and_then(|d| d.field("Message"));
+    let got = format!(
+        "{} {} {:?}",
+        answer.raw.status,
+        code.unwrap_or("(no Code)"),
+        message.unwrap_or("(no Message)")
+    );
+    let at =
+        |level: Level| -> Vec<&ExpectedRow> { rows.iter().filter(|r| r.level == level).collect() };
+    let (documented, observed) = (at(Level::Documented), at(Level::Observed));
+    let evidence: Vec<&ExpectedRow> = documented.iter().chain(&observed).copied().collect();
+    let observed_or_documented = if observed.is_empty() {
+        documented.clone()
+    } else {
+        observed
+    };
+    let any_is = |set: &[&ExpectedRow]| set.iter().any(|r| is(&r.answer, answer, code, message));
+    let failed = |level: Level, set: &[&ExpectedRow]| {
+        let expected: Vec<String> = set.iter().map(|r| r.answer.to_string()).collect();
+        let mut sources: Vec<&str> = set.iter().map(|r| r.source.as_str()).collect();
+        sources.dedup();
+        Finding {
+            expectation: "error.answer".into(),
+            level,
+            source: sources.join("; "),
+            problem: format!("answer: expected {}, got {got}", expected.join(" or ")),
+        }
+    };
+    if !evidence.is_empty() && !any_is(&evidence) {
+        f.push(failed(Level::Documented, &evidence));
+    } else if !observed_or_documented.is_empty() && !any_is(&observed_or_documented) {
+        f.push(failed(Level::Observed, &observed_or_documented));
+    } else if let Some(first) = rows.first()
+        && !is(&first.answer, answer, code, message)
+    {
+        let mut finding = failed(Level::Chosen, &[first]);
+        if first.level != Level::Chosen {
+            finding.source =
+                "docs/choices.md: the mock's pick among the answers the contract allows".into();
+        }
+        f.push(finding);
+    }
+}
+
+/// The answer is an error, one of `rows`: its envelope, and which error it is.
+pub fn error(answer: &Answer, rows: &[ExpectedRow]) -> Findings {
+    let mut f = Findings::default();
+    let doc = common(answer, &mut f);
+    if let Some(doc) = &doc {
+        error_envelope(answer.format(), doc, &mut f);
+    }
+    answer_is(answer, doc.as_ref(), rows, &mut f);
+    f
+}
+
+/// The answer is a success of `action` carrying the `documented` fields: 200, `<{action}Response>`
+/// in XML, those fields and (at `chosen`) no other.
+pub fn success(answer: &Answer, action: &str, documented: &[&str]) -> Findings {
+    let mut f = Findings::default();
+    let status = answer.raw.status;
+    if status != 200 {
+        let detail = answer
+            .document()
+            .ok()
+            .and_then(|d| Some(format!(" ({} {:?})", d.field("Code")?, d.field("Message")?)))
+            .unwrap_or_default();
+        f.fail(
+            ids::SUCCESS_STATUS,
+            format!("status: expected 200, got {status}{detail}"),
+        );
+    }
+    if let Some(doc) = common(answer, &mut f) {
+        success_shape(answer.format(), &doc, action, documented, &mut f);
+    }
+    f
+}
+
+fn success_shape(
+    format: Format,
+    doc: &Document,
+    action: &str,
+    documented: &[&str],
+    f: &mut Findings,
+) {
+    if format == Format::Xml {
+        let root = format!("{action}Response");
+        f.expect(
+            ids::SUCCESS_ROOT,
+            "root element",
+            Some(root.as_str()),
+            doc.root.as_deref(),
+        );
+    }
+    let names = doc.body.names();
+    let missing: Vec<&&str> = documented.iter().filter(|n| !names.contains(n)).collect();
+    f.check(ids::SUCCESS_FIELDS, missing.is_empty(), || {
+        format!("fields: {missing:?} missing, got {names:?}")
+    });
+    let mut got = names.clone();
+    let mut want = documented.to_vec();
+    if format == Format::Json {
         got.sort_unstable();
         want.sort_unstable();
-        m.expect("fields", want, got);
     }
-}
-
-/// The error envelope: root `Error` in XML and exactly the five documented fields.
-fn error_shape(format: Format, doc: &Document, m: &mut Mismatches) {
-    if format == Format::Xml {
-        m.expect("root element", Some("Error"), doc.root.as_deref());
-    }
-    fields(format, doc, &ENVELOPE, m);
-}
-
-fn common(answer: &Answer, m: &mut Mismatches) -> Option<Document> {
-    m.expect(
-        "Content-Type",
-        answer.format.content_type(),
-        answer.raw.content_type.as_str(),
-    );
-    match answer.document() {
-        Ok(doc) => {
-            let id = doc.field("RequestId").unwrap_or_default();
-            if !is_request_id(id) {
-                m.push(format!("RequestId: expected an uppercase UUID, got {id:?}"));
-            }
-            Some(doc)
-        }
-        Err(e) => {
-            m.push(format!(
-                "body: expected {}, got {e}: {:.200}",
-                answer.format, answer.raw.body
-            ));
-            None
-        }
-    }
-}
-
-/// The answer is the expected error: status, Content-Type, envelope (root, fields and — in XML —
-/// their order), `Code`, `Message`, a UUID `RequestId`.
-pub fn error(answer: &Answer, expected: &ExpectedError) -> Result<(), String> {
-    let mut m = Mismatches::default();
-    m.expect("status", expected.status, answer.raw.status);
-    if let Some(doc) = common(answer, &mut m) {
-        error_shape(answer.format, &doc, &mut m);
-        m.expect("Code", Some(expected.code.as_str()), doc.field("Code"));
-        let message = match (
-            &answer.string_to_sign,
-            expected.message.contains(STRING_TO_SIGN),
-        ) {
-            (Some(sts), true) => expected.message.replace(STRING_TO_SIGN, sts),
-            _ => expected.message.clone(),
-        };
-        m.expect("Message", Some(message.as_str()), doc.field("Message"));
-    }
-    m.into_result()
+    f.check(ids::SUCCESS_EXACT_FIELDS, got == want, || {
+        format!("fields: expected exactly {want:?}, got {names:?}")
+    });
 }
 
 /// The answer is well formed for its kind, whatever its values: a success of `action`, or an
 /// error envelope (for scenarios that compare answers rather than state their values).
-pub fn envelope(answer: &Answer, action: &str) -> Result<(), String> {
-    let mut m = Mismatches::default();
-    if let Some(doc) = common(answer, &mut m) {
+pub fn envelope(answer: &Answer, action: &str) -> Findings {
+    let mut f = Findings::default();
+    if let Some(doc) = common(answer, &mut f) {
         if doc.field("Code").is_none() {
-            return success(answer, action, &["RequestId"]);
+            success_shape(answer.format(), &doc, action, &["RequestId"], &mut f);
+        } else {
+            error_envelope(answer.format(), &doc, &mut f);
         }
-        error_shape(answer.format, &doc, &mut m);
     }
-    m.into_result()
-}
-
-/// The answer is a success of `action`: 200, Content-Type, `<{action}Response>` in XML, and
-/// exactly the fields `expected` (in order in XML, in any order in JSON).
-pub fn success(answer: &Answer, action: &str, expected: &[&str]) -> Result<(), String> {
-    let mut m = Mismatches::default();
-    m.expect("status", 200, answer.raw.status);
-    if let Some(doc) = common(answer, &mut m) {
-        if answer.format == Format::Xml {
-            let root = format!("{action}Response");
-            m.expect("root element", Some(root.as_str()), doc.root.as_deref());
-        }
-        fields(answer.format, &doc, expected, &mut m);
-    }
-    m.into_result()
+    f
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::Status;
 
-    fn answer(format: Format, status: u16, ct: &str, body: &str) -> Answer {
+    const ID: &str = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
+
+    fn answer(asked: Format, status: u16, ct: &str, body: &str) -> Answer {
         Answer {
-            format,
+            asked: Some(asked),
+            form: WireForm::V1Get,
             raw: RawResponse {
                 status,
                 content_type: ct.into(),
                 body: body.into(),
             },
             string_to_sign: Some("GET&%2F&x".into()),
+            canonical_request: None,
         }
     }
 
+    fn row(status: &str, code: &str, message: &str, level: Level) -> ExpectedRow {
+        ExpectedRow {
+            answer: ErrorAnswer {
+                status: status.parse::<Status>().unwrap(),
+                code: code.into(),
+                message: message.into(),
+            },
+            level,
+            source: format!("source of {code}"),
+        }
+    }
+
+    fn json_error(code: &str, message: &str) -> String {
+        format!(
+            r#"{{"RequestId":"{ID}","HostId":"h","Code":"{code}","Message":"{message}","Recommend":"https://u"}}"#
+        )
+    }
+
+    fn levels(f: &Findings) -> Vec<(String, Level)> {
+        f.0.iter()
+            .map(|x| (x.expectation.clone(), x.level))
+            .collect()
+    }
+
     #[test]
-    fn every_mismatch_is_named_at_once() {
+    fn every_mismatch_is_named_at_once_with_its_level() {
         let a = answer(
             Format::Xml,
             404,
             "text/xml",
             "<Error><RequestId>r</RequestId><Code>B</Code><Message>m</Message></Error>",
         );
-        let expected = ExpectedError {
-            status: 403,
-            code: "A".into(),
-            message: "n".into(),
-        };
-        let e = error(&a, &expected).unwrap_err();
-        for part in [
-            "6 mismatches",
-            "status: expected 403, got 404",
-            "Content-Type",
-            "RequestId",
-            "fields in order",
-            "Code: expected Some(\"A\")",
-            "Message",
+        let f = error(&a, &[row("403", "A", "n", Level::Documented)]);
+        let found = levels(&f);
+        for (id, level) in [
+            (ids::CONTENT_TYPE_XML, Level::Observed),
+            (ids::REQUEST_ID_UUID, Level::Observed),
+            (ids::ERROR_FIELDS, Level::Documented),
+            (ids::ERROR_EXACT_FIELDS, Level::Chosen),
+            ("error.answer", Level::Documented),
         ] {
-            assert!(e.contains(part), "{part} in {e}");
+            assert!(found.contains(&(id.to_owned(), level)), "{id} in {found:?}");
         }
+        assert_eq!(f.worst(), Some(Level::Documented));
     }
 
     #[test]
-    fn the_string_to_sign_placeholder_is_the_clients_own() {
-        let body = r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE","HostId":"h","Code":"SignatureDoesNotMatch","Message":"is:GET&%2F&x","Recommend":"u"}"#;
-        let a = answer(Format::Json, 400, "application/json;charset=utf-8", body);
-        let expected = ExpectedError {
-            status: 400,
-            code: "SignatureDoesNotMatch".into(),
-            message: format!("is:{STRING_TO_SIGN}"),
-        };
-        assert_eq!(error(&a, &expected), Ok(()));
+    fn an_allowed_alternative_fails_only_at_chosen() {
+        let rows = [
+            row("404", "InvalidDiskId.NotFound", "gone", Level::Documented),
+            row("404", "Disk.NotFound", "gone", Level::Documented),
+        ];
+        let ct = JSON_CONTENT_TYPE;
+        let first = answer(
+            Format::Json,
+            404,
+            ct,
+            &json_error("InvalidDiskId.NotFound", "gone"),
+        );
+        assert!(error(&first, &rows).is_empty());
+        let other = answer(Format::Json, 404, ct, &json_error("Disk.NotFound", "gone"));
+        let f = error(&other, &rows);
+        assert_eq!(levels(&f), [("error.answer".to_owned(), Level::Chosen)]);
+        assert!(f.0[0].source.contains("choices.md"));
+        let neither = answer(Format::Json, 403, ct, &json_error("X", "gone"));
+        assert_eq!(error(&neither, &rows).worst(), Some(Level::Documented));
     }
 
     #[test]
-    fn tables_must_state_status_code_and_message() {
-        let row = |k: &str, v: &str| vec![k.to_owned(), v.to_owned()];
-        let ok = ExpectedError::from_table(&[
-            row("status", "404"),
-            row("Code", "C"),
-            row("Message", "M"),
-        ]);
-        assert_eq!(ok.map(|e| e.status), Ok(404));
-        assert!(ExpectedError::from_table(&[row("status", "x")]).is_err());
-        assert!(ExpectedError::from_table(&[row("Code", "C"), row("Message", "M")]).is_err());
-        assert!(ExpectedError::from_table(&[row("Colour", "red")]).is_err());
+    fn observed_rows_outrank_documented_ones_at_observed() {
+        let rows = [
+            row("404", "InvalidAccessKeyId.NotFound", "m", Level::Observed),
+            row("400", "InvalidAccessKeyId.NotFound", "m", Level::Documented),
+        ];
+        let ct = JSON_CONTENT_TYPE;
+        let legacy = answer(
+            Format::Json,
+            400,
+            ct,
+            &json_error("InvalidAccessKeyId.NotFound", "m"),
+        );
+        assert_eq!(error(&legacy, &rows).worst(), Some(Level::Observed));
+        let unknown = answer(
+            Format::Json,
+            500,
+            ct,
+            &json_error("InvalidAccessKeyId.NotFound", "m"),
+        );
+        assert_eq!(error(&unknown, &rows).worst(), Some(Level::Documented));
+    }
+
+    #[test]
+    fn placeholders_stand_for_the_clients_string_to_sign_and_any_text() {
+        let rows = [
+            row(
+                "400",
+                "SignatureDoesNotMatch",
+                "is:{string-to-sign}",
+                Level::Observed,
+            ),
+            row("4xx", "{any}", "{any}", Level::Documented),
+        ];
+        let ct = JSON_CONTENT_TYPE;
+        let exact = answer(
+            Format::Json,
+            400,
+            ct,
+            &json_error("SignatureDoesNotMatch", "is:GET&%2F&x"),
+        );
+        assert!(error(&exact, &rows).is_empty());
+        let other = answer(Format::Json, 403, ct, &json_error("Refused", "no"));
+        assert_eq!(error(&other, &rows).worst(), Some(Level::Observed));
+        let accepted = answer(Format::Json, 200, ct, &format!(r#"{{"RequestId":"{ID}"}}"#));
+        assert_eq!(error(&accepted, &rows).worst(), Some(Level::Documented));
+        assert!(fits("a{any}c{any}e", "abcde") && !fits("a{any}c", "abd"));
+    }
+
+    #[test]
+    fn permitted_variations_pass_at_observed() {
+        let rows = [row("404", "C", "M", Level::Documented)];
+        let lower = ID.to_lowercase();
+        let body = format!(
+            r#"{{"RequestId":"{lower}","HostId":"h","Code":"C","Message":"M","AccessDeniedDetail":{{"AuthAction":"x"}}}}"#
+        );
+        let a = answer(Format::Json, 404, "application/json; charset=UTF-8", &body);
+        let f = error(&a, &rows);
+        assert_eq!(f.worst(), Some(Level::Chosen), "{:?}", f.0);
+        let pretty = format!(
+            "<?xml version='1.0' encoding='UTF-8'?>\n<Error>\n  <RequestId>{ID}</RequestId>\n  <HostId>h</HostId>\n  <Code>C</Code>\n  <Message>M</Message>\n</Error>\n"
+        );
+        let a = answer(Format::Xml, 404, XML_CONTENT_TYPE, &pretty);
+        assert_eq!(error(&a, &rows).worst(), Some(Level::Chosen));
+    }
+
+    #[test]
+    fn tables_state_one_answer_or_several() {
+        let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+        let one = answers_in_table(&[
+            row(&["status", "404"]),
+            row(&["Code", "C"]),
+            row(&["Message", "M"]),
+        ])
+        .unwrap();
+        assert_eq!(one.len(), 1);
+        let two = answers_in_table(&[
+            row(&["status", "Code", "Message"]),
+            row(&["404", "C", "M"]),
+            row(&["4xx", "{any}", "{any}"]),
+        ])
+        .unwrap();
+        assert_eq!(two[1].status.to_string(), "4xx");
+        assert!(answers_in_table(&[row(&["status", "x"])]).is_err());
+        assert!(answers_in_table(&[row(&["Code", "C"]), row(&["Message", "M"])]).is_err());
+        assert!(answers_in_table(&[row(&["Colour", "red"])]).is_err());
+        assert!(answers_in_table(&[row(&["status", "Code", "Message"])]).is_err());
     }
 
     #[test]
     fn json_field_order_does_not_matter_but_xml_order_does() {
-        let id = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
         let json = format!(
-            r#"{{"RequestId":"{id}","HostId":"h","Code":"C","Message":"M","Recommend":"u"}}"#
+            r#"{{"RequestId":"{ID}","HostId":"h","Code":"C","Message":"M","Recommend":"https://u"}}"#
         );
-        let a = answer(Format::Json, 200, "application/json;charset=utf-8", &json);
-        assert_eq!(
-            success(
-                &a,
-                "X",
-                &["RequestId", "HostId", "Code", "Message", "Recommend"]
-            ),
-            Ok(())
+        let rows = [row("404", "C", "M", Level::Documented)];
+        let a = answer(Format::Json, 404, JSON_CONTENT_TYPE, &json);
+        assert!(error(&a, &rows).is_empty());
+        let xml = format!(
+            "<Error><RequestId>{ID}</RequestId><HostId>h</HostId><Message>M</Message><Code>C</Code><Recommend>https://u</Recommend></Error>"
         );
-        assert_eq!(
-            success(
-                &a,
-                "X",
-                &["Recommend", "Message", "Code", "HostId", "RequestId"]
-            ),
-            Ok(())
-        );
-        let xml = format!("<XResponse><HostId>h</HostId><RequestId>{id}</RequestId></XResponse>");
-        let a = answer(Format::Xml, 200, "text/xml;charset=utf-8", &xml);
-        assert!(
-            success(&a, "X", &["RequestId", "HostId"])
-                .unwrap_err()
-                .contains("fields in order")
-        );
+        let a = answer(Format::Xml, 404, XML_CONTENT_TYPE, &xml);
+        assert_eq!(error(&a, &rows).worst(), Some(Level::Observed));
     }
 
     #[test]
-    fn a_success_must_carry_exactly_its_fields() {
+    fn a_success_must_carry_exactly_its_fields_and_an_error_is_no_success() {
         let a = answer(
             Format::Json,
             200,
-            "application/json;charset=utf-8",
-            r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE","Extra":1}"#,
+            JSON_CONTENT_TYPE,
+            &format!(r#"{{"RequestId":"{ID}","Extra":1}}"#),
         );
-        assert!(
-            success(&a, "ResetDisk", &["RequestId"])
-                .unwrap_err()
-                .contains("fields")
+        assert_eq!(
+            levels(&success(&a, "ResetDisk", &["RequestId"])),
+            [(ids::SUCCESS_EXACT_FIELDS.to_owned(), Level::Chosen)]
         );
+        let e = answer(Format::Json, 403, JSON_CONTENT_TYPE, &json_error("C", "M"));
+        let f = success(&e, "ResetDisk", &["RequestId"]);
+        assert_eq!(f.worst(), Some(Level::Documented));
+        assert!(f.0[0].problem.contains("got 403 (C \"M\")"), "{:?}", f.0);
+    }
+
+    #[test]
+    fn the_format_is_read_from_the_answer_and_judged_by_the_wire_form() {
+        let mut a = answer(Format::Xml, 404, JSON_CONTENT_TYPE, &json_error("C", "M"));
+        a.form = WireForm::V3;
+        let f = error(&a, &[row("404", "C", "M", Level::Documented)]);
+        assert_eq!(
+            levels(&f),
+            [(ids::FORMAT_V3_FORMAT.to_owned(), Level::Chosen)]
+        );
+        a.form = WireForm::V1Get;
+        let f = error(&a, &[row("404", "C", "M", Level::Documented)]);
+        assert_eq!(f.worst(), Some(Level::Documented));
     }
 }

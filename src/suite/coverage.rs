@@ -1,25 +1,25 @@
-//! The catalogue check: the feature files against the contract's error table.
+//! The catalogue check: the feature files against the error catalogues.
 //!
-//! It fails when a documented row (status, Code, Message) has no scenario expecting it, when a
-//! scenario expects an error that is neither in ResetDisk's table nor in the common errors of
-//! `features/common.errors.tsv`, or when two scenarios of a feature share a name (their snapshots
-//! would collide).
+//! It fails when a row of the contract's table (status, Code, Message) is no scenario's expected
+//! answer, when a scenario expects an answer that no catalogue lists (so it would have no evidence
+//! level or source), or when two scenarios of a feature share a name (their recorded answers would
+//! collide).
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use cucumber::gherkin::{self, GherkinEnv};
 
-use super::check::ExpectedError;
-use crate::catalogue::{Catalogue, CatalogueRow};
-
-const COMMON_TSV: &str = include_str!("../../features/common.errors.tsv");
+use super::check::answers_in_table;
+use crate::catalogue::{self, Catalogue, ErrorAnswer};
 
 /// An expected error found in a feature file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
     pub scenario: String,
-    pub row: CatalogueRow,
+    pub answer: ErrorAnswer,
+    /// The scenario's own pick (the first row), rather than an answer it also allows.
+    pub primary: bool,
 }
 
 /// Every feature file under `dir`, parsed.
@@ -90,17 +90,16 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
                         .map(|r| r.iter().map(|cell| fill(cell, &example)).collect())
                         .collect();
                     // Tables that are not error expectations are not this check's business.
-                    let Ok(e) = ExpectedError::from_table(&rows) else {
+                    let Ok(answers) = answers_in_table(&rows) else {
                         continue;
                     };
-                    out.push(Expectation {
-                        scenario: format!("{} / {}", f.name, fill(&s.name, &example)),
-                        row: CatalogueRow {
-                            status: e.status,
-                            code: e.code,
-                            message: e.message,
-                        },
-                    });
+                    for (i, answer) in answers.into_iter().enumerate() {
+                        out.push(Expectation {
+                            scenario: format!("{} / {}", f.name, fill(&s.name, &example)),
+                            answer,
+                            primary: i == 0,
+                        });
+                    }
                 }
             }
         }
@@ -110,24 +109,18 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
 
 /// The problems with `features` against the catalogues; empty when the coverage is complete.
 pub fn problems(features: &[gherkin::Feature]) -> Vec<String> {
-    let contract = Catalogue::reset_disk();
-    let common = Catalogue::parse(COMMON_TSV).expect("features/common.errors.tsv is well formed");
     let expected = expectations(features);
     let mut problems = Vec::new();
-    for row in contract.rows() {
-        if !expected.iter().any(|e| e.row == *row) {
-            problems.push(format!(
-                "documented error {} {} {:?} has no scenario",
-                row.status, row.code, row.message
-            ));
+    for row in Catalogue::reset_disk().rows() {
+        if !expected.iter().any(|e| e.primary && row.states(&e.answer)) {
+            problems.push(format!("documented error {} has no scenario", row.answer));
         }
     }
     for e in &expected {
-        let documented = contract.rows().contains(&e.row) || common.rows().contains(&e.row);
-        if !documented {
+        if catalogue::find(&e.answer).is_none() {
             problems.push(format!(
-                "{} expects {} {} {:?}, which is not a documented error",
-                e.scenario, e.row.status, e.row.code, e.row.message
+                "{} expects {}, which no catalogue lists (so it has no evidence level or source)",
+                e.scenario, e.answer
             ));
         }
     }
@@ -174,7 +167,8 @@ mod tests {
         );
         assert!(
             p.iter()
-                .any(|p| p.contains("F / S expects 404 Nope.NotFound")),
+                .any(|p| p.contains("F / S expects 404 Nope.NotFound")
+                    && p.contains("no evidence level")),
             "{p:?}"
         );
     }
@@ -187,7 +181,7 @@ mod tests {
         assert!(
             problems(&f)
                 .iter()
-                .any(|p| p.contains("OperationDenied") && p.contains("not a documented error"))
+                .any(|p| p.contains("OperationDenied") && p.contains("no catalogue lists"))
         );
     }
 

@@ -9,25 +9,30 @@
 mod check;
 mod coverage;
 mod document;
+mod evidence_table;
 mod report;
 mod snapshot;
 mod steps;
+mod verdict;
 mod world;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, StepType, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _};
 
 pub use report::{Outcome, Report, ScenarioResult};
 pub use snapshot::SnapshotMode;
+pub use verdict::Finding;
 
-use crate::client::{Client, Credentials};
+use crate::client::{Call, Client, ClientError, Credentials, WireForm};
+use crate::evidence::Level;
 use crate::format::Format;
 use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockServer};
 use check::Answer;
@@ -58,6 +63,12 @@ pub struct SuiteConfig {
     pub progress: bool,
     /// How long one call may take before it fails.
     pub timeout: Duration,
+    /// The largest answer read; a larger one fails its scenario.
+    pub max_body: usize,
+    /// Failures up to this level count (every level is evaluated and reported).
+    pub fail_on: Level,
+    /// What to do with a recorded answer that is missing or differs.
+    pub snapshot_mode: SnapshotMode,
 }
 
 impl Default for SuiteConfig {
@@ -69,18 +80,41 @@ impl Default for SuiteConfig {
             features: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),
             progress: true,
             timeout: crate::client::DEFAULT_TIMEOUT,
+            max_body: crate::client::DEFAULT_MAX_BODY,
+            fail_on: Level::Chosen,
+            snapshot_mode: SnapshotMode::CheckOnly,
         }
     }
+}
+
+/// Why a run could not check anything: each is a clear error, never a pass.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{selection} selects no scenario; the tags in the features are: {}", tags.join(" "))]
+    EmptySelection {
+        selection: String,
+        tags: Vec<String>,
+    },
+    #[error("cannot reach {endpoint}: {cause}")]
+    Unreachable { endpoint: String, cause: String },
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
 /// One answer a scenario received, as the faulty-variant test needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerSummary {
     pub action: String,
+    pub form: WireForm,
     pub format: Format,
     pub status: u16,
     /// The error `Code`, if the answer was an error with one.
     pub code: Option<String>,
+    /// The key pair and nonce the call was signed with: together they name the call.
+    pub access_key_id: String,
+    pub nonce: String,
+    /// The call prepared the scenario's state rather than being what it checks.
+    pub setup: bool,
 }
 
 /// What every scenario of a run shares.
@@ -89,9 +123,15 @@ pub(crate) struct Context {
     client: Client,
     control: bool,
     snapshot_mode: SnapshotMode,
+    fail_on: Level,
     run_id: String,
     keys: AtomicUsize,
     answers: Mutex<HashMap<String, Vec<AnswerSummary>>>,
+    findings: Mutex<HashMap<String, Vec<Finding>>>,
+}
+
+fn scenario_key(feature: &str, scenario: &str) -> String {
+    format!("{feature} / {scenario}")
 }
 
 impl Context {
@@ -100,7 +140,17 @@ impl Context {
         format!("ecsc-{}-{n}", self.run_id)
     }
 
-    fn record(&self, feature: &str, scenario: &str, action: &str, answer: &Answer) {
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        feature: &str,
+        scenario: &str,
+        call: &Call,
+        access_key_id: &str,
+        nonce: &str,
+        setup: bool,
+        answer: &Answer,
+    ) {
         let code = answer
             .document()
             .ok()
@@ -108,19 +158,51 @@ impl Context {
         self.answers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .entry(format!("{feature} / {scenario}"))
+            .entry(scenario_key(feature, scenario))
             .or_default()
             .push(AnswerSummary {
-                action: action.to_owned(),
-                format: answer.format,
+                action: call.action.clone(),
+                form: call.form,
+                format: answer.format(),
                 status: answer.raw.status,
                 code,
+                access_key_id: if call.tamper.omit.iter().any(|o| o == "AccessKeyId") {
+                    String::new()
+                } else {
+                    call.tamper
+                        .access_key_id
+                        .clone()
+                        .unwrap_or_else(|| access_key_id.to_owned())
+                },
+                nonce: if call.tamper.omit.iter().any(|o| o == "SignatureNonce") {
+                    String::new()
+                } else {
+                    nonce.to_owned()
+                },
+                setup,
             });
+    }
+
+    fn record_findings(&self, feature: &str, scenario: &str, findings: Vec<Finding>) {
+        self.findings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(scenario_key(feature, scenario))
+            .or_default()
+            .extend(findings);
+    }
+
+    fn take_findings(&self, feature: &str, scenario: &str) -> Vec<Finding> {
+        self.findings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&scenario_key(feature, scenario))
+            .unwrap_or_default()
     }
 }
 
 /// The report of a run, with the answers each scenario received.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunOutput {
     pub report: Report,
     /// Keyed by `feature / scenario`.
@@ -150,9 +232,114 @@ fn scenario_format(scenario: &gherkin::Scenario) -> Option<Format> {
     row.get(i)?.parse().ok()
 }
 
+/// The table of evidence (Markdown) for the suite's own features: `ecs-conformance evidence`.
+pub fn evidence_markdown() -> String {
+    evidence_table::markdown(&SuiteConfig::default().features)
+}
+
+/// Every tag of the features, their rules and scenarios, sorted.
+fn all_tags(features: &[gherkin::Feature]) -> Vec<String> {
+    let mut tags = BTreeSet::new();
+    for f in features {
+        tags.extend(f.tags.iter().cloned());
+        for r in &f.rules {
+            tags.extend(r.tags.iter().cloned());
+            tags.extend(r.scenarios.iter().flat_map(|s| s.tags.iter().cloned()));
+        }
+        tags.extend(f.scenarios.iter().flat_map(|s| s.tags.iter().cloned()));
+    }
+    tags.into_iter().map(|t| format!("@{t}")).collect()
+}
+
+/// The scenario selection of a run: formats and tags.
+#[derive(Clone)]
+struct Selection {
+    formats: Vec<Format>,
+    tags: Option<TagOperation>,
+}
+
+impl Selection {
+    fn selects(
+        &self,
+        f: &gherkin::Feature,
+        r: Option<&gherkin::Rule>,
+        s: &gherkin::Scenario,
+    ) -> bool {
+        if scenario_format(s).is_some_and(|fmt| !self.formats.contains(&fmt)) {
+            return false;
+        }
+        self.tags.as_ref().is_none_or(|op| {
+            op.eval(
+                f.tags
+                    .iter()
+                    .chain(r.iter().flat_map(|r| &r.tags))
+                    .chain(&s.tags),
+            )
+        })
+    }
+
+    /// How many expanded scenarios of `features` this selects.
+    fn count(&self, features: &[gherkin::Feature]) -> usize {
+        features
+            .iter()
+            .filter_map(|f| f.clone().expand_examples().ok())
+            .map(|f| {
+                let plain = f
+                    .scenarios
+                    .iter()
+                    .filter(|s| self.selects(&f, None, s))
+                    .count();
+                let ruled: usize = f
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        r.scenarios
+                            .iter()
+                            .filter(|s| self.selects(&f, Some(r), s))
+                            .count()
+                    })
+                    .sum();
+                plain + ruled
+            })
+            .sum()
+    }
+}
+
+/// The preflight: one request that tells an unreachable endpoint (refused, DNS, TLS, timeout)
+/// from a reachable one, and whether it speaks the control API.
+async fn preflight(client: &Client, url: &str) -> Result<bool, RunError> {
+    match client.has_control_api().await {
+        Ok(control) => Ok(control),
+        Err(ClientError::Http { source, .. }) => Err(RunError::Unreachable {
+            endpoint: url.to_owned(),
+            cause: unreachable_cause(&source),
+        }),
+        // The endpoint answered, only not as the control API does.
+        Err(_) => Ok(false),
+    }
+}
+
+fn unreachable_cause(e: &reqwest::Error) -> String {
+    let mut chain = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let kind = if e.is_timeout() {
+        "no answer before the timeout"
+    } else if e.is_connect() {
+        "the connection failed"
+    } else {
+        "the request failed"
+    };
+    format!("{kind} ({})", chain.join(": "))
+}
+
 /// Runs the suite. Errors are about the run itself (a bad tag expression, an unreadable feature
-/// directory, an embedded mock that cannot bind); scenario outcomes are in the report.
-pub async fn run(config: SuiteConfig) -> anyhow::Result<RunOutput> {
+/// directory, a selection that leaves nothing to run, an unreachable endpoint, an embedded mock
+/// that cannot bind); scenario outcomes are in the report.
+pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     let started = Instant::now();
     let tags: Option<TagOperation> = match &config.tags {
         Some(t) => Some(
@@ -161,77 +348,69 @@ pub async fn run(config: SuiteConfig) -> anyhow::Result<RunOutput> {
         ),
         None => None,
     };
+    let features = coverage::features(&config.features).map_err(anyhow::Error::msg)?;
+    let selection = Selection {
+        formats: config.formats.clone(),
+        tags,
+    };
+    if selection.count(&features) == 0 {
+        let formats: Vec<String> = config.formats.iter().map(Format::to_string).collect();
+        return Err(RunError::EmptySelection {
+            selection: format!(
+                "the tag expression {:?} with --format {}",
+                config.tags.as_deref().unwrap_or(""),
+                formats.join(",")
+            ),
+            tags: all_tags(&features),
+        });
+    }
 
     let mut embedded = None;
-    let (client, control, mode, no_control_reason) = match &config.target {
+    let (client, control, no_control_reason) = match &config.target {
         Target::Embedded => {
-            let mock = MockServer::start().await?;
+            let mock = MockServer::start().await.map_err(anyhow::Error::from)?;
             let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
-            let client = Client::new(mock.url(), credentials)?.with_timeout(config.timeout);
+            let client = Client::new(mock.url(), credentials)
+                .map_err(anyhow::Error::from)?
+                .with_timeout(config.timeout)
+                .with_max_body(config.max_body);
             embedded = Some(mock);
-            (client, true, SnapshotMode::Review, String::new())
+            (client, true, String::new())
         }
         Target::Endpoint { url, credentials } => {
-            let client = Client::new(url, credentials.clone())?.with_timeout(config.timeout);
-            let (control, reason) = match client.has_control_api().await {
-                Ok(true) => (true, String::new()),
-                Ok(false) => (
-                    false,
-                    format!(
-                        "needs a world, and {url} does not offer the control API (docs/control-api.md)"
-                    ),
-                ),
-                Err(e) => (
-                    false,
-                    format!("needs a world, and the control API could not be reached: {e}"),
-                ),
-            };
-            (client, control, SnapshotMode::CheckOnly, reason)
+            let client = Client::new(url, credentials.clone())
+                .map_err(anyhow::Error::from)?
+                .with_timeout(config.timeout)
+                .with_max_body(config.max_body);
+            let control = preflight(&client, url).await?;
+            let reason = format!(
+                "needs a world, and {url} does not offer the control API (docs/control-api.md)"
+            );
+            (
+                client,
+                control,
+                if control { String::new() } else { reason },
+            )
         }
     };
 
-    let features = coverage::features(&config.features).map_err(anyhow::Error::msg)?;
+    let suite_problems = coverage::problems(&features);
     let results = Arc::new(Mutex::new(Vec::new()));
-    let problems = coverage::problems(&features);
-    results
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(ScenarioResult {
-            feature: "(catalogue)".into(),
-            scenario:
-                "every documented error has a scenario, and no scenario expects an undocumented one"
-                    .into(),
-            outcome: if problems.is_empty() {
-                Outcome::Passed
-            } else {
-                Outcome::Failed(problems.join("\n"))
-            },
-        });
-
     let ctx = Arc::new(Context {
         client,
         control,
-        snapshot_mode: mode,
+        snapshot_mode: config.snapshot_mode,
+        fail_on: config.fail_on,
         run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_owned(),
         keys: AtomicUsize::new(0),
         answers: Mutex::new(HashMap::new()),
+        findings: Mutex::new(HashMap::new()),
     });
 
     let not_run = results.clone();
-    let formats = config.formats.clone();
     let filter = move |f: &gherkin::Feature, r: Option<&gherkin::Rule>, s: &gherkin::Scenario| {
-        if scenario_format(s).is_some_and(|fmt| !formats.contains(&fmt)) {
+        if !selection.selects(f, r, s) {
             return false;
-        }
-        if let Some(op) = &tags {
-            let all = f
-                .tags
-                .iter()
-                .chain(r.iter().flat_map(|r| &r.tags))
-                .chain(&s.tags);
-            if !op.eval(all) {
-                return false;
-            }
         }
         if !control && needs_world(f, r, s) {
             not_run
@@ -241,6 +420,8 @@ pub async fn run(config: SuiteConfig) -> anyhow::Result<RunOutput> {
                     feature: f.name.clone(),
                     scenario: s.name.clone(),
                     outcome: Outcome::NotRun(no_control_reason.clone()),
+                    findings: Vec::new(),
+                    tags: s.tags.clone(),
                 });
             return false;
         }
@@ -249,13 +430,16 @@ pub async fn run(config: SuiteConfig) -> anyhow::Result<RunOutput> {
 
     let before_ctx = ctx.clone();
     SuiteWorld::cucumber()
-        .with_writer(report::Collector::new(results.clone(), config.progress).normalized())
+        .with_writer(
+            report::Collector::new(ctx.clone(), results.clone(), config.progress).normalized(),
+        )
         .fail_on_skipped()
         .max_concurrent_scenarios(64)
         .before(move |feature, _, scenario, w| {
             w.ctx = Some(before_ctx.clone());
             w.feature = feature.name.clone();
             w.scenario = scenario.name.clone();
+            w.chosen_only = scenario.tags.iter().any(|t| t == "chosen");
             Box::pin(async {})
         })
         .after(|_, _, _, _, w| {
@@ -276,6 +460,8 @@ pub async fn run(config: SuiteConfig) -> anyhow::Result<RunOutput> {
         report: Report {
             results,
             elapsed: started.elapsed(),
+            fail_on: config.fail_on,
+            suite_problems,
         },
         answers,
     })

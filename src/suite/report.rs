@@ -1,5 +1,6 @@
 //! Results: a cucumber writer that prints one line per finished scenario and keeps each
-//! scenario's outcome, and the summary printed at the end (passed / failed / not run, by area).
+//! scenario's outcome and findings, and the summary printed at the end — per area, passed, failed
+//! at each evidence level, not run — with every failure's level and source.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -8,11 +9,17 @@ use std::time::Duration;
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step};
 use cucumber::{Event, Writer, cli, gherkin, parser};
 
+use super::Context;
+use super::verdict::{self, Finding};
+use crate::evidence::Level;
+
 /// What happened to one scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// Every expectation was met.
     Passed,
-    Failed(String),
+    /// Some were not; `level` is the strongest level at which the scenario deviates.
+    Failed { level: Level },
     /// Not run, with the reason; never counted as passed.
     NotRun(String),
 }
@@ -23,57 +30,104 @@ pub struct ScenarioResult {
     pub feature: String,
     pub scenario: String,
     pub outcome: Outcome,
+    /// Every expectation the scenario missed, at every level.
+    pub findings: Vec<Finding>,
+    /// The scenario's own tags, without `@`.
+    pub tags: Vec<String>,
+}
+
+impl ScenarioResult {
+    /// `feature / scenario`.
+    pub fn name(&self) -> String {
+        format!("{} / {}", self.feature, self.scenario)
+    }
+
+    /// Failed at `fail_on` or a stronger level.
+    pub fn fails_at(&self, fail_on: Level) -> bool {
+        matches!(self.outcome, Outcome::Failed { level } if level <= fail_on)
+    }
 }
 
 /// Everything a run found.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Report {
     pub results: Vec<ScenarioResult>,
     pub elapsed: Duration,
+    /// The level up to which failures count.
+    pub fail_on: Level,
+    /// What is wrong with the suite itself (its features against its catalogues); a run with any
+    /// certifies nothing.
+    pub suite_problems: Vec<String>,
 }
 
 impl Report {
-    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
-        self.results.iter().filter(|r| f(&r.outcome)).count()
-    }
-
+    /// Scenarios that ran and did not fail at the `--fail-on` level.
     pub fn passed(&self) -> usize {
-        self.count(|o| *o == Outcome::Passed)
+        self.results
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::NotRun(_)) && !r.fails_at(self.fail_on))
+            .count()
     }
 
+    /// Scenarios that failed at the `--fail-on` level or a stronger one.
     pub fn failed(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Failed(_)))
+        self.results
+            .iter()
+            .filter(|r| r.fails_at(self.fail_on))
+            .count()
     }
 
     pub fn not_run(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::NotRun(_)))
-    }
-
-    /// Names of the failed scenarios, as `feature / scenario`.
-    pub fn failed_names(&self) -> Vec<String> {
         self.results
             .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
-            .map(|r| format!("{} / {}", r.feature, r.scenario))
+            .filter(|r| matches!(r.outcome, Outcome::NotRun(_)))
+            .count()
+    }
+
+    /// Scenarios whose strongest deviation is at `level`.
+    pub fn failed_at(&self, level: Level) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Failed { level })
+            .count()
+    }
+
+    /// Names (`feature / scenario`) of the scenarios that fail at `fail_on` or a stronger level.
+    pub fn failed_names(&self, fail_on: Level) -> Vec<String> {
+        self.results
+            .iter()
+            .filter(|r| r.fails_at(fail_on))
+            .map(ScenarioResult::name)
             .collect()
     }
 
-    /// The summary: counts by area, every failure and not-run reason, the time taken, and a
-    /// closing `N passed, N failed` line.
+    /// The summary: per area passed, failed at each level, not run; the not-run reasons; every
+    /// failure with its findings; the time; and a closing `N passed, N failed` line that counts at
+    /// the `--fail-on` level.
     pub fn summary(&self) -> String {
-        let mut areas: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+        let mut areas: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
         for r in &self.results {
             let slot = match r.outcome {
                 Outcome::Passed => 0,
-                Outcome::Failed(_) => 1,
-                Outcome::NotRun(_) => 2,
+                Outcome::Failed { level } => 1 + level as usize,
+                Outcome::NotRun(_) => 4,
             };
             areas.entry(&r.feature).or_default()[slot] += 1;
         }
-        let width = areas.keys().map(|a| a.chars().count()).max().unwrap_or(0);
-        let mut out = format!("\n  {:<width$} passed failed not-run\n", "By area");
-        for (area, [p, f, n]) in &areas {
-            out.push_str(&format!("  {area:<width$} {p:>6} {f:>6} {n:>7}\n"));
+        let width = areas
+            .keys()
+            .map(|a| a.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(7);
+        let mut out = format!(
+            "\n  {:<width$} passed  failed: documented observed chosen  not-run\n",
+            "By area"
+        );
+        for (area, [p, d, o, c, n]) in &areas {
+            out.push_str(&format!(
+                "  {area:<width$} {p:>6}  {d:>18} {o:>8} {c:>6}  {n:>7}\n"
+            ));
         }
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &self.results {
@@ -84,31 +138,50 @@ impl Report {
         for (why, n) in reasons {
             out.push_str(&format!("Not run ({n}): {why}\n"));
         }
-        let failed: Vec<_> = self
-            .results
-            .iter()
-            .filter_map(|r| match &r.outcome {
-                Outcome::Failed(why) => Some((r, why)),
-                _ => None,
-            })
-            .collect();
-        if !failed.is_empty() {
-            out.push_str("\nFailed:\n");
-            for (r, why) in failed {
-                out.push_str(&format!(
-                    "✘ {} / {}\n    {}\n",
-                    r.feature,
-                    r.scenario,
-                    why.replace('\n', "\n    ")
-                ));
+        let mut counted = Vec::new();
+        let mut beyond = Vec::new();
+        for r in &self.results {
+            if let Outcome::Failed { level } = r.outcome {
+                let findings: Vec<&Finding> = r.findings.iter().collect();
+                let line = format!(
+                    "✘ [{level}] {}\n    {}\n",
+                    r.name(),
+                    verdict::describe(&findings).replace('\n', "\n    ")
+                );
+                if level <= self.fail_on {
+                    counted.push(line);
+                } else {
+                    beyond.push(line);
+                }
             }
         }
+        if !counted.is_empty() {
+            out.push_str(&format!(
+                "\nFailed (counted at --fail-on {}):\n",
+                self.fail_on
+            ));
+            out.extend(counted);
+        }
+        if !beyond.is_empty() {
+            out.push_str(&format!(
+                "\nDeviations at a level beyond --fail-on {} (shown, not counted):\n",
+                self.fail_on
+            ));
+            out.extend(beyond);
+        }
+        for p in &self.suite_problems {
+            out.push_str(&format!("✘ the suite itself: {p}\n"));
+        }
         out.push_str(&format!(
-            "\n{} scenarios and checks in {:.2} s: {} passed, {} failed, {} not run\n{} passed, {} failed\n",
+            "\n{} scenarios in {:.2} s at --fail-on {}: {} passed, {} failed ({} documented, {} observed, {} chosen), {} not run\n{} passed, {} failed\n",
             self.results.len(),
             self.elapsed.as_secs_f64(),
+            self.fail_on,
             self.passed(),
             self.failed(),
+            self.failed_at(Level::Documented),
+            self.failed_at(Level::Observed),
+            self.failed_at(Level::Chosen),
             self.not_run(),
             self.passed(),
             self.failed()
@@ -119,16 +192,24 @@ impl Report {
 
 /// The cucumber writer: collects outcomes into a shared list and prints progress.
 pub struct Collector {
+    ctx: Arc<Context>,
     results: Arc<Mutex<Vec<ScenarioResult>>>,
-    failures: HashMap<(String, String), Vec<String>>,
+    step_errors: HashMap<(String, String), Vec<String>>,
+    tags: HashMap<(String, String), Vec<String>>,
     progress: bool,
 }
 
 impl Collector {
-    pub fn new(results: Arc<Mutex<Vec<ScenarioResult>>>, progress: bool) -> Self {
+    pub fn new(
+        ctx: Arc<Context>,
+        results: Arc<Mutex<Vec<ScenarioResult>>>,
+        progress: bool,
+    ) -> Self {
         Self {
+            ctx,
             results,
-            failures: HashMap::new(),
+            step_errors: HashMap::new(),
+            tags: HashMap::new(),
             progress,
         }
     }
@@ -140,7 +221,10 @@ impl Collector {
         ev: Scenario<W>,
     ) {
         let key = (feature.name.clone(), scenario.name.clone());
-        let failure = match ev {
+        self.tags
+            .entry(key.clone())
+            .or_insert_with(|| scenario.tags.clone());
+        let error = match ev {
             Scenario::Step(step, Step::Failed(_, _, _, err))
             | Scenario::Background(step, Step::Failed(_, _, _, err)) => Some(format!(
                 "step `{}{}` failed: {}",
@@ -152,36 +236,52 @@ impl Collector {
                 Some(format!("hook failed: {}", panic_text(&info)))
             }
             Scenario::Finished => {
-                let failures = self.failures.remove(&key).unwrap_or_default();
-                let outcome = if failures.is_empty() {
-                    Outcome::Passed
-                } else {
-                    Outcome::Failed(failures.join("\n"))
-                };
-                if self.progress {
-                    let mark = if outcome == Outcome::Passed {
-                        "✔"
-                    } else {
-                        "✘"
-                    };
-                    println!("{mark} {} / {}", key.0, key.1);
-                }
-                let result = ScenarioResult {
-                    feature: key.0.clone(),
-                    scenario: key.1.clone(),
-                    outcome,
-                };
-                self.results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(result);
+                self.finish(key.clone());
                 None
             }
             _ => None,
         };
-        if let Some(f) = failure {
-            self.failures.entry(key).or_default().push(f);
+        if let Some(e) = error {
+            self.step_errors.entry(key).or_default().push(e);
         }
+    }
+
+    /// A finished scenario: its findings, and any step that failed without recording one (a
+    /// defect of the suite's own, counted at `documented` so it cannot pass unseen).
+    fn finish(&mut self, key: (String, String)) {
+        let mut findings = self.ctx.take_findings(&key.0, &key.1);
+        let errors = self.step_errors.remove(&key).unwrap_or_default();
+        let tags = self.tags.remove(&key).unwrap_or_default();
+        if findings.is_empty() && !errors.is_empty() {
+            findings.push(Finding {
+                expectation: "step".into(),
+                level: Level::Documented,
+                source: "the suite's step definitions".into(),
+                problem: errors.join("\n"),
+            });
+        }
+        let outcome = match verdict::worst(&findings) {
+            None => Outcome::Passed,
+            Some(level) => Outcome::Failed { level },
+        };
+        if self.progress {
+            let mark = match outcome {
+                Outcome::Failed { level } if level <= self.ctx.fail_on => format!("✘ [{level}]"),
+                Outcome::Failed { level } => format!("~ [{level}, not counted]"),
+                _ => "✔".into(),
+            };
+            println!("{mark} {} / {}", key.0, key.1);
+        }
+        self.results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(ScenarioResult {
+                feature: key.0,
+                scenario: key.1,
+                outcome,
+                findings,
+                tags,
+            });
     }
 }
 
@@ -212,7 +312,16 @@ impl<W: cucumber::World> Writer<W> for Collector {
                 let result = ScenarioResult {
                     feature: "(feature files)".into(),
                     scenario: "parse".into(),
-                    outcome: Outcome::Failed(e.to_string()),
+                    outcome: Outcome::Failed {
+                        level: Level::Documented,
+                    },
+                    findings: vec![Finding {
+                        expectation: "step".into(),
+                        level: Level::Documented,
+                        source: "the feature files".into(),
+                        problem: e.to_string(),
+                    }],
+                    tags: Vec::new(),
                 };
                 self.results
                     .lock()

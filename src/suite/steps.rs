@@ -6,10 +6,13 @@ use cucumber::{Parameter, given, then, when};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::check::{self, ExpectedError};
+use super::check::{self, ExpectedRow};
 use super::snapshot;
+use super::verdict::Findings;
 use super::world::SuiteWorld;
+use crate::catalogue::{self, Catalogue};
 use crate::client::{Call, WireForm};
+use crate::evidence::ids;
 use crate::format::Format;
 use crate::world::{
     ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason, Snapshot,
@@ -69,7 +72,11 @@ fn reset(disk: &str, snapshot: &str, form: WireForm, format: Option<Format>) -> 
 
 /// The sample request, for scenarios about the request rather than the resources.
 fn sample(format: Format) -> Call {
-    reset("d-diskid1", "s-snapshotid1", WireForm::V1Get, Some(format))
+    sample_as(WireForm::V1Get, format)
+}
+
+fn sample_as(form: WireForm, format: Format) -> Call {
+    reset("d-diskid1", "s-snapshotid1", form, Some(format))
 }
 
 fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
@@ -254,15 +261,8 @@ fn reset_duration(w: &mut SuiteWorld, seconds: u64) -> Result<(), String> {
 
 #[given(expr = "a reset of disk {string} to snapshot {string} has started")]
 async fn reset_started(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
-    w.send(
-        &reset(&disk, &snapshot, WireForm::V1Get, Some(Format::Json)),
-        None,
-    )
-    .await?;
-    check::success(w.answer()?, "ResetDisk", &["RequestId"])
-        .map_err(|e| format!("the first reset did not start: {e}"))?;
-    w.answers.clear();
-    Ok(())
+    let call = reset(&disk, &snapshot, WireForm::V1Get, Some(Format::Json));
+    w.send_setup(&call, "the first reset").await
 }
 
 // --- When: one call -----------------------------------------------------------------------------
@@ -349,10 +349,21 @@ async fn without_common(w: &mut SuiteWorld, name: String, f: FormatParam) -> Res
     w.send(&call, None).await
 }
 
-#[when(expr = "I send ResetDisk signed with a wrong secret in {format}")]
-async fn wrong_secret(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
-    let mut call = sample(f.0);
+#[when(expr = "I send ResetDisk signed with a wrong secret as {wire_form} in {format}")]
+async fn wrong_secret(
+    w: &mut SuiteWorld,
+    form: WireFormParam,
+    f: FormatParam,
+) -> Result<(), String> {
+    let mut call = sample_as(form.0, f.0);
     call.tamper.wrong_secret = Some("not-the-secret".into());
+    w.send(&call, None).await
+}
+
+#[when(expr = "I send ResetDisk as V3 in {format} with a body that was not signed")]
+async fn unsigned_body(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
+    let mut call = sample_as(WireForm::V3, f.0);
+    call.tamper.unsigned_body = Some("Extra=1".into());
     w.send(&call, None).await
 }
 
@@ -363,10 +374,17 @@ async fn unknown_key(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
     w.send(&call, None).await
 }
 
-#[when(expr = "I send ResetDisk with a timestamp from {int} minutes ago in {format}")]
-async fn old_timestamp(w: &mut SuiteWorld, minutes: i64, f: FormatParam) -> Result<(), String> {
+#[when(
+    expr = "I send ResetDisk with a timestamp from {int} minutes ago as {wire_form} in {format}"
+)]
+async fn old_timestamp(
+    w: &mut SuiteWorld,
+    minutes: i64,
+    form: WireFormParam,
+    f: FormatParam,
+) -> Result<(), String> {
     let at = OffsetDateTime::now_utc() - time::Duration::minutes(minutes);
-    let mut call = sample(f.0);
+    let mut call = sample_as(form.0, f.0);
     call.tamper.timestamp = Some(
         at.replace_nanosecond(0)
             .map_err(|e| e.to_string())?
@@ -394,10 +412,10 @@ async fn bad_version(w: &mut SuiteWorld, version: String, f: FormatParam) -> Res
     w.send(&call, None).await
 }
 
-#[when(expr = "I send the same ResetDisk twice in {format}")]
-async fn replay(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
+#[when(expr = "I send the same ResetDisk twice as {wire_form} in {format}")]
+async fn replay(w: &mut SuiteWorld, form: WireFormParam, f: FormatParam) -> Result<(), String> {
     let nonce = uuid::Uuid::new_v4().to_string();
-    let call = sample(f.0);
+    let call = sample_as(form.0, f.0);
     w.send(&call, Some(&nonce)).await?;
     w.send(&call, Some(&nonce)).await
 }
@@ -412,48 +430,70 @@ async fn unknown_action(w: &mut SuiteWorld, action: String, f: FormatParam) -> R
 
 #[then(expr = "the reset succeeds")]
 fn reset_succeeds(w: &mut SuiteWorld) -> Result<(), String> {
-    check::success(w.answer()?, "ResetDisk", &["RequestId"])
+    let findings = check::success(w.answer()?, "ResetDisk", &["RequestId"]);
+    w.judge(findings)
 }
 
-/// `Then the answer is` with a table of `status`, `Code` and `Message` rows.
+/// `Then the answer is` with a vertical table of `status`, `Code` and `Message`.
 #[then(expr = "the answer is")]
 fn the_answer_is(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
-    let expected = expected_error(step)?;
-    check::error(w.answer()?, &expected)
+    let rows = expected_rows(step)?;
+    let findings = check::error(w.answer()?, &rows);
+    w.judge(findings)
 }
 
-/// Reads the `status` / `Code` / `Message` table of a Then step.
-fn expected_error(step: &Step) -> Result<ExpectedError, String> {
+/// `Then the answer is one of` with a `status | Code | Message` table: every row is an answer the
+/// contract allows; the first is the mock's pick.
+#[then(expr = "the answer is one of")]
+fn the_answer_is_one_of(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
+    the_answer_is(w, step)
+}
+
+/// The rows of a Then step's table, each with the evidence of the catalogue row that states it.
+fn expected_rows(step: &Step) -> Result<Vec<ExpectedRow>, String> {
     let table = step
         .table
         .as_ref()
         .ok_or("this step needs a table of status, Code and Message")?;
-    ExpectedError::from_table(&table.rows)
+    check::answers_in_table(&table.rows)?
+        .into_iter()
+        .map(|answer| {
+            let row = catalogue::find(&answer).ok_or_else(|| {
+                format!("{answer} is in no catalogue: add it there with its level and source")
+            })?;
+            Ok(ExpectedRow::new(answer, row))
+        })
+        .collect()
 }
 
-#[then(expr = "the answer matches its snapshot")]
-fn matches_snapshot(w: &mut SuiteWorld) -> Result<(), String> {
+#[then(expr = "the answer matches its recorded answer")]
+fn matches_recorded_answer(w: &mut SuiteWorld) -> Result<(), String> {
     let answer = w.answer()?;
-    let content = snapshot::canonical(answer.format, &answer.raw)
-        .map_err(|problems| format!("values of the wrong shape:\n  {}", problems.join("\n  ")))?;
-    snapshot::check(&w.snapshot_name(), &content, w.snapshot_mode()?)
+    let content = snapshot::canonical(answer.format(), &answer.raw);
+    let mut findings = Findings::default();
+    if let Err(e) = snapshot::check(&w.recorded_answer_name(), &content, w.snapshot_mode()?) {
+        findings.fail(ids::RECORDED_ANSWER, e);
+    }
+    w.judge(findings)
 }
 
 #[then(expr = "disk {string} was rolled back to snapshot {string}")]
 async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
     let world = w.target_world().await?;
-    let got = world
-        .disk(&disk)
-        .ok_or_else(|| format!("the target's world has no disk {disk:?}"))?
-        .last_reset_snapshot_id
-        .clone();
-    if got.as_deref() == Some(snapshot.as_str()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "disk {disk:?} records its last reset as {got:?}, expected {snapshot:?}"
-        ))
+    let got = world.disk(&disk).map(|d| d.last_reset_snapshot_id.clone());
+    let mut findings = Findings::default();
+    match got {
+        None => findings.fail(
+            ids::ROLLED_BACK,
+            format!("the target's world has no disk {disk:?}"),
+        ),
+        Some(got) => findings.check(
+            ids::ROLLED_BACK,
+            got.as_deref() == Some(snapshot.as_str()),
+            || format!("disk {disk:?} records its last reset as {got:?}, expected {snapshot:?}"),
+        ),
     }
+    w.judge(findings)
 }
 
 #[then(expr = "both answers carry the same fields and values")]
@@ -472,67 +512,58 @@ fn parity(w: &mut SuiteWorld) -> Result<(), String> {
         }
         Ok::<_, String>(doc.body)
     };
-    let mut m = check::Mismatches::default();
+    let mut f = Findings::default();
     for a in [xml, json] {
-        if let Err(e) = check::envelope(a, "ResetDisk") {
-            m.push(format!("the {} answer: {e}", a.format));
+        f.extend(check::envelope(a, "ResetDisk"));
+    }
+    f.expect(
+        ids::PARITY,
+        "status (XML vs JSON)",
+        xml.raw.status,
+        json.raw.status,
+    );
+    if let (Ok(x), Ok(j)) = (canon(xml), canon(json)) {
+        let (mut xn, mut jn) = (x.names(), j.names());
+        xn.sort_unstable();
+        jn.sort_unstable();
+        f.expect(ids::PARITY, "field names (XML vs JSON)", &xn, &jn);
+        xn.extend(jn);
+        xn.dedup();
+        for name in xn {
+            f.expect(
+                ids::PARITY,
+                &format!("{name} (XML vs JSON)"),
+                x.all(name),
+                j.all(name),
+            );
         }
     }
-    m.expect("status (XML vs JSON)", xml.raw.status, json.raw.status);
-    match (canon(xml), canon(json)) {
-        (Ok(x), Ok(j)) => {
-            let (mut xn, mut jn) = (x.names(), j.names());
-            xn.sort_unstable();
-            jn.sort_unstable();
-            m.expect("field names (XML vs JSON)", &xn, &jn);
-            xn.extend(jn);
-            xn.dedup();
-            for name in xn {
-                m.expect(&format!("{name} (XML vs JSON)"), x.all(name), j.all(name));
-            }
-        }
-        (x, j) => {
-            for e in [x.err(), j.err()].into_iter().flatten() {
-                m.push(e);
-            }
-        }
-    }
-    m.into_result()
+    w.judge(f)
 }
 
 /// Each answer is checked whole: the success as a success, the others against the contract's row
 /// for `code`.
 #[then(expr = "exactly one reset succeeds and the other {int} are {string}")]
 fn exactly_one_wins(w: &mut SuiteWorld, others: usize, code: String) -> Result<(), String> {
-    let row = crate::catalogue::Catalogue::reset_disk()
-        .rows()
-        .iter()
-        .find(|r| r.code == code)
-        .cloned()
+    let row = Catalogue::reset_disk()
+        .by_code(&code)
         .ok_or_else(|| format!("{code} is not in ResetDisk's error table"))?;
-    let expected = ExpectedError {
-        status: row.status,
-        code: row.code,
-        message: row.message,
-    };
-    let mut m = check::Mismatches::default();
+    let expected = [ExpectedRow::new(row.answer.clone(), row)];
+    let mut f = Findings::default();
     let (succeeded, refused): (Vec<_>, Vec<_>) =
         w.answers.iter().partition(|a| a.raw.status == 200);
-    m.expect("successful resets", 1, succeeded.len());
-    m.expect(
+    f.expect(ids::ONE_RESET_WINS, "successful resets", 1, succeeded.len());
+    f.expect(
+        ids::ONE_RESET_WINS,
         &format!("answers refused with {code}"),
         others,
         refused.len(),
     );
     for a in succeeded {
-        if let Err(e) = check::success(a, "ResetDisk", &["RequestId"]) {
-            m.push(format!("the successful answer: {e}"));
-        }
+        f.extend(check::success(a, "ResetDisk", &["RequestId"]));
     }
     for a in refused {
-        if let Err(e) = check::error(a, &expected) {
-            m.push(format!("a refused answer: {e}"));
-        }
+        f.extend(check::error(a, &expected));
     }
-    m.into_result()
+    w.judge(f)
 }

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use super::Context;
 use super::check::Answer;
-use crate::client::{Call, Client, Credentials, WireForm};
-use crate::format::Format;
+use super::verdict::{self, Finding, Findings};
+use crate::client::{Call, Client, Credentials};
+use crate::evidence::{Level, ids};
 use crate::world::{Disk, Instance, Snapshot, World};
 
 #[derive(Debug, Default, cucumber::World)]
@@ -17,6 +18,9 @@ pub struct SuiteWorld {
     pub(super) ctx: Option<Arc<Context>>,
     pub(super) feature: String,
     pub(super) scenario: String,
+    /// The scenario is tagged `@chosen`: what it expects rests on a choice of the mock's, so every
+    /// finding counts at `chosen` at most.
+    pub(super) chosen_only: bool,
     /// The world the Given steps describe; installed on the first call.
     pub world: World,
     client: Option<Client>,
@@ -90,10 +94,9 @@ impl SuiteWorld {
             self.world
                 .validate()
                 .map_err(|e| format!("this scenario's world is invalid: {e}"))?;
-            ctx.client
-                .put_world(&credentials, &self.world)
-                .await
-                .map_err(|e| e.to_string())?;
+            if let Err(e) = ctx.client.put_world(&credentials, &self.world).await {
+                return Err(self.setup_failed(format!("the world could not be installed: {e}")));
+            }
             ctx.client.with_credentials(credentials)
         } else {
             ctx.client.clone()
@@ -102,25 +105,98 @@ impl SuiteWorld {
         Ok(client)
     }
 
-    /// Sends `call` (with `nonce`, or a fresh one) and keeps the answer.
+    /// Records findings and fails the step when any counts at the run's `--fail-on` level; the
+    /// others are kept for the report.
+    pub fn judge(&mut self, findings: Findings) -> Result<(), String> {
+        let ctx = self.ctx()?.clone();
+        let mut findings = findings.0;
+        if self.chosen_only {
+            for f in &mut findings {
+                f.level = f.level.max(Level::Chosen);
+            }
+        }
+        let counted: Vec<&Finding> = findings.iter().filter(|f| f.level <= ctx.fail_on).collect();
+        let result = if counted.is_empty() {
+            Ok(())
+        } else {
+            Err(verdict::describe(&counted))
+        };
+        ctx.record_findings(&self.feature, &self.scenario, findings);
+        result
+    }
+
+    /// Records that the scenario's state could not be prepared; the text is the step's error.
+    fn setup_failed(&mut self, why: String) -> String {
+        let text = format!("setup failed: {why}");
+        let mut f = Findings::default();
+        f.fail(ids::SETUP, text.clone());
+        let _ = self.judge(f);
+        text
+    }
+
+    /// Sends `call` (with `nonce`, or a fresh one) and keeps the answer. A `setup` call prepares
+    /// state: its failures say "setup failed", and proxies that count answers leave it out.
     pub async fn send(&mut self, call: &Call, nonce: Option<&str>) -> Result<(), String> {
+        let answer = self.exchange(call, nonce, false).await?;
+        self.answers.push(answer);
+        Ok(())
+    }
+
+    /// Sends a call that prepares the scenario's state and requires a 200 answer, whatever its
+    /// body: the scenario's own expectations are checked on the calls that follow.
+    pub async fn send_setup(&mut self, call: &Call, what: &str) -> Result<(), String> {
+        match self.exchange(call, None, true).await {
+            Ok(a) if a.raw.status == 200 => Ok(()),
+            Ok(a) => Err(self.setup_failed(format!(
+                "{what}: expected 200, got {} {:.200}",
+                a.raw.status, a.raw.body
+            ))),
+            Err(e) => Err(self.setup_failed(format!("{what}: {e}"))),
+        }
+    }
+
+    async fn exchange(
+        &mut self,
+        call: &Call,
+        nonce: Option<&str>,
+        setup: bool,
+    ) -> Result<Answer, String> {
         let client = self.client().await?;
         let nonce = nonce.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
         let prepared = client.prepare(call, &nonce);
-        let raw = client
-            .send_prepared(&prepared, &call.action)
-            .await
-            .map_err(|e| format!("the target did not answer: {e}"))?;
-        let format = answer_format(call);
+        let raw = match client.send_prepared(&prepared, &call.action).await {
+            Ok(raw) => raw,
+            Err(e) => return Err(self.no_answer(e, setup)),
+        };
         let answer = Answer {
-            format,
+            asked: call.format,
+            form: call.form,
             raw,
             string_to_sign: prepared.string_to_sign,
+            canonical_request: prepared.canonical_request,
         };
-        self.ctx()?
-            .record(&self.feature, &self.scenario, &call.action, &answer);
-        self.answers.push(answer);
-        Ok(())
+        let key = &client.credentials().access_key_id;
+        self.ctx()?.record(
+            &self.feature,
+            &self.scenario,
+            call,
+            key,
+            &nonce,
+            setup,
+            &answer,
+        );
+        Ok(answer)
+    }
+
+    /// A call that got no answer: a finding (unless it was setup, which says so itself).
+    fn no_answer(&mut self, e: crate::client::ClientError, setup: bool) -> String {
+        let text = format!("the target did not answer: {e}");
+        if !setup {
+            let mut f = Findings::default();
+            f.fail(ids::ANSWER_RECEIVED, text.clone());
+            let _ = self.judge(f);
+        }
+        text
     }
 
     /// Sends the same calls at once and keeps every answer.
@@ -130,18 +206,33 @@ impl SuiteWorld {
         let sends = (0..n).map(|_| {
             let (client, call) = (client.clone(), call.clone());
             async move {
-                let prepared = client.prepare(&call, &uuid::Uuid::new_v4().to_string());
-                client.send_prepared(&prepared, &call.action).await
+                let nonce = uuid::Uuid::new_v4().to_string();
+                let prepared = client.prepare(&call, &nonce);
+                (nonce, client.send_prepared(&prepared, &call.action).await)
             }
         });
-        for raw in futures::future::join_all(sends).await {
-            let raw = raw.map_err(|e| format!("the target did not answer: {e}"))?;
+        for (nonce, raw) in futures::future::join_all(sends).await {
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(e) => return Err(self.no_answer(e, false)),
+            };
             let answer = Answer {
-                format: answer_format(call),
+                asked: call.format,
+                form: call.form,
                 raw,
                 string_to_sign: None,
+                canonical_request: None,
             };
-            ctx.record(&self.feature, &self.scenario, &call.action, &answer);
+            let key = &client.credentials().access_key_id;
+            ctx.record(
+                &self.feature,
+                &self.scenario,
+                call,
+                key,
+                &nonce,
+                false,
+                &answer,
+            );
             self.answers.push(answer);
         }
         Ok(())
@@ -178,20 +269,11 @@ impl SuiteWorld {
         }
     }
 
-    pub fn snapshot_name(&self) -> String {
+    pub fn recorded_answer_name(&self) -> String {
         super::snapshot::snapshot_name(&self.feature, &self.scenario)
     }
 
     pub fn snapshot_mode(&self) -> Result<super::SnapshotMode, String> {
         Ok(self.ctx()?.snapshot_mode)
     }
-}
-
-/// The format the endpoint should answer `call` in: its `Format`, else JSON for V3 and XML for
-/// V1 (docs/choices.md).
-fn answer_format(call: &Call) -> Format {
-    call.format.unwrap_or(match call.form {
-        WireForm::V3 => Format::Json,
-        _ => Format::Xml,
-    })
 }

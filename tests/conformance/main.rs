@@ -1,0 +1,72 @@
+//! The conformance suite under `cargo test`.
+//!
+//! 1. Against the embedded mock: every scenario passes at `chosen`, none is left unrun.
+//! 2. Proof both ways (`variants`): faulty variants fail at the level of what they break;
+//!    permitted variants pass at `observed`.
+//! 3. Broken targets (`broken`): garbage, an endless body, a redirect, silence, nothing at all.
+//! 4. The command line's exit statuses for runs that cannot check anything (`cli`).
+
+mod broken;
+mod cli;
+mod proxy;
+mod variants;
+
+use std::process::ExitCode;
+
+use ecs_conformance::evidence::Level;
+use ecs_conformance::suite::{self, Outcome, SnapshotMode, SuiteConfig};
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Runtime::new().expect("the async runtime starts");
+    runtime.block_on(async {
+        let config = SuiteConfig {
+            fail_on: Level::Chosen,
+            snapshot_mode: SnapshotMode::Review,
+            ..SuiteConfig::default()
+        };
+        let out = match suite::run(config).await {
+            Ok(out) => out,
+            Err(e) => {
+                eprintln!("the suite could not run: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let report = &out.report;
+        print!("{}", report.summary());
+        let suite_ok = report.results.iter().all(|r| r.outcome == Outcome::Passed)
+            && report.suite_problems.is_empty();
+
+        println!("\nProof both ways: the mock behind faulty and permitted proxies");
+        let proof = variants::prove_both_ways().await;
+        let mut problems = proof.problems;
+        let broken = broken::targets_fail_clearly().await;
+        let broken_checks = 5;
+        let broken_passed = broken_checks - broken.len().min(broken_checks);
+        problems.extend(broken);
+        let cli = cli::cannot_check_exits_2().await;
+        let cli_passed = cli::CHECKS - cli.len().min(cli::CHECKS);
+        problems.extend(cli);
+        for p in &problems {
+            println!("✘ {p}");
+        }
+        let (faulty, permitted) = variants::counts();
+        println!(
+            "faulty variants caught: {}/{faulty}; permitted variants passed: {}/{permitted}",
+            proof.faulty_caught, proof.permitted_passed
+        );
+        println!(
+            "{} passed, {} failed",
+            report.passed()
+                + proof.faulty_caught
+                + proof.permitted_passed
+                + broken_passed
+                + cli_passed,
+            report.failed() + report.not_run() + problems.len()
+        );
+        if suite_ok && problems.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    })
+}

@@ -1,0 +1,203 @@
+//! A response-rewriting proxy in front of the mock: the mock's own code has no fault switches, so
+//! the faulty and the permitted variants of an endpoint are made here, by rewriting its answers.
+//!
+//! The proxy forwards every request, remembers the world each key pair was given (from the
+//! control API's PUTs), and hands each ECS answer, with what it knows of the request, to the
+//! variant's rewrite. It records which calls (key pair and nonce) got a changed answer.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use ecs_conformance::{Params, World};
+
+/// What the proxy knows of one ECS request.
+pub struct Exchange {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// V3 (`Authorization: ACS3-…`) rather than V1.
+    pub v3: bool,
+    /// Query and form parameters together.
+    pub params: Params,
+    /// The world of the key pair that signed it, as last installed.
+    pub world: Option<World>,
+}
+
+impl Exchange {
+    pub fn param(&self, name: &str) -> &str {
+        self.params.get(name).unwrap_or_default()
+    }
+}
+
+/// An ECS answer on its way back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewritten {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+pub type Rewrite = fn(&Exchange, &mut Rewritten);
+
+pub struct Proxy {
+    upstream: String,
+    http: reqwest::Client,
+    rewrite: Rewrite,
+    worlds: Mutex<HashMap<String, World>>,
+    /// `(access key id, nonce)` of every call whose answer the rewrite changed.
+    pub changed: Mutex<HashSet<(String, String)>>,
+    /// Worlds created (PUT) and removed (DELETE) through the control API.
+    pub created: AtomicUsize,
+    pub removed: AtomicUsize,
+}
+
+/// The key pair and nonce of a request: V3 from its headers, V1 from its parameters.
+fn caller(headers: &axum::http::HeaderMap, params: &Params) -> (bool, String, String) {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let auth = header("authorization");
+    if auth.starts_with("ACS3-") {
+        let key = auth
+            .split_once("Credential=")
+            .and_then(|(_, rest)| rest.split(',').next())
+            .unwrap_or_default()
+            .to_owned();
+        return (true, key, header("x-acs-signature-nonce"));
+    }
+    let get = |n: &str| params.get(n).unwrap_or_default().to_owned();
+    (false, get("AccessKeyId"), get("SignatureNonce"))
+}
+
+async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let control = path.starts_with("/ecs-conformance/");
+    if let Some(key) = path.strip_prefix("/ecs-conformance/v1/worlds/") {
+        match parts.method.as_str() {
+            "PUT" => {
+                proxy.created.fetch_add(1, Ordering::Relaxed);
+                let doc: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                if let Ok(world) = World::from_json(doc["world"].to_string().as_bytes()) {
+                    let mut worlds = proxy.worlds.lock().expect("the proxy lock is whole");
+                    worlds.insert(key.to_owned(), world);
+                }
+            }
+            "DELETE" => {
+                proxy.removed.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+    }
+    let mut params = Params::parse(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+    if let Ok(text) = std::str::from_utf8(&body) {
+        let _ = params.extend_from_encoded(text);
+    }
+    let (v3, key, nonce) = caller(&parts.headers, &params);
+
+    let mut upstream = proxy
+        .http
+        .request(parts.method.clone(), format!("{}{path}", proxy.upstream))
+        .body(body);
+    for (k, v) in &parts.headers {
+        if !matches!(
+            k.as_str(),
+            "content-length" | "connection" | "transfer-encoding"
+        ) {
+            upstream = upstream.header(k, v);
+        }
+    }
+    let mut answer = match upstream.send().await {
+        Ok(r) => {
+            let ct = r
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            Rewritten {
+                status: r.status().as_u16(),
+                content_type: ct,
+                body: r.text().await.unwrap_or_default(),
+            }
+        }
+        Err(e) => Rewritten {
+            status: 502,
+            content_type: "text/plain".into(),
+            body: e.to_string(),
+        },
+    };
+    if !control {
+        let exchange = Exchange {
+            method: parts.method.to_string(),
+            v3,
+            params,
+            world: proxy
+                .worlds
+                .lock()
+                .expect("the proxy lock is whole")
+                .get(&key)
+                .cloned(),
+        };
+        let before = answer.clone();
+        (proxy.rewrite)(&exchange, &mut answer);
+        if answer != before {
+            proxy
+                .changed
+                .lock()
+                .expect("the proxy lock is whole")
+                .insert((key, nonce));
+        }
+    }
+    Response::builder()
+        .status(answer.status)
+        .header("content-type", answer.content_type)
+        .body(Body::from(answer.body))
+        .unwrap_or_default()
+}
+
+/// Starts a proxy to `upstream`; it stops when the returned sender is dropped.
+pub async fn start(
+    upstream: &str,
+    rewrite: Rewrite,
+) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
+    let proxy = Arc::new(Proxy {
+        upstream: upstream.to_owned(),
+        http: reqwest::Client::new(),
+        rewrite,
+        worlds: Mutex::new(HashMap::new()),
+        changed: Mutex::new(HashSet::new()),
+        created: AtomicUsize::new(0),
+        removed: AtomicUsize::new(0),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("loopback binds");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = axum::Router::new()
+        .fallback(forward)
+        .with_state(proxy.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (url, proxy, stop)
+}

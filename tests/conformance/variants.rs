@@ -1,0 +1,609 @@
+//! Proof both ways: the suite fails what does not conform, at the level of what it breaks, and
+//! passes what differs only where the contract is silent.
+//!
+//! Each variant is the mock behind a proxy that rewrites some answers. A faulty variant must make
+//! exactly the scenarios that received a changed answer fail, each at the variant's level; a
+//! permitted variant must leave every scenario passing at `--fail-on observed` (it may deviate at
+//! `chosen`, and the scenarios it touches usually do).
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+
+use ecs_conformance::evidence::Level;
+use ecs_conformance::suite::{self, Outcome, RunOutput, SuiteConfig, Target};
+use ecs_conformance::{Credentials, DiskStatus, InstanceStatus, MockServer, SnapshotStatus, World};
+
+use super::proxy::{self, Exchange, Rewrite, Rewritten};
+
+pub struct Variant {
+    pub name: &'static str,
+    /// Faulty: the level the scenarios it touches must fail at. Permitted: `None`.
+    pub level: Option<Level>,
+    pub rewrite: Rewrite,
+}
+
+// --- Helpers the rewrites share ------------------------------------------------------------------
+
+fn is_xml(r: &Rewritten) -> bool {
+    r.body.trim_start().starts_with("<?xml")
+}
+
+fn xml_field<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&close)? + start;
+    Some(&body[start..end])
+}
+
+/// The error `Code` of an answer, in either format.
+fn code(r: &Rewritten) -> String {
+    if is_xml(r) {
+        return xml_field(&r.body, "Code").unwrap_or_default().to_owned();
+    }
+    serde_json::from_str::<serde_json::Value>(&r.body)
+        .ok()
+        .and_then(|v| v["Code"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn json_edit(
+    r: &mut Rewritten,
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) {
+    if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str(&r.body) {
+        edit(&mut map);
+        r.body = serde_json::Value::Object(map).to_string();
+    }
+}
+
+/// Replaces the text of the XML element `name`, or sets the JSON key `name`.
+fn set_field(r: &mut Rewritten, name: &str, value: &str) {
+    if is_xml(r) {
+        let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+        if let (Some(s), Some(e)) = (r.body.find(&open), r.body.find(&close)) {
+            r.body.replace_range(s + open.len()..e, value);
+        }
+    } else {
+        json_edit(r, |m| {
+            m.insert(name.into(), value.into());
+        });
+    }
+}
+
+/// The answer becomes another error of the same envelope.
+fn become_error(r: &mut Rewritten, status: u16, code: &str, message: &str) {
+    r.status = status;
+    set_field(r, "Code", code);
+    set_field(r, "Message", message);
+}
+
+/// The answer becomes a ResetDisk success, in the format it was in: the endpoint accepted.
+fn become_success(r: &mut Rewritten) {
+    let id = "0F2E4A77-7E5B-4C1C-9B43-6C1A4F0C2D11";
+    r.status = 200;
+    r.body = if is_xml(r) {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><ResetDiskResponse><RequestId>{id}</RequestId></ResetDiskResponse>"#
+        )
+    } else {
+        format!(r#"{{"RequestId":"{id}"}}"#)
+    };
+}
+
+fn instance_of_disk<'a>(world: &'a World, disk: &str) -> Option<&'a ecs_conformance::Instance> {
+    world.instance(world.disk(disk)?.instance_id.as_deref()?)
+}
+
+fn not_found(world: &World, disk: &str) -> (u16, &'static str, &'static str) {
+    if world.released_disk_ids.iter().any(|d| d == disk) {
+        (404, "Disk.NotFound", "The specified disk does not exist.")
+    } else {
+        (
+            404,
+            "InvalidDiskId.NotFound",
+            "The specified disk does not exist.",
+        )
+    }
+}
+
+const INCORRECT_INSTANCE_STATUS: (u16, &str, &str) = (
+    403,
+    "IncorrectInstanceStatus",
+    "The current status of the resource does not support this operation.",
+);
+const NOT_READY: (u16, &str, &str) = (
+    403,
+    "InvalidSnapshotId.NotReady",
+    "The specified snapshot has not completed yet.",
+);
+
+/// An endpoint that checks ResetDisk's conditions in another order than the mock's: where two
+/// conditions fail, it answers the other one. Only the orders the contract leaves open.
+fn other_order(x: &Exchange, r: &mut Rewritten) {
+    let Some(world) = &x.world else { return };
+    let (disk, snapshot) = (x.param("DiskId"), x.param("SnapshotId"));
+    let snapshot_of = world.snapshot(snapshot);
+    let instance_moving =
+        instance_of_disk(world, disk).is_some_and(|i| i.status != InstanceStatus::Stopped);
+    let snapshot_pending = snapshot_of.is_some_and(|s| s.status != SnapshotStatus::Accomplished);
+    let replacement = match code(r).as_str() {
+        "InvalidAccountStatus.NotEnoughBalance"
+        | "InvalidAccountStatus.SnapshotServiceUnavailable"
+        | "UserNotInTheWhiteList"
+            if world.disk(disk).is_none() =>
+        {
+            Some(not_found(world, disk))
+        }
+        "InvalidRegionId.MalFormed" if world.disk(disk).is_none() => Some(not_found(world, disk)),
+        "Disk.NotFound" | "InvalidDiskId.NotFound" => match snapshot_of {
+            None => Some((
+                404,
+                "InvalidSnapshotId.NotFound",
+                "The specified SnapshotId does not exist.",
+            )),
+            Some(s) if s.source_disk_id != disk => Some((
+                403,
+                "InvalidParameter.Mismatch",
+                "The specified snapshot is not created from the specified disk.",
+            )),
+            Some(_) => None,
+        },
+        "InvalidParameter.Mismatch" if snapshot_pending => Some(NOT_READY),
+        "IncorrectDiskStatus" | "InstanceLockedForSecurity" | "InstanceExpiredOrInArrears"
+            if instance_moving =>
+        {
+            Some(INCORRECT_INSTANCE_STATUS)
+        }
+        "IncorrectInstanceStatus" if snapshot_pending => Some(NOT_READY),
+        _ => None,
+    };
+    if let Some((status, code, message)) = replacement {
+        become_error(r, status, code, message);
+    }
+}
+
+/// A V3 answer in JSON whatever its `Format` asked.
+fn v3_always_json(x: &Exchange, r: &mut Rewritten) {
+    if !x.v3 || !is_xml(r) {
+        return;
+    }
+    let mut map = serde_json::Map::new();
+    let inner = r.body.split_once("?>").map_or(r.body.as_str(), |(_, b)| b);
+    let mut rest = inner
+        .trim()
+        .split_once('>')
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let name = rest[start + 1..start + end].to_owned();
+        if name.starts_with('/') {
+            break;
+        }
+        let close = format!("</{name}>");
+        let Some(close_at) = rest.find(&close) else {
+            break;
+        };
+        let text = rest[start + end + 1..close_at]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        map.insert(name, text.into());
+        rest = rest[close_at + close.len()..].to_owned();
+    }
+    r.body = serde_json::Value::Object(map).to_string();
+    r.content_type = "application/json;charset=utf-8".into();
+}
+
+// --- The variants --------------------------------------------------------------------------------
+
+pub const FAULTY: &[Variant] = &[
+    Variant {
+        name: "one error's HTTP status changed (IncorrectDiskStatus 403 -> 400)",
+        level: Some(Level::Documented),
+        rewrite: |_, r| {
+            if code(r) == "IncorrectDiskStatus" {
+                r.status = 400;
+            }
+        },
+    },
+    Variant {
+        name: "one message changed (the \"dees\" typo fixed)",
+        level: Some(Level::Documented),
+        rewrite: |_, r| r.body = r.body.replace("dees not support", "does not support"),
+    },
+    Variant {
+        name: "two codes swapped (IncorrectDiskStatus <-> IncorrectInstanceStatus)",
+        level: Some(Level::Documented),
+        rewrite: |_, r| {
+            r.body = r
+                .body
+                .replace("IncorrectDiskStatus", "\u{0}")
+                .replace("IncorrectInstanceStatus", "IncorrectDiskStatus")
+                .replace('\u{0}', "IncorrectInstanceStatus");
+        },
+    },
+    Variant {
+        name: "a JSON key missing (HostId dropped from errors)",
+        level: Some(Level::Documented),
+        rewrite: |_, r| {
+            if !is_xml(r) {
+                json_edit(r, |m| {
+                    m.remove("HostId");
+                });
+            }
+        },
+    },
+    Variant {
+        name: "V3 signatures not verified (a wrong one is accepted)",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            if x.v3 && code(r) == "SignatureDoesNotMatch" {
+                become_success(r);
+            }
+        },
+    },
+    Variant {
+        name: "V1 signatures verified for GET only, not POST",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            if !x.v3 && x.method == "POST" && code(r) == "SignatureDoesNotMatch" {
+                become_success(r);
+            }
+        },
+    },
+    Variant {
+        name: "a replayed V3 nonce accepted",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            if x.v3 && code(r) == "SignatureNonceUsed" {
+                become_success(r);
+            }
+        },
+    },
+    Variant {
+        name: "an instance that is Starting, Stopping or Pending reset as if Stopped",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            let moving = x
+                .world
+                .as_ref()
+                .and_then(|w| instance_of_disk(w, x.param("DiskId")));
+            let moving = moving.is_some_and(|i| {
+                matches!(
+                    i.status,
+                    InstanceStatus::Starting | InstanceStatus::Stopping | InstanceStatus::Pending
+                )
+            });
+            if moving && code(r) == "IncorrectInstanceStatus" {
+                become_success(r);
+            }
+        },
+    },
+    Variant {
+        name: "a disk that is Attaching, Detaching, Creating or ReIniting reset as if In_use",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            let busy = x
+                .world
+                .as_ref()
+                .and_then(|w| w.disk(x.param("DiskId")))
+                .is_some_and(|d| {
+                    matches!(
+                        d.status,
+                        DiskStatus::Attaching
+                            | DiskStatus::Detaching
+                            | DiskStatus::Creating
+                            | DiskStatus::ReIniting
+                    )
+                });
+            if busy && code(r) == "IncorrectDiskStatus" {
+                become_success(r);
+            }
+        },
+    },
+    Variant {
+        name: "XML children reordered (Code after Message)",
+        level: Some(Level::Observed),
+        rewrite: |_, r| {
+            let (Some(start), Some(end)) = (r.body.find("<Code>"), r.body.find("</Code>")) else {
+                return;
+            };
+            let code = r.body[start..end + "</Code>".len()].to_owned();
+            r.body.replace_range(start..end + "</Code>".len(), "");
+            r.body = r
+                .body
+                .replacen("</Message>", &format!("</Message>{code}"), 1);
+        },
+    },
+    Variant {
+        name: "the Content-Type changed (text/xml; charset=utf-8, with a space)",
+        level: Some(Level::Observed),
+        rewrite: |_, r| {
+            if r.content_type == "text/xml;charset=utf-8" {
+                r.content_type = "text/xml; charset=utf-8".into();
+            }
+        },
+    },
+    Variant {
+        name: "a RequestId that is not a UUID",
+        level: Some(Level::Observed),
+        rewrite: |_, r| set_field(r, "RequestId", "req-0001"),
+    },
+    Variant {
+        name: "a wrong success body (an extra field)",
+        level: Some(Level::Chosen),
+        rewrite: |_, r| {
+            if r.status != 200 {
+                return;
+            }
+            if is_xml(r) {
+                r.body = r.body.replace(
+                    "</ResetDiskResponse>",
+                    "<Extra>1</Extra></ResetDiskResponse>",
+                );
+            } else {
+                json_edit(r, |m| {
+                    m.insert("Extra".into(), 1.into());
+                });
+            }
+        },
+    },
+];
+
+const PERMITTED_REWRITES: &[(&str, Rewrite)] = &[
+    ("a lowercase RequestId", |_, r| {
+        let id = if is_xml(r) {
+            xml_field(&r.body, "RequestId").map(str::to_owned)
+        } else {
+            serde_json::from_str::<serde_json::Value>(&r.body)
+                .ok()
+                .and_then(|v| v["RequestId"].as_str().map(str::to_owned))
+        };
+        if let Some(id) = id {
+            set_field(r, "RequestId", &id.to_lowercase());
+        }
+    }),
+    ("errors without Recommend", |_, r| {
+        if is_xml(r) {
+            if let (Some(s), Some(e)) = (r.body.find("<Recommend>"), r.body.find("</Recommend>")) {
+                r.body.replace_range(s..e + "</Recommend>".len(), "");
+            }
+        } else {
+            json_edit(r, |m| {
+                m.remove("Recommend");
+            });
+        }
+    }),
+    ("errors with an extra AccessDeniedDetail", |_, r| {
+        if code(r).is_empty() {
+            return;
+        }
+        if is_xml(r) {
+            r.body = r.body.replace(
+                "</Error>",
+                "<AccessDeniedDetail><AuthAction>ecs:ResetDisk</AuthAction><NoPermissionType>ImplicitDeny</NoPermissionType></AccessDeniedDetail></Error>",
+            );
+        } else {
+            json_edit(r, |m| {
+                m.insert(
+                    "AccessDeniedDetail".into(),
+                    serde_json::json!({"AuthAction": "ecs:ResetDisk", "NoPermissionType": "ImplicitDeny"}),
+                );
+            });
+        }
+    }),
+    ("pretty-printed XML", |_, r| {
+        if is_xml(r) {
+            r.body = r.body.replace("><", ">\n  <") + "\n";
+        }
+    }),
+    ("a single-quoted XML declaration", |_, r| {
+        r.body = r.body.replace(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            "<?xml version='1.0' encoding='UTF-8'?>",
+        );
+    }),
+    ("JSON served as application/json; charset=UTF-8", |_, r| {
+        if r.content_type == "application/json;charset=utf-8" {
+            r.content_type = "application/json; charset=UTF-8".into();
+        }
+    }),
+    ("MissingParameter for a missing parameter", |_, r| {
+        let code = code(r);
+        if let Some(name) = code.strip_prefix("Missing")
+            && name != "Parameter"
+            && !name.is_empty()
+        {
+            let message = format!(
+                "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+            );
+            become_error(r, 400, "MissingParameter", &message);
+        }
+    }),
+    ("the other error where two conditions fail", other_order),
+    ("V3 answered in JSON whatever Format says", v3_always_json),
+    ("the 2013-07-15 cut read in China time", |x, r| {
+        let cut_in_china = time::macros::datetime!(2013-07-14 16:00 UTC);
+        let late = x
+            .world
+            .as_ref()
+            .and_then(|w| w.snapshot(x.param("SnapshotId")))
+            .is_some_and(|s| s.creation_time >= cut_in_china);
+        if late && code(r) == "InvalidSnapshot.TooOld" {
+            become_success(r);
+        }
+    }),
+];
+
+/// Every permitted variation at once: an endpoint that differs from the mock wherever the
+/// contract lets it.
+fn all_permitted(x: &Exchange, r: &mut Rewritten) {
+    // Answers first become what another order or format gives, then are dressed differently.
+    for (_, rewrite) in PERMITTED_REWRITES.iter().rev() {
+        rewrite(x, r);
+    }
+}
+
+pub fn permitted() -> Vec<Variant> {
+    PERMITTED_REWRITES
+        .iter()
+        .map(|(name, rewrite)| Variant {
+            name,
+            level: None,
+            rewrite: *rewrite,
+        })
+        .chain([Variant {
+            name: "all of the above at once",
+            level: None,
+            rewrite: all_permitted,
+        }])
+        .collect()
+}
+
+// --- The proof ------------------------------------------------------------------------------------
+
+/// Runs the whole suite through a proxy (every level is evaluated whatever `--fail-on` says).
+async fn run_through(
+    mock: &MockServer,
+    rewrite: Rewrite,
+) -> (RunOutput, std::sync::Arc<proxy::Proxy>) {
+    let (url, proxy, _stop) = proxy::start(mock.url(), rewrite).await;
+    let config = SuiteConfig {
+        target: Target::Endpoint {
+            url,
+            credentials: Credentials::new("testid", "testsecret"),
+        },
+        progress: false,
+        fail_on: Level::Chosen,
+        ..SuiteConfig::default()
+    };
+    let out = suite::run(config)
+        .await
+        .expect("the suite runs through the proxy");
+    (out, proxy)
+}
+
+/// The scenarios that received at least one changed answer (setup calls aside).
+fn touched(out: &RunOutput, proxy: &proxy::Proxy) -> BTreeSet<String> {
+    let changed = proxy.changed.lock().expect("the proxy lock is whole");
+    out.answers
+        .iter()
+        .filter(|(_, answers)| {
+            answers
+                .iter()
+                .any(|a| !a.setup && changed.contains(&(a.access_key_id.clone(), a.nonce.clone())))
+        })
+        .map(|(scenario, _)| scenario.clone())
+        .collect()
+}
+
+pub struct Proof {
+    pub faulty_caught: usize,
+    pub permitted_passed: usize,
+    pub problems: Vec<String>,
+}
+
+/// Runs the identity proxy, then every variant, and checks each as its kind requires.
+pub async fn prove_both_ways() -> Proof {
+    let mock = MockServer::start().await.expect("the mock starts");
+    let mut proof = Proof {
+        faulty_caught: 0,
+        permitted_passed: 0,
+        problems: Vec::new(),
+    };
+    let (baseline, proxy) = run_through(&mock, |_, _| {}).await;
+    let (created, removed) = (
+        proxy.created.load(Ordering::Relaxed),
+        proxy.removed.load(Ordering::Relaxed),
+    );
+    println!("worlds created and removed through the control API: {created} and {removed}");
+    if created == 0 || created != removed {
+        proof.problems.push(format!(
+            "the suite must remove every world it creates: {created} created, {removed} removed"
+        ));
+    }
+    let r = &baseline.report;
+    if r.results.iter().any(|s| s.outcome != Outcome::Passed) {
+        proof.problems.push(format!(
+            "through an identity proxy the suite must pass whole:\n{}",
+            r.summary()
+        ));
+        return proof;
+    }
+
+    for v in FAULTY.iter().chain(&permitted()) {
+        let (out, proxy) = run_through(&mock, v.rewrite).await;
+        let touched = touched(&out, &proxy);
+        let mut wrong = Vec::new();
+        for s in &out.report.results {
+            let name = s.name();
+            // A scenario tagged @chosen counts every finding at chosen at most.
+            let cap = |l: Level| {
+                if s.tags.iter().any(|t| t == "chosen") {
+                    l.max(Level::Chosen)
+                } else {
+                    l
+                }
+            };
+            let ok = match (touched.contains(&name), v.level) {
+                (false, _) => s.outcome == Outcome::Passed,
+                (true, Some(level)) => s.outcome == Outcome::Failed { level: cap(level) },
+                (true, None) => matches!(
+                    s.outcome,
+                    Outcome::Passed
+                        | Outcome::Failed {
+                            level: Level::Chosen
+                        }
+                ),
+            };
+            if !ok {
+                let findings: Vec<String> = s.findings.iter().map(|f| f.to_string()).collect();
+                wrong.push(format!("{name}: {:?} {findings:#?}", s.outcome));
+            }
+        }
+        let at_observed = out.report.failed_names(Level::Observed).len();
+        match v.level {
+            Some(level) => println!(
+                "faulty variant: {} -> {} scenarios touched, {} fail at {level}",
+                v.name,
+                touched.len(),
+                out.report.failed_at(level)
+            ),
+            None => println!(
+                "permitted variant: {} -> {} scenarios touched, {} fail at --fail-on observed, {} deviate at chosen",
+                v.name,
+                touched.len(),
+                at_observed,
+                out.report.failed_at(Level::Chosen)
+            ),
+        }
+        if touched.is_empty() {
+            wrong.push("it changed no answer: the variant proves nothing".into());
+        }
+        if wrong.is_empty() {
+            match v.level {
+                Some(_) => proof.faulty_caught += 1,
+                None => proof.permitted_passed += 1,
+            }
+        } else {
+            proof.problems.push(format!(
+                "variant {:?} ({}): {} scenarios judged wrongly:\n{}",
+                v.name,
+                v.level
+                    .map_or("permitted".to_owned(), |l| format!("must fail at {l}")),
+                wrong.len(),
+                wrong.join("\n")
+            ));
+        }
+    }
+    proof
+}
+
+pub fn counts() -> (usize, usize) {
+    (FAULTY.len(), permitted().len())
+}
