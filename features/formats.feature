@@ -13,6 +13,7 @@ Feature: Response formats
     And a snapshot "s-1" of disk "d-1" that is accomplished
     When I reset disk "d-1" to snapshot "s-1" in XML and in JSON
     Then both answers carry the same fields and values
+      | RequestId |
 
   Scenario: Without a Format parameter a V1 request gets XML
     When I reset disk "d-never-existed" to snapshot "s-never-existed" as V1 GET without a Format parameter

@@ -183,7 +183,7 @@ Feature: Request validation
       | V3     | JSON   |
 
   Scenario Outline: An unknown action is refused (<format>)
-    When I call the action "DeleteEverything" in <format>
+    When I call "DeleteEverything" in <format>
     Then the answer is one of
       | status | Code                   | Message                                                        |
       | 404    | InvalidAction.NotFound | Specified api is not found, please check your url and method. |

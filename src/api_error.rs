@@ -1,8 +1,9 @@
-//! The errors the API answers with: the platform's common errors (alibaba-rpc.md §5) and the 20
-//! rows of ResetDisk's error table (spec/ResetDisk.md), each with its HTTP status and exact message.
+//! The errors the gateway answers with itself: the platform's common errors (docs/wire.md), each
+//! with its HTTP status and exact message. An action's own errors are not here: they are its
+//! catalogue's rows (`features/{Action}.errors.tsv`, read by `crate::catalogue`).
 //!
-//! Messages are the documented strings, typos and missing periods included. Where no documented
-//! string exists the choice is recorded in `docs/choices.md`.
+//! Messages are the documented strings. Where no documented string exists the choice is recorded
+//! in `docs/choices.md`.
 
 use std::borrow::Cow;
 
@@ -132,11 +133,6 @@ impl ApiError {
         "ServiceUnavailable",
         "The request has failed due to a temporary failure of the server.",
     );
-    pub const INVALID_REGION_ID: Self = Self::fixed(
-        400,
-        "InvalidRegionId.MalFormed",
-        "The specified RegionId is not valid",
-    );
 
     /// Errors that a scheduled fault may inject besides ResetDisk's own table.
     pub const INJECTABLE_COMMON: [Self; 2] = [Self::THROTTLING, Self::SERVICE_UNAVAILABLE];
@@ -148,188 +144,9 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// The 20 rows of ResetDisk's error table, in the reference's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ResetDiskError {
-    InvalidDiskIdNotFound,
-    DiskNotFound,
-    InvalidSnapshotIdNotFound,
-    IncorrectDiskStatus,
-    IncorrectInstanceStatus,
-    InstanceLockedForSecurity,
-    InvalidParameterMismatch,
-    InvalidSnapshotTooOld,
-    InstanceExpiredOrInArrears,
-    OperationDenied,
-    InvalidSnapshotIdNotReady,
-    /// `InternalError`, "…due to some unknown error."
-    InternalError,
-    DiskCategoryOperationNotSupported,
-    InvalidAccountStatusNotEnoughBalance,
-    InvalidAccountStatusSnapshotServiceUnavailable,
-    InvalidInstanceIdNotFound,
-    OperationConflict,
-    UserNotInTheWhiteList,
-    InvalidRegionIdMalFormed,
-    /// `InternalError`, "…due to some unknown error, exception or failure."
-    InternalErrorFailure,
-}
-
-impl ResetDiskError {
-    pub const ALL: [Self; 20] = [
-        Self::InvalidDiskIdNotFound,
-        Self::DiskNotFound,
-        Self::InvalidSnapshotIdNotFound,
-        Self::IncorrectDiskStatus,
-        Self::IncorrectInstanceStatus,
-        Self::InstanceLockedForSecurity,
-        Self::InvalidParameterMismatch,
-        Self::InvalidSnapshotTooOld,
-        Self::InstanceExpiredOrInArrears,
-        Self::OperationDenied,
-        Self::InvalidSnapshotIdNotReady,
-        Self::InternalError,
-        Self::DiskCategoryOperationNotSupported,
-        Self::InvalidAccountStatusNotEnoughBalance,
-        Self::InvalidAccountStatusSnapshotServiceUnavailable,
-        Self::InvalidInstanceIdNotFound,
-        Self::OperationConflict,
-        Self::UserNotInTheWhiteList,
-        Self::InvalidRegionIdMalFormed,
-        Self::InternalErrorFailure,
-    ];
-
-    pub fn api_error(self) -> ApiError {
-        let (status, code, message) = match self {
-            Self::InvalidDiskIdNotFound => (
-                404,
-                "InvalidDiskId.NotFound",
-                "The specified disk does not exist.",
-            ),
-            Self::DiskNotFound => (404, "Disk.NotFound", "The specified disk does not exist."),
-            Self::InvalidSnapshotIdNotFound => (
-                404,
-                "InvalidSnapshotId.NotFound",
-                "The specified SnapshotId does not exist.",
-            ),
-            Self::IncorrectDiskStatus => (
-                403,
-                "IncorrectDiskStatus",
-                "The current disk status does not support this operation.",
-            ),
-            Self::IncorrectInstanceStatus => (
-                403,
-                "IncorrectInstanceStatus",
-                "The current status of the resource does not support this operation.",
-            ),
-            Self::InstanceLockedForSecurity => (
-                403,
-                "InstanceLockedForSecurity",
-                "The instance is locked due to security.",
-            ),
-            Self::InvalidParameterMismatch => (
-                403,
-                "InvalidParameter.Mismatch",
-                "The specified snapshot is not created from the specified disk.",
-            ),
-            Self::InvalidSnapshotTooOld => (
-                403,
-                "InvalidSnapshot.TooOld",
-                "The snapshotId is created before 2013-07-15, it cannot be restored since the first time the disk detached.",
-            ),
-            Self::InstanceExpiredOrInArrears => (
-                403,
-                "InstanceExpiredOrInArrears",
-                "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-            ),
-            Self::OperationDenied => (
-                403,
-                "OperationDenied",
-                "The specified snapshot dees not support ResetDisk.",
-            ),
-            Self::InvalidSnapshotIdNotReady => (
-                403,
-                "InvalidSnapshotId.NotReady",
-                "The specified snapshot has not completed yet.",
-            ),
-            Self::InternalError => (
-                500,
-                "InternalError",
-                "The request processing has failed due to some unknown error.",
-            ),
-            Self::DiskCategoryOperationNotSupported => (
-                400,
-                "DiskCategory.OperationNotSupported",
-                "The operation is not supported to the specified disk due to its disk category",
-            ),
-            Self::InvalidAccountStatusNotEnoughBalance => (
-                403,
-                "InvalidAccountStatus.NotEnoughBalance",
-                "Your account does not have enough balance.",
-            ),
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => (
-                403,
-                "InvalidAccountStatus.SnapshotServiceUnavailable",
-                "Snapshot service has not been opened yet.",
-            ),
-            Self::InvalidInstanceIdNotFound => (
-                404,
-                "InvalidInstanceId.NotFound",
-                "The specified InstanceId does not exist.",
-            ),
-            Self::OperationConflict => (
-                403,
-                "Operation.Conflict",
-                "The operation may conflicts with others.",
-            ),
-            Self::UserNotInTheWhiteList => (
-                403,
-                "UserNotInTheWhiteList",
-                "The user is not in disk white list.",
-            ),
-            Self::InvalidRegionIdMalFormed => return ApiError::INVALID_REGION_ID,
-            Self::InternalErrorFailure => (
-                500,
-                "InternalError",
-                "The request processing has failed due to some unknown error, exception or failure.",
-            ),
-        };
-        ApiError::fixed(status, code, message)
-    }
-}
-
-impl From<ResetDiskError> for ApiError {
-    fn from(e: ResetDiskError) -> Self {
-        e.api_error()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The mock's table and the suite's catalogue (`features/ResetDisk.errors.tsv`) are two
-    /// statements of one contract; they must agree row for row, in order.
-    #[test]
-    fn the_table_matches_the_contract_catalogue_row_for_row() {
-        let catalogue = crate::catalogue::Catalogue::reset_disk();
-        let ours: Vec<_> = ResetDiskError::ALL.iter().map(|e| e.api_error()).collect();
-        assert_eq!(catalogue.rows().len(), 20);
-        for (row, ours) in catalogue.rows().iter().zip(&ours) {
-            assert_eq!(
-                (
-                    row.answer.status,
-                    row.answer.code.as_str(),
-                    row.answer.message.as_str()
-                ),
-                (
-                    crate::catalogue::Status::Exact(ours.status),
-                    ours.code.as_ref(),
-                    ours.message.as_ref()
-                )
-            );
-        }
-    }
 
     #[test]
     fn missing_parameter_errors_use_the_gateway_form() {

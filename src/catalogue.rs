@@ -1,7 +1,8 @@
-//! The error catalogues as data: every error answer the suite knows, each with its evidence level
-//! and source. `features/ResetDisk.errors.tsv` is the contract's table (20 rows, all documented);
-//! `features/common.errors.tsv` holds the platform's common errors and the documented alternatives
-//! of each (other forms of a missing parameter, older codes, other statuses), read at compile time.
+//! The error catalogues as data: every error answer the suite and the mock know, each with its
+//! evidence level and source. Each action has its table (`features/ResetDisk.errors.tsv` is the
+//! contract's: 20 rows, all documented); `features/common.errors.tsv` holds the platform's common
+//! errors and the documented alternatives of each (other forms of a missing parameter, older
+//! codes, other statuses). All are compiled in; the mock answers its errors from them.
 //!
 //! A row's status may be a class (`4xx`); its code and message may hold placeholders: `{name}` (a
 //! parameter name, the same in the code and the message), `{any}` (any text), and
@@ -11,6 +12,7 @@
 
 use std::sync::OnceLock;
 
+use crate::api_error::ApiError;
 use crate::evidence::Level;
 
 /// An HTTP status, or a class of them (`4xx`).
@@ -79,32 +81,50 @@ pub struct Catalogue {
     rows: Vec<CatalogueRow>,
 }
 
-const RESET_DISK_TSV: &str = include_str!("../features/ResetDisk.errors.tsv");
-const COMMON_TSV: &str = include_str!("../features/common.errors.tsv");
+const COMMON: &str = "common.errors.tsv";
 
 impl Catalogue {
-    /// ResetDisk's table. The file is part of the crate, so a malformed line is a build defect
-    /// that the unit tests catch; this never fails at run time for a tested build.
-    pub fn reset_disk() -> &'static Self {
-        static C: OnceLock<Catalogue> = OnceLock::new();
-        C.get_or_init(|| {
-            Self::parse("ResetDisk.errors.tsv", RESET_DISK_TSV)
-                .expect("features/ResetDisk.errors.tsv is well formed")
+    /// Every catalogue compiled in: each action's (`features/{Action}.errors.tsv`), then the
+    /// platform's common errors. The files are part of the crate, so a malformed line is a build
+    /// defect that the unit tests catch; this never fails at run time for a tested build.
+    pub fn all() -> &'static [Catalogue] {
+        static ALL: OnceLock<Vec<Catalogue>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            let mut all: Vec<Catalogue> = crate::embedded::features()
+                .iter()
+                .filter(|(name, _)| name.ends_with(".errors.tsv"))
+                .map(|(name, text)| {
+                    Self::parse(name, text).unwrap_or_else(|e| panic!("features/{name}: {e}"))
+                })
+                .collect();
+            all.sort_by_key(|c| c.name == COMMON);
+            all
         })
+    }
+
+    /// The catalogue of `action`, if it has one.
+    pub fn of(action: &str) -> Option<&'static Self> {
+        Self::all().iter().find(|c| c.action() == Some(action))
+    }
+
+    /// ResetDisk's table: the contract.
+    pub fn reset_disk() -> &'static Self {
+        Self::of("ResetDisk").expect("features/ResetDisk.errors.tsv is compiled in")
     }
 
     /// The platform's common errors and documented alternatives.
     pub fn common() -> &'static Self {
-        static C: OnceLock<Catalogue> = OnceLock::new();
-        C.get_or_init(|| {
-            Self::parse("common.errors.tsv", COMMON_TSV)
-                .expect("features/common.errors.tsv is well formed")
-        })
+        Self::all()
+            .iter()
+            .find(|c| c.name == COMMON)
+            .expect("features/common.errors.tsv is compiled in")
     }
 
-    /// Every catalogue the suite knows.
-    pub fn all() -> [&'static Self; 2] {
-        [Self::reset_disk(), Self::common()]
+    /// The action this catalogue belongs to; `None` for the common errors.
+    pub fn action(&self) -> Option<&str> {
+        self.name
+            .strip_suffix(".errors.tsv")
+            .filter(|_| self.name != COMMON)
     }
 
     /// Parses `status<TAB>code<TAB>message<TAB>level<TAB>source` lines; `#` comments and the
@@ -150,11 +170,29 @@ impl Catalogue {
     pub fn by_code(&self, code: &str) -> Option<&CatalogueRow> {
         self.rows.iter().find(|r| r.answer.code == code)
     }
+
+    /// The error the mock answers for `code`: the first row with that code and an exact status.
+    /// The catalogues are compiled in, and each action's tests resolve every code it names, so
+    /// this cannot fail in a tested build.
+    pub fn error(&self, code: &str) -> ApiError {
+        self.rows
+            .iter()
+            .find_map(|r| match r.answer.status {
+                Status::Exact(status) if r.answer.code == code => Some(ApiError {
+                    status,
+                    code: r.answer.code.clone().into(),
+                    message: r.answer.message.clone().into(),
+                }),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{code} is not in features/{}", self.name))
+    }
 }
 
-/// Where a feature's expectation is looked up: the first catalogue that has it.
+/// Where a feature's expectation is looked up: the first catalogue that has it (the actions',
+/// then the common errors).
 pub fn find(answer: &ErrorAnswer) -> Option<&'static CatalogueRow> {
-    Catalogue::all().into_iter().find_map(|c| c.find(answer))
+    Catalogue::all().iter().find_map(|c| c.find(answer))
 }
 
 impl CatalogueRow {
@@ -229,6 +267,7 @@ mod tests {
 
     #[test]
     fn every_row_of_every_catalogue_has_a_level_and_a_source() {
+        assert!(Catalogue::all().len() >= 2);
         for c in Catalogue::all() {
             assert!(!c.rows().is_empty(), "{}", c.name);
             for r in c.rows() {

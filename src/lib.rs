@@ -7,15 +7,17 @@
 mod api_error;
 mod catalogue;
 mod client;
+mod embedded;
 pub mod evidence;
 mod format;
 mod mock;
 mod params;
+mod protocol;
 pub mod signing;
 pub mod suite;
 mod world;
 
-pub use api_error::{ApiError, ResetDiskError};
+pub use api_error::ApiError;
 pub use catalogue::{Catalogue, CatalogueRow, ErrorAnswer, Status};
 pub use client::{
     Call, Client, ClientError, Credentials, DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Prepared,
@@ -23,11 +25,13 @@ pub use client::{
 };
 pub use format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 pub use mock::{
-    ACTIONS, CONTROL_PREFIX, ControlDescribe, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
-    GetWorld, MAX_BODY_BYTES, MAX_QUERY_BYTES, MockConfig, MockServer, PROTOCOL, PutWorld, VERSION,
-    serve,
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MAX_BODY_BYTES, MAX_QUERY_BYTES, MockConfig,
+    MockServer, serve,
 };
 pub use params::Params;
+pub use protocol::{
+    API_VERSION, CONTROL_PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld, PutWorld,
+};
 pub use world::{
     Account, ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason,
     Snapshot, SnapshotStatus, World, WorldError,

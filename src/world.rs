@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
-use crate::api_error::{ApiError, ResetDiskError};
+use crate::api_error::ApiError;
+use crate::catalogue::{Catalogue, Status};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,16 +142,23 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    /// Faults may inject ResetDisk's `InternalError` rows, `Throttling` or `ServiceUnavailable`.
+    /// Faults may inject an action catalogue's 5xx rows (ResetDisk's two `InternalError`s),
+    /// `Throttling` or `ServiceUnavailable`.
     pub fn injectable() -> Vec<ApiError> {
-        [
-            ResetDiskError::InternalError,
-            ResetDiskError::InternalErrorFailure,
-        ]
-        .map(ApiError::from)
-        .into_iter()
-        .chain(ApiError::INJECTABLE_COMMON)
-        .collect()
+        Catalogue::all()
+            .iter()
+            .filter(|c| c.action().is_some())
+            .flat_map(|c| c.rows())
+            .filter_map(|r| match r.answer.status {
+                Status::Exact(status) if status >= 500 => Some(ApiError {
+                    status,
+                    code: r.answer.code.clone().into(),
+                    message: r.answer.message.clone().into(),
+                }),
+                _ => None,
+            })
+            .chain(ApiError::INJECTABLE_COMMON)
+            .collect()
     }
 
     /// The documented error this fault answers with, if its code and message name one.

@@ -6,42 +6,14 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Shared;
 use super::tenant::Tenant;
-use crate::world::{Fault, World, WorldError, from_json};
-
-/// Where the control API lives.
-pub const PREFIX: &str = "/ecs-conformance/v1";
-/// The largest control document accepted, in bytes.
-pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
-
-/// `PUT /worlds/{access_key_id}`: the world, and the secret that signs calls against it.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PutWorld {
-    /// Required for a new access key; kept when absent for an existing one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_key_secret: Option<String>,
-    pub world: World,
-}
-
-/// `GET /worlds/{access_key_id}`: never carries the secret.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct GetWorld {
-    pub access_key_id: String,
-    pub world: World,
-}
-
-/// Protocol description at `GET /ecs-conformance/v1`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Describe {
-    pub protocol: String,
-    pub version: u32,
-}
-
-pub const PROTOCOL: &str = "ecs-conformance-control";
+use crate::protocol::{
+    CONTROL_PREFIX as PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld, PutWorld,
+};
+use crate::world::{Fault, WorldError, from_json};
 
 fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     (
@@ -81,8 +53,8 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, rest: &str, body: &[u8]) ->
     match segments.as_slice() {
         [] if method == Method::GET => json(
             StatusCode::OK,
-            &Describe {
-                protocol: PROTOCOL.into(),
+            &ControlDescribe {
+                protocol: CONTROL_PROTOCOL.into(),
                 version: 1,
             },
         ),

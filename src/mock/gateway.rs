@@ -9,14 +9,13 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::tenant::ACTIONS;
+use super::actions::{self, Action};
 use crate::api_error::ApiError;
 use crate::format::Format;
 use crate::params::{ParamError, Params};
+use crate::protocol::API_VERSION;
 use crate::signing::{self, Authorization, V3_ALGORITHM};
 
-/// The API version the mock serves.
-pub const VERSION: &str = "2014-05-26";
 /// The longest query string accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 /// The largest body accepted, in bytes.
@@ -64,7 +63,7 @@ impl Incoming<'_> {
 /// A call that passed the gateway.
 #[derive(Debug, Clone)]
 pub struct Call {
-    pub action: String,
+    pub action: &'static Action,
     pub access_key_id: String,
     pub nonce: String,
     pub params: Params,
@@ -157,21 +156,19 @@ fn read_params(req: &Incoming<'_>) -> Result<Params, ApiError> {
     Ok(params)
 }
 
-type Checked = Result<(String, String, String), (ApiError, Option<String>)>;
+type Checked = Result<(&'static Action, String, String), (ApiError, Option<String>)>;
 
 fn check_action_and_version(
     action: Option<&str>,
     version: Option<&str>,
-) -> Result<String, ApiError> {
-    let action = action
+) -> Result<&'static Action, ApiError> {
+    let name = action
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::missing("Action"))?;
-    if !ACTIONS.contains(&action) {
-        return Err(ApiError::ACTION_NOT_FOUND);
-    }
+    let action = actions::find(name).ok_or(ApiError::ACTION_NOT_FOUND)?;
     match version {
         None | Some("") => Err(ApiError::missing("Version")),
-        Some(VERSION) => Ok(action.to_owned()),
+        Some(API_VERSION) => Ok(action),
         Some(_) => Err(ApiError::INVALID_VERSION),
     }
 }
@@ -192,7 +189,7 @@ fn check_v1(
 ) -> Checked {
     let action = check_action_and_version(params.get("Action"), params.get("Version"))
         .map_err(|e| (e, None))?;
-    let fail = |e: ApiError| (e, Some(action.clone()));
+    let fail = |e: ApiError| (e, Some(action.name.to_owned()));
     let get = |name: &str| {
         params
             .get(name)
@@ -221,7 +218,7 @@ fn check_v1(
     if !signing::v1_verify(&secret, &string_to_sign, signature) {
         return Err(fail(ApiError::signature_does_not_match(&string_to_sign)));
     }
-    Ok((action.clone(), access_key_id.to_owned(), nonce.to_owned()))
+    Ok((action, access_key_id.to_owned(), nonce.to_owned()))
 }
 
 /// The V3 common headers, with the logical parameter each stands for in error codes.
@@ -238,7 +235,7 @@ fn check_v3(
 ) -> Checked {
     let action = check_action_and_version(req.header("x-acs-action"), req.header("x-acs-version"))
         .map_err(|e| (e, None))?;
-    let fail = |e: ApiError| (e, Some(action.clone()));
+    let fail = |e: ApiError| (e, Some(action.name.to_owned()));
     let auth = req
         .header("authorization")
         .and_then(Authorization::parse)
@@ -281,7 +278,7 @@ fn check_v3(
             &canonical,
         )));
     }
-    Ok((action.clone(), auth.access_key_id, nonce.to_owned()))
+    Ok((action, auth.access_key_id, nonce.to_owned()))
 }
 
 #[cfg(test)]
@@ -352,7 +349,7 @@ mod tests {
         for c in &all {
             let call = check(c, "testsecret", None)
                 .unwrap_or_else(|r| panic!("{} rejected: {}", c.client, r.error));
-            assert_eq!(call.action, "ResetDisk", "{}", c.client);
+            assert_eq!(call.action.name, "ResetDisk", "{}", c.client);
             assert_eq!(call.params.get("DiskId"), Some("d-diskid1"));
             assert_eq!(call.params.get("SnapshotId"), Some("s-snapshotid1"));
             assert_eq!(call.format, Format::Json, "{} asks for JSON", c.client);

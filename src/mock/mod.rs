@@ -4,11 +4,10 @@
 //! Requests to `/ecs-conformance/v1/…` go to the control API (unless it is turned off); every
 //! other request goes through the gateway to the actions of the world its access key selects.
 
+mod actions;
 mod control;
-mod describe;
 mod gateway;
 mod nonces;
-mod reset_disk;
 mod tenant;
 
 use std::collections::HashMap;
@@ -26,18 +25,15 @@ use time::OffsetDateTime;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub use control::{
-    Describe as ControlDescribe, GetWorld, PREFIX as CONTROL_PREFIX, PROTOCOL, PutWorld,
-};
-pub use gateway::{MAX_BODY_BYTES, MAX_QUERY_BYTES, VERSION};
-pub use tenant::ACTIONS;
+pub use gateway::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
 
 use crate::api_error::ApiError;
 use crate::format::Format;
+use crate::protocol::{CONTROL_PREFIX, MAX_CONTROL_DOCUMENT_BYTES};
 use crate::world::World;
 use gateway::Incoming;
 use nonces::Nonces;
-use tenant::{Reply, Tenant};
+use tenant::Tenant;
 
 /// How a mock starts.
 #[derive(Debug, Clone)]
@@ -94,7 +90,7 @@ impl Shared {
         &self,
         incoming: &Incoming<'_>,
         request_id: &str,
-    ) -> (Format, Option<String>, Result<Reply, ApiError>) {
+    ) -> (Format, Option<String>, Result<String, ApiError>) {
         let now = OffsetDateTime::now_utc();
         let instant = Instant::now();
         let secret_of = |id: &str| self.tenants().get(id).map(|t| t.secret.clone());
@@ -111,11 +107,17 @@ impl Shared {
             Err(ApiError::NONCE_USED)
         } else {
             match self.tenants().get_mut(&call.access_key_id) {
-                Some(t) => t.call(&call.action, &call.params, request_id.to_owned(), now),
+                Some(t) => t.call(
+                    call.action,
+                    &call.params,
+                    call.format,
+                    request_id.to_owned(),
+                    now,
+                ),
                 None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
             }
         };
-        (call.format, Some(call.action), result)
+        (call.format, Some(call.action.name.to_owned()), result)
     }
 }
 
@@ -157,14 +159,14 @@ async fn control_handler(State(shared): State<Arc<Shared>>, req: Request) -> Res
         .strip_prefix(CONTROL_PREFIX)
         .unwrap_or_default()
         .to_owned();
-    let response = match axum::body::to_bytes(body, control::MAX_DOCUMENT_BYTES).await {
+    let response = match axum::body::to_bytes(body, MAX_CONTROL_DOCUMENT_BYTES).await {
         Ok(body) => control::handle(&shared, &parts.method, &rest, &body),
         Err(_) => (
             StatusCode::PAYLOAD_TOO_LARGE,
             [(header::CONTENT_TYPE, "application/json")],
             format!(
                 r#"{{"error":{{"field":null,"message":"the document is larger than {} bytes"}}}}"#,
-                control::MAX_DOCUMENT_BYTES
+                MAX_CONTROL_DOCUMENT_BYTES
             ),
         )
             .into_response(),
@@ -209,7 +211,7 @@ async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Respons
     };
     let host = incoming.header("host").unwrap_or("ecs.aliyuncs.com");
     let (status, code, text) = match &result {
-        Ok(reply) => (200, "-", reply.render(format)),
+        Ok(body) => (200, "-", body.clone()),
         Err(e) => (
             e.status,
             e.code.as_ref(),

@@ -15,6 +15,8 @@ use crate::format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 /// One answer, and how it was asked for.
 #[derive(Debug, Clone)]
 pub struct Answer {
+    /// The action called.
+    pub action: String,
     /// The `Format` parameter sent, if any.
     pub asked: Option<Format>,
     pub form: WireForm,
@@ -424,13 +426,14 @@ fn success_shape(
     });
 }
 
-/// The answer is well formed for its kind, whatever its values: a success of `action`, or an
-/// error envelope (for scenarios that compare answers rather than state their values).
-pub fn envelope(answer: &Answer, action: &str) -> Findings {
+/// The answer is well formed for its kind, whatever its values: a success of its action carrying
+/// the `documented` fields, or an error envelope (for scenarios that compare answers rather than
+/// state their values).
+pub fn envelope(answer: &Answer, documented: &[&str]) -> Findings {
     let mut f = Findings::default();
     if let Some(doc) = common(answer, &mut f) {
         if doc.field("Code").is_none() {
-            success_shape(answer.format(), &doc, action, &["RequestId"], &mut f);
+            success_shape(answer.format(), &doc, &answer.action, documented, &mut f);
         } else {
             error_envelope(answer.format(), &doc, &mut f);
         }
@@ -447,6 +450,7 @@ mod tests {
 
     fn answer(asked: Format, status: u16, ct: &str, body: &str) -> Answer {
         Answer {
+            action: "ResetDisk".into(),
             asked: Some(asked),
             form: WireForm::V1Get,
             raw: RawResponse {

@@ -6,9 +6,8 @@
 //! collide).
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use cucumber::gherkin::{self, GherkinEnv};
+use cucumber::gherkin;
 
 use super::check::answers_in_table;
 use crate::catalogue::{self, Catalogue, ErrorAnswer};
@@ -20,23 +19,6 @@ pub struct Expectation {
     pub answer: ErrorAnswer,
     /// The scenario's own pick (the first row), rather than an answer it also allows.
     pub primary: bool,
-}
-
-/// Every feature file under `dir`, parsed.
-pub fn features(dir: &Path) -> Result<Vec<gherkin::Feature>, String> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "feature"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            gherkin::Feature::parse_path(p, GherkinEnv::default())
-                .map_err(|e| format!("{}: {e}", p.display()))
-        })
-        .collect()
 }
 
 /// The Examples rows of a scenario as `(column, value)` pairs; one empty row for a plain scenario.
@@ -111,9 +93,14 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
 pub fn problems(features: &[gherkin::Feature]) -> Vec<String> {
     let expected = expectations(features);
     let mut problems = Vec::new();
-    for row in Catalogue::reset_disk().rows() {
-        if !expected.iter().any(|e| e.primary && row.states(&e.answer)) {
-            problems.push(format!("documented error {} has no scenario", row.answer));
+    for catalogue in Catalogue::all().iter().filter(|c| c.action().is_some()) {
+        for row in catalogue.rows() {
+            if !expected.iter().any(|e| e.primary && row.states(&e.answer)) {
+                problems.push(format!(
+                    "{} error {} has no scenario (features/{})",
+                    row.level, row.answer, catalogue.name
+                ));
+            }
         }
     }
     for e in &expected {
@@ -145,13 +132,12 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Vec<gherkin::Feature> {
-        vec![gherkin::Feature::parse(text, GherkinEnv::default()).unwrap()]
+        vec![gherkin::Feature::parse(text, gherkin::GherkinEnv::default()).unwrap()]
     }
 
     #[test]
-    fn the_committed_features_cover_the_contract() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
-        let features = features(&dir).unwrap();
+    fn the_committed_features_cover_every_catalogue() {
+        let features = crate::suite::SuiteFiles::Embedded.features().unwrap();
         assert_eq!(problems(&features), Vec::<String>::new());
     }
 
@@ -162,7 +148,9 @@ mod tests {
         );
         let p = problems(&f);
         assert_eq!(
-            p.iter().filter(|p| p.ends_with("has no scenario")).count(),
+            p.iter()
+                .filter(|p| p.contains("has no scenario (features/ResetDisk"))
+                .count(),
             20
         );
         assert!(

@@ -52,6 +52,22 @@ impl Node {
         }
     }
 
+    /// The same node with every object's fields sorted by name (a stable sort: a repeated
+    /// name — a list — keeps its order), for comparisons where JSON key order does not count.
+    pub fn sorted(&self) -> Node {
+        match self {
+            Self::Text(t) => Self::Text(t.clone()),
+            Self::Object(fields) => {
+                let mut fields: Vec<(String, Node)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.sorted()))
+                    .collect();
+                fields.sort_by(|a, b| a.0.cmp(&b.0));
+                Self::Object(fields)
+            }
+        }
+    }
+
     /// Field names in order (empty for text).
     pub fn names(&self) -> Vec<&str> {
         match self {

@@ -10,15 +10,15 @@ mod check;
 mod coverage;
 mod document;
 mod evidence_table;
+mod files;
+mod recorded;
 mod report;
-mod snapshot;
 mod steps;
+mod target;
 mod verdict;
 mod world;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,8 +27,9 @@ use cucumber::gherkin::{self, StepType, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _};
 
+pub use files::SuiteFiles;
+pub use recorded::SnapshotMode;
 pub use report::{Outcome, Report, ScenarioResult};
-pub use snapshot::SnapshotMode;
 pub use verdict::Finding;
 
 use crate::client::{Call, Client, ClientError, Credentials, WireForm};
@@ -36,6 +37,7 @@ use crate::evidence::Level;
 use crate::format::Format;
 use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockServer};
 use check::Answer;
+use target::Seam;
 use world::SuiteWorld;
 
 /// What the suite runs against.
@@ -58,7 +60,8 @@ pub struct SuiteConfig {
     pub tags: Option<String>,
     /// The formats whose scenarios run (scenarios not about a format always run).
     pub formats: Vec<Format>,
-    pub features: PathBuf,
+    /// The feature files and recorded answers: the embedded suite unless edited copies are given.
+    pub files: SuiteFiles,
     /// Print a line per finished scenario.
     pub progress: bool,
     /// How long one call may take before it fails.
@@ -77,7 +80,7 @@ impl Default for SuiteConfig {
             target: Target::Embedded,
             tags: None,
             formats: Format::BOTH.to_vec(),
-            features: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),
+            files: SuiteFiles::Embedded,
             progress: true,
             timeout: crate::client::DEFAULT_TIMEOUT,
             max_body: crate::client::DEFAULT_MAX_BODY,
@@ -120,12 +123,13 @@ pub struct AnswerSummary {
 /// What every scenario of a run shares.
 #[derive(Debug)]
 pub(crate) struct Context {
+    /// The run's client: the target, with the run's own credentials.
     client: Client,
-    control: bool,
+    /// How scenarios get their state.
+    seam: Box<dyn Seam>,
+    files: SuiteFiles,
     snapshot_mode: SnapshotMode,
     fail_on: Level,
-    run_id: String,
-    keys: AtomicUsize,
     answers: Mutex<HashMap<String, Vec<AnswerSummary>>>,
     findings: Mutex<HashMap<String, Vec<Finding>>>,
 }
@@ -135,11 +139,6 @@ fn scenario_key(feature: &str, scenario: &str) -> String {
 }
 
 impl Context {
-    fn next_access_key_id(&self) -> String {
-        let n = self.keys.fetch_add(1, Ordering::Relaxed);
-        format!("ecsc-{}-{n}", self.run_id)
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
@@ -234,7 +233,7 @@ fn scenario_format(scenario: &gherkin::Scenario) -> Option<Format> {
 
 /// The table of evidence (Markdown) for the suite's own features: `ecs-conformance evidence`.
 pub fn evidence_markdown() -> String {
-    evidence_table::markdown(&SuiteConfig::default().features)
+    evidence_table::markdown(&SuiteFiles::Embedded)
 }
 
 /// Every tag of the features, their rules and scenarios, sorted.
@@ -348,7 +347,8 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         ),
         None => None,
     };
-    let features = coverage::features(&config.features).map_err(anyhow::Error::msg)?;
+    let texts = config.files.feature_texts().map_err(anyhow::Error::msg)?;
+    let features = config.files.features().map_err(anyhow::Error::msg)?;
     let selection = Selection {
         formats: config.formats.clone(),
         tags,
@@ -366,7 +366,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     }
 
     let mut embedded = None;
-    let (client, control, no_control_reason) = match &config.target {
+    let (client, seam): (Client, Box<dyn Seam>) = match &config.target {
         Target::Embedded => {
             let mock = MockServer::start().await.map_err(anyhow::Error::from)?;
             let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
@@ -375,34 +375,35 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
                 .with_timeout(config.timeout)
                 .with_max_body(config.max_body);
             embedded = Some(mock);
-            (client, true, String::new())
+            (client, Box::new(target::ControlApi::new()))
         }
         Target::Endpoint { url, credentials } => {
             let client = Client::new(url, credentials.clone())
                 .map_err(anyhow::Error::from)?
                 .with_timeout(config.timeout)
                 .with_max_body(config.max_body);
-            let control = preflight(&client, url).await?;
-            let reason = format!(
-                "needs a world, and {url} does not offer the control API (docs/control-api.md)"
-            );
-            (
-                client,
-                control,
-                if control { String::new() } else { reason },
-            )
+            let seam: Box<dyn Seam> = if preflight(&client, url).await? {
+                Box::new(target::ControlApi::new())
+            } else {
+                Box::new(target::NoState {
+                    reason: format!(
+                        "needs a world, and {url} does not offer the control API (docs/control-api.md)"
+                    ),
+                })
+            };
+            (client, seam)
         }
     };
+    let cannot_install = seam.cannot_install();
 
     let suite_problems = coverage::problems(&features);
     let results = Arc::new(Mutex::new(Vec::new()));
     let ctx = Arc::new(Context {
         client,
-        control,
+        seam,
+        files: config.files.clone(),
         snapshot_mode: config.snapshot_mode,
         fail_on: config.fail_on,
-        run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_owned(),
-        keys: AtomicUsize::new(0),
         answers: Mutex::new(HashMap::new()),
         findings: Mutex::new(HashMap::new()),
     });
@@ -412,14 +413,14 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         if !selection.selects(f, r, s) {
             return false;
         }
-        if !control && needs_world(f, r, s) {
+        if let Some(reason) = cannot_install.as_ref().filter(|_| needs_world(f, r, s)) {
             not_run
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(ScenarioResult {
                     feature: f.name.clone(),
                     scenario: s.name.clone(),
-                    outcome: Outcome::NotRun(no_control_reason.clone()),
+                    outcome: Outcome::NotRun(reason.clone()),
                     findings: Vec::new(),
                     tags: s.tags.clone(),
                 });
@@ -429,7 +430,8 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     };
 
     let before_ctx = ctx.clone();
-    SuiteWorld::cucumber()
+    SuiteWorld::cucumber::<&str>()
+        .with_parser(files::TextParser)
         .with_writer(
             report::Collector::new(ctx.clone(), results.clone(), config.progress).normalized(),
         )
@@ -450,7 +452,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             })
         })
         .with_default_cli()
-        .filter_run(config.features.clone(), filter)
+        .filter_run(texts, filter)
         .await;
     drop(embedded);
 

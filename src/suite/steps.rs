@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::check::{self, ExpectedRow};
-use super::snapshot;
+use super::recorded;
 use super::verdict::Findings;
 use super::world::SuiteWorld;
 use crate::catalogue::{self, Catalogue};
@@ -224,6 +224,13 @@ fn instance_released(w: &mut SuiteWorld, id: String) -> Result<(), String> {
     }
 }
 
+#[given(expr = "an account with no resources")]
+fn empty_account(w: &mut SuiteWorld) -> Result<(), String> {
+    let world = w.world_mut()?;
+    *world = crate::world::World::default();
+    Ok(())
+}
+
 #[given(expr = "the account is not in the disk white list")]
 fn not_white_listed(w: &mut SuiteWorld) -> Result<(), String> {
     w.world_mut()?.account.in_disk_white_list = false;
@@ -420,10 +427,51 @@ async fn replay(w: &mut SuiteWorld, form: WireFormParam, f: FormatParam) -> Resu
     w.send(&call, Some(&nonce)).await
 }
 
-#[when(expr = "I call the action {string} in {format}")]
-async fn unknown_action(w: &mut SuiteWorld, action: String, f: FormatParam) -> Result<(), String> {
-    w.send(&Call::new(action, WireForm::V1Get, Some(f.0)), None)
-        .await
+/// Any action, with the parameters of a `| name | value |` table.
+#[when(expr = "I call {string} in {format} with")]
+async fn call_action_with(
+    w: &mut SuiteWorld,
+    step: &Step,
+    action: String,
+    f: FormatParam,
+) -> Result<(), String> {
+    call_action(w, step, action, f).await
+}
+
+/// Any action, without parameters.
+#[when(expr = "I call {string} in {format}")]
+async fn call_action(
+    w: &mut SuiteWorld,
+    step: &Step,
+    action: String,
+    f: FormatParam,
+) -> Result<(), String> {
+    let call = with_table(Call::new(action, WireForm::V1Get, Some(f.0)), step)?;
+    w.send(&call, None).await
+}
+
+#[when(expr = "I call {string} in XML and in JSON")]
+async fn call_both(w: &mut SuiteWorld, step: &Step, action: String) -> Result<(), String> {
+    for f in Format::BOTH {
+        let call = with_table(Call::new(action.clone(), WireForm::V1Get, Some(f)), step)?;
+        w.send(&call, None).await?;
+    }
+    Ok(())
+}
+
+/// `call` with the parameters of the step's `| name | value |` table, if it has one.
+fn with_table(mut call: Call, step: &Step) -> Result<Call, String> {
+    for row in step.table.iter().flat_map(|t| &t.rows) {
+        match row.as_slice() {
+            [name, value] => call = call.param(name, value),
+            other => {
+                return Err(format!(
+                    "row {other:?}: expected a parameter name and its value"
+                ));
+            }
+        }
+    }
+    Ok(call)
 }
 
 // --- Then: checks -------------------------------------------------------------------------------
@@ -431,6 +479,24 @@ async fn unknown_action(w: &mut SuiteWorld, action: String, f: FormatParam) -> R
 #[then(expr = "the reset succeeds")]
 fn reset_succeeds(w: &mut SuiteWorld) -> Result<(), String> {
     let findings = check::success(w.answer()?, "ResetDisk", &["RequestId"]);
+    w.judge(findings)
+}
+
+/// The first cell of each row of the step's table.
+fn column(step: &Step) -> Vec<&str> {
+    step.table
+        .iter()
+        .flat_map(|t| &t.rows)
+        .filter_map(|r| r.first().map(String::as_str))
+        .collect()
+}
+
+/// The last call succeeded with exactly the documented fields of a one-column table.
+#[then(expr = "the call succeeds with the fields")]
+fn call_succeeds(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
+    let fields = column(step);
+    let answer = w.answer()?;
+    let findings = check::success(answer, &answer.action, &fields);
     w.judge(findings)
 }
 
@@ -469,9 +535,11 @@ fn expected_rows(step: &Step) -> Result<Vec<ExpectedRow>, String> {
 #[then(expr = "the answer matches its recorded answer")]
 fn matches_recorded_answer(w: &mut SuiteWorld) -> Result<(), String> {
     let answer = w.answer()?;
-    let content = snapshot::canonical(answer.format(), &answer.raw);
+    let content = recorded::canonical(answer.format(), &answer.raw);
+    let name = w.recorded_answer_name();
+    let stored = w.stored_answer(&name)?;
     let mut findings = Findings::default();
-    if let Err(e) = snapshot::check(&w.recorded_answer_name(), &content, w.snapshot_mode()?) {
+    if let Err(e) = recorded::check(&name, &content, stored.as_deref(), w.snapshot_mode()?) {
         findings.fail(ids::RECORDED_ANSWER, e);
     }
     w.judge(findings)
@@ -496,8 +564,10 @@ async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Resu
     w.judge(findings)
 }
 
+/// A success's documented fields are the step's one-column table (none for an error).
 #[then(expr = "both answers carry the same fields and values")]
-fn parity(w: &mut SuiteWorld) -> Result<(), String> {
+fn parity(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
+    let documented = column(step);
     let [xml, json] = w.answers.as_slice() else {
         return Err(format!("expected two answers, got {}", w.answers.len()));
     };
@@ -514,7 +584,7 @@ fn parity(w: &mut SuiteWorld) -> Result<(), String> {
     };
     let mut f = Findings::default();
     for a in [xml, json] {
-        f.extend(check::envelope(a, "ResetDisk"));
+        f.extend(check::envelope(a, &documented));
     }
     f.expect(
         ids::PARITY,
@@ -522,7 +592,11 @@ fn parity(w: &mut SuiteWorld) -> Result<(), String> {
         xml.raw.status,
         json.raw.status,
     );
-    if let (Ok(x), Ok(j)) = (canon(xml), canon(json)) {
+    // JSON's key order is not significant: compare both sides with fields sorted by name.
+    if let (Ok(x), Ok(j)) = (
+        canon(xml).map(|n| n.sorted()),
+        canon(json).map(|n| n.sorted()),
+    ) {
         let (mut xn, mut jn) = (x.names(), j.names());
         xn.sort_unstable();
         jn.sort_unstable();

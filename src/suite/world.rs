@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use super::Context;
 use super::check::Answer;
+use super::target::Binding;
 use super::verdict::{self, Finding, Findings};
-use crate::client::{Call, Client, Credentials};
+use crate::client::Call;
 use crate::evidence::{Level, ids};
 use crate::world::{Disk, Instance, Snapshot, World};
 
@@ -23,7 +24,7 @@ pub struct SuiteWorld {
     pub(super) chosen_only: bool,
     /// The world the Given steps describe; installed on the first call.
     pub world: World,
-    client: Option<Client>,
+    binding: Option<Binding>,
     pub answers: Vec<Answer>,
 }
 
@@ -36,7 +37,7 @@ impl SuiteWorld {
 
     /// The world, for a Given step to change: only before the first call installs it.
     pub fn world_mut(&mut self) -> Result<&mut World, String> {
-        if self.client.is_some() {
+        if self.binding.is_some() {
             return Err(
                 "the world was already installed by a call: state every Given that \
                         describes resources before the first call"
@@ -79,30 +80,19 @@ impl SuiteWorld {
             .ok_or_else(|| format!("no snapshot {id:?} in this scenario's world; add it first"))
     }
 
-    /// The scenario's client: with a control API, a fresh key pair whose world is the one the
-    /// Given steps described; without one, the credentials the run was given.
-    async fn client(&mut self) -> Result<Client, String> {
-        if let Some(c) = &self.client {
-            return Ok(c.clone());
+    /// The scenario's binding to the target: made on the first call, through the run's seam,
+    /// from the world the Given steps described.
+    async fn binding(&mut self) -> Result<Binding, String> {
+        if let Some(b) = &self.binding {
+            return Ok(b.clone());
         }
         let ctx = self.ctx()?.clone();
-        let client = if ctx.control {
-            let credentials = Credentials::new(
-                ctx.next_access_key_id(),
-                uuid::Uuid::new_v4().simple().to_string(),
-            );
-            self.world
-                .validate()
-                .map_err(|e| format!("this scenario's world is invalid: {e}"))?;
-            if let Err(e) = ctx.client.put_world(&credentials, &self.world).await {
-                return Err(self.setup_failed(format!("the world could not be installed: {e}")));
-            }
-            ctx.client.with_credentials(credentials)
-        } else {
-            ctx.client.clone()
+        let binding = match ctx.seam.bind(&ctx.client, &self.world).await {
+            Ok(b) => b,
+            Err(e) => return Err(self.setup_failed(e)),
         };
-        self.client = Some(client.clone());
-        Ok(client)
+        self.binding = Some(binding.clone());
+        Ok(binding)
     }
 
     /// Records findings and fails the step when any counts at the run's `--fail-on` level; the
@@ -161,7 +151,9 @@ impl SuiteWorld {
         nonce: Option<&str>,
         setup: bool,
     ) -> Result<Answer, String> {
-        let client = self.client().await?;
+        let binding = self.binding().await?;
+        let client = &binding.client;
+        let call = &resolve(&binding, call);
         let nonce = nonce.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
         let prepared = client.prepare(call, &nonce);
         let raw = match client.send_prepared(&prepared, &call.action).await {
@@ -169,6 +161,7 @@ impl SuiteWorld {
             Err(e) => return Err(self.no_answer(e, setup)),
         };
         let answer = Answer {
+            action: call.action.clone(),
             asked: call.format,
             form: call.form,
             raw,
@@ -201,7 +194,9 @@ impl SuiteWorld {
 
     /// Sends the same calls at once and keeps every answer.
     pub async fn send_concurrently(&mut self, call: &Call, n: usize) -> Result<(), String> {
-        let client = self.client().await?;
+        let binding = self.binding().await?;
+        let client = binding.client.clone();
+        let call = &resolve(&binding, call);
         let ctx = self.ctx()?.clone();
         let sends = (0..n).map(|_| {
             let (client, call) = (client.clone(), call.clone());
@@ -217,6 +212,7 @@ impl SuiteWorld {
                 Err(e) => return Err(self.no_answer(e, false)),
             };
             let answer = Answer {
+                action: call.action.clone(),
                 asked: call.format,
                 form: call.form,
                 raw,
@@ -245,35 +241,42 @@ impl SuiteWorld {
             .ok_or_else(|| "no call was made before this step".into())
     }
 
-    /// The world as the target holds it now (through the control API).
+    /// The world as the target holds it now.
     pub async fn target_world(&mut self) -> Result<World, String> {
-        let client = self.client().await?;
+        let binding = self.binding().await?;
         let ctx = self.ctx()?;
-        ctx.client
-            .get_world(&client.credentials().access_key_id)
-            .await
-            .map_err(|e| e.to_string())
+        ctx.seam.observe(&ctx.client, &binding).await
     }
 
-    /// Removes the scenario's own world from the target, so runs against a long-lived endpoint do
-    /// not accumulate worlds. A failure here changes no result, so it is not reported.
+    /// Removes what the scenario installed, so runs against a long-lived endpoint do not
+    /// accumulate worlds.
     pub async fn clean_up(&mut self) {
-        let (Some(ctx), Some(client)) = (&self.ctx, &self.client) else {
-            return;
-        };
-        if ctx.control {
-            let _ = ctx
-                .client
-                .delete_world(&client.credentials().access_key_id)
-                .await;
+        if let (Some(ctx), Some(binding)) = (&self.ctx, &self.binding) {
+            ctx.seam.release(&ctx.client, binding).await;
         }
     }
 
     pub fn recorded_answer_name(&self) -> String {
-        super::snapshot::snapshot_name(&self.feature, &self.scenario)
+        super::recorded::snapshot_name(&self.feature, &self.scenario)
+    }
+
+    /// The stored recorded answer `name`, from the run's suite files.
+    pub fn stored_answer(&self, name: &str) -> Result<Option<String>, String> {
+        Ok(self.ctx()?.files.recorded_answer(name))
     }
 
     pub fn snapshot_mode(&self) -> Result<super::SnapshotMode, String> {
         Ok(self.ctx()?.snapshot_mode)
     }
+}
+
+/// `call` with every `…Id` parameter (an alias in the feature files) resolved to the target's id.
+fn resolve(binding: &Binding, call: &Call) -> Call {
+    let mut call = call.clone();
+    for (name, value) in &mut call.params {
+        if name.ends_with("Id") {
+            *value = binding.resolve(value).to_owned();
+        }
+    }
+    call
 }

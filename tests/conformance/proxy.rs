@@ -20,6 +20,8 @@ pub struct Exchange {
     pub method: String,
     /// V3 (`Authorization: ACS3-…`) rather than V1.
     pub v3: bool,
+    /// The action called (`Action`, or V3's `x-acs-action`).
+    pub action: String,
     /// Query and form parameters together.
     pub params: Params,
     /// The world of the key pair that signed it, as last installed.
@@ -108,6 +110,14 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         let _ = params.extend_from_encoded(text);
     }
     let (v3, key, nonce) = caller(&parts.headers, &params);
+    let action = match parts
+        .headers
+        .get("x-acs-action")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(a) if v3 => a.to_owned(),
+        _ => params.get("Action").unwrap_or_default().to_owned(),
+    };
 
     let mut upstream = proxy
         .http
@@ -145,6 +155,7 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         let exchange = Exchange {
             method: parts.method.to_string(),
             v3,
+            action,
             params,
             world: proxy
                 .worlds

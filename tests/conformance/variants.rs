@@ -46,13 +46,17 @@ fn code(r: &Rewritten) -> String {
         .unwrap_or_default()
 }
 
+/// Edits a JSON body; the body is rewritten only when the edit changed something.
 fn json_edit(
     r: &mut Rewritten,
     edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
 ) {
-    if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str(&r.body) {
-        edit(&mut map);
-        r.body = serde_json::Value::Object(map).to_string();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&r.body) {
+        let mut edited = map.clone();
+        edit(&mut edited);
+        if edited != map {
+            r.body = serde_json::Value::Object(edited).to_string();
+        }
     }
 }
 
@@ -335,10 +339,10 @@ pub const FAULTY: &[Variant] = &[
         rewrite: |_, r| set_field(r, "RequestId", "req-0001"),
     },
     Variant {
-        name: "a wrong success body (an extra field)",
+        name: "a wrong ResetDisk success body (an extra field)",
         level: Some(Level::Chosen),
-        rewrite: |_, r| {
-            if r.status != 200 {
+        rewrite: |x, r| {
+            if r.status != 200 || x.action != "ResetDisk" {
                 return;
             }
             if is_xml(r) {

@@ -1,4 +1,5 @@
-//! Snapshots of answers: named from the feature and the scenario, validated, redacted, compared.
+//! Recorded answers (insta snapshots): named from the feature and the scenario, redacted,
+//! compared.
 //!
 //! A snapshot holds the HTTP status, the `Content-Type`, and the canonical body: XML keeps element
 //! names, order and text (re-indented); JSON keeps keys and values with keys sorted (their order
@@ -18,8 +19,8 @@ use super::document::{Document, Node};
 use crate::client::RawResponse;
 use crate::format::Format;
 
-/// Where snapshots are read from and written to.
-pub fn snapshot_dir() -> PathBuf {
+/// Where `cargo test` writes answers for review: the checkout's `snapshots/`.
+fn review_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")
 }
 
@@ -136,25 +137,34 @@ fn write_xml(out: &mut String, name: &str, node: &Node, depth: usize, code: Opti
     }
 }
 
-/// Compares `content` with the snapshot `name`. `Err` says what differs, line by line.
-pub fn check(name: &str, content: &str, mode: SnapshotMode) -> Result<(), String> {
-    let dir = snapshot_dir();
-    let path = dir.join(format!("{name}.snap"));
-    let stored = insta::Snapshot::from_file(&path)
-        .ok()
-        .and_then(|s| s.as_text().map(|t| t.to_string()));
-    let result = match &stored {
+/// The content of an insta `.snap` file: what follows its `---` front matter.
+fn contents(snap: &str) -> Option<&str> {
+    let rest = snap.strip_prefix("---\n")?;
+    let end = rest.find("\n---\n")?;
+    Some(&rest[end + "\n---\n".len()..])
+}
+
+/// Compares `content` with the recorded answer `name` (`stored`, the `.snap` file's text, if
+/// any). `Err` says what differs, line by line.
+pub fn check(
+    name: &str,
+    content: &str,
+    stored: Option<&str>,
+    mode: SnapshotMode,
+) -> Result<(), String> {
+    let stored = stored.and_then(contents);
+    let result = match stored {
         Some(s) if s.trim_end() == content.trim_end() => return Ok(()),
         Some(s) => Err(format!(
-            "differs from snapshots/{name}.snap:\n{}",
+            "differs from the recorded answer snapshots/{name}.snap:\n{}",
             line_diff(s, content)
         )),
         None => Err(format!(
-            "no committed snapshot snapshots/{name}.snap; the answer was:\n{content}"
+            "no recorded answer snapshots/{name}.snap; the answer was:\n{content}"
         )),
     };
     if mode == SnapshotMode::Review {
-        record_for_review(&dir, name, content);
+        record_for_review(&review_dir(), name, content);
     }
     result
 }
@@ -261,6 +271,30 @@ mod tests {
     #[test]
     fn a_body_that_does_not_parse_is_kept_as_it_came() {
         assert!(canonical(Format::Json, &raw(200, "j", "<x/>")).ends_with("body:\n<x/>\n"));
+    }
+
+    #[test]
+    fn a_recorded_answer_is_read_after_its_front_matter() {
+        let snap = "---\nsource: src/suite/recorded.rs\n---\nstatus: 200\nbody:\nx\n";
+        assert_eq!(
+            check(
+                "n",
+                "status: 200\nbody:\nx",
+                Some(snap),
+                SnapshotMode::CheckOnly
+            ),
+            Ok(())
+        );
+        let e = check("n", "status: 404", Some(snap), SnapshotMode::CheckOnly).unwrap_err();
+        assert!(
+            e.contains("line 1: expected `status: 200`, got `status: 404`"),
+            "{e}"
+        );
+        assert!(
+            check("n", "x", None, SnapshotMode::CheckOnly)
+                .unwrap_err()
+                .contains("no recorded answer")
+        );
     }
 
     #[test]

@@ -1,0 +1,245 @@
+//! The signing client: sends [`Call`]s (built by [`request`]) to any endpoint with reqwest, and
+//! speaks the control API ([`control`]). It depends on no mock code: what both sides agree on is
+//! in [`crate::protocol`].
+//!
+//! Errors never carry a URL: a signed URL is a secret. Redirects are never followed, and answers
+//! are read up to a cap.
+
+mod control;
+mod request;
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+pub use request::{Call, Credentials, Prepared, Tamper, WireForm};
+
+/// What came back: status, `Content-Type` (empty when absent) and the body as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("invalid endpoint {endpoint:?}: {reason}")]
+    InvalidEndpoint { endpoint: String, reason: String },
+    #[error("{context}: {}", causes(source))]
+    Http {
+        context: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{context}: {message}")]
+    Control { context: String, message: String },
+    #[error("{context}: the answer exceeds {limit} bytes")]
+    TooLarge { context: String, limit: usize },
+}
+
+/// An error and its causes, `a: b: c` (reqwest's own text stops at "error sending request").
+fn causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
+}
+
+/// A client for one endpoint and one key pair.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: reqwest::Url,
+    host: String,
+    credentials: Credentials,
+    max_body: usize,
+}
+
+/// How long any one call may take before it fails, unless [`Client::with_timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest answer read, unless [`Client::with_max_body`] says otherwise: 1 MiB.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
+impl Client {
+    /// `endpoint` is `http://host:port` or `https://host`; a path other than `/` is refused.
+    pub fn new(endpoint: &str, credentials: Credentials) -> Result<Self, ClientError> {
+        let invalid = |reason: &str| ClientError::InvalidEndpoint {
+            endpoint: endpoint.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let url = reqwest::Url::parse(endpoint).map_err(|e| invalid(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        if url.path() != "/" || url.query().is_some() {
+            return Err(invalid("give the endpoint's root, with no path or query"));
+        }
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => return Err(invalid("it has no host")),
+        };
+        Ok(Self {
+            http: Self::http(DEFAULT_TIMEOUT),
+            endpoint: url,
+            host,
+            credentials,
+            max_body: DEFAULT_MAX_BODY,
+        })
+    }
+
+    /// Redirects are never followed: a signed call answered 3xx has its answer, and a request
+    /// elsewhere would be another, unsigned one.
+    fn http(timeout: Duration) -> reqwest::Client {
+        reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a reqwest client with timeouts and no redirects builds")
+    }
+
+    /// Answers larger than `bytes` fail as soon as they are known to be, without reading on.
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.http = Self::http(timeout);
+        self
+    }
+
+    /// The same endpoint with other credentials.
+    pub fn with_credentials(&self, credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            ..self.clone()
+        }
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_str().trim_end_matches('/')
+    }
+
+    /// The request for `call`, signed now with `nonce`.
+    pub fn prepare(&self, call: &Call, nonce: &str) -> Prepared {
+        call.prepare(
+            &self.credentials,
+            &self.host,
+            OffsetDateTime::now_utc(),
+            nonce,
+        )
+    }
+
+    /// Signs and sends `call` with the clock and a fresh nonce.
+    pub async fn send(&self, call: &Call) -> Result<RawResponse, ClientError> {
+        let nonce = uuid::Uuid::new_v4().to_string();
+        self.send_with_nonce(call, &nonce).await
+    }
+
+    /// Signs and sends `call` with `nonce` (a replay sends the same nonce twice).
+    pub async fn send_with_nonce(
+        &self,
+        call: &Call,
+        nonce: &str,
+    ) -> Result<RawResponse, ClientError> {
+        let prepared = call.prepare(
+            &self.credentials,
+            &self.host,
+            OffsetDateTime::now_utc(),
+            nonce,
+        );
+        self.send_prepared(&prepared, &call.action).await
+    }
+
+    /// Sends an already built request.
+    pub async fn send_prepared(
+        &self,
+        p: &Prepared,
+        what: &str,
+    ) -> Result<RawResponse, ClientError> {
+        let url = format!("{}{}", self.endpoint(), p.path_and_query);
+        let method = reqwest::Method::from_bytes(p.method.as_bytes())
+            .expect("prepared methods are GET or POST");
+        let mut req = self.http.request(method, url);
+        for (k, v) in &p.headers {
+            req = req.header(k, v);
+        }
+        let context = format!("{what} on {}", self.endpoint());
+        let http = |e: reqwest::Error| ClientError::Http {
+            context: context.clone(),
+            source: e.without_url(),
+        };
+        let resp = req.body(p.body.clone()).send().await.map_err(http)?;
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = self.read_capped(resp, &context).await?;
+        Ok(RawResponse {
+            status,
+            content_type,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+
+    /// The body, at most `max_body` bytes: a larger announced length fails before any byte is
+    /// read, a longer stream as soon as it passes the cap.
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        context: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        let too_large = || ClientError::TooLarge {
+            context: context.to_owned(),
+            limit: self.max_body,
+        };
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.max_body as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| ClientError::Http {
+            context: context.to_owned(),
+            source: e.without_url(),
+        })? {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials::new("testid", "testsecret")
+    }
+
+    #[test]
+    fn endpoints_must_be_a_root_url() {
+        assert!(Client::new("http://127.0.0.1:1", creds()).is_ok());
+        assert!(Client::new("127.0.0.1:1", creds()).is_err());
+        assert!(Client::new("http://h/x", creds()).is_err());
+        assert!(Client::new("ftp://h", creds()).is_err());
+        assert_eq!(Client::new("http://h:80/", creds()).unwrap().host, "h");
+    }
+}

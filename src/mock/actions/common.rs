@@ -1,0 +1,150 @@
+//! What the actions share: required parameters, RegionId, paging, id filters, and the time and
+//! lock shapes of the Describe answers. Nothing here belongs to one action.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::api_error::ApiError;
+use crate::catalogue::Catalogue;
+use crate::params::Params;
+use crate::world::LockReason;
+
+/// A required parameter's value; absent or empty is `Missing{name}`.
+pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
+    params
+        .get(name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::missing(name))
+}
+
+/// A RegionId is lowercase words joined by hyphens, at least two: `cn-hangzhou`,
+/// `ap-southeast-1`. Anything else is `InvalidRegionId.MalFormed` (the contract's row).
+pub fn check_region_id(region: &str) -> Result<(), ApiError> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let well_formed = parts.len() >= 2
+        && region.len() <= 64
+        && parts[0].len() >= 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Catalogue::reset_disk().error("InvalidRegionId.MalFormed"))
+    }
+}
+
+/// Every Describe action requires a well-formed RegionId and lists only that region.
+pub fn region(params: &Params) -> Result<&str, ApiError> {
+    let region = required(params, "RegionId")?;
+    check_region_id(region)?;
+    Ok(region)
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Lock {
+    pub lock_reason: &'static str,
+}
+
+/// A page of a filtered list, from `PageNumber` (default 1) and `PageSize` (default 10, max 100).
+pub struct Page {
+    pub number: usize,
+    pub size: usize,
+}
+
+impl Page {
+    pub fn from_params(params: &Params) -> Result<Self, ApiError> {
+        let read = |name: &str, default: usize, max: usize| match params.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid_parameter(
+                        name,
+                        &format!("expected an integer from 1 to {max}"),
+                    )
+                }),
+        };
+        Ok(Self {
+            number: read("PageNumber", 1, usize::MAX)?,
+            size: read("PageSize", 10, 100)?,
+        })
+    }
+
+    pub fn take<T>(&self, items: Vec<T>) -> Vec<T> {
+        let skip = (self.number - 1).saturating_mul(self.size);
+        items.into_iter().skip(skip).take(self.size).collect()
+    }
+}
+
+/// An id filter: a JSON array string of at most 100 ids. `None` when the parameter is absent.
+pub fn id_filter(params: &Params, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(raw) = params.get(name) else {
+        return Ok(None);
+    };
+    serde_json::from_str::<Vec<String>>(raw)
+        .ok()
+        .filter(|ids| ids.len() <= 100)
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(name, "expected a JSON array of at most 100 ids")
+        })
+}
+
+pub fn matches(filter: &Option<Vec<String>>, id: &str) -> bool {
+    filter
+        .as_ref()
+        .is_none_or(|ids| ids.iter().any(|i| i == id))
+}
+
+pub fn seconds(t: OffsetDateTime) -> String {
+    t.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
+}
+
+pub fn minutes(t: OffsetDateTime) -> String {
+    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]Z"))
+        .unwrap_or_default()
+}
+
+pub fn locks(reasons: &[LockReason]) -> Vec<Lock> {
+    reasons
+        .iter()
+        .map(|r| Lock {
+            lock_reason: r.as_str(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_ids_are_checked_for_form_only() {
+        for good in ["cn-hangzhou", "ap-southeast-1", "us-west-1", "xx-nowhere-9"] {
+            assert!(check_region_id(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "cn",
+            "CN-HANGZHOU",
+            "cn_hangzhou",
+            "cn--x",
+            "cn-hangzhou-",
+            "-cn",
+            "cn hangzhou",
+        ] {
+            assert!(check_region_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Where a run reads its feature files and recorded answers: the copies compiled into the binary
+//! (the default, so an installed or copied binary runs the suite from any directory), or
+//! directories of edited copies (`run --features DIR`).
+
+use std::path::{Path, PathBuf};
+
+use cucumber::feature::Ext as _;
+use cucumber::{cli, gherkin, parser};
+use futures::stream;
+
+use crate::embedded;
+
+#[derive(Debug, Clone, Default)]
+pub enum SuiteFiles {
+    /// The suite compiled into this binary.
+    #[default]
+    Embedded,
+    /// Feature files in `features`, recorded answers in `recorded_answers`.
+    Directory {
+        features: PathBuf,
+        recorded_answers: PathBuf,
+    },
+}
+
+impl SuiteFiles {
+    /// Edited copies: features in `dir`, recorded answers in `recorded` or else `dir/../snapshots`.
+    pub fn directory(dir: &Path, recorded: Option<&Path>) -> Self {
+        let recorded_answers = recorded.map_or_else(
+            || dir.parent().unwrap_or(Path::new(".")).join("snapshots"),
+            Path::to_path_buf,
+        );
+        Self::Directory {
+            features: dir.to_path_buf(),
+            recorded_answers,
+        }
+    }
+
+    /// Every `.feature` file: `(file name, text)`, sorted by name.
+    pub fn feature_texts(&self) -> Result<Vec<(String, String)>, String> {
+        match self {
+            Self::Embedded => Ok(embedded::features()
+                .iter()
+                .filter(|(n, _)| n.ends_with(".feature"))
+                .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+                .collect()),
+            Self::Directory { features, .. } => {
+                let mut out = Vec::new();
+                let entries = std::fs::read_dir(features)
+                    .map_err(|e| format!("cannot read {}: {e}", features.display()))?;
+                for entry in entries.filter_map(Result::ok) {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|x| x == "feature") {
+                        let text = std::fs::read_to_string(&path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        out.push((name, text));
+                    }
+                }
+                out.sort();
+                if out.is_empty() {
+                    return Err(format!("{} holds no .feature file", features.display()));
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The features, parsed (outlines not expanded), each with its path `features/NAME`.
+    pub fn features(&self) -> Result<Vec<gherkin::Feature>, String> {
+        self.feature_texts()?
+            .iter()
+            .map(|(name, text)| parse(name, text).map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    /// The recorded answer `name` (without `.snap`), as insta stores it.
+    pub fn recorded_answer(&self, name: &str) -> Option<String> {
+        let file = format!("{name}.snap");
+        match self {
+            Self::Embedded => embedded::recorded_answer(&file).map(str::to_owned),
+            Self::Directory {
+                recorded_answers, ..
+            } => std::fs::read_to_string(recorded_answers.join(file)).ok(),
+        }
+    }
+}
+
+fn parse(name: &str, text: &str) -> Result<gherkin::Feature, gherkin::ParseFileError> {
+    let path = PathBuf::from("features").join(name);
+    let mut feature =
+        gherkin::Feature::parse(text, gherkin::GherkinEnv::default()).map_err(|source| {
+            gherkin::ParseFileError::Parsing {
+                path: path.clone(),
+                error: None,
+                source,
+            }
+        })?;
+    // Writers tell features apart by path; the JSON one merges nothing without it.
+    feature.path = Some(path);
+    Ok(feature)
+}
+
+/// The cucumber parser over `(file name, text)` pairs: each feature parsed and its outlines
+/// expanded, as cucumber's own parser does for files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextParser;
+
+impl parser::Parser<Vec<(String, String)>> for TextParser {
+    type Cli = cli::Empty;
+    type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, input: Vec<(String, String)>, _: cli::Empty) -> Self::Output {
+        let features: Vec<parser::Result<gherkin::Feature>> = input
+            .into_iter()
+            .map(|(name, text)| Ok(parse(&name, &text)?.expand_examples()?))
+            .collect();
+        stream::iter(features)
+    }
+}
