@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// `Content-Type` of XML answers. Official SDKs parse an error body as XML only when the header
-/// is exactly this string (alibaba-rpc.md §4.3).
+/// is exactly this string (docs/wire.md §6.3).
 pub const XML_CONTENT_TYPE: &str = "text/xml;charset=utf-8";
 /// `Content-Type` of JSON answers (unconfirmed upstream; see docs/choices.md).
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use ecs_conformance::evidence::Level;
-use ecs_conformance::suite::{self, RunError, SuiteConfig, Target};
+use ecs_conformance::suite::{self, RunError, SuiteConfig, SuiteFiles, Target};
 use ecs_conformance::{
     Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY,
     Format, MockConfig, WireForm, World,
@@ -73,6 +73,13 @@ struct RunArgs {
     /// The largest answer read, in bytes; a larger one fails its scenario at once.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
     max_body: usize,
+    /// Run the feature files in DIR (edited copies) instead of the suite compiled into this
+    /// binary. Catalogues stay the compiled ones.
+    #[arg(long, value_name = "DIR")]
+    features: Option<PathBuf>,
+    /// With --features: the recorded answers' directory (default: DIR/../snapshots).
+    #[arg(long, value_name = "DIR", requires = "features")]
+    recorded_answers: Option<PathBuf>,
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -276,6 +283,10 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_body: args.max_body,
         fail_on,
+        files: match &args.features {
+            Some(dir) => SuiteFiles::directory(dir, args.recorded_answers.as_deref()),
+            None => SuiteFiles::Embedded,
+        },
         ..SuiteConfig::default()
     };
     let out = match suite::run(config).await {

@@ -214,7 +214,7 @@ pub fn v3_verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    //! Every vector here is quoted from `reference/alibaba-rpc.md` (§2.2–2.5, §3.3–3.5), where
+    //! Every vector here is quoted from `docs/wire.md` (§4.2–4.5, §5.3–5.5), where
     //! each is traced to its published source.
     use super::*;
 

@@ -121,7 +121,7 @@ pub struct Snapshot {
     pub status: SnapshotStatus,
     #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
     pub creation_time: OffsetDateTime,
-    /// `false`: the snapshot "dees not support ResetDisk" (`OperationDenied`).
+    /// `false`: ResetDisk answers `OperationDenied`.
     #[serde(default = "yes")]
     pub supports_reset: bool,
 }
@@ -244,6 +244,55 @@ impl Default for DiskType {
     }
 }
 
+impl Instance {
+    /// An instance with every default: `cn-hangzhou`, pay-as-you-go, no locks.
+    pub fn new(id: impl Into<String>, status: InstanceStatus) -> Self {
+        Self {
+            instance_id: id.into(),
+            region_id: default_region(),
+            status,
+            lock_reasons: vec![],
+            charge_type: ChargeType::default(),
+            expired_time: None,
+            creation_time: default_creation_time(),
+        }
+    }
+}
+
+impl Disk {
+    /// A disk with every default (`cloud_essd`, a 40 GiB system disk), attached to `instance`
+    /// if given.
+    pub fn new(id: impl Into<String>, status: DiskStatus, instance: Option<String>) -> Self {
+        Self {
+            disk_id: id.into(),
+            region_id: default_region(),
+            status,
+            instance_id: instance,
+            category: default_category(),
+            disk_type: DiskType::default(),
+            size_gib: default_size(),
+            lock_reasons: vec![],
+            source_snapshot_id: None,
+            last_reset_snapshot_id: None,
+            creation_time: default_creation_time(),
+        }
+    }
+}
+
+impl Snapshot {
+    /// A snapshot of `disk` with every default: it supports ResetDisk.
+    pub fn new(id: impl Into<String>, disk: impl Into<String>, status: SnapshotStatus) -> Self {
+        Self {
+            snapshot_id: id.into(),
+            source_disk_id: disk.into(),
+            region_id: default_region(),
+            status,
+            creation_time: default_creation_time(),
+            supports_reset: true,
+        }
+    }
+}
+
 fn default_region() -> String {
     "cn-hangzhou".to_owned()
 }
@@ -308,40 +357,18 @@ impl World {
     /// succeeds — the disk is In_use on a Stopped instance and the snapshot is its own.
     pub fn sample() -> Self {
         Self {
-            account: Account::default(),
-            instances: vec![Instance {
-                instance_id: "i-instance1".into(),
-                region_id: default_region(),
-                status: InstanceStatus::Stopped,
-                lock_reasons: vec![],
-                charge_type: ChargeType::PostPaid,
-                expired_time: None,
-                creation_time: default_creation_time(),
-            }],
-            disks: vec![Disk {
-                disk_id: "d-diskid1".into(),
-                region_id: default_region(),
-                status: DiskStatus::InUse,
-                instance_id: Some("i-instance1".into()),
-                category: default_category(),
-                disk_type: DiskType::System,
-                size_gib: default_size(),
-                lock_reasons: vec![],
-                source_snapshot_id: None,
-                last_reset_snapshot_id: None,
-                creation_time: default_creation_time(),
-            }],
-            snapshots: vec![Snapshot {
-                snapshot_id: "s-snapshotid1".into(),
-                source_disk_id: "d-diskid1".into(),
-                region_id: default_region(),
-                status: SnapshotStatus::Accomplished,
-                creation_time: default_creation_time(),
-                supports_reset: true,
-            }],
-            released_disk_ids: vec![],
-            faults: vec![],
-            reset_duration_ms: 0,
+            instances: vec![Instance::new("i-instance1", InstanceStatus::Stopped)],
+            disks: vec![Disk::new(
+                "d-diskid1",
+                DiskStatus::InUse,
+                Some("i-instance1".into()),
+            )],
+            snapshots: vec![Snapshot::new(
+                "s-snapshotid1",
+                "d-diskid1",
+                SnapshotStatus::Accomplished,
+            )],
+            ..Self::default()
         }
     }
 

@@ -15,7 +15,7 @@ use crate::client::{Call, WireForm};
 use crate::evidence::ids;
 use crate::format::Format;
 use crate::world::{
-    ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason, Snapshot,
+    ChargeType, Disk, DiskStatus, Fault, Instance, InstanceStatus, LockReason, Snapshot,
     SnapshotStatus,
 };
 
@@ -41,28 +41,18 @@ parameter!(
     "wire_form",
     "V1 GET|V1 POST query|V1 POST form|V3"
 );
-parameter!(
-    DiskStatusParam(DiskStatus),
-    "disk_status",
-    "In_use|Available|Attaching|Detaching|Creating|ReIniting"
-);
+parameter!(DiskStatusParam(DiskStatus), "disk_status", "[A-Za-z_]+");
 parameter!(
     InstanceStatusParam(InstanceStatus),
     "instance_status",
-    "Pending|Running|Starting|Stopping|Stopped"
+    "[A-Za-z_]+"
 );
 parameter!(
     SnapshotStatusParam(SnapshotStatus),
     "snapshot_status",
-    "progressing|accomplished|failed"
+    "[A-Za-z_]+"
 );
-parameter!(
-    LockReasonParam(LockReason),
-    "lock_reason",
-    "financial|security|recycling|dedicatedhostfinancial|refunded"
-);
-
-const DEFAULT_TIME: OffsetDateTime = time::macros::datetime!(2020-08-20 14:52:28 UTC);
+parameter!(LockReasonParam(LockReason), "lock_reason", "[A-Za-z_]+");
 
 fn reset(disk: &str, snapshot: &str, form: WireForm, format: Option<Format>) -> Call {
     Call::new("ResetDisk", form, format)
@@ -87,31 +77,7 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
 
 #[given(expr = "an instance {string} that is {instance_status}")]
 fn instance(w: &mut SuiteWorld, id: String, status: InstanceStatusParam) -> Result<(), String> {
-    w.add_instance(Instance {
-        instance_id: id,
-        region_id: "cn-hangzhou".into(),
-        status: status.0,
-        lock_reasons: vec![],
-        charge_type: ChargeType::PostPaid,
-        expired_time: None,
-        creation_time: DEFAULT_TIME,
-    })
-}
-
-fn disk(id: String, status: DiskStatus, instance: Option<String>) -> Disk {
-    Disk {
-        disk_id: id,
-        region_id: "cn-hangzhou".into(),
-        status,
-        instance_id: instance,
-        category: "cloud_essd".into(),
-        disk_type: DiskType::System,
-        size_gib: 40,
-        lock_reasons: vec![],
-        source_snapshot_id: None,
-        last_reset_snapshot_id: None,
-        creation_time: DEFAULT_TIME,
-    }
+    w.add_instance(Instance::new(id, status.0))
 }
 
 #[given(expr = "a disk {string} that is {disk_status} on instance {string}")]
@@ -121,12 +87,12 @@ fn attached_disk(
     status: DiskStatusParam,
     instance: String,
 ) -> Result<(), String> {
-    w.add_disk(disk(id, status.0, Some(instance)))
+    w.add_disk(Disk::new(id, status.0, Some(instance)))
 }
 
 #[given(expr = "a disk {string} that is {disk_status}")]
 fn detached_disk(w: &mut SuiteWorld, id: String, status: DiskStatusParam) -> Result<(), String> {
-    w.add_disk(disk(id, status.0, None))
+    w.add_disk(Disk::new(id, status.0, None))
 }
 
 #[given(expr = "a snapshot {string} of disk {string} that is {snapshot_status}")]
@@ -136,14 +102,7 @@ fn snapshot_of(
     disk: String,
     status: SnapshotStatusParam,
 ) -> Result<(), String> {
-    w.add_snapshot(Snapshot {
-        snapshot_id: id,
-        source_disk_id: disk,
-        region_id: "cn-hangzhou".into(),
-        status: status.0,
-        creation_time: DEFAULT_TIME,
-        supports_reset: true,
-    })
+    w.add_snapshot(Snapshot::new(id, disk, status.0))
 }
 
 #[given(expr = "the disk {string} is {disk_status}")]

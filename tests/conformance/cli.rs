@@ -5,11 +5,27 @@ use std::process::Command;
 
 use ecs_conformance::{MockConfig, MockServer};
 
-pub const CHECKS: usize = 4;
+pub const CHECKS: usize = 6;
 
 /// Runs `ecs-conformance run ARGS`; returns the exit code and stdout+stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+    run_binary(
+        std::path::Path::new(env!("CARGO_BIN_EXE_ecs-conformance")),
+        None,
+        args,
+    )
+}
+
+fn run_binary(
+    binary: &std::path::Path,
+    cwd: Option<&std::path::Path>,
+    args: &[&str],
+) -> (Option<i32>, String) {
+    let mut command = Command::new(binary);
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    let out = command
         .arg("run")
         .args(args)
         .env_remove("ECS_ENDPOINT")
@@ -88,6 +104,35 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         got,
         2,
         &["no scenario ran", "nothing was certified", "control API"],
+    );
+    // The binary carries its suite: copied into an empty directory, it runs every scenario.
+    let dir = std::env::temp_dir().join(format!("ecsc-copied-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let copied = dir.join("ecs-conformance");
+    let setup = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::copy(env!("CARGO_BIN_EXE_ecs-conformance"), &copied));
+    match setup {
+        Ok(_) => {
+            let got = run_binary(&copied, Some(&dir), &["--fail-on", "chosen"]);
+            expect(
+                &mut problems,
+                "a copied binary, run from an empty directory",
+                got,
+                0,
+                &["0 failed", "0 not run"],
+            );
+        }
+        Err(e) => problems.push(format!("cannot copy the binary: {e}")),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // Edited copies of the features run instead of the compiled ones.
+    let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+    expect(
+        &mut problems,
+        "--features DIR with a tag",
+        run(&["--features", features, "--tags", "@describe-regions"]),
+        0,
+        &["8 scenarios", "8 passed, 0 failed"],
     );
     problems
 }

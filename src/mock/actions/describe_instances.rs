@@ -42,7 +42,7 @@ pub struct InstanceItem {
     pub operation_locks: InstanceLocks,
 }
 
-/// For instances the inner list is `LockReason`, not `OperationLock` (alibaba-rpc.md §7.3).
+/// For instances the inner list is `LockReason`, not `OperationLock` (docs/wire.md §8.3).
 #[derive(Debug, Serialize)]
 pub struct InstanceLocks {
     #[serde(rename = "LockReason")]
