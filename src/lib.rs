@@ -13,6 +13,7 @@ mod format;
 mod mock;
 mod params;
 mod protocol;
+pub mod report;
 pub mod signing;
 pub mod suite;
 mod world;

@@ -36,6 +36,13 @@ enum Command {
     /// Print every expectation the suite checks, with its evidence level and source (Markdown;
     /// docs/evidence.md is this output).
     Evidence,
+    /// Check a report directory written by `run --report`: every file against its manifest, and
+    /// the suite it ran against this harness's own. Exit 0 when it holds, 1 with the first
+    /// mismatch otherwise.
+    Verify {
+        /// The report directory.
+        dir: PathBuf,
+    },
 }
 
 const EXIT_STATUSES: &str = "Exit status:
@@ -80,6 +87,10 @@ struct RunArgs {
     /// With --features: the recorded answers' directory (default: DIR/../snapshots).
     #[arg(long, value_name = "DIR", requires = "features")]
     recorded_answers: Option<PathBuf>,
+    /// Write a certification report into DIR (created if absent; it must hold no other file):
+    /// junit.xml, cucumber.json, results.json, report.md, report.html and manifest.json.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -163,6 +174,7 @@ fn main() -> ExitCode {
                 print!("{}", suite::evidence_markdown());
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Verify { dir } => Ok(verify(&dir)),
         }
     });
     result.unwrap_or_else(|e| {
@@ -276,6 +288,10 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Level::Observed
     });
     println!("failures count at --fail-on {fail_on}; every level is evaluated");
+    if let Some(Err(e)) = args.report.as_deref().map(prepare_report_dir) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(CANNOT_CHECK));
+    }
     let config = SuiteConfig {
         target,
         tags: args.tags,
@@ -283,6 +299,7 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_body: args.max_body,
         fail_on,
+        machine_reports: args.report.clone(),
         files: match &args.features {
             Some(dir) => SuiteFiles::directory(dir, args.recorded_answers.as_deref()),
             None => SuiteFiles::Embedded,
@@ -303,6 +320,19 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let report = &out.report;
     print!("{}", report.summary());
+    if let Some(dir) = &args.report {
+        let started = std::time::Instant::now();
+        if let Err(e) = ecs_conformance::report::write(dir, &out) {
+            eprintln!("error: the report could not be written: {e}");
+            return Ok(ExitCode::from(CANNOT_CHECK));
+        }
+        println!(
+            "report: {} (written in {:.0} ms; check it with `ecs-conformance verify {}`)",
+            dir.display(),
+            started.elapsed().as_secs_f64() * 1e3,
+            dir.display()
+        );
+    }
     if !report.suite_problems.is_empty() {
         eprintln!("error: the suite is inconsistent with its catalogues; nothing was certified");
         return Ok(ExitCode::from(CANNOT_CHECK));
@@ -319,6 +349,46 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A report directory: created if absent, and empty of anything a report does not hold.
+fn prepare_report_dir(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let foreign = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n != "manifest.json" && !ecs_conformance::report::FILES.contains(&n.as_str()));
+    match foreign {
+        Some(name) => Err(format!(
+            "{} holds {name}, which is not part of a report: give an empty or new directory",
+            dir.display()
+        )),
+        None => Ok(()),
+    }
+}
+
+fn verify(dir: &std::path::Path) -> ExitCode {
+    let fingerprint = match SuiteFiles::Embedded.fingerprint() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(CANNOT_CHECK);
+        }
+    };
+    match ecs_conformance::report::verify(dir, &fingerprint) {
+        Ok(()) => {
+            println!(
+                "verified: {} matches its manifest, and ran this harness's suite ({fingerprint})",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("not verified: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn call(args: CallArgs) -> anyhow::Result<ExitCode> {

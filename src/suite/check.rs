@@ -155,9 +155,10 @@ fn fits(pattern: &str, text: &str) -> bool {
     rest.ends_with(last)
 }
 
-/// Whether the answer (status, and code and message if it has them) is `expected`.
-fn is(expected: &ErrorAnswer, answer: &Answer, code: Option<&str>, message: Option<&str>) -> bool {
-    let mut pattern = expected.message.clone();
+/// Whether `message` fits the expected `pattern`, its placeholders filled with the client's own
+/// string-to-sign and canonical request.
+fn message_fits(pattern: &str, answer: &Answer, message: &str) -> bool {
+    let mut pattern = pattern.to_owned();
     for (placeholder, value) in [
         (STRING_TO_SIGN, &answer.string_to_sign),
         (CANONICAL_REQUEST, &answer.canonical_request),
@@ -169,9 +170,14 @@ fn is(expected: &ErrorAnswer, answer: &Answer, code: Option<&str>, message: Opti
             }
         }
     }
+    fits(&pattern, message)
+}
+
+/// Whether the answer (status, and code and message if it has them) is `expected`.
+fn is(expected: &ErrorAnswer, answer: &Answer, code: Option<&str>, message: Option<&str>) -> bool {
     expected.status.matches(answer.raw.status)
         && code.is_some_and(|c| fits(&expected.code, c))
-        && message.is_some_and(|m| fits(&pattern, m))
+        && message.is_some_and(|m| message_fits(&expected.message, answer, m))
 }
 
 /// The checks every answer gets: its format, `Content-Type`, a body that parses, a RequestId.
@@ -335,14 +341,40 @@ fn answer_is(answer: &Answer, doc: Option<&Document>, rows: &[ExpectedRow], f: &
     };
     let any_is = |set: &[&ExpectedRow]| set.iter().any(|r| is(&r.answer, answer, code, message));
     let failed = |level: Level, set: &[&ExpectedRow]| {
-        let expected: Vec<String> = set.iter().map(|r| r.answer.to_string()).collect();
         let mut sources: Vec<&str> = set.iter().map(|r| r.source.as_str()).collect();
         sources.dedup();
+        let problem = match set {
+            // One expected answer: say which fields differ.
+            [one] => {
+                let e = &one.answer;
+                let mut diffs = Vec::new();
+                if !e.status.matches(answer.raw.status) {
+                    diffs.push(format!(
+                        "status: expected {}, got {}",
+                        e.status, answer.raw.status
+                    ));
+                }
+                if !code.is_some_and(|c| fits(&e.code, c)) {
+                    diffs.push(format!("Code: expected {:?}, got {code:?}", e.code));
+                }
+                if !message.is_some_and(|m| message_fits(&e.message, answer, m)) {
+                    diffs.push(format!(
+                        "Message: expected {:?}, got {message:?}",
+                        e.message
+                    ));
+                }
+                diffs.join("; ")
+            }
+            _ => {
+                let expected: Vec<String> = set.iter().map(|r| r.answer.to_string()).collect();
+                format!("answer: expected {}, got {got}", expected.join(" or "))
+            }
+        };
         Finding {
             expectation: "error.answer".into(),
             level,
             source: sources.join("; "),
-            problem: format!("answer: expected {}, got {got}", expected.join(" or ")),
+            problem,
         }
     };
     if !evidence.is_empty() && !any_is(&evidence) {

@@ -73,6 +73,60 @@ impl SuiteFiles {
             .collect()
     }
 
+    /// Every recorded answer: `(file name, text)`, sorted by name.
+    pub fn recorded_answers(&self) -> Vec<(String, String)> {
+        match self {
+            Self::Embedded => embedded::recorded_answers()
+                .iter()
+                .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+                .collect(),
+            Self::Directory {
+                recorded_answers, ..
+            } => {
+                let mut out: Vec<(String, String)> = std::fs::read_dir(recorded_answers)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "snap"))
+                    .filter_map(|e| {
+                        let text = std::fs::read_to_string(e.path()).ok()?;
+                        Some((e.file_name().to_string_lossy().into_owned(), text))
+                    })
+                    .collect();
+                out.sort();
+                out
+            }
+        }
+    }
+
+    /// The suite's fingerprint: SHA-256 over its feature files, its catalogues and
+    /// `expectations.tsv` (always the compiled ones), and its recorded answers, each with its
+    /// name. Two runs with the same fingerprint ran the same suite.
+    pub fn fingerprint(&self) -> Result<String, String> {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        let tables = embedded::features()
+            .iter()
+            .filter(|(n, _)| n.ends_with(".tsv"))
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()));
+        let mut add = |kind: &str, (name, text): (String, String)| {
+            for part in [kind, name.as_str(), text.as_str()] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part.as_bytes());
+            }
+        };
+        for file in self.feature_texts()? {
+            add("feature", file);
+        }
+        for file in tables {
+            add("table", file);
+        }
+        for file in self.recorded_answers() {
+            add("recorded-answer", file);
+        }
+        Ok(format!("sha256:{}", hex::encode(hash.finalize())))
+    }
+
     /// The recorded answer `name` (without `.snap`), as insta stores it.
     pub fn recorded_answer(&self, name: &str) -> Option<String> {
         let file = format!("{name}.snap");

@@ -12,8 +12,8 @@ mod document;
 mod evidence_table;
 mod files;
 mod recorded;
-mod report;
 mod steps;
+mod summary;
 mod target;
 mod verdict;
 mod world;
@@ -29,7 +29,7 @@ use cucumber::{World as _, WriterExt as _};
 
 pub use files::SuiteFiles;
 pub use recorded::SnapshotMode;
-pub use report::{Outcome, Report, ScenarioResult};
+pub use summary::{Outcome, Report, ScenarioResult};
 pub use verdict::Finding;
 
 use crate::client::{Call, Client, ClientError, Credentials, WireForm};
@@ -72,6 +72,9 @@ pub struct SuiteConfig {
     pub fail_on: Level,
     /// What to do with a recorded answer that is missing or differs.
     pub snapshot_mode: SnapshotMode,
+    /// Where cucumber's own JUnit XML and Cucumber JSON writers write (`junit.xml`,
+    /// `cucumber.json`), when a report is asked for.
+    pub machine_reports: Option<std::path::PathBuf>,
 }
 
 impl Default for SuiteConfig {
@@ -86,6 +89,7 @@ impl Default for SuiteConfig {
             max_body: crate::client::DEFAULT_MAX_BODY,
             fail_on: Level::Chosen,
             snapshot_mode: SnapshotMode::CheckOnly,
+            machine_reports: None,
         }
     }
 }
@@ -104,13 +108,23 @@ pub enum RunError {
     Other(#[from] anyhow::Error),
 }
 
-/// One answer a scenario received, as the faulty-variant test needs to know it.
+/// One call a scenario made and what came back: what reports show and proofs count. It holds no
+/// secret: the action's own parameters only (never a signature or a common parameter), and the
+/// answer's body capped at [`EXCHANGE_BODY_BYTES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerSummary {
     pub action: String,
     pub form: WireForm,
+    /// The `Format` parameter sent, if any.
+    pub asked: Option<Format>,
+    /// The action's parameters as sent (aliases resolved).
+    pub params: Vec<(String, String)>,
+    /// The format the answer came in.
     pub format: Format,
     pub status: u16,
+    pub content_type: String,
+    /// The body as received, at most [`EXCHANGE_BODY_BYTES`] of it.
+    pub body: String,
     /// The error `Code`, if the answer was an error with one.
     pub code: Option<String>,
     /// The key pair and nonce the call was signed with: together they name the call.
@@ -118,6 +132,21 @@ pub struct AnswerSummary {
     pub nonce: String,
     /// The call prepared the scenario's state rather than being what it checks.
     pub setup: bool,
+}
+
+/// How much of an answer's body a report keeps.
+pub const EXCHANGE_BODY_BYTES: usize = 64 * 1024;
+
+/// `s` cut to at most `max` bytes, on a character boundary, marked when cut.
+fn capped(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} more bytes]", &s[..end], s.len() - end)
 }
 
 /// What every scenario of a run shares.
@@ -162,8 +191,12 @@ impl Context {
             .push(AnswerSummary {
                 action: call.action.clone(),
                 form: call.form,
+                asked: call.format,
+                params: call.params.clone(),
                 format: answer.format(),
                 status: answer.raw.status,
+                content_type: answer.raw.content_type.clone(),
+                body: capped(&answer.raw.body, EXCHANGE_BODY_BYTES),
                 code,
                 access_key_id: if call.tamper.omit.iter().any(|o| o == "AccessKeyId") {
                     String::new()
@@ -200,9 +233,26 @@ impl Context {
     }
 }
 
+/// What a run was: its target, selection and suite.
+#[derive(Debug, Clone)]
+pub struct RunMeta {
+    pub started_at: time::OffsetDateTime,
+    /// `the embedded mock`, or the endpoint's URL.
+    pub target: String,
+    /// The run's own AccessKeyId (never the secret).
+    pub access_key_id: String,
+    /// Whether scenarios could state their worlds (the control API answered).
+    pub control_api: bool,
+    pub tags: Option<String>,
+    pub formats: Vec<Format>,
+    /// [`SuiteFiles::fingerprint`] of the suite run.
+    pub fingerprint: String,
+}
+
 /// The report of a run, with the answers each scenario received.
 #[derive(Debug, Clone)]
 pub struct RunOutput {
+    pub meta: RunMeta,
     pub report: Report,
     /// Keyed by `feature / scenario`.
     pub answers: HashMap<String, Vec<AnswerSummary>>,
@@ -335,11 +385,28 @@ fn unreachable_cause(e: &reqwest::Error) -> String {
     format!("{kind} ({})", chain.join(": "))
 }
 
+type Sink = Box<dyn std::io::Write + Send>;
+
+/// The files cucumber's JUnit and JSON writers write to: in `dir` when given, else nowhere.
+fn machine_report_files(dir: Option<&std::path::Path>) -> Result<(Sink, Sink), RunError> {
+    let Some(dir) = dir else {
+        return Ok((Box::new(std::io::sink()), Box::new(std::io::sink())));
+    };
+    let create = |name: &str| -> Result<Sink, RunError> {
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        Ok(Box::new(std::io::BufWriter::new(file)))
+    };
+    Ok((create("junit.xml")?, create("cucumber.json")?))
+}
+
 /// Runs the suite. Errors are about the run itself (a bad tag expression, an unreadable feature
 /// directory, a selection that leaves nothing to run, an unreachable endpoint, an embedded mock
 /// that cannot bind); scenario outcomes are in the report.
 pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     let started = Instant::now();
+    let started_at = time::OffsetDateTime::now_utc();
     let tags: Option<TagOperation> = match &config.tags {
         Some(t) => Some(
             t.parse()
@@ -395,6 +462,19 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         }
     };
     let cannot_install = seam.cannot_install();
+    let meta = RunMeta {
+        started_at,
+        target: match &config.target {
+            Target::Embedded => "the embedded mock".into(),
+            Target::Endpoint { url, .. } => url.clone(),
+        },
+        access_key_id: client.credentials().access_key_id.clone(),
+        control_api: cannot_install.is_none(),
+        tags: config.tags.clone(),
+        formats: config.formats.clone(),
+        fingerprint: config.files.fingerprint().map_err(anyhow::Error::msg)?,
+    };
+    let (junit, json) = machine_report_files(config.machine_reports.as_deref())?;
 
     let suite_problems = coverage::problems(&features);
     let results = Arc::new(Mutex::new(Vec::new()));
@@ -423,6 +503,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
                     outcome: Outcome::NotRun(reason.clone()),
                     findings: Vec::new(),
                     tags: s.tags.clone(),
+                    duration: Duration::ZERO,
                 });
             return false;
         }
@@ -433,7 +514,10 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     SuiteWorld::cucumber::<&str>()
         .with_parser(files::TextParser)
         .with_writer(
-            report::Collector::new(ctx.clone(), results.clone(), config.progress).normalized(),
+            summary::Collector::new(ctx.clone(), results.clone(), config.progress)
+                .tee::<SuiteWorld, _>(cucumber::writer::JUnit::raw(junit, 0))
+                .tee::<SuiteWorld, _>(cucumber::writer::Json::raw(json))
+                .normalized(),
         )
         .fail_on_skipped()
         .max_concurrent_scenarios(64)
@@ -459,6 +543,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     let results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     let answers = std::mem::take(&mut *ctx.answers.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(RunOutput {
+        meta,
         report: Report {
             results,
             elapsed: started.elapsed(),

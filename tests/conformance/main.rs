@@ -5,10 +5,12 @@
 //!    permitted variants pass at `observed`.
 //! 3. Broken targets (`broken`): garbage, an endless body, a redirect, silence, nothing at all.
 //! 4. The command line's exit statuses for runs that cannot check anything (`cli`).
+//! 5. Certification reports: written, verified, tamper-evident, free of secrets (`reports`).
 
 mod broken;
 mod cli;
 mod proxy;
+mod reports;
 mod variants;
 
 use std::process::ExitCode;
@@ -43,6 +45,9 @@ fn main() -> ExitCode {
         let broken_checks = 5;
         let broken_passed = broken_checks - broken.len().min(broken_checks);
         problems.extend(broken);
+        let reports = reports::written_verified_and_tamper_evident().await;
+        let reports_passed = usize::from(reports.is_empty());
+        problems.extend(reports);
         let cli = cli::cannot_check_exits_2().await;
         let cli_passed = cli::CHECKS - cli.len().min(cli::CHECKS);
         problems.extend(cli);
@@ -60,7 +65,8 @@ fn main() -> ExitCode {
                 + proof.faulty_caught
                 + proof.permitted_passed
                 + broken_passed
-                + cli_passed,
+                + cli_passed
+                + reports_passed,
             report.failed() + report.not_run() + problems.len()
         );
         if suite_ok && problems.is_empty() {

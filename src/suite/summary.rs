@@ -34,6 +34,8 @@ pub struct ScenarioResult {
     pub findings: Vec<Finding>,
     /// The scenario's own tags, without `@`.
     pub tags: Vec<String>,
+    /// How long it took (zero when not run).
+    pub duration: Duration,
 }
 
 impl ScenarioResult {
@@ -196,6 +198,7 @@ pub struct Collector {
     results: Arc<Mutex<Vec<ScenarioResult>>>,
     step_errors: HashMap<(String, String), Vec<String>>,
     tags: HashMap<(String, String), Vec<String>>,
+    started: HashMap<(String, String), std::time::Instant>,
     progress: bool,
 }
 
@@ -210,6 +213,7 @@ impl Collector {
             results,
             step_errors: HashMap::new(),
             tags: HashMap::new(),
+            started: HashMap::new(),
             progress,
         }
     }
@@ -224,6 +228,9 @@ impl Collector {
         self.tags
             .entry(key.clone())
             .or_insert_with(|| scenario.tags.clone());
+        self.started
+            .entry(key.clone())
+            .or_insert_with(std::time::Instant::now);
         let error = match ev {
             Scenario::Step(step, Step::Failed(_, _, _, err))
             | Scenario::Background(step, Step::Failed(_, _, _, err)) => Some(format!(
@@ -252,6 +259,11 @@ impl Collector {
         let mut findings = self.ctx.take_findings(&key.0, &key.1);
         let errors = self.step_errors.remove(&key).unwrap_or_default();
         let tags = self.tags.remove(&key).unwrap_or_default();
+        let duration = self
+            .started
+            .remove(&key)
+            .map(|t| t.elapsed())
+            .unwrap_or_default();
         if findings.is_empty() && !errors.is_empty() {
             findings.push(Finding {
                 expectation: "step".into(),
@@ -281,6 +293,7 @@ impl Collector {
                 outcome,
                 findings,
                 tags,
+                duration,
             });
     }
 }
@@ -322,6 +335,7 @@ impl<W: cucumber::World> Writer<W> for Collector {
                         problem: e.to_string(),
                     }],
                     tags: Vec::new(),
+                    duration: Duration::ZERO,
                 };
                 self.results
                     .lock()

@@ -1,0 +1,136 @@
+//! Certification reports: what `run --report DIR` leaves behind, and `verify DIR`.
+//!
+//! A report directory holds `junit.xml` and `cucumber.json` (cucumber's own writers, for CI),
+//! `results.json` (the run as data, `docs/reports.md`), `report.md` and `report.html` (for a
+//! person), and `manifest.json` (the SHA-256 of each of those, and the suite's fingerprint).
+//! Nothing in it holds a secret, a signature or a signed URL.
+
+mod render;
+mod results;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use results::{Results, SCHEMA, scenario_id};
+
+use crate::suite::RunOutput;
+
+/// The files a report holds besides its manifest, in the order they are written.
+pub const FILES: [&str; 5] = [
+    "junit.xml",
+    "cucumber.json",
+    "results.json",
+    "report.md",
+    "report.html",
+];
+const MANIFEST: &str = "manifest.json";
+const MANIFEST_SCHEMA: &str = "ecs-conformance/manifest/v1";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    schema: String,
+    suite_fingerprint: String,
+    /// File name to lowercase hex SHA-256.
+    files: BTreeMap<String, String>,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Writes `results.json`, `report.md`, `report.html` and `manifest.json` into `dir`, where the
+/// run has already written `junit.xml` and `cucumber.json`.
+pub fn write(dir: &Path, out: &RunOutput) -> Result<(), String> {
+    let results = Results::of(out);
+    let json = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
+    let put = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text)
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+    };
+    put("results.json", &json)?;
+    put("report.md", &render::markdown(&results))?;
+    put("report.html", &render::html(&results))?;
+    let mut files = BTreeMap::new();
+    for name in FILES {
+        let bytes = std::fs::read(dir.join(name))
+            .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))?;
+        files.insert(name.to_owned(), sha256(&bytes));
+    }
+    let manifest = Manifest {
+        schema: MANIFEST_SCHEMA.into(),
+        suite_fingerprint: results.run.suite_fingerprint.clone(),
+        files,
+    };
+    put(
+        MANIFEST,
+        &serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?,
+    )
+}
+
+/// Checks a report directory: every file present and matching the manifest, no other file, and
+/// a suite fingerprint (in the manifest and in `results.json`) equal to `fingerprint`, this
+/// harness's own. `Err` names the first mismatch.
+pub fn verify(dir: &Path, fingerprint: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST))
+        .map_err(|e| format!("{MANIFEST}: cannot read it: {e}"))?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| format!("{MANIFEST}: not a manifest: {e}"))?;
+    // The manifest is written in one canonical form: any edit to it, even one JSON ignores, is
+    // an edit.
+    if serde_json::to_string_pretty(&manifest).ok().as_deref() != Some(text.as_str()) {
+        return Err(format!(
+            "{MANIFEST}: edited after the run (not as the run wrote it)"
+        ));
+    }
+    if manifest.schema != MANIFEST_SCHEMA {
+        return Err(format!(
+            "{MANIFEST}: schema {:?} is not {MANIFEST_SCHEMA:?}",
+            manifest.schema
+        ));
+    }
+    for name in FILES {
+        let expected = manifest
+            .files
+            .get(name)
+            .ok_or_else(|| format!("{MANIFEST}: it lists no {name}"))?;
+        let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("{name}: missing ({e})"))?;
+        if &sha256(&bytes) != expected {
+            return Err(format!(
+                "{name}: edited after the run (its SHA-256 differs from the manifest's)"
+            ));
+        }
+    }
+    if let Some(extra) = manifest.files.keys().find(|k| !FILES.contains(&k.as_str())) {
+        return Err(format!("{MANIFEST}: lists an unknown file {extra}"));
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != MANIFEST && !FILES.contains(&name.as_str()) {
+            return Err(format!(
+                "{name}: not part of a report (added after the run)"
+            ));
+        }
+    }
+    if manifest.suite_fingerprint != fingerprint {
+        return Err(format!(
+            "{MANIFEST}: the report is of another suite ({}) than this harness's ({fingerprint})",
+            manifest.suite_fingerprint
+        ));
+    }
+    let results = std::fs::read_to_string(dir.join("results.json"))
+        .map_err(|e| format!("results.json: {e}"))?;
+    let results = Results::parse(&results).map_err(|e| format!("results.json: {e}"))?;
+    if results.run.suite_fingerprint != fingerprint {
+        return Err(format!(
+            "results.json: the run is of another suite ({}) than this harness's ({fingerprint})",
+            results.run.suite_fingerprint
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,341 @@
+//! The certification report a person reads, rendered from `results.json`: `report.md` and
+//! `report.html` (one self-contained file: no script, no external asset, readable without
+//! JavaScript). Both say the same, in this order: the verdict at each evidence level and a score
+//! per area; each failure with what was expected and what came, the answer beside it; the
+//! scenarios not run, by reason; the environment.
+
+use std::collections::BTreeMap;
+
+use super::results::{Results, Scenario};
+use crate::evidence::Level;
+
+/// Per area: ran, passed at each level, not run.
+struct Score {
+    ran: usize,
+    passed: [usize; 3],
+    not_run: usize,
+}
+
+fn scores(r: &Results) -> BTreeMap<&str, Score> {
+    let mut out: BTreeMap<&str, Score> = BTreeMap::new();
+    for s in &r.scenarios {
+        let e = out.entry(&s.feature).or_insert(Score {
+            ran: 0,
+            passed: [0; 3],
+            not_run: 0,
+        });
+        if s.outcome == "not-run" {
+            e.not_run += 1;
+            continue;
+        }
+        e.ran += 1;
+        for (i, level) in Level::ALL.into_iter().enumerate() {
+            if s.failed_at.is_none_or(|f| f > level) {
+                e.passed[i] += 1;
+            }
+        }
+    }
+    out
+}
+
+fn failures(r: &Results) -> Vec<&Scenario> {
+    let mut out: Vec<&Scenario> = r
+        .scenarios
+        .iter()
+        .filter(|s| s.failed_at.is_some())
+        .collect();
+    out.sort_by_key(|s| (s.failed_at, s.feature.clone(), s.name.clone()));
+    out
+}
+
+fn not_run(r: &Results) -> BTreeMap<&str, Vec<&Scenario>> {
+    let mut out: BTreeMap<&str, Vec<&Scenario>> = BTreeMap::new();
+    for s in r.scenarios.iter().filter(|s| s.outcome == "not-run") {
+        out.entry(s.reason.as_deref().unwrap_or("(no reason)"))
+            .or_default()
+            .push(s);
+    }
+    out
+}
+
+fn verdict_of(r: &Results, level: Level) -> &str {
+    r.run
+        .verdict
+        .get(&level)
+        .map_or("not certified", String::as_str)
+}
+
+/// The Markdown report.
+pub fn markdown(r: &Results) -> String {
+    let run = &r.run;
+    let mut out = format!(
+        "# ECS conformance report\n\n**Target:** {}  \n**Contract:** {}  \n**Counted at:** `--fail-on {}`\n\n## Verdict\n\n| level | verdict |\n|---|---|\n",
+        run.target, run.contract, run.fail_on
+    );
+    for level in Level::ALL {
+        out.push_str(&format!("| {level} | **{}** |\n", verdict_of(r, level)));
+    }
+    out.push_str(&format!(
+        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen), {} not run (never counted as passed).\n\n## Score by area\n\nPassed / applicable at each level; not-run scenarios are not applicable.\n\n| area | documented | observed | chosen | not run |\n|---|---|---|---|---|\n",
+        run.counts.scenarios,
+        run.counts.passed,
+        run.counts.failed.values().sum::<usize>(),
+        run.counts.failed.get(&Level::Documented).unwrap_or(&0),
+        run.counts.failed.get(&Level::Observed).unwrap_or(&0),
+        run.counts.failed.get(&Level::Chosen).unwrap_or(&0),
+        run.counts.not_run,
+    ));
+    for (area, s) in scores(r) {
+        out.push_str(&format!(
+            "| {area} | {}/{} | {}/{} | {}/{} | {} |\n",
+            s.passed[0], s.ran, s.passed[1], s.ran, s.passed[2], s.ran, s.not_run
+        ));
+    }
+    let failed = failures(r);
+    if !failed.is_empty() {
+        out.push_str("\n## Failures\n");
+        for s in failed {
+            let level = s.failed_at.map_or("", Level::as_str);
+            out.push_str(&format!(
+                "\n### [{level}] {} / {}\n\n| level | expectation | expected versus received | source |\n|---|---|---|---|\n",
+                s.feature, s.name
+            ));
+            let mut findings: Vec<_> = s.findings.iter().collect();
+            findings.sort_by_key(|f| f.level);
+            for f in findings {
+                out.push_str(&format!(
+                    "| {} | `{}` | {} | {} |\n",
+                    f.level,
+                    f.expectation,
+                    md_cell(&f.problem),
+                    md_cell(&f.source)
+                ));
+            }
+            for x in s.exchanges.iter().filter(|x| !x.setup) {
+                out.push_str(&format!(
+                    "\n{} {} ({}, {}) → {} `{}`\n\n```\n{}\n```\n",
+                    x.action,
+                    params(x),
+                    x.wire_form,
+                    x.format_asked.as_deref().unwrap_or("no Format"),
+                    x.status,
+                    x.content_type,
+                    x.body.replace("```", "`\u{200b}``")
+                ));
+            }
+        }
+    }
+    let skipped = not_run(r);
+    if !skipped.is_empty() {
+        out.push_str("\n## Not run\n");
+        for (reason, list) in skipped {
+            out.push_str(&format!("\n**{}** ({}):\n\n", reason, list.len()));
+            for s in list {
+                out.push_str(&format!("- {} / {}\n", s.feature, s.name));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n## Environment\n\n| | |\n|---|---|\n| harness | {} {} (commit `{}`) |\n| suite fingerprint | `{}` |\n| target | {} |\n| access key id | `{}` |\n| control API | {} |\n| started | {} |\n| duration | {:.2} s |\n| tags | {} |\n| formats | {} |\n",
+        run.harness.name,
+        run.harness.version,
+        run.harness.commit,
+        run.suite_fingerprint,
+        run.target,
+        run.access_key_id,
+        if run.control_api { "yes" } else { "no" },
+        run.started_at,
+        run.duration_ms as f64 / 1e3,
+        run.tags.as_deref().unwrap_or("(all)"),
+        run.formats.join(", ")
+    ));
+    for p in &run.suite_problems {
+        out.push_str(&format!("\nThe suite itself: {p}\n"));
+    }
+    out
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+fn params(x: &super::results::Exchange) -> String {
+    x.params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "
+:root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--mute:#57606a;--line:#d0d7de;--bg:#f6f8fa}
+*{box-sizing:border-box}
+body{font:15px/1.5 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2328;margin:0;background:#fff}
+main{max-width:1100px;margin:0 auto;padding:32px 24px 64px}
+h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:40px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
+.sub{color:var(--mute);margin:0 0 24px}
+.verdicts{display:flex;gap:16px;flex-wrap:wrap}
+.verdict{flex:1 1 220px;border:1px solid var(--line);border-radius:10px;padding:16px 18px;background:var(--bg)}
+.verdict .level{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--mute)}
+.verdict .value{font-size:26px;font-weight:700}
+.verdict.passed{border-color:var(--ok)}.verdict.passed .value{color:var(--ok)}
+.verdict.failed{border-color:var(--bad)}.verdict.failed .value{color:var(--bad)}
+.verdict.not-certified .value{color:var(--warn)}
+.verdict .note{font-size:13px;color:var(--mute)}
+table{border-collapse:collapse;width:100%;margin:8px 0}
+th,td{border:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
+th{background:var(--bg);font-weight:600}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.bar{display:inline-block;width:80px;height:8px;border-radius:4px;background:#ffebe9;margin-right:8px;vertical-align:middle;overflow:hidden}
+.bar i{display:block;height:100%;background:var(--ok)}
+.failure{border:1px solid var(--line);border-left:4px solid var(--bad);border-radius:8px;padding:12px 16px;margin:16px 0}
+.failure.observed{border-left-color:#bc4c00}.failure.chosen{border-left-color:var(--warn)}
+.failure h3{margin:0 0 8px;font-size:16px}
+.tag{display:inline-block;font-size:12px;font-weight:600;border-radius:12px;padding:1px 8px;margin-right:6px;color:#fff;background:var(--bad)}
+.tag.observed{background:#bc4c00}.tag.chosen{background:var(--warn)}
+pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px;overflow:auto;font-size:13px;white-space:pre-wrap;word-break:break-all}
+code{font-size:13px}
+details summary{cursor:pointer;color:var(--mute)}
+.muted{color:var(--mute)}
+";
+
+/// The HTML report: one self-contained file.
+pub fn html(r: &Results) -> String {
+    let run = &r.run;
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>ECS conformance report: {}</title><style>{STYLE}</style></head><body><main>\n<h1>ECS conformance report</h1>\n<p class=\"sub\">{} · {} · counted at <code>--fail-on {}</code></p>\n<section id=\"verdict\"><h2>Verdict</h2><div class=\"verdicts\">",
+        esc(&run.target),
+        esc(&run.target),
+        esc(&run.contract),
+        run.fail_on
+    );
+    let note = |l: Level| match l {
+        Level::Documented => "the contract and the documentation",
+        Level::Observed => "also what real ECS answers and official clients rely on",
+        Level::Chosen => "also the mock's own choices",
+    };
+    for level in Level::ALL {
+        let v = verdict_of(r, level);
+        out.push_str(&format!(
+            "<div class=\"verdict {}\" id=\"verdict-{level}\"><div class=\"level\">{level}</div><div class=\"value\">{}</div><div class=\"note\">{}</div></div>",
+            v.replace(' ', "-"),
+            esc(v),
+            note(level)
+        ));
+    }
+    let c = &run.counts;
+    out.push_str(&format!(
+        "</div><p>{} scenarios: <b>{}</b> passed every expectation, <b>{}</b> failed ({} documented, {} observed, {} chosen), <b>{}</b> not run — never counted as passed.</p></section>\n",
+        c.scenarios,
+        c.passed,
+        c.failed.values().sum::<usize>(),
+        c.failed.get(&Level::Documented).unwrap_or(&0),
+        c.failed.get(&Level::Observed).unwrap_or(&0),
+        c.failed.get(&Level::Chosen).unwrap_or(&0),
+        c.not_run
+    ));
+    out.push_str("<section id=\"score\"><h2>Score by area</h2><p class=\"muted\">Passed / applicable at each level; scenarios not run are not applicable.</p><table><tr><th>area</th><th>documented</th><th>observed</th><th>chosen</th><th>not run</th></tr>");
+    for (area, s) in scores(r) {
+        out.push_str(&format!("<tr><td>{}</td>", esc(area)));
+        for passed in s.passed {
+            let pct = (passed * 100).checked_div(s.ran).unwrap_or(0);
+            out.push_str(&format!(
+                "<td class=\"num\"><span class=\"bar\"><i style=\"width:{pct}%\"></i></span>{passed}/{}</td>",
+                s.ran
+            ));
+        }
+        out.push_str(&format!("<td class=\"num\">{}</td></tr>", s.not_run));
+    }
+    out.push_str("</table></section>\n");
+    let failed = failures(r);
+    out.push_str(&format!(
+        "<section id=\"failures\"><h2>Failures ({})</h2>",
+        failed.len()
+    ));
+    if failed.is_empty() {
+        out.push_str("<p>None.</p>");
+    }
+    for s in failed {
+        let level = s.failed_at.map_or("", Level::as_str);
+        out.push_str(&format!(
+            "<div class=\"failure {level}\"><h3><span class=\"tag {level}\">{level}</span>{} / {}{}</h3><table><tr><th>level</th><th>expectation</th><th>expected versus received</th><th>source</th></tr>",
+            esc(&s.feature),
+            esc(&s.name),
+            if s.counted { "" } else { " <span class=\"muted\">(not counted at this --fail-on)</span>" }
+        ));
+        let mut findings: Vec<_> = s.findings.iter().collect();
+        findings.sort_by_key(|f| f.level);
+        for f in findings {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"muted\">{}</td></tr>",
+                f.level,
+                esc(&f.expectation),
+                esc(&f.problem).replace('\n', "<br>"),
+                esc(&f.source)
+            ));
+        }
+        out.push_str("</table>");
+        for x in s.exchanges.iter().filter(|x| !x.setup) {
+            out.push_str(&format!(
+                "<details open><summary>{} {} ({}, {}) → {} <code>{}</code></summary><pre>{}</pre></details>",
+                esc(&x.action),
+                esc(&params(x)),
+                esc(&x.wire_form),
+                esc(x.format_asked.as_deref().unwrap_or("no Format")),
+                x.status,
+                esc(&x.content_type),
+                esc(&x.body)
+            ));
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("</section>\n");
+    let skipped = not_run(r);
+    out.push_str(&format!(
+        "<section id=\"not-run\"><h2>Not run ({})</h2>",
+        run.counts.not_run
+    ));
+    if skipped.is_empty() {
+        out.push_str("<p>None.</p>");
+    }
+    for (reason, list) in skipped {
+        out.push_str(&format!(
+            "<details><summary><b>{}</b> ({})</summary><ul>",
+            esc(reason),
+            list.len()
+        ));
+        for s in list {
+            out.push_str(&format!("<li>{} / {}</li>", esc(&s.feature), esc(&s.name)));
+        }
+        out.push_str("</ul></details>");
+    }
+    out.push_str(&format!(
+        "</section>\n<section id=\"environment\"><h2>Environment</h2><table><tr><th>harness</th><td>{} {} (commit <code>{}</code>)</td></tr><tr><th>suite fingerprint</th><td><code>{}</code></td></tr><tr><th>target</th><td>{}</td></tr><tr><th>access key id</th><td><code>{}</code></td></tr><tr><th>control API</th><td>{}</td></tr><tr><th>started</th><td>{}</td></tr><tr><th>duration</th><td>{:.2} s</td></tr><tr><th>tags</th><td>{}</td></tr><tr><th>formats</th><td>{}</td></tr></table>",
+        esc(&run.harness.name),
+        esc(&run.harness.version),
+        esc(&run.harness.commit),
+        esc(&run.suite_fingerprint),
+        esc(&run.target),
+        esc(&run.access_key_id),
+        if run.control_api { "yes" } else { "no" },
+        esc(&run.started_at),
+        run.duration_ms as f64 / 1e3,
+        esc(run.tags.as_deref().unwrap_or("(all)")),
+        esc(&run.formats.join(", "))
+    ));
+    for p in &run.suite_problems {
+        out.push_str(&format!(
+            "<p class=\"tag\">the suite itself: {}</p>",
+            esc(p)
+        ));
+    }
+    out.push_str("</section>\n<p class=\"muted\">Verify this report with <code>ecs-conformance verify DIR</code>: it checks every file against <code>manifest.json</code> and the suite fingerprint against the harness's own.</p>\n</main></body></html>\n");
+    out
+}

@@ -1,0 +1,265 @@
+//! `results.json`: a run as data, in a versioned schema of the project's own
+//! (`docs/reports.md`). Reports, verification and regression diffs all read it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::evidence::Level;
+use crate::suite::{AnswerSummary, Outcome, RunOutput};
+
+/// The schema's name and version; a reader refuses any other.
+pub const SCHEMA: &str = "ecs-conformance/results/v1";
+/// The contract the suite certifies against.
+pub const CONTRACT: &str =
+    "ECS ResetDisk, API version 2014-05-26, 2020 edition of the API reference";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    pub schema: String,
+    pub run: Run,
+    pub scenarios: Vec<Scenario>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    pub harness: Harness,
+    pub suite_fingerprint: String,
+    pub contract: String,
+    pub target: String,
+    /// Never the secret.
+    pub access_key_id: String,
+    pub control_api: bool,
+    /// RFC 3339.
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub fail_on: Level,
+    pub tags: Option<String>,
+    pub formats: Vec<String>,
+    /// Per level: `passed`, `failed`, or `not certified` (nothing ran, or the suite is broken).
+    pub verdict: BTreeMap<Level, String>,
+    pub counts: Counts,
+    pub suite_problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Harness {
+    pub name: String,
+    pub version: String,
+    pub commit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    pub scenarios: usize,
+    pub passed: usize,
+    /// Scenarios by the strongest level they fail at.
+    pub failed: BTreeMap<Level, usize>,
+    pub not_run: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Stable across runs, reordered features and renamed files: `feature-slug/scenario-slug`.
+    pub id: String,
+    pub feature: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    /// `passed`, `failed` or `not-run`.
+    pub outcome: String,
+    /// The strongest level it fails at.
+    pub failed_at: Option<Level>,
+    /// Whether the failure counts at the run's `--fail-on`.
+    pub counted: bool,
+    /// Why it did not run.
+    pub reason: Option<String>,
+    pub duration_ms: u64,
+    pub findings: Vec<Finding>,
+    pub exchanges: Vec<Exchange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub expectation: String,
+    pub level: Level,
+    pub source: String,
+    pub problem: String,
+}
+
+/// One call and its answer. The request's action parameters only: no common parameter, no
+/// signature, no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exchange {
+    pub action: String,
+    pub wire_form: String,
+    pub method: String,
+    pub format_asked: Option<String>,
+    pub params: BTreeMap<String, String>,
+    /// The call prepared the scenario's state.
+    pub setup: bool,
+    pub status: u16,
+    pub content_type: String,
+    pub format: String,
+    /// Capped at 64 KiB.
+    pub body: String,
+}
+
+/// `feature-slug/scenario-slug`.
+pub fn scenario_id(feature: &str, scenario: &str) -> String {
+    format!("{}/{}", slug(feature), slug(scenario))
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+fn exchange(a: &AnswerSummary) -> Exchange {
+    Exchange {
+        action: a.action.clone(),
+        wire_form: format!("{:?}", a.form),
+        method: if a.form == crate::client::WireForm::V1Get {
+            "GET".into()
+        } else {
+            "POST".into()
+        },
+        format_asked: a.asked.map(|f| f.to_string()),
+        params: a.params.iter().cloned().collect(),
+        setup: a.setup,
+        status: a.status,
+        content_type: a.content_type.clone(),
+        format: a.format.to_string(),
+        body: a.body.clone(),
+    }
+}
+
+impl Results {
+    /// The results of `out`.
+    pub fn of(out: &RunOutput) -> Self {
+        let report = &out.report;
+        let meta = &out.meta;
+        let scenarios: Vec<Scenario> = report
+            .results
+            .iter()
+            .map(|r| {
+                let (outcome, failed_at, reason) = match &r.outcome {
+                    Outcome::Passed => ("passed", None, None),
+                    Outcome::Failed { level } => ("failed", Some(*level), None),
+                    Outcome::NotRun(why) => ("not-run", None, Some(why.clone())),
+                };
+                Scenario {
+                    id: scenario_id(&r.feature, &r.scenario),
+                    feature: r.feature.clone(),
+                    name: r.scenario.clone(),
+                    tags: r.tags.clone(),
+                    outcome: outcome.into(),
+                    failed_at,
+                    counted: r.fails_at(report.fail_on),
+                    reason,
+                    duration_ms: r.duration.as_millis() as u64,
+                    findings: r
+                        .findings
+                        .iter()
+                        .map(|f| Finding {
+                            expectation: f.expectation.clone(),
+                            level: f.level,
+                            source: f.source.clone(),
+                            problem: f.problem.clone(),
+                        })
+                        .collect(),
+                    exchanges: out
+                        .answers
+                        .get(&r.name())
+                        .map(|a| a.iter().map(exchange).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let ran = report.passed() + report.failed();
+        let verdict = Level::ALL
+            .into_iter()
+            .map(|l| {
+                let v = if !report.suite_problems.is_empty() || ran == 0 {
+                    "not certified"
+                } else if report.results.iter().any(|r| r.fails_at(l)) {
+                    "failed"
+                } else {
+                    "passed"
+                };
+                (l, v.to_owned())
+            })
+            .collect();
+        Self {
+            schema: SCHEMA.into(),
+            run: Run {
+                harness: Harness {
+                    name: env!("CARGO_PKG_NAME").into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                    commit: env!("ECSC_COMMIT").into(),
+                },
+                suite_fingerprint: meta.fingerprint.clone(),
+                contract: CONTRACT.into(),
+                target: meta.target.clone(),
+                access_key_id: meta.access_key_id.clone(),
+                control_api: meta.control_api,
+                started_at: meta
+                    .started_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                duration_ms: report.elapsed.as_millis() as u64,
+                fail_on: report.fail_on,
+                tags: meta.tags.clone(),
+                formats: meta.formats.iter().map(|f| f.to_string()).collect(),
+                verdict,
+                counts: Counts {
+                    scenarios: report.results.len(),
+                    passed: report
+                        .results
+                        .iter()
+                        .filter(|r| r.outcome == Outcome::Passed)
+                        .count(),
+                    failed: Level::ALL
+                        .into_iter()
+                        .map(|l| (l, report.failed_at(l)))
+                        .collect(),
+                    not_run: report.not_run(),
+                },
+                suite_problems: report.suite_problems.clone(),
+            },
+            scenarios,
+        }
+    }
+
+    /// Reads `results.json`, refusing another schema.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        match value.get("schema").and_then(|s| s.as_str()) {
+            Some(SCHEMA) => {}
+            other => return Err(format!("schema {other:?} is not {SCHEMA:?}")),
+        }
+        serde_json::from_value(value).map_err(|e| format!("not a results document: {e}"))
+    }
+
+    /// Scenarios that ran at all.
+    pub fn ran(&self) -> usize {
+        self.scenarios
+            .iter()
+            .filter(|s| s.outcome != "not-run")
+            .count()
+    }
+}
