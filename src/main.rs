@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use ecs_conformance::evidence::Level;
+use ecs_conformance::report::{self, Results, diff};
 use ecs_conformance::suite::{self, RunError, SuiteConfig, SuiteFiles, Target};
 use ecs_conformance::{
     Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY,
@@ -36,6 +37,10 @@ enum Command {
     /// Print every expectation the suite checks, with its evidence level and source (Markdown;
     /// docs/evidence.md is this output).
     Evidence,
+    /// Compare two runs: what newly fails or passes, what is newly (not) run, what fails for
+    /// another reason, and which answers changed though both pass. Markdown on stdout.
+    #[command(after_help = DIFF_EXIT_STATUSES)]
+    Diff(DiffArgs),
     /// Check a report directory written by `run --report`: every file against its manifest, and
     /// the suite it ran against this harness's own. Exit 0 when it holds, 1 with the first
     /// mismatch otherwise.
@@ -43,6 +48,38 @@ enum Command {
         /// The report directory.
         dir: PathBuf,
     },
+}
+
+const DIFF_EXIT_STATUSES: &str = "Exit status:
+  0  no scenario newly fails at the --fail-on level (nor, with --fail-on-change, changed)
+  1  a scenario newly fails at that level (or, with --fail-on-change, an answer changed)
+  2  nothing could be compared: unreadable results, bad arguments, an unreachable endpoint";
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// BASE and NEW: report directories or results.json files (or give two --endpoint).
+    #[arg(value_name = "BASE NEW")]
+    runs: Vec<PathBuf>,
+    /// Instead of two results: run the suite against each of two endpoints now and compare
+    /// them (staging against production, say). Same credentials for both.
+    #[arg(long = "endpoint", value_name = "URL")]
+    endpoints: Vec<String>,
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_ID")]
+    access_key_id: Option<String>,
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_SECRET", hide_env_values = true)]
+    access_key_secret: Option<String>,
+    /// The level at which a scenario counts as failing (default observed).
+    #[arg(long, value_parser = parse_level, default_value = "observed")]
+    fail_on: Level,
+    /// Also exit 1 when an answer changed although both runs pass.
+    #[arg(long)]
+    fail_on_change: bool,
+    /// Also write diff.json, diff.md and diff.html into DIR.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// Seconds one call may take (with --endpoint).
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
 }
 
 const EXIT_STATUSES: &str = "Exit status:
@@ -91,6 +128,10 @@ struct RunArgs {
     /// junit.xml, cucumber.json, results.json, report.md, report.html and manifest.json.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// After the summary, print what changed against a baseline run (a report directory or its
+    /// results.json), judged at --fail-on; written into --report DIR too.
+    #[arg(long, value_name = "DIR")]
+    baseline: Option<PathBuf>,
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -175,6 +216,7 @@ fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Verify { dir } => Ok(verify(&dir)),
+            Command::Diff(args) => Ok(diff(args).await),
         }
     });
     result.unwrap_or_else(|e| {
@@ -292,6 +334,13 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         eprintln!("error: {e}");
         return Ok(ExitCode::from(CANNOT_CHECK));
     }
+    let baseline = match args.baseline.as_deref().map(report::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: the baseline: {e}");
+            return Ok(ExitCode::from(CANNOT_CHECK));
+        }
+    };
     let config = SuiteConfig {
         target,
         tags: args.tags,
@@ -320,9 +369,17 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let report = &out.report;
     print!("{}", report.summary());
+    let regression = match &baseline {
+        Some(base) => {
+            let d = diff::diff(base, &Results::of(&out), fail_on);
+            println!("\n{}", d.markdown());
+            Some(d)
+        }
+        None => None,
+    };
     if let Some(dir) = &args.report {
         let started = std::time::Instant::now();
-        if let Err(e) = ecs_conformance::report::write(dir, &out) {
+        if let Err(e) = ecs_conformance::report::write(dir, &out, regression.as_ref()) {
             eprintln!("error: the report could not be written: {e}");
             return Ok(ExitCode::from(CANNOT_CHECK));
         }
@@ -365,6 +422,82 @@ fn prepare_report_dir(dir: &std::path::Path) -> Result<(), String> {
             dir.display()
         )),
         None => Ok(()),
+    }
+}
+
+async fn diff(args: DiffArgs) -> ExitCode {
+    let (base, new) = match (args.runs.as_slice(), args.endpoints.as_slice()) {
+        ([base, new], []) => match (report::load(base), report::load(new)) {
+            (Ok(b), Ok(n)) => (b, n),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(CANNOT_CHECK);
+            }
+        },
+        ([], [a, b]) => {
+            let credentials = match (&args.access_key_id, &args.access_key_secret) {
+                (Some(id), Some(secret)) => Credentials::new(id.clone(), secret.clone()),
+                (None, None) => Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
+                _ => {
+                    eprintln!("error: give both an access key id and its secret");
+                    return ExitCode::from(CANNOT_CHECK);
+                }
+            };
+            let mut sides = Vec::new();
+            for url in [a, b] {
+                println!("running the suite against {url}");
+                let config = SuiteConfig {
+                    target: Target::Endpoint {
+                        url: url.clone(),
+                        credentials: credentials.clone(),
+                    },
+                    progress: false,
+                    fail_on: args.fail_on,
+                    timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+                    ..SuiteConfig::default()
+                };
+                match suite::run(config).await {
+                    Ok(out) => {
+                        let r = &out.report;
+                        println!(
+                            "  {} passed, {} failed, {} not run",
+                            r.passed(),
+                            r.failed(),
+                            r.not_run()
+                        );
+                        sides.push(Results::of(&out));
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(CANNOT_CHECK);
+                    }
+                }
+            }
+            let new = sides.pop().expect("two runs");
+            let base = sides.pop().expect("two runs");
+            (base, new)
+        }
+        _ => {
+            eprintln!(
+                "error: give two runs (BASE NEW: report directories or results.json) or two --endpoint URLs"
+            );
+            return ExitCode::from(CANNOT_CHECK);
+        }
+    };
+    let d = diff::diff(&base, &new, args.fail_on);
+    print!("{}", d.markdown());
+    if let Some(Err(e)) = args
+        .report
+        .as_deref()
+        .map(|dir| report::write_diff(dir, &d))
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(CANNOT_CHECK);
+    }
+    if d.regressed() || (args.fail_on_change && !d.changed_answers.is_empty()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

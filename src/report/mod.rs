@@ -5,6 +5,7 @@
 //! person), and `manifest.json` (the SHA-256 of each of those, and the suite's fingerprint).
 //! Nothing in it holds a secret, a signature or a signed URL.
 
+pub mod diff;
 mod render;
 mod results;
 
@@ -26,6 +27,8 @@ pub const FILES: [&str; 5] = [
     "report.md",
     "report.html",
 ];
+/// The regression report `run --baseline` adds to a report.
+pub const DIFF_FILES: [&str; 3] = ["diff.json", "diff.md", "diff.html"];
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_SCHEMA: &str = "ecs-conformance/manifest/v1";
 
@@ -42,9 +45,10 @@ fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Writes `results.json`, `report.md`, `report.html` and `manifest.json` into `dir`, where the
-/// run has already written `junit.xml` and `cucumber.json`.
-pub fn write(dir: &Path, out: &RunOutput) -> Result<(), String> {
+/// Writes `results.json`, `report.md`, `report.html`, the regression report against a baseline
+/// when there is one, and last `manifest.json`, into `dir`, where the run has already written
+/// `junit.xml` and `cucumber.json`.
+pub fn write(dir: &Path, out: &RunOutput, regression: Option<&diff::Diff>) -> Result<(), String> {
     let results = Results::of(out);
     let json = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     let put = |name: &str, text: &str| {
@@ -54,11 +58,15 @@ pub fn write(dir: &Path, out: &RunOutput) -> Result<(), String> {
     put("results.json", &json)?;
     put("report.md", &render::markdown(&results))?;
     put("report.html", &render::html(&results))?;
+    if let Some(d) = regression {
+        write_diff(dir, d)?;
+    }
     let mut files = BTreeMap::new();
-    for name in FILES {
+    let diff_files = regression.map_or(&[][..], |_| &DIFF_FILES[..]);
+    for name in FILES.iter().chain(diff_files) {
         let bytes = std::fs::read(dir.join(name))
             .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))?;
-        files.insert(name.to_owned(), sha256(&bytes));
+        files.insert((*name).to_owned(), sha256(&bytes));
     }
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.into(),
@@ -69,6 +77,33 @@ pub fn write(dir: &Path, out: &RunOutput) -> Result<(), String> {
         MANIFEST,
         &serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?,
     )
+}
+
+/// Reads a run's results: a report directory's `results.json`, or the file itself.
+pub fn load(path: &Path) -> Result<Results, String> {
+    let file = if path.is_dir() {
+        path.join("results.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    Results::parse(&text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// Writes a regression report into `dir`: `diff.json`, `diff.md`, `diff.html`.
+pub fn write_diff(dir: &Path, d: &diff::Diff) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let put = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text)
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+    };
+    put(
+        "diff.json",
+        &serde_json::to_string_pretty(d).map_err(|e| e.to_string())?,
+    )?;
+    put("diff.md", &d.markdown())?;
+    put("diff.html", &d.html())
 }
 
 /// Checks a report directory: every file present and matching the manifest, no other file, and

@@ -28,7 +28,7 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _};
 
 pub use files::SuiteFiles;
-pub use recorded::SnapshotMode;
+pub use recorded::{SnapshotMode, answer_fields};
 pub use summary::{Outcome, Report, ScenarioResult};
 pub use verdict::Finding;
 

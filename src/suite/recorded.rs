@@ -13,6 +13,7 @@
 //! (never with `CI=true`). Against any other endpoint snapshots are only read: a vendor's answers
 //! never become the reference.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::document::{Document, Node};
@@ -109,6 +110,64 @@ pub fn canonical(format: Format, response: &RawResponse) -> String {
         response.content_type,
         body.trim_end()
     )
+}
+
+/// An answer's body as `path = value` fields (nested names joined with `.`, a repeated name
+/// numbered `Name#2`), volatile values masked as in a recorded answer; a body that does not parse
+/// is one field, `(body)`. For comparing two runs' answers field by field.
+pub fn answer_fields(format: Format, body: &str) -> BTreeMap<String, String> {
+    let doc = match format {
+        Format::Xml => Document::parse_xml(body),
+        Format::Json => Document::parse_json(body),
+    };
+    let mut out = BTreeMap::new();
+    match doc {
+        Ok(doc) => {
+            let code = doc.field("Code").map(str::to_owned);
+            flatten(&doc.body, "", 0, code.as_deref(), &mut out);
+        }
+        Err(_) => {
+            out.insert("(body)".to_owned(), body.to_owned());
+        }
+    }
+    out
+}
+
+fn flatten(
+    node: &Node,
+    path: &str,
+    depth: usize,
+    code: Option<&str>,
+    out: &mut BTreeMap<String, String>,
+) {
+    match node {
+        Node::Text(text) => {
+            let name = path.rsplit('.').next().unwrap_or(path);
+            let masked = (depth == 1).then(|| redact(code, name, text)).flatten();
+            out.insert(path.to_owned(), masked.unwrap_or_else(|| text.clone()));
+        }
+        Node::Object(fields) if fields.is_empty() => {
+            out.insert(path.to_owned(), String::new());
+        }
+        Node::Object(fields) => {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (name, value) in fields {
+                let n = seen.entry(name).or_default();
+                *n += 1;
+                let key = if *n == 1 {
+                    name.clone()
+                } else {
+                    format!("{name}#{n}")
+                };
+                let child = if path.is_empty() {
+                    key
+                } else {
+                    format!("{path}.{key}")
+                };
+                flatten(value, &child, depth + 1, code, out);
+            }
+        }
+    }
 }
 
 fn write_xml(out: &mut String, name: &str, node: &Node, depth: usize, code: Option<&str>) {

@@ -6,10 +6,12 @@
 //! 3. Broken targets (`broken`): garbage, an endless body, a redirect, silence, nothing at all.
 //! 4. The command line's exit statuses for runs that cannot check anything (`cli`).
 //! 5. Certification reports: written, verified, tamper-evident, free of secrets (`reports`).
+//! 6. Regression reports: each section holds exactly what changed (`regression`).
 
 mod broken;
 mod cli;
 mod proxy;
+mod regression;
 mod reports;
 mod variants;
 
@@ -45,6 +47,9 @@ fn main() -> ExitCode {
         let broken_checks = 5;
         let broken_passed = broken_checks - broken.len().min(broken_checks);
         problems.extend(broken);
+        let regression = regression::sections_are_exact(&out).await;
+        let regression_passed = usize::from(regression.is_empty());
+        problems.extend(regression);
         let reports = reports::written_verified_and_tamper_evident().await;
         let reports_passed = usize::from(reports.is_empty());
         problems.extend(reports);
@@ -66,7 +71,8 @@ fn main() -> ExitCode {
                 + proof.permitted_passed
                 + broken_passed
                 + cli_passed
-                + reports_passed,
+                + reports_passed
+                + regression_passed,
             report.failed() + report.not_run() + problems.len()
         );
         if suite_ok && problems.is_empty() {
