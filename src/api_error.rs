@@ -33,12 +33,28 @@ impl ApiError {
         }
     }
 
-    /// A parameter is present but not acceptable; `why` says what is wrong with it.
+    /// A parameter is present but not acceptable; `why` says what is wrong with it. The name is
+    /// the client's: a character XML cannot carry (a control character, U+FFFE, U+FFFF) is shown
+    /// percent-encoded, so the answer stays well-formed in both formats alike.
     pub fn invalid_parameter(name: &str, why: &str) -> Self {
+        let name = xml_safe(name);
         Self {
             status: 400,
             code: "InvalidParameter".into(),
             message: format!("The specified parameter \"{name}\" is not valid: {why}.").into(),
+        }
+    }
+
+    /// A request body that did not arrive in time.
+    pub fn request_timeout(limit: std::time::Duration) -> Self {
+        Self {
+            status: 408,
+            code: "RequestTimeout".into(),
+            message: format!(
+                "The request body was not received within {} seconds.",
+                limit.as_secs_f64()
+            )
+            .into(),
         }
     }
 
@@ -138,6 +154,28 @@ impl ApiError {
     pub const INJECTABLE_COMMON: [Self; 2] = [Self::THROTTLING, Self::SERVICE_UNAVAILABLE];
 }
 
+/// `text` with every character XML 1.0 cannot carry percent-encoded (UTF-8, `%XY`).
+pub fn xml_safe(text: &str) -> String {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r')
+            || (('\u{20}'..='\u{D7FF}').contains(&c) && c != '\u{7F}')
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}'
+    };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if allowed(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}: {}", self.status, self.code, self.message)
@@ -147,6 +185,16 @@ impl std::fmt::Display for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_xml_cannot_carry_are_percent_encoded() {
+        let e = ApiError::invalid_parameter("a\u{1}b\u{FFFF}c\u{7F}", "why");
+        assert_eq!(
+            e.message,
+            "The specified parameter \"a%01b%EF%BF%BFc%7F\" is not valid: why."
+        );
+        assert_eq!(xml_safe("DiskId 中"), "DiskId 中");
+    }
 
     #[test]
     fn missing_parameter_errors_use_the_gateway_form() {

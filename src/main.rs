@@ -99,6 +99,9 @@ struct RunArgs {
     /// Its secret.
     #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_SECRET", hide_env_values = true)]
     access_key_secret: Option<String>,
+    /// Read the secret from this file (its first line) instead.
+    #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
+    access_key_secret_file: Option<PathBuf>,
     /// Only scenarios matching this tag expression, e.g. "@errors and not @internal".
     #[arg(long)]
     tags: Option<String>,
@@ -146,9 +149,19 @@ struct MockArgs {
     /// Access key id of the starting world.
     #[arg(long, default_value = DEFAULT_ACCESS_KEY_ID)]
     access_key_id: String,
-    /// Its secret.
-    #[arg(long, default_value = DEFAULT_ACCESS_KEY_SECRET, hide_default_value = true)]
+    /// Its secret. Prefer ECS_CONFORMANCE_ACCESS_KEY_SECRET or --access-key-secret-file: other
+    /// local users can read a command line.
+    #[arg(
+        long,
+        env = "ECS_CONFORMANCE_ACCESS_KEY_SECRET",
+        default_value = DEFAULT_ACCESS_KEY_SECRET,
+        hide_default_value = true,
+        hide_env_values = true
+    )]
     access_key_secret: String,
+    /// Read the secret from this file (its first line).
+    #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
+    access_key_secret_file: Option<PathBuf>,
     /// Start from this world file (JSON, the control API's world document) instead of the
     /// reference's sample resources.
     #[arg(long)]
@@ -236,8 +249,12 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
         }
         None => World::sample(),
     };
-    if args.access_key_secret.is_empty() {
-        bail!("--access-key-secret must not be empty");
+    let secret = match &args.access_key_secret_file {
+        Some(path) => read_secret(path)?,
+        None => args.access_key_secret.clone(),
+    };
+    if secret.is_empty() {
+        bail!("the access key secret must not be empty");
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -252,16 +269,15 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
             format!("http://{addr}{}", ecs_conformance::CONTROL_PREFIX)
         }
     );
-    let creds = if args.access_key_id == DEFAULT_ACCESS_KEY_ID
-        && args.access_key_secret == DEFAULT_ACCESS_KEY_SECRET
-    {
-        String::new()
-    } else {
-        format!(
-            " --access-key-id {} --access-key-secret <your secret>",
-            args.access_key_id
-        )
-    };
+    let creds =
+        if args.access_key_id == DEFAULT_ACCESS_KEY_ID && secret == DEFAULT_ACCESS_KEY_SECRET {
+            String::new()
+        } else {
+            format!(
+                " --access-key-id {} --access-key-secret <your secret>",
+                args.access_key_id
+            )
+        };
     // An example that names resources of the world actually served.
     let (disk, snapshot) = world
         .snapshots
@@ -275,13 +291,29 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
     );
     let config = MockConfig {
         access_key_id: args.access_key_id,
-        access_key_secret: args.access_key_secret,
+        access_key_secret: secret,
         world,
         control: !args.no_control,
         log: true,
+        ..MockConfig::default()
     };
+    // SIGINT (Ctrl-C) or SIGTERM: stop accepting, let requests in flight finish, exit.
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let terminate = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+        eprintln!("ecs-conformance mock: shutting down");
     };
     ecs_conformance::serve(listener, config, shutdown)
         .await
@@ -299,7 +331,15 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             Target::Embedded
         }
         Some(url) => {
-            let (id, secret) = match (args.access_key_id, args.access_key_secret) {
+            let file_secret = match args.access_key_secret_file.as_deref().map(read_secret) {
+                Some(Ok(s)) => Some(s),
+                Some(Err(e)) => {
+                    eprintln!("error: {e:#}");
+                    return Ok(ExitCode::from(CANNOT_CHECK));
+                }
+                None => None,
+            };
+            let (id, secret) = match (args.access_key_id, args.access_key_secret.or(file_secret)) {
                 (Some(id), Some(secret)) => (id, secret),
                 (None, None) => (
                     DEFAULT_ACCESS_KEY_ID.to_owned(),
@@ -406,6 +446,18 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A secret from a file: its first line, trimmed; the file's contents never appear in an error.
+fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read the secret file {}: {}",
+            path.display(),
+            e.kind()
+        )
+    })?;
+    Ok(text.lines().next().unwrap_or_default().trim().to_owned())
 }
 
 /// A report directory: created if absent, and empty of anything a report does not hold.

@@ -331,10 +331,71 @@ impl WorldError {
     }
 }
 
-/// Deserializes a JSON document, reporting the path of the first field that does not fit.
+/// The fields of the world document (and the control API's) that hold lists. Anywhere else an
+/// array is refused: serde would read one as a struct, field by field, and accept `["s", []]`.
+const LIST_FIELDS: [&str; 7] = [
+    "instances",
+    "disks",
+    "snapshots",
+    "released_disk_ids",
+    "faults",
+    "lock_reasons",
+    "tags",
+];
+
+/// Refuses arrays where the document has no list, and lists of lists.
+fn check_shape(value: &serde_json::Value, path: &str) -> Result<(), WorldError> {
+    use serde_json::Value;
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    Value::Array(items) if LIST_FIELDS.contains(&key.as_str()) => {
+                        for (i, item) in items.iter().enumerate() {
+                            let here = format!("{}[{i}]", at(key));
+                            if item.is_array() {
+                                return Err(WorldError::new(
+                                    here,
+                                    "expected an object or a value, found a list",
+                                ));
+                            }
+                            check_shape(item, &here)?;
+                        }
+                    }
+                    Value::Array(_) => {
+                        return Err(WorldError::new(
+                            at(key),
+                            "expected an object or a value, found a list",
+                        ));
+                    }
+                    v => check_shape(v, &at(key))?,
+                }
+            }
+            Ok(())
+        }
+        Value::Array(_) if path.is_empty() => Err(WorldError::new(
+            "(document)",
+            "expected an object, found a list",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Deserializes a JSON document, reporting the path of the first field that does not fit. The
+/// whole input must be one JSON object: trailing data is refused, and so is a list where the
+/// document has none.
 pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, WorldError> {
-    let de = &mut serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value: serde_json::Value =
+        serde_json::from_slice(json).map_err(|e| WorldError::new("(document)", e.to_string()))?;
+    check_shape(&value, "")?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." || path == "?" {
             "(document)".to_owned()
@@ -524,6 +585,33 @@ mod tests {
         assert!(e.message.contains("status"), "{}", e.message);
         let e = World::from_json(b"{not json").unwrap_err();
         assert_eq!(e.field, "(document)");
+    }
+
+    #[test]
+    fn trailing_data_and_lists_in_place_of_objects_are_refused() {
+        let e = World::from_json(br#"{"disks":[]} junk"#).unwrap_err();
+        assert_eq!(e.field, "(document)");
+        assert!(e.message.contains("trailing"), "{}", e.message);
+        let e = World::from_json(b"[]").unwrap_err();
+        assert_eq!(e.field, "(document)");
+        let e = World::from_json(br#"{"account":[true]}"#).unwrap_err();
+        assert_eq!(e.field, "account");
+        let e = World::from_json(br#"{"instances":[["i-1","Stopped"]]}"#).unwrap_err();
+        assert_eq!(e.field, "instances[0]");
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Put {
+            secret: Option<String>,
+            world: World,
+        }
+        assert_eq!(
+            from_json::<Put>(br#"["s2",[]]"#).unwrap_err().field,
+            "(document)"
+        );
+        assert_eq!(
+            from_json::<Put>(br#"{"world":[]}"#).unwrap_err().field,
+            "world"
+        );
     }
 
     #[test]

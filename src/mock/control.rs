@@ -24,7 +24,7 @@ fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
         .into_response()
 }
 
-fn error(status: StatusCode, field: Option<&str>, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, field: Option<&str>, message: &str) -> Response {
     json(
         status,
         &serde_json::json!({ "error": { "field": field, "message": message } }),
@@ -37,12 +37,32 @@ fn invalid(e: &WorldError, prefix: &str) -> Response {
     } else {
         format!("{prefix}{}", e.field)
     };
-    error(StatusCode::BAD_REQUEST, Some(&field), &e.message)
+    // serde's message quotes the value it refused: for the secret, that is the secret.
+    let message = if field.starts_with("access_key_secret") {
+        "expected a non-empty string (the value is not shown: it is a secret)"
+    } else {
+        &e.message
+    };
+    error(StatusCode::BAD_REQUEST, Some(&field), message)
 }
 
 /// Answers one control request. `rest` is the path after [`PREFIX`].
 pub fn handle(shared: &Arc<Shared>, method: &Method, rest: &str, body: &[u8]) -> Response {
-    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    // `/ecs-conformance/v1` and `/ecs-conformance/v1/` are the root; an empty segment elsewhere
+    // (`worlds//reset`) names nothing.
+    let path = rest.strip_prefix('/').unwrap_or(rest);
+    let segments: Vec<&str> = if path.is_empty() {
+        Vec::new()
+    } else {
+        path.split('/').collect()
+    };
+    if segments.iter().any(|s| s.is_empty()) {
+        return error(
+            StatusCode::NOT_FOUND,
+            None,
+            &format!("no control resource at {PREFIX}{rest}: a path segment is empty"),
+        );
+    }
     let not_allowed = || {
         error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -117,6 +137,13 @@ fn put_world(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
     }
     let mut tenants = shared.tenants();
     let created = !tenants.contains_key(key);
+    if doc.access_key_secret.as_deref() == Some("") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("access_key_secret"),
+            "must not be empty: a call signed with an empty secret would verify",
+        );
+    }
     match (tenants.get_mut(key), doc.access_key_secret) {
         (Some(t), secret) => {
             if let Some(secret) = secret {
@@ -124,7 +151,7 @@ fn put_world(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
             }
             t.load(doc.world);
         }
-        (None, Some(secret)) if !secret.is_empty() => {
+        (None, Some(secret)) => {
             tenants.insert(key.to_owned(), Tenant::new(secret, doc.world));
         }
         (None, _) => {

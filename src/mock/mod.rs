@@ -13,13 +13,13 @@ mod tenant;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
@@ -46,6 +46,30 @@ pub struct MockConfig {
     pub control: bool,
     /// Log one line per request to stderr.
     pub log: bool,
+    /// How long a slow client may take, and how long a shutdown waits.
+    pub limits: Limits,
+}
+
+/// Time limits against slow or stuck clients (docs/choices.md, "Abuse").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A request's headers must arrive within this time, or the connection is closed. It also
+    /// bounds how long an idle keep-alive connection waits for its next request.
+    pub header_read: Duration,
+    /// A request's body must arrive within this time, or the answer is `RequestTimeout`.
+    pub body_read: Duration,
+    /// On shutdown, requests in flight get this long to finish before the server exits anyway.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
 }
 
 /// The credentials the mock accepts when none are given: those of the SDK wire captures.
@@ -60,6 +84,7 @@ impl Default for MockConfig {
             world: World::sample(),
             control: true,
             log: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -69,6 +94,7 @@ pub struct Shared {
     tenants: Mutex<HashMap<String, Tenant>>,
     nonces: Mutex<Nonces>,
     log: bool,
+    limits: Limits,
 }
 
 impl Shared {
@@ -78,6 +104,7 @@ impl Shared {
             tenants: Mutex::new(HashMap::from([(config.access_key_id, tenant)])),
             nonces: Mutex::new(Nonces::default()),
             log: config.log,
+            limits: config.limits,
         }
     }
 
@@ -121,12 +148,69 @@ impl Shared {
     }
 }
 
+/// A whole ECS answer, before it becomes an HTTP response.
+pub(crate) struct EcsAnswer {
+    pub status: u16,
+    pub format: Format,
+    /// The error's `Code`; `None` for a success.
+    pub code: Option<String>,
+    pub action: Option<String>,
+    pub text: String,
+}
+
+impl Shared {
+    /// The answer to an ECS request whose body was read (or could not be): synchronous, no I/O.
+    fn respond(
+        &self,
+        incoming: &Incoming<'_>,
+        body: Result<(), BodyError>,
+        request_id: &str,
+    ) -> EcsAnswer {
+        let (format, action, result) = match body {
+            Ok(()) => self.answer(incoming, request_id),
+            Err(e) => (
+                incoming.default_format(),
+                None,
+                Err(match e {
+                    BodyError::TooLarge => ApiError::request_too_large("body", MAX_BODY_BYTES),
+                    BodyError::Broken => ApiError::invalid_parameter(
+                        "body",
+                        "it could not be read whole (cut short, or broken chunked framing)",
+                    ),
+                    BodyError::TimedOut => ApiError::request_timeout(self.limits.body_read),
+                }),
+            ),
+        };
+        let host = incoming.header("host").unwrap_or("ecs.aliyuncs.com");
+        match result {
+            Ok(text) => EcsAnswer {
+                status: 200,
+                format,
+                code: None,
+                action,
+                text,
+            },
+            Err(e) => EcsAnswer {
+                status: e.status,
+                format,
+                code: Some(e.code.to_string()),
+                action,
+                text: render_error(&e, format, request_id, host),
+            },
+        }
+    }
+}
+
 /// The mock's router over `shared`.
 pub fn app(shared: Arc<Shared>, control: bool) -> Router {
     let router = Router::new();
     let router = if control {
         router
             .route(CONTROL_PREFIX, axum::routing::any(control_handler))
+            .route(
+                &format!("{CONTROL_PREFIX}/"),
+                axum::routing::any(control_handler),
+            )
             .route(
                 &format!("{CONTROL_PREFIX}/{{*rest}}"),
                 axum::routing::any(control_handler),
@@ -137,17 +221,77 @@ pub fn app(shared: Arc<Shared>, control: bool) -> Router {
     router.fallback(ecs_handler).with_state(shared)
 }
 
-/// Serves the mock on `listener` until `shutdown` resolves.
+/// Serves the mock on `listener` until `shutdown` resolves: then it stops accepting, lets the
+/// requests in flight finish for at most the shutdown grace period, and returns. A client that
+/// sends its headers too slowly is cut off ([`Limits`]).
 pub async fn serve(
     listener: TcpListener,
     config: MockConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let control = config.control;
-    let shared = Arc::new(Shared::new(config));
-    axum::serve(listener, app(shared, control))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = config.limits;
+    let router = app(Arc::new(Shared::new(config)), control);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors, a reset before accept: the next one may work.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await;
+    Ok(())
+}
+
+/// Why a request body could not be had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyError {
+    TooLarge,
+    /// Cut short, or broken chunked framing.
+    Broken,
+    TimedOut,
+}
+
+/// Reads a body of at most `limit` bytes within `limits.body_read`.
+async fn read_body(
+    body: Body,
+    limit: usize,
+    limits: Limits,
+) -> Result<axum::body::Bytes, BodyError> {
+    match tokio::time::timeout(limits.body_read, axum::body::to_bytes(body, limit)).await {
+        Err(_) => Err(BodyError::TimedOut),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(s) = source {
+                if s.is::<http_body_util::LengthLimitError>() {
+                    return Err(BodyError::TooLarge);
+                }
+                source = s.source();
+            }
+            Err(BodyError::Broken)
+        }
+    }
 }
 
 async fn control_handler(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -159,17 +303,29 @@ async fn control_handler(State(shared): State<Arc<Shared>>, req: Request) -> Res
         .strip_prefix(CONTROL_PREFIX)
         .unwrap_or_default()
         .to_owned();
-    let response = match axum::body::to_bytes(body, MAX_CONTROL_DOCUMENT_BYTES).await {
+    let response = match read_body(body, MAX_CONTROL_DOCUMENT_BYTES, shared.limits).await {
         Ok(body) => control::handle(&shared, &parts.method, &rest, &body),
-        Err(_) => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            [(header::CONTENT_TYPE, "application/json")],
-            format!(
-                r#"{{"error":{{"field":null,"message":"the document is larger than {} bytes"}}}}"#,
-                MAX_CONTROL_DOCUMENT_BYTES
-            ),
-        )
-            .into_response(),
+        Err(e) => {
+            let (status, message) = match e {
+                BodyError::TooLarge => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the document is larger than {MAX_CONTROL_DOCUMENT_BYTES} bytes"),
+                ),
+                BodyError::Broken => (
+                    StatusCode::BAD_REQUEST,
+                    "the document could not be read whole: cut short, or broken chunked framing"
+                        .to_owned(),
+                ),
+                BodyError::TimedOut => (
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "the document did not arrive within {} s",
+                        shared.limits.body_read.as_secs_f64()
+                    ),
+                ),
+            };
+            control::error(status, None, &message)
+        }
     };
     if shared.log {
         eprintln!(
@@ -193,7 +349,7 @@ async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Respons
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
+    let body = read_body(body, MAX_BODY_BYTES, shared.limits).await;
     let incoming = Incoming {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -201,27 +357,22 @@ async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Respons
         headers: &headers,
         body: body.as_deref().unwrap_or_default(),
     };
-    let (format, action, result) = match body {
-        Ok(_) => shared.answer(&incoming, &request_id),
-        Err(_) => (
-            incoming.default_format(),
-            None,
-            Err(ApiError::request_too_large("body", MAX_BODY_BYTES)),
-        ),
-    };
-    let host = incoming.header("host").unwrap_or("ecs.aliyuncs.com");
-    let (status, code, text) = match &result {
-        Ok(body) => (200, "-", body.clone()),
-        Err(e) => (
-            e.status,
-            e.code.as_ref(),
-            render_error(e, format, &request_id, host),
-        ),
-    };
+    let EcsAnswer {
+        status,
+        format,
+        code,
+        action,
+        text,
+    } = shared.respond(
+        &incoming,
+        body.as_ref().map(|_| ()).map_err(|e| *e),
+        &request_id,
+    );
     if shared.log {
         eprintln!(
-            "{} {status} {code} {:.2}ms",
+            "{} {status} {} {:.2}ms",
             action.as_deref().unwrap_or("-"),
+            code.as_deref().unwrap_or("-"),
             started.elapsed().as_secs_f64() * 1e3
         );
     }
@@ -235,6 +386,10 @@ async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Respons
     );
     if let Ok(id) = HeaderValue::from_str(&request_id) {
         headers.insert("x-acs-request-id", id);
+    }
+    if status == 408 {
+        // The rest of a body that timed out would be read as the next request: close.
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
 }

@@ -8,7 +8,7 @@
 
 mod check;
 mod coverage;
-mod document;
+pub(crate) mod document;
 mod evidence_table;
 mod files;
 mod recorded;

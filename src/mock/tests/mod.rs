@@ -4,10 +4,12 @@
 //! signatures) is tested there, not again here. A real mock on loopback, driven by the signing
 //! client or by raw requests.
 
+mod abuse;
 mod control;
 mod describe;
 mod http;
 mod isolation;
+mod properties;
 
 use std::time::Duration;
 
