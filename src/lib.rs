@@ -7,6 +7,7 @@
 mod api_error;
 mod catalogue;
 mod client;
+pub mod container;
 mod embedded;
 pub mod evidence;
 mod format;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use ecs_conformance::container;
 use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, Results, diff};
 use ecs_conformance::suite::{self, RunError, SuiteConfig, SuiteFiles, Target};
@@ -31,7 +32,7 @@ enum Command {
     Mock(MockArgs),
     /// Run the conformance suite (against the embedded mock unless --endpoint is given).
     #[command(after_help = EXIT_STATUSES)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Send one signed call and print the status, Content-Type and body.
     Call(CallArgs),
     /// Print every expectation the suite checks, with its evidence level and source (Markdown;
@@ -131,6 +132,27 @@ struct RunArgs {
     /// junit.xml, cucumber.json, results.json, report.md, report.html and manifest.json.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// Start this image (NAME or NAME:TAG, built or pulled beforehand: it is never pulled)
+    /// through testcontainers, run the suite against it, and remove it afterwards, also when
+    /// the run fails or is interrupted.
+    #[arg(long, value_name = "NAME[:TAG]", conflicts_with = "endpoint")]
+    image: Option<String>,
+    /// The port the image's endpoint listens on inside the container.
+    #[arg(long, value_name = "PORT", default_value_t = 8080, requires = "image")]
+    image_port: u16,
+    /// An environment variable for the container, K=V (repeatable).
+    #[arg(long, value_name = "K=V", requires = "image")]
+    image_env: Vec<String>,
+    /// The container's command (its entrypoint's arguments), replacing the image's.
+    #[arg(long, value_name = "ARG", num_args = 1.., allow_hyphen_values = true, requires = "image")]
+    image_cmd: Vec<String>,
+    /// A path that answers once the endpoint is ready (default: the control API's description,
+    /// else any answer).
+    #[arg(long, value_name = "PATH", requires = "image")]
+    ready_path: Option<String>,
+    /// Seconds the container may take to start and become ready.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "image")]
+    startup_timeout: u64,
     /// After the summary, print what changed against a baseline run (a report directory or its
     /// results.json), judged at --fail-on; written into --report DIR too.
     #[arg(long, value_name = "DIR")]
@@ -222,7 +244,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Mock(args) => mock(args).await.map(|()| ExitCode::SUCCESS),
-            Command::Run(args) => run(args).await,
+            Command::Run(args) => run(*args).await,
             Command::Call(args) => call(args).await,
             Command::Evidence => {
                 print!("{}", suite::evidence_markdown());
@@ -324,8 +346,45 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
 const CANNOT_CHECK: u8 = 2;
 
 async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let embedded = args.endpoint.is_none();
-    let target = match args.endpoint {
+    let embedded = args.endpoint.is_none() && args.image.is_none();
+    let mut container = None;
+    let endpoint = match &args.image {
+        Some(image) => {
+            let mut target = container::ImageTarget::new(image);
+            target.port = args.image_port;
+            target.cmd = args.image_cmd.clone();
+            target.ready_path = args.ready_path.clone();
+            target.startup_timeout = std::time::Duration::from_secs(args.startup_timeout.max(1));
+            for kv in &args.image_env {
+                let Some((k, v)) = kv.split_once('=') else {
+                    eprintln!("error: --image-env {kv:?} is not of the form K=V");
+                    return Ok(ExitCode::from(CANNOT_CHECK));
+                };
+                target.env.push((k.to_owned(), v.to_owned()));
+            }
+            println!("starting the image {image}");
+            match container::start(&target).await {
+                Ok(started) => {
+                    println!(
+                        "container {} serves {} (ready in {:.1} s)",
+                        &started.info.container_id[..12.min(started.info.container_id.len())],
+                        started.url,
+                        started.info.startup.as_secs_f64()
+                    );
+                    let url = started.url.clone();
+                    container = Some(started);
+                    Some(url)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    eprintln!("nothing was certified: no scenario was run");
+                    return Ok(ExitCode::from(CANNOT_CHECK));
+                }
+            }
+        }
+        None => args.endpoint.clone(),
+    };
+    let target = match endpoint {
         None => {
             println!("target: the embedded mock");
             Target::Embedded
@@ -395,7 +454,27 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         ..SuiteConfig::default()
     };
-    let out = match suite::run(config).await {
+    // The run, unless interrupted: a container is removed either way.
+    let outcome = tokio::select! {
+        out = suite::run(config) => Some(out),
+        _ = tokio::signal::ctrl_c() => None,
+    };
+    let (container_log, container_info) = match container {
+        Some(started) => {
+            let log = started.logs().await;
+            let info = started.info.clone();
+            if let Err(e) = started.remove().await {
+                eprintln!("warning: {e}");
+            }
+            (Some(log), Some(info))
+        }
+        None => (None, None),
+    };
+    let Some(outcome) = outcome else {
+        eprintln!("interrupted: nothing was certified");
+        return Ok(ExitCode::from(130));
+    };
+    let mut out = match outcome {
         Ok(out) => out,
         Err(e) => {
             eprintln!("error: {e}");
@@ -407,6 +486,7 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(CANNOT_CHECK));
         }
     };
+    out.meta.container = container_info;
     let report = &out.report;
     print!("{}", report.summary());
     let regression = match &baseline {
@@ -419,7 +499,9 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(dir) = &args.report {
         let started = std::time::Instant::now();
-        if let Err(e) = ecs_conformance::report::write(dir, &out, regression.as_ref()) {
+        if let Err(e) =
+            ecs_conformance::report::write(dir, &out, regression.as_ref(), container_log.as_deref())
+        {
             eprintln!("error: the report could not be written: {e}");
             return Ok(ExitCode::from(CANNOT_CHECK));
         }
@@ -467,14 +549,26 @@ fn prepare_report_dir(dir: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n != "manifest.json" && !ecs_conformance::report::FILES.contains(&n.as_str()));
-    match foreign {
-        Some(name) => Err(format!(
+        .find(|n| {
+            n != "manifest.json"
+                && !report::FILES.contains(&n.as_str())
+                && !report::OPTIONAL_FILES.contains(&n.as_str())
+        });
+    if let Some(name) = foreign {
+        return Err(format!(
             "{} holds {name}, which is not part of a report: give an empty or new directory",
             dir.display()
-        )),
-        None => Ok(()),
+        ));
     }
+    // A report written again into the same directory: nothing of the last one may linger.
+    for name in report::FILES
+        .iter()
+        .chain(&report::OPTIONAL_FILES)
+        .chain(&["manifest.json"])
+    {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    Ok(())
 }
 
 async fn diff(args: DiffArgs) -> ExitCode {

@@ -442,6 +442,7 @@ mod tests {
                     not_run: 0,
                 },
                 suite_problems: vec![],
+                container: None,
             },
             scenarios,
         }

@@ -27,8 +27,9 @@ pub const FILES: [&str; 5] = [
     "report.md",
     "report.html",
 ];
-/// The regression report `run --baseline` adds to a report.
-pub const DIFF_FILES: [&str; 3] = ["diff.json", "diff.md", "diff.html"];
+/// Files a report holds when the run had them: the regression report of `run --baseline`, and
+/// the log of the container of `run --image`.
+pub const OPTIONAL_FILES: [&str; 4] = ["diff.json", "diff.md", "diff.html", "container.log"];
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_SCHEMA: &str = "ecs-conformance/manifest/v1";
 
@@ -48,7 +49,12 @@ fn sha256(bytes: &[u8]) -> String {
 /// Writes `results.json`, `report.md`, `report.html`, the regression report against a baseline
 /// when there is one, and last `manifest.json`, into `dir`, where the run has already written
 /// `junit.xml` and `cucumber.json`.
-pub fn write(dir: &Path, out: &RunOutput, regression: Option<&diff::Diff>) -> Result<(), String> {
+pub fn write(
+    dir: &Path,
+    out: &RunOutput,
+    regression: Option<&diff::Diff>,
+    container_log: Option<&str>,
+) -> Result<(), String> {
     let results = Results::of(out);
     let json = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     let put = |name: &str, text: &str| {
@@ -61,9 +67,12 @@ pub fn write(dir: &Path, out: &RunOutput, regression: Option<&diff::Diff>) -> Re
     if let Some(d) = regression {
         write_diff(dir, d)?;
     }
+    if let Some(log) = container_log {
+        put("container.log", log)?;
+    }
     let mut files = BTreeMap::new();
-    let diff_files = regression.map_or(&[][..], |_| &DIFF_FILES[..]);
-    for name in FILES.iter().chain(diff_files) {
+    let optional = OPTIONAL_FILES.iter().filter(|n| dir.join(n).exists());
+    for name in FILES.iter().chain(optional) {
         let bytes = std::fs::read(dir.join(name))
             .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))?;
         files.insert((*name).to_owned(), sha256(&bytes));

@@ -149,6 +149,16 @@ pub fn markdown(r: &Results) -> String {
         run.tags.as_deref().unwrap_or("(all)"),
         run.formats.join(", ")
     ));
+    if let Some(c) = &run.container {
+        out.push_str(&format!(
+            "| container | `{}` from image `{}` (id `{}`, digest `{}`), ready in {:.1} s; its log is `container.log` |\n",
+            c.container_id,
+            c.image,
+            c.image_id.as_deref().unwrap_or("unknown"),
+            c.digest.as_deref().unwrap_or("none"),
+            c.startup_ms as f64 / 1e3
+        ));
+    }
     for p in &run.suite_problems {
         out.push_str(&format!("\nThe suite itself: {p}\n"));
     }

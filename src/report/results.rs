@@ -42,6 +42,19 @@ pub struct Run {
     pub verdict: BTreeMap<Level, String>,
     pub counts: Counts,
     pub suite_problems: Vec<String>,
+    /// The container the target ran in, when the run started one.
+    #[serde(default)]
+    pub container: Option<Container>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Container {
+    pub image: String,
+    pub container_id: String,
+    pub image_id: Option<String>,
+    pub digest: Option<String>,
+    pub startup_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,6 +252,13 @@ impl Results {
                     not_run: report.not_run(),
                 },
                 suite_problems: report.suite_problems.clone(),
+                container: meta.container.as_ref().map(|c| Container {
+                    image: c.image.clone(),
+                    container_id: c.container_id.clone(),
+                    image_id: c.image_id.clone(),
+                    digest: c.digest.clone(),
+                    startup_ms: c.startup.as_millis() as u64,
+                }),
             },
             scenarios,
         }

@@ -247,6 +247,8 @@ pub struct RunMeta {
     pub formats: Vec<Format>,
     /// [`SuiteFiles::fingerprint`] of the suite run.
     pub fingerprint: String,
+    /// The container the target ran in, when the run started one (`run --image`).
+    pub container: Option<crate::container::ContainerInfo>,
 }
 
 /// The report of a run, with the answers each scenario received.
@@ -473,6 +475,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         tags: config.tags.clone(),
         formats: config.formats.clone(),
         fingerprint: config.files.fingerprint().map_err(anyhow::Error::msg)?,
+        container: None,
     };
     let (junit, json) = machine_report_files(config.machine_reports.as_deref())?;
 

@@ -7,9 +7,12 @@
 //! 4. The command line's exit statuses for runs that cannot check anything (`cli`).
 //! 5. Certification reports: written, verified, tamper-evident, free of secrets (`reports`).
 //! 6. Regression reports: each section holds exactly what changed (`regression`).
+//! 7. The project's own image, started through testcontainers (`container`), when an engine
+//!    answers; otherwise reported not run.
 
 mod broken;
 mod cli;
+mod container;
 mod proxy;
 mod regression;
 mod reports;
@@ -50,6 +53,20 @@ fn main() -> ExitCode {
         let regression = regression::sections_are_exact(&out).await;
         let regression_passed = usize::from(regression.is_empty());
         problems.extend(regression);
+        let (container_passed, container_not_run) =
+            match container::the_image_passes_and_leaves_nothing().await {
+                container::Outcome::Ran {
+                    passed,
+                    problems: p,
+                } => {
+                    problems.extend(p);
+                    (passed, 0)
+                }
+                container::Outcome::NotRun(why) => {
+                    println!("container checks: not run: {why}");
+                    (0, 4)
+                }
+            };
         let reports = reports::written_verified_and_tamper_evident().await;
         let reports_passed = usize::from(reports.is_empty());
         problems.extend(reports);
@@ -72,9 +89,15 @@ fn main() -> ExitCode {
                 + broken_passed
                 + cli_passed
                 + reports_passed
-                + regression_passed,
+                + regression_passed
+                + container_passed,
             report.failed() + report.not_run() + problems.len()
         );
+        if container_not_run > 0 {
+            println!(
+                "{container_not_run} container checks not run (counted neither passed nor failed)"
+            );
+        }
         if suite_ok && problems.is_empty() {
             ExitCode::SUCCESS
         } else {

@@ -34,7 +34,7 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
         Err(e) => return vec![format!("the run for a report failed: {e}")],
     };
     let started = std::time::Instant::now();
-    if let Err(e) = report::write(&dir, &out, None) {
+    if let Err(e) = report::write(&dir, &out, None, None) {
         return vec![format!("the report could not be written: {e}")];
     }
     let fingerprint = SuiteFiles::Embedded.fingerprint().unwrap_or_default();
