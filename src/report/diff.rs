@@ -230,6 +230,21 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
 }
 
 impl Diff {
+    /// The sections with scenarios, titled, in the order reports show them.
+    fn sections(&self) -> [(&'static str, &Vec<Change>); 6] {
+        [
+            ("Newly failing", &self.newly_failing),
+            ("Newly passing", &self.newly_passing),
+            ("Newly not run", &self.newly_not_run),
+            ("Newly run", &self.newly_run),
+            (
+                "Still failing, for another reason",
+                &self.still_failing_differently,
+            ),
+            ("Changed answers (both pass)", &self.changed_answers),
+        ]
+    }
+
     /// Newly failing at the diff's level: what fails a regression check.
     pub fn regressed(&self) -> bool {
         !self.newly_failing.is_empty()
@@ -253,28 +268,16 @@ impl Diff {
                 self.base.suite_fingerprint, self.new.suite_fingerprint
             ));
         }
+        out.push_str("\n| section | scenarios |\n|---|---|\n");
+        for (title, list) in self.sections() {
+            out.push_str(&format!("| {} | {} |\n", title.to_lowercase(), list.len()));
+        }
         out.push_str(&format!(
-            "\n| section | scenarios |\n|---|---|\n| newly failing | {} |\n| newly passing | {} |\n| newly not run | {} |\n| newly run | {} |\n| still failing, another reason | {} |\n| changed answers (both pass) | {} |\n| only in the baseline's suite | {} |\n| only in the new run's suite | {} |\n",
-            self.newly_failing.len(),
-            self.newly_passing.len(),
-            self.newly_not_run.len(),
-            self.newly_run.len(),
-            self.still_failing_differently.len(),
-            self.changed_answers.len(),
+            "| only in the baseline's suite | {} |\n| only in the new run's suite | {} |\n",
             self.only_in_base.len(),
             self.only_in_new.len()
         ));
-        for (title, list) in [
-            ("Newly failing", &self.newly_failing),
-            ("Newly passing", &self.newly_passing),
-            ("Newly not run", &self.newly_not_run),
-            ("Newly run", &self.newly_run),
-            (
-                "Still failing, for another reason",
-                &self.still_failing_differently,
-            ),
-            ("Changed answers (both pass)", &self.changed_answers),
-        ] {
+        for (title, list) in self.sections() {
             if list.is_empty() {
                 continue;
             }
@@ -329,17 +332,7 @@ impl Diff {
             self.fail_on,
             self.changed_answers.len()
         ));
-        for (title, list) in [
-            ("Newly failing", &self.newly_failing),
-            ("Newly passing", &self.newly_passing),
-            ("Newly not run", &self.newly_not_run),
-            ("Newly run", &self.newly_run),
-            (
-                "Still failing, for another reason",
-                &self.still_failing_differently,
-            ),
-            ("Changed answers (both pass)", &self.changed_answers),
-        ] {
+        for (title, list) in self.sections() {
             out.push_str(&format!("<h2>{title} ({})</h2>", list.len()));
             for c in list {
                 let level = c.level.map_or(String::new(), |l| {
