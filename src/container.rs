@@ -95,6 +95,12 @@ fn split_image(image: &str) -> (&str, &str) {
 
 /// Starts `target` and waits until it answers.
 pub async fn start(target: &ImageTarget) -> Result<Started, ContainerError> {
+    if target.image.contains('@') {
+        return Err(ContainerError::Start(format!(
+            "{} names an image by digest; give NAME[:TAG] (tag it first: docker tag {} NAME:TAG)",
+            target.image, target.image
+        )));
+    }
     engine().await?;
     let started = Instant::now();
     let (name, tag) = split_image(&target.image);

@@ -363,7 +363,15 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 target.env.push((k.to_owned(), v.to_owned()));
             }
             println!("starting the image {image}");
-            match container::start(&target).await {
+            // Interrupted while it starts: dropping the start removes what it created.
+            let started = tokio::select! {
+                r = container::start(&target) => r,
+                _ = tokio::signal::ctrl_c() => {
+                    eprintln!("interrupted: nothing was certified");
+                    return Ok(ExitCode::from(130));
+                }
+            };
+            match started {
                 Ok(started) => {
                     println!(
                         "container {} serves {} (ready in {:.1} s)",

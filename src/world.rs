@@ -395,7 +395,9 @@ pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, WorldError> {
     let value: serde_json::Value =
         serde_json::from_slice(json).map_err(|e| WorldError::new("(document)", e.to_string()))?;
     check_shape(&value, "")?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    // From the bytes, not the value: a key given twice is refused, as serde's derive does.
+    let de = &mut serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." || path == "?" {
             "(document)".to_owned()
@@ -585,6 +587,12 @@ mod tests {
         assert!(e.message.contains("status"), "{}", e.message);
         let e = World::from_json(b"{not json").unwrap_err();
         assert_eq!(e.field, "(document)");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused() {
+        let e = World::from_json(br#"{"reset_duration_ms":1,"reset_duration_ms":2}"#).unwrap_err();
+        assert!(e.message.contains("duplicate"), "{e:?}");
     }
 
     #[test]

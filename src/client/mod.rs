@@ -39,7 +39,7 @@ pub enum ClientError {
 }
 
 /// An error and its causes, `a: b: c` (reqwest's own text stops at "error sending request").
-fn causes(e: &reqwest::Error) -> String {
+pub(crate) fn causes(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -148,14 +148,22 @@ pub fn verify(dir: &Path, fingerprint: &str) -> Result<(), String> {
             ));
         }
     }
-    if let Some(extra) = manifest.files.keys().find(|k| !FILES.contains(&k.as_str())) {
-        return Err(format!("{MANIFEST}: lists an unknown file {extra}"));
+    for (name, expected) in &manifest.files {
+        if !FILES.contains(&name.as_str()) && !OPTIONAL_FILES.contains(&name.as_str()) {
+            return Err(format!("{MANIFEST}: lists an unknown file {name}"));
+        }
+        let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("{name}: missing ({e})"))?;
+        if &sha256(&bytes) != expected {
+            return Err(format!(
+                "{name}: edited after the run (its SHA-256 differs from the manifest's)"
+            ));
+        }
     }
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name != MANIFEST && !FILES.contains(&name.as_str()) {
+        if name != MANIFEST && !manifest.files.contains_key(&name) {
             return Err(format!(
                 "{name}: not part of a report (added after the run)"
             ));

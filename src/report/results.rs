@@ -130,15 +130,7 @@ pub fn scenario_id(feature: &str, scenario: &str) -> String {
 }
 
 fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
+    crate::suite::slug_with(s, '-')
 }
 
 fn exchange(a: &AnswerSummary) -> Exchange {
@@ -273,13 +265,5 @@ impl Results {
             other => return Err(format!("schema {other:?} is not {SCHEMA:?}")),
         }
         serde_json::from_value(value).map_err(|e| format!("not a results document: {e}"))
-    }
-
-    /// Scenarios that ran at all.
-    pub fn ran(&self) -> usize {
-        self.scenarios
-            .iter()
-            .filter(|s| s.outcome != "not-run")
-            .count()
     }
 }

@@ -137,12 +137,10 @@ pub const ANY: &str = "{any}";
 /// Whether `text` fits `pattern`, where [`ANY`] stands for any text.
 fn fits(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split(ANY).collect();
+    // One part: no placeholder, so the text must be the pattern.
     let [first, middle @ .., last] = parts.as_slice() else {
         return pattern == text;
     };
-    if parts.len() == 1 {
-        return pattern == text;
-    }
     let Some(mut rest) = text.strip_prefix(first) else {
         return false;
     };

@@ -28,7 +28,7 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _};
 
 pub use files::SuiteFiles;
-pub use recorded::{SnapshotMode, answer_fields};
+pub use recorded::{SnapshotMode, answer_fields, slug_with};
 pub use summary::{Outcome, Report, ScenarioResult};
 pub use verdict::Finding;
 
@@ -371,12 +371,6 @@ async fn preflight(client: &Client, url: &str) -> Result<bool, RunError> {
 }
 
 fn unreachable_cause(e: &reqwest::Error) -> String {
-    let mut chain = Vec::new();
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
-    }
     let kind = if e.is_timeout() {
         "no answer before the timeout"
     } else if e.is_connect() {
@@ -384,7 +378,7 @@ fn unreachable_cause(e: &reqwest::Error) -> String {
     } else {
         "the request failed"
     };
-    format!("{kind} ({})", chain.join(": "))
+    format!("{kind} ({})", crate::client::causes(e))
 }
 
 type Sink = Box<dyn std::io::Write + Send>;

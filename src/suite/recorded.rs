@@ -40,15 +40,20 @@ pub fn snapshot_name(feature: &str, scenario: &str) -> String {
 }
 
 fn slug(s: &str) -> String {
+    slug_with(s, '_')
+}
+
+/// `s` lowercase, runs of anything but ASCII letters and digits as one `sep`, none at the ends.
+pub fn slug_with(s: &str, sep: char) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
+        } else if !out.ends_with(sep) && !out.is_empty() {
+            out.push(sep);
         }
     }
-    out.trim_end_matches('_').to_owned()
+    out.trim_end_matches(sep).to_owned()
 }
 
 /// Fields whose values vary by target or call are masked; their shapes are the envelope checks'

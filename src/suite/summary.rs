@@ -253,8 +253,8 @@ impl Collector {
         }
     }
 
-    /// A finished scenario: its findings, and any step that failed without recording one (a
-    /// defect of the suite's own, counted at `documented` so it cannot pass unseen).
+    /// A finished scenario: its findings, and any step that failed without recording one that
+    /// counts (counted at `documented`, so it cannot pass unseen).
     fn finish(&mut self, key: (String, String)) {
         let mut findings = self.ctx.take_findings(&key.0, &key.1);
         let errors = self.step_errors.remove(&key).unwrap_or_default();
@@ -264,7 +264,10 @@ impl Collector {
             .remove(&key)
             .map(|t| t.elapsed())
             .unwrap_or_default();
-        if findings.is_empty() && !errors.is_empty() {
+        // A step that failed without a finding that counts (a setup call, a target that did not
+        // answer the control API, a defect of the suite's own) still fails the scenario.
+        let counted = findings.iter().any(|f| f.level <= self.ctx.fail_on);
+        if !counted && !errors.is_empty() {
             findings.push(Finding {
                 expectation: "step".into(),
                 level: Level::Documented,

@@ -141,6 +141,8 @@ impl SuiteWorld {
                 "{what}: expected 200, got {} {:.200}",
                 a.raw.status, a.raw.body
             ))),
+            // Already recorded when the binding itself failed.
+            Err(e) if e.starts_with("setup failed") => Err(e),
             Err(e) => Err(self.setup_failed(format!("{what}: {e}"))),
         }
     }

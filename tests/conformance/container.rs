@@ -38,9 +38,15 @@ fn docker(args: &[&str]) -> Result<String, String> {
 
 /// docker/Dockerfile with this build's binary and the libraries `ldd` names, at their paths.
 fn build_image() -> Result<(), String> {
-    let binary = env!("CARGO_BIN_EXE_ecs-conformance");
     let ctx = std::env::temp_dir().join(format!("ecsc-image-{}", std::process::id()));
+    let built = build_in(&ctx);
     let _ = std::fs::remove_dir_all(&ctx);
+    built
+}
+
+fn build_in(ctx: &Path) -> Result<(), String> {
+    let binary = env!("CARGO_BIN_EXE_ecs-conformance");
+    let _ = std::fs::remove_dir_all(ctx);
     let rootfs = ctx.join("rootfs");
     std::fs::create_dir_all(&rootfs).map_err(|e| e.to_string())?;
     let dockerfile = concat!(env!("CARGO_MANIFEST_DIR"), "/docker/Dockerfile");
@@ -64,9 +70,7 @@ fn build_image() -> Result<(), String> {
             std::fs::copy(path, &dest).map_err(|e| format!("{path}: {e}"))?;
         }
     }
-    let built = docker(&["build", "-q", "-t", IMAGE, &ctx.to_string_lossy()]);
-    let _ = std::fs::remove_dir_all(&ctx);
-    built.map(|_| ())
+    docker(&["build", "-q", "-t", IMAGE, &ctx.to_string_lossy()]).map(|_| ())
 }
 
 fn containers() -> Result<Vec<String>, String> {
@@ -135,7 +139,7 @@ pub async fn the_image_passes_and_leaves_nothing() -> Outcome {
             "a container that never becomes ready",
             vec!["--image-cmd", "--no-such-flag", "--startup-timeout", "3"],
             2,
-            &["could not be started", "nothing was certified"],
+            &["nothing was certified"],
         ),
     ];
     for (what, args, code, says) in cases {

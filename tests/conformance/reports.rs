@@ -128,7 +128,58 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
         )),
     }
 
-    // No secret, no signature, no signed URL anywhere.
+    // A report with the optional files (a regression report, a container's log) verifies, and an
+    // edit to them is caught too.
+    let with_optional = dir.with_extension("optional");
+    let _ = std::fs::remove_dir_all(&with_optional);
+    let results = report::Results::of(&out);
+    let regression = report::diff::diff(
+        &results,
+        &results,
+        ecs_conformance::evidence::Level::Observed,
+    );
+    let written = std::fs::create_dir_all(&with_optional)
+        .map_err(|e| e.to_string())
+        .and_then(|()| copy_dir(&dir, &with_optional).map_err(|e| e.to_string()))
+        .and_then(|()| {
+            report::write(
+                &with_optional,
+                &out,
+                Some(&regression),
+                Some("container log\n"),
+            )
+        });
+    match written.and_then(|()| report::verify(&with_optional, &fingerprint)) {
+        Ok(()) => {
+            for name in ["diff.md", "container.log"] {
+                let caught = append(&with_optional.join(name))
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| match report::verify(&with_optional, &fingerprint) {
+                        Err(e) if e.contains(name) => Ok(()),
+                        other => Err(format!("{other:?}")),
+                    });
+                if let Err(e) = caught {
+                    problems.push(format!("an edited {name} must be caught: {e}"));
+                }
+                let _ = report::write(
+                    &with_optional,
+                    &out,
+                    Some(&regression),
+                    Some("container log\n"),
+                );
+            }
+        }
+        Err(e) => problems.push(format!(
+            "a report with a regression report and a container log must verify: {e}"
+        )),
+    }
+    let _ = std::fs::remove_dir_all(&with_optional);
+
+    // No secret, no signature, no signed URL anywhere: neither the run's secret, nor the fresh
+    // secret of any scenario's key pair (32 lowercase hex digits), nor a signature.
+    if hex32("secret: 0123456789abcdef0123456789abcdef.").is_none() {
+        problems.push("the scan for scenario secrets finds nothing: it proves nothing".into());
+    }
     for entry in std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
@@ -148,10 +199,39 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
                 ));
             }
         }
+        if let Some(secret) = hex32(&text) {
+            problems.push(format!(
+                "{} holds {secret:?}, shaped like a scenario's secret",
+                entry.file_name().to_string_lossy()
+            ));
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&tampered);
     problems
+}
+
+/// A run of exactly 32 lowercase hex digits (a scenario's secret is a simple UUID).
+fn hex32(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let mut start = 0;
+    while start < bytes.len() {
+        if !hex(bytes[start]) {
+            start += 1;
+            continue;
+        }
+        let end = (start..bytes.len())
+            .find(|&i| !hex(bytes[i]))
+            .unwrap_or(bytes.len());
+        let alnum_before = start > 0 && bytes[start - 1].is_ascii_alphanumeric();
+        let alnum_after = end < bytes.len() && bytes[end].is_ascii_alphanumeric();
+        if end - start == 32 && !alnum_before && !alnum_after {
+            return Some(&text[start..end]);
+        }
+        start = end;
+    }
+    None
 }
 
 fn append(path: &Path) -> std::io::Result<()> {

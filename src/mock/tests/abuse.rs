@@ -150,6 +150,7 @@ async fn the_world_parser_refuses_trailing_data_and_lists_in_place_of_objects() 
 #[tokio::test]
 async fn an_empty_secret_is_refused_also_when_a_world_is_replaced() {
     let (server, _) = mock().await;
+    let _ = &server;
     let url = format!("{}/ecs-conformance/v1/worlds/testid", server.url());
     let r = reqwest::Client::new()
         .put(&url)
@@ -158,8 +159,16 @@ async fn an_empty_secret_is_refused_also_when_a_world_is_replaced() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    let still = reqwest::Client::new().get(&url).send().await.unwrap();
-    assert_eq!(still.status(), 200);
+    // The secret was not replaced: a call signed with the old one still verifies.
+    let (_, client) = (
+        &server,
+        Client::new(server.url(), Credentials::new("testid", "testsecret")).unwrap(),
+    );
+    let signed = client
+        .send(&sample_reset(Some(Format::Json)))
+        .await
+        .unwrap();
+    assert_eq!(signed.status, 200, "{}", signed.body);
 }
 
 #[tokio::test]
