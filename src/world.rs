@@ -79,6 +79,17 @@ pub struct Instance {
     pub expired_time: Option<OffsetDateTime>,
     #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
     pub creation_time: OffsetDateTime,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+/// A resource tag, as DescribeInstances, DescribeDisks and DescribeSnapshots show and filter by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tag {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +119,8 @@ pub struct Disk {
     pub last_reset_snapshot_id: Option<String>,
     #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
     pub creation_time: OffsetDateTime,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +137,8 @@ pub struct Snapshot {
     /// `false`: ResetDisk answers `OperationDenied`.
     #[serde(default = "yes")]
     pub supports_reset: bool,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 /// A scheduled error: the next `count` calls of `action` answer it instead of running.
@@ -255,6 +270,7 @@ impl Instance {
             charge_type: ChargeType::default(),
             expired_time: None,
             creation_time: default_creation_time(),
+            tags: vec![],
         }
     }
 }
@@ -275,6 +291,7 @@ impl Disk {
             source_snapshot_id: None,
             last_reset_snapshot_id: None,
             creation_time: default_creation_time(),
+            tags: vec![],
         }
     }
 }
@@ -289,6 +306,7 @@ impl Snapshot {
             status,
             creation_time: default_creation_time(),
             supports_reset: true,
+            tags: vec![],
         }
     }
 }

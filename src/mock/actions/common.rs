@@ -8,7 +8,7 @@ use time::macros::format_description;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
-use crate::world::LockReason;
+use crate::world::{LockReason, Tag};
 
 /// A required parameter's value; absent or empty is `Missing{name}`.
 pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
@@ -147,4 +147,73 @@ mod tests {
             assert!(check_region_id(bad).is_err(), "{bad:?}");
         }
     }
+}
+
+/// `"Tags": {"Tag": [{"TagKey", "TagValue"}]}`, the same in every Describe action.
+#[derive(Debug, Serialize)]
+pub struct Tags {
+    #[serde(rename = "Tag")]
+    pub tag: Vec<TagItem>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagItem {
+    pub tag_key: String,
+    pub tag_value: String,
+}
+
+pub fn tags(tags: &[Tag]) -> Tags {
+    Tags {
+        tag: tags
+            .iter()
+            .map(|t| TagItem {
+                tag_key: t.key.clone(),
+                tag_value: t.value.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The `Tag.N.Key` / `Tag.N.Value` filters (N from 1 to 20; the deprecated lowercase
+/// `Tag.N.key` / `Tag.N.value` too): every one must match (AND). A value without its key is
+/// `InvalidTag.Mismatch`; an N beyond 20 is `InvalidTagCount`. A key without a value matches any
+/// value (docs/choices.md).
+pub fn tag_filter(params: &Params) -> Result<Vec<(String, Option<String>)>, ApiError> {
+    let mut filters = Vec::new();
+    for (name, _) in params.iter() {
+        let Some(rest) = name.strip_prefix("Tag.") else {
+            continue;
+        };
+        let Some((n, field)) = rest.split_once('.') else {
+            continue;
+        };
+        let Ok(n) = n.parse::<u32>() else { continue };
+        if !(1..=20).contains(&n) {
+            return Err(Catalogue::common().error("InvalidTagCount"));
+        }
+        let get = |f: &str| {
+            params
+                .get(&format!("Tag.{n}.{f}"))
+                .or_else(|| params.get(&format!("Tag.{n}.{}", f.to_lowercase())))
+        };
+        match (field, get("Key"), get("Value")) {
+            ("Key" | "key", Some(key), value) => {
+                filters.push((key.to_owned(), value.map(str::to_owned)));
+            }
+            ("Value" | "value", None, Some(_)) => {
+                return Err(Catalogue::common().error("InvalidTag.Mismatch"));
+            }
+            _ => {}
+        }
+    }
+    Ok(filters)
+}
+
+/// Whether `tags` hold every filter's key (and value, when the filter gives one).
+pub fn tags_match(filters: &[(String, Option<String>)], tags: &[Tag]) -> bool {
+    filters.iter().all(|(key, value)| {
+        tags.iter()
+            .any(|t| &t.key == key && value.as_ref().is_none_or(|v| &t.value == v))
+    })
 }

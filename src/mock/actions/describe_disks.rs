@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::common::{Lock, Page, id_filter, locks, matches, region, seconds};
+use super::common::{
+    Lock, Page, Tags, id_filter, locks, matches, region, seconds, tag_filter, tags, tags_match,
+};
 use super::{Action, Context};
 use crate::api_error::ApiError;
 use crate::params::Params;
@@ -44,6 +46,7 @@ pub struct DiskItem {
     pub source_snapshot_id: String,
     pub creation_time: String,
     pub operation_locks: DiskLocks,
+    pub tags: Tags,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,12 +60,14 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
     let ids = id_filter(params, "DiskIds")?;
     let instance = params.get("InstanceId");
     let page = Page::from_params(params)?;
+    let tag_filters = tag_filter(params)?;
     let found: Vec<DiskItem> = ctx
         .world
         .disks
         .iter()
         .filter(|d| d.region_id == region && matches(&ids, &d.disk_id))
         .filter(|d| instance.is_none_or(|i| d.instance_id.as_deref() == Some(i)))
+        .filter(|d| tags_match(&tag_filters, &d.tags))
         .map(|d| DiskItem {
             disk_id: d.disk_id.clone(),
             region_id: d.region_id.clone(),
@@ -76,6 +81,7 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
             operation_locks: DiskLocks {
                 operation_lock: locks(&d.lock_reasons),
             },
+            tags: tags(&d.tags),
         })
         .collect();
     Ok(ctx.reply(&DescribeDisksResponse {
@@ -129,6 +135,71 @@ mod tests {
                 page2["Disks"]["Disk"].as_array().map(Vec::len)
             ),
             (Some(1), Some(0))
+        );
+    }
+
+    #[test]
+    fn tags_are_shown_and_filter() {
+        let mut world = World::sample();
+        let mut twin = world.disks[0].clone();
+        twin.disk_id = "d-twin".into();
+        twin.instance_id = None;
+        twin.status = crate::world::DiskStatus::Available;
+        world.disks[0].tags = vec![crate::world::Tag {
+            key: "ecs-conformance".into(),
+            value: "disposable".into(),
+        }];
+        world.disks.push(twin);
+        let call = |p: &[(&str, &str)]| {
+            let mut resetting = HashMap::new();
+            let now = time::OffsetDateTime::now_utc();
+            let mut w = world.clone();
+            let mut ctx = context(&mut w, &mut resetting, now, Instant::now());
+            let params: Params = p.iter().copied().collect();
+            describe_disks(&mut ctx, &params)
+                .map(|body| serde_json::from_str::<serde_json::Value>(&body).unwrap_or_default())
+                .map_err(|e| e.code.into_owned())
+        };
+        let region = ("RegionId", "cn-hangzhou");
+        let all = call(&[region]).unwrap();
+        assert_eq!(all["TotalCount"], 2);
+        assert_eq!(
+            all["Disks"]["Disk"][0]["Tags"]["Tag"][0]["TagValue"],
+            "disposable"
+        );
+        assert_eq!(
+            all["Disks"]["Disk"][1]["Tags"]["Tag"],
+            serde_json::json!([])
+        );
+        let tagged = call(&[
+            region,
+            ("Tag.1.Key", "ecs-conformance"),
+            ("Tag.1.Value", "disposable"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                tagged["TotalCount"].as_u64(),
+                tagged["Disks"]["Disk"][0]["DiskId"].as_str()
+            ),
+            (Some(1), Some("d-diskid1"))
+        );
+        let any_value = call(&[region, ("Tag.1.key", "ecs-conformance")]).unwrap();
+        assert_eq!(any_value["TotalCount"], 1);
+        let other = call(&[
+            region,
+            ("Tag.1.Key", "ecs-conformance"),
+            ("Tag.1.Value", "keep"),
+        ])
+        .unwrap();
+        assert_eq!(other["TotalCount"], 0);
+        assert_eq!(
+            call(&[region, ("Tag.1.Value", "x")]).unwrap_err(),
+            "InvalidTag.Mismatch"
+        );
+        assert_eq!(
+            call(&[region, ("Tag.21.Key", "x")]).unwrap_err(),
+            "InvalidTagCount"
         );
     }
 

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::common::{Lock, Page, id_filter, locks, matches, minutes, region};
+use super::common::{
+    Lock, Page, Tags, id_filter, locks, matches, minutes, region, tag_filter, tags, tags_match,
+};
 use super::{Action, Context};
 use crate::api_error::ApiError;
 use crate::params::Params;
@@ -40,6 +42,7 @@ pub struct InstanceItem {
     pub expired_time: String,
     pub creation_time: String,
     pub operation_locks: InstanceLocks,
+    pub tags: Tags,
 }
 
 /// For instances the inner list is `LockReason`, not `OperationLock` (docs/wire.md §8.3).
@@ -53,12 +56,14 @@ fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let region = region(params)?;
     let ids = id_filter(params, "InstanceIds")?;
     let page = Page::from_params(params)?;
+    let tag_filters = tag_filter(params)?;
     let far_future = time::macros::datetime!(2099-12-31 15:59 UTC);
     let found: Vec<InstanceItem> = ctx
         .world
         .instances
         .iter()
         .filter(|x| x.region_id == region && matches(&ids, &x.instance_id))
+        .filter(|x| tags_match(&tag_filters, &x.tags))
         .map(|x| InstanceItem {
             instance_id: x.instance_id.clone(),
             region_id: x.region_id.clone(),
@@ -69,6 +74,7 @@ fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
             operation_locks: InstanceLocks {
                 lock_reason: locks(&x.lock_reasons),
             },
+            tags: tags(&x.tags),
         })
         .collect();
     Ok(ctx.reply(&DescribeInstancesResponse {

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::common::{Page, id_filter, matches, region, seconds};
+use super::common::{
+    Page, Tags, id_filter, matches, region, seconds, tag_filter, tags, tags_match,
+};
 use super::{Action, Context};
 use crate::api_error::ApiError;
 use crate::params::Params;
@@ -44,6 +46,7 @@ pub struct SnapshotItem {
     pub progress: &'static str,
     pub snapshot_type: &'static str,
     pub creation_time: String,
+    pub tags: Tags,
 }
 
 fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
@@ -51,12 +54,14 @@ fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let ids = id_filter(params, "SnapshotIds")?;
     let disk = params.get("DiskId");
     let page = Page::from_params(params)?;
+    let tag_filters = tag_filter(params)?;
     let found: Vec<SnapshotItem> = ctx
         .world
         .snapshots
         .iter()
         .filter(|s| s.region_id == region && matches(&ids, &s.snapshot_id))
         .filter(|s| disk.is_none_or(|d| s.source_disk_id == d))
+        .filter(|s| tags_match(&tag_filters, &s.tags))
         .map(|s| {
             let source = ctx.world.disk(&s.source_disk_id);
             SnapshotItem {
@@ -71,6 +76,7 @@ fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
                 },
                 snapshot_type: "user",
                 creation_time: seconds(s.creation_time),
+                tags: tags(&s.tags),
             }
         })
         .collect();
