@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use ecs_conformance::container;
 use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, Results, diff};
 use ecs_conformance::suite::{self, RunError, SuiteConfig, SuiteFiles, Target};
@@ -15,6 +14,7 @@ use ecs_conformance::{
     Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY,
     Format, MockConfig, WireForm, World,
 };
+use ecs_conformance::{container, credentials};
 
 #[derive(Parser)]
 #[command(
@@ -103,6 +103,16 @@ struct RunArgs {
     /// Read the secret from this file (its first line) instead.
     #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
     access_key_secret_file: Option<PathBuf>,
+    /// An STS token for a temporary key pair (signed as SecurityToken in V1, x-acs-security-token
+    /// in V3).
+    #[arg(long, env = "ALIBABA_CLOUD_SECURITY_TOKEN", hide_env_values = true)]
+    security_token: Option<String>,
+    /// Take the credentials from this profile of the Alibaba Cloud CLI's ~/.aliyun/config.json
+    /// (modes AK, StsToken) or the SDKs' ~/.alibabacloud/credentials (docs/credentials.md).
+    /// Without it and without ALIBABA_CLOUD_ACCESS_KEY_*, the same chain picks the current
+    /// profile.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     /// Only scenarios matching this tag expression, e.g. "@errors and not @internal".
     #[arg(long)]
     tags: Option<String>,
@@ -184,6 +194,9 @@ struct MockArgs {
     /// Read the secret from this file (its first line).
     #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
     access_key_secret_file: Option<PathBuf>,
+    /// Make the starting key pair a temporary (STS) one: calls must carry this token.
+    #[arg(long, env = "ECS_CONFORMANCE_SECURITY_TOKEN", hide_env_values = true)]
+    security_token: Option<String>,
     /// Start from this world file (JSON, the control API's world document) instead of the
     /// reference's sample resources.
     #[arg(long)]
@@ -314,6 +327,7 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
     let config = MockConfig {
         access_key_id: args.access_key_id,
         access_key_secret: secret,
+        security_token: args.security_token.clone(),
         world,
         control: !args.no_control,
         log: true,
@@ -406,23 +420,47 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 }
                 None => None,
             };
-            let (id, secret) = match (args.access_key_id, args.access_key_secret.or(file_secret)) {
-                (Some(id), Some(secret)) => (id, secret),
-                (None, None) => (
-                    DEFAULT_ACCESS_KEY_ID.to_owned(),
-                    DEFAULT_ACCESS_KEY_SECRET.to_owned(),
+            let explicit = (
+                args.access_key_id.clone(),
+                args.access_key_secret.clone().or(file_secret),
+            );
+            let found = match (explicit, args.profile.as_deref()) {
+                ((Some(id), Some(secret)), None) => {
+                    let mut c = Credentials::new(id, secret);
+                    if let Some(token) = args.security_token.clone() {
+                        c = c.with_security_token(token);
+                    }
+                    Ok(Some(credentials::Found {
+                        credentials: c,
+                        source: "the command line or the environment".into(),
+                    }))
+                }
+                ((Some(_), None) | (None, Some(_)), None) => Err(
+                    "give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)".to_owned(),
                 ),
-                _ => {
-                    eprintln!(
-                        "error: give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
-                    );
+                (_, profile) => {
+                    let home = std::env::var_os("HOME").map(PathBuf::from);
+                    credentials::resolve(profile, &|k| std::env::var(k).ok(), home.as_deref())
+                }
+            };
+            let found = match found {
+                Ok(Some(found)) => found,
+                Ok(None) => credentials::Found {
+                    credentials: Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
+                    source: "the mock's default key pair".into(),
+                },
+                Err(e) => {
+                    eprintln!("error: {e}");
                     return Ok(ExitCode::from(CANNOT_CHECK));
                 }
             };
-            println!("target: {url} (access key {id})");
+            println!(
+                "target: {url} (access key {} from {})",
+                found.credentials.access_key_id, found.source
+            );
             Target::Endpoint {
                 url,
-                credentials: Credentials::new(id, secret),
+                credentials: found.credentials,
             }
         }
     };

@@ -23,6 +23,9 @@ pub struct PutWorld {
     /// Required for a new access key; kept when absent for an existing one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_secret: Option<String>,
+    /// Makes the key pair a temporary (STS) one: calls must carry this token. Never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_token: Option<String>,
     pub world: World,
 }
 

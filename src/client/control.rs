@@ -49,6 +49,7 @@ impl Client {
     ) -> Result<(), ClientError> {
         let doc = PutWorld {
             access_key_secret: Some(credentials.secret().to_owned()),
+            security_token: credentials.security_token().map(str::to_owned),
             world: world.clone(),
         };
         let body = serde_json::to_string(&doc).expect("worlds serialize");

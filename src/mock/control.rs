@@ -149,10 +149,13 @@ fn put_world(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
             if let Some(secret) = secret {
                 t.secret = secret;
             }
+            t.security_token = doc.security_token;
             t.load(doc.world);
         }
         (None, Some(secret)) => {
-            tenants.insert(key.to_owned(), Tenant::new(secret, doc.world));
+            let mut tenant = Tenant::new(secret, doc.world);
+            tenant.security_token = doc.security_token;
+            tenants.insert(key.to_owned(), tenant);
         }
         (None, _) => {
             return error(

@@ -65,6 +65,9 @@ impl Incoming<'_> {
 pub struct Call {
     pub action: &'static Action,
     pub access_key_id: String,
+    /// The STS token the call carried (signed: V1's `SecurityToken`, V3's
+    /// `x-acs-security-token`), for the tenant to match against its own.
+    pub security_token: Option<String>,
     pub nonce: String,
     pub params: Params,
     pub format: Format,
@@ -125,6 +128,11 @@ pub fn authenticate(
         Ok((action, access_key_id, nonce)) => Ok(Call {
             action,
             access_key_id,
+            security_token: if req.is_v3() {
+                req.header("x-acs-security-token").map(str::to_owned)
+            } else {
+                params.get("SecurityToken").map(str::to_owned)
+            },
             nonce,
             params,
             format,

@@ -40,6 +40,8 @@ use tenant::Tenant;
 pub struct MockConfig {
     pub access_key_id: String,
     pub access_key_secret: String,
+    /// An STS token: the starting key pair is a temporary one, and calls must carry the token.
+    pub security_token: Option<String>,
     /// The world of `access_key_id`.
     pub world: World,
     /// Serve the control API.
@@ -81,6 +83,7 @@ impl Default for MockConfig {
         Self {
             access_key_id: DEFAULT_ACCESS_KEY_ID.into(),
             access_key_secret: DEFAULT_ACCESS_KEY_SECRET.into(),
+            security_token: None,
             world: World::sample(),
             control: true,
             log: false,
@@ -99,7 +102,8 @@ pub struct Shared {
 
 impl Shared {
     fn new(config: MockConfig) -> Self {
-        let tenant = Tenant::new(config.access_key_secret, config.world);
+        let mut tenant = Tenant::new(config.access_key_secret, config.world);
+        tenant.security_token = config.security_token;
         Self {
             tenants: Mutex::new(HashMap::from([(config.access_key_id, tenant)])),
             nonces: Mutex::new(Nonces::default()),
@@ -134,13 +138,17 @@ impl Shared {
             Err(ApiError::NONCE_USED)
         } else {
             match self.tenants().get_mut(&call.access_key_id) {
-                Some(t) => t.call(
-                    call.action,
-                    &call.params,
-                    call.format,
-                    request_id.to_owned(),
-                    now,
-                ),
+                Some(t) => t
+                    .check_token(call.security_token.as_deref())
+                    .and_then(|()| {
+                        t.call(
+                            call.action,
+                            &call.params,
+                            call.format,
+                            request_id.to_owned(),
+                            now,
+                        )
+                    }),
                 None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
             }
         };

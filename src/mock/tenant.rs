@@ -15,6 +15,8 @@ use crate::world::World;
 
 pub struct Tenant {
     pub secret: String,
+    /// When set, the key pair is a temporary (STS) one: every call must carry this token.
+    pub security_token: Option<String>,
     /// What `reset` restores: the world as it was last loaded.
     pub initial: World,
     pub world: World,
@@ -25,6 +27,7 @@ impl Tenant {
     pub fn new(secret: String, world: World) -> Self {
         Self {
             secret,
+            security_token: None,
             initial: world.clone(),
             world,
             resetting: HashMap::new(),
@@ -36,6 +39,18 @@ impl Tenant {
         self.initial = world.clone();
         self.world = world;
         self.resetting.clear();
+    }
+
+    /// Whether a call carrying `presented` may act for this key pair: a temporary key pair
+    /// needs its own token; a permanent one takes none.
+    pub fn check_token(&self, presented: Option<&str>) -> Result<(), ApiError> {
+        match (self.security_token.as_deref(), presented) {
+            (None, None) => Ok(()),
+            (Some(_), None) => Err(ApiError::missing("SecurityToken")),
+            (Some(ours), Some(theirs)) if ours == theirs => Ok(()),
+            _ => Err(crate::catalogue::Catalogue::common()
+                .error("InvalidSecurityToken.MismatchWithAccessKey")),
+        }
     }
 
     pub fn reset(&mut self) {

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use ecs_conformance::{MockConfig, MockServer};
 
-pub const CHECKS: usize = 6;
+pub const CHECKS: usize = 8;
 
 /// Runs `ecs-conformance run ARGS`; returns the exit code and stdout+stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
@@ -105,6 +105,74 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         2,
         &["no scenario ran", "nothing was certified", "control API"],
     );
+    // Credentials as users keep them: an STS key pair from a CLI profile file, signed with its
+    // token; the same profile with another token fails.
+    let sts = MockServer::start_with(MockConfig {
+        access_key_id: "STS.cli".into(),
+        access_key_secret: "cli-secret".into(),
+        security_token: Some("tok+/=cli".into()),
+        control: false,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("the mock starts");
+    for (token, code, says) in [
+        ("tok+/=cli", 0, "0 failed"),
+        ("another", 1, "InvalidSecurityToken.MismatchWithAccessKey"),
+    ] {
+        let home = std::env::temp_dir().join(format!("ecsc-home-{}-{code}", std::process::id()));
+        let config = format!(
+            r#"{{"current":"sts","profiles":[{{"name":"sts","mode":"StsToken","access_key_id":"STS.cli","access_key_secret":"cli-secret","sts_token":"{token}"}}]}}"#
+        );
+        let written = std::fs::create_dir_all(home.join(".aliyun"))
+            .and_then(|()| std::fs::write(home.join(".aliyun/config.json"), config));
+        if let Err(e) = written {
+            problems.push(format!("cannot write a profile file: {e}"));
+            continue;
+        }
+        let url = sts.url().to_owned();
+        let home_arg = home.clone();
+        let got = tokio::task::spawn_blocking(move || {
+            let out = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+                .args([
+                    "run",
+                    "--endpoint",
+                    &url,
+                    "--profile",
+                    "sts",
+                    "--tags",
+                    "@validation",
+                ])
+                .env("HOME", &home_arg)
+                .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+                .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+                .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+                .env_remove("ALIBABA_CLOUD_PROFILE")
+                .output();
+            match out {
+                Ok(o) => (
+                    o.status.code(),
+                    format!(
+                        "{}{}",
+                        String::from_utf8_lossy(&o.stdout),
+                        String::from_utf8_lossy(&o.stderr)
+                    ),
+                ),
+                Err(e) => (None, e.to_string()),
+            }
+        })
+        .await
+        .unwrap_or((None, "the child did not run".into()));
+        expect(
+            &mut problems,
+            &format!("STS credentials from a CLI profile (token {token:?})"),
+            got,
+            code,
+            &["from profile \"sts\"", says],
+        );
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
     // The binary carries its suite: copied into an empty directory, it runs every scenario.
     let dir = std::env::temp_dir().join(format!("ecsc-copied-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

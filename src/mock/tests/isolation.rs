@@ -52,3 +52,41 @@ async fn concurrent_instant_resets_never_conflict() {
         assert_eq!(r.status, 200, "{}", r.body);
     }
 }
+
+#[tokio::test]
+async fn a_temporary_key_pair_needs_its_own_token_in_both_schemes() {
+    let (server, client) = mock().await;
+    let sts = Credentials::new("STS.k", "s").with_security_token("tok+/=1");
+    client.put_world(&sts, &World::sample()).await.unwrap();
+    for form in WireForm::ALL {
+        let call = reset(form, Some(Format::Json), "d-diskid1", "s-snapshotid1");
+        let ok = client
+            .with_credentials(sts.clone())
+            .send(&call)
+            .await
+            .unwrap();
+        assert_eq!(ok.status, 200, "{form:?}: {}", ok.body);
+        let none = client
+            .with_credentials(Credentials::new("STS.k", "s"))
+            .send(&call)
+            .await
+            .unwrap();
+        assert_eq!(code_of(&none), "MissingSecurityToken", "{form:?}");
+        let wrong = Credentials::new("STS.k", "s").with_security_token("other");
+        let r = client.with_credentials(wrong).send(&call).await.unwrap();
+        assert_eq!(
+            code_of(&r),
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "{form:?}"
+        );
+    }
+    // A permanent key pair takes no token.
+    let extra = Credentials::new("testid", "testsecret").with_security_token("tok");
+    let r = client
+        .with_credentials(extra)
+        .send(&sample_reset(None))
+        .await
+        .unwrap();
+    assert_eq!(code_of(&r), "InvalidSecurityToken.MismatchWithAccessKey");
+    drop(server);
+}
