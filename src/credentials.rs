@@ -185,7 +185,7 @@ mod tests {
     const CLI: &str = r#"{"current":"default","profiles":[
         {"name":"default","mode":"AK","access_key_id":"LTAIa","access_key_secret":"sa"},
         {"name":"sts","mode":"StsToken","access_key_id":"STS.b","access_key_secret":"sb","sts_token":"tok"},
-        {"name":"role","mode":"RamRoleArn","access_key_id":"LTAIc","access_key_secret":"sc"}]}"#;
+        {"name":"role","mode":"RamRoleArn","access_key_id":"LTAIc","access_key_secret":"hidden-role-secret"}]}"#;
 
     #[test]
     fn the_environment_comes_first() {
@@ -221,7 +221,7 @@ mod tests {
         );
         let role = resolve(Some("role"), &no_env, Some(&h)).unwrap_err();
         assert!(
-            role.contains("RamRoleArn") && !role.contains("sc"),
+            role.contains("RamRoleArn") && !role.contains("hidden-role-secret"),
             "{role}"
         );
         assert!(
