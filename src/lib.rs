@@ -28,8 +28,8 @@ pub use client::{
 };
 pub use format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 pub use mock::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MAX_BODY_BYTES, MAX_QUERY_BYTES, MockConfig,
-    MockServer, serve,
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Limits, MAX_BODY_BYTES, MAX_QUERY_BYTES,
+    MockConfig, MockServer, TlsPem, serve,
 };
 pub use params::Params;
 pub use protocol::{

@@ -94,6 +94,12 @@ struct RunArgs {
     /// The endpoint to certify, e.g. http://127.0.0.1:8080; omitted, the embedded mock.
     #[arg(long, env = "ECS_ENDPOINT")]
     endpoint: Option<String>,
+    /// Certify Alibaba Cloud's own endpoint of this region: https://ecs.REGION.aliyuncs.com.
+    #[arg(long, value_name = "REGION", conflicts_with = "endpoint")]
+    region: Option<String>,
+    /// Trust this CA certificate (PEM) for an HTTPS endpoint, besides the system's roots.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// Access key id for --endpoint (default: the mock's, testid).
     #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_ID")]
     access_key_id: Option<String>,
@@ -194,6 +200,12 @@ struct MockArgs {
     /// Read the secret from this file (its first line).
     #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
     access_key_secret_file: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Make the starting key pair a temporary (STS) one: calls must carry this token.
     #[arg(long, env = "ECS_CONFORMANCE_SECURITY_TOKEN", hide_env_values = true)]
     security_token: Option<String>,
@@ -291,17 +303,26 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
     if secret.is_empty() {
         bail!("the access key secret must not be empty");
     }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(ecs_conformance::TlsPem {
+            cert_chain: std::fs::read(cert)
+                .with_context(|| format!("cannot read {}", cert.display()))?,
+            key: std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?,
+        }),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    println!("ecs-conformance mock listening on http://{addr}");
+    println!("ecs-conformance mock listening on {scheme}://{addr}");
     println!(
         "control API: {}",
         if args.no_control {
             "off".to_owned()
         } else {
-            format!("http://{addr}{}", ecs_conformance::CONTROL_PREFIX)
+            format!("{scheme}://{addr}{}", ecs_conformance::CONTROL_PREFIX)
         }
     );
     let creds =
@@ -322,12 +343,13 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
             (s.source_disk_id.as_str(), s.snapshot_id.as_str())
         });
     println!(
-        "try: cargo run --release -- call --endpoint http://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}"
+        "try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}"
     );
     let config = MockConfig {
         access_key_id: args.access_key_id,
         access_key_secret: secret,
         security_token: args.security_token.clone(),
+        tls,
         world,
         control: !args.no_control,
         log: true,
@@ -360,7 +382,18 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
 const CANNOT_CHECK: u8 = 2;
 
 async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let embedded = args.endpoint.is_none() && args.image.is_none();
+    let region_url = args
+        .region
+        .as_deref()
+        .map(|r| format!("https://ecs.{r}.aliyuncs.com"));
+    let embedded = args.endpoint.is_none() && args.image.is_none() && region_url.is_none();
+    let ca_cert = match args.ca_cert.as_deref().map(std::fs::read).transpose() {
+        Ok(pem) => pem,
+        Err(e) => {
+            eprintln!("error: cannot read the CA certificate: {}", e.kind());
+            return Ok(ExitCode::from(CANNOT_CHECK));
+        }
+    };
     let mut container = None;
     let endpoint = match &args.image {
         Some(image) => {
@@ -404,7 +437,7 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        None => args.endpoint.clone(),
+        None => args.endpoint.clone().or(region_url),
     };
     let target = match endpoint {
         None => {
@@ -494,6 +527,7 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         max_body: args.max_body,
         fail_on,
         machine_reports: args.report.clone(),
+        ca_cert,
         files: match &args.features {
             Some(dir) => SuiteFiles::directory(dir, args.recorded_answers.as_deref()),
             None => SuiteFiles::Embedded,

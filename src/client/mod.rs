@@ -57,6 +57,9 @@ pub struct Client {
     host: String,
     credentials: Credentials,
     max_body: usize,
+    timeout: Duration,
+    /// A private CA trusted besides the system's roots.
+    ca: Option<reqwest::Certificate>,
 }
 
 /// How long any one call may take before it fails, unless [`Client::with_timeout`] says otherwise.
@@ -84,23 +87,41 @@ impl Client {
             (None, _) => return Err(invalid("it has no host")),
         };
         Ok(Self {
-            http: Self::http(DEFAULT_TIMEOUT),
+            http: Self::http(DEFAULT_TIMEOUT, None),
             endpoint: url,
             host,
             credentials,
             max_body: DEFAULT_MAX_BODY,
+            timeout: DEFAULT_TIMEOUT,
+            ca: None,
         })
     }
 
     /// Redirects are never followed: a signed call answered 3xx has its answer, and a request
     /// elsewhere would be another, unsigned one.
-    fn http(timeout: Duration) -> reqwest::Client {
-        reqwest::Client::builder()
+    fn http(timeout: Duration, ca: Option<&reqwest::Certificate>) -> reqwest::Client {
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(ca) = ca {
+            builder = builder.add_root_certificate(ca.clone());
+        }
+        builder
             .build()
-            .expect("a reqwest client with timeouts and no redirects builds")
+            .expect("a reqwest client with timeouts, no redirects and a CA builds")
+    }
+
+    /// Trusts the CA (or self-signed certificate) in `pem` for HTTPS endpoints, besides the
+    /// system's roots.
+    pub fn with_ca_cert(mut self, pem: &[u8]) -> Result<Self, ClientError> {
+        let ca = reqwest::Certificate::from_pem(pem).map_err(|e| ClientError::InvalidEndpoint {
+            endpoint: self.endpoint().to_owned(),
+            reason: format!("the CA certificate is not PEM: {}", causes(&e)),
+        })?;
+        self.http = Self::http(self.timeout, Some(&ca));
+        self.ca = Some(ca);
+        Ok(self)
     }
 
     /// Answers larger than `bytes` fail as soon as they are known to be, without reading on.
@@ -110,7 +131,8 @@ impl Client {
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.http = Self::http(timeout);
+        self.http = Self::http(timeout, self.ca.as_ref());
+        self.timeout = timeout;
         self
     }
 

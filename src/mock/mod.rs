@@ -50,6 +50,49 @@ pub struct MockConfig {
     pub log: bool,
     /// How long a slow client may take, and how long a shutdown waits.
     pub limits: Limits,
+    /// Serve HTTPS with this certificate chain and key (PEM), as real endpoints do.
+    pub tls: Option<TlsPem>,
+}
+
+/// A certificate chain and its private key, PEM-encoded.
+#[derive(Clone)]
+pub struct TlsPem {
+    pub cert_chain: Vec<u8>,
+    pub key: Vec<u8>,
+}
+
+impl std::fmt::Debug for TlsPem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TlsPem { <certificate and key> }")
+    }
+}
+
+impl TlsPem {
+    /// The rustls acceptor for this certificate and key.
+    fn acceptor(&self) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+        use rustls_pki_types::pem::PemObject;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let invalid = |what: &str, e: &dyn std::fmt::Display| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{what}: {e}"))
+        };
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&self.cert_chain)
+            .collect::<Result<_, _>>()
+            .map_err(|e| invalid("the TLS certificate is not PEM", &e))?;
+        if certs.is_empty() {
+            return Err(invalid("the TLS certificate file", &"holds no certificate"));
+        }
+        let key = PrivateKeyDer::from_pem_slice(&self.key)
+            .map_err(|e| invalid("the TLS key is not a PEM private key", &e))?;
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| invalid("TLS", &e))?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| invalid("the TLS certificate and key", &e))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
+    }
 }
 
 /// Time limits against slow or stuck clients (docs/choices.md, "Abuse").
@@ -88,6 +131,7 @@ impl Default for MockConfig {
             control: true,
             log: false,
             limits: Limits::default(),
+            tls: None,
         }
     }
 }
@@ -239,6 +283,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let control = config.control;
     let limits = config.limits;
+    let tls = config.tls.as_ref().map(TlsPem::acceptor).transpose()?;
     let router = app(Arc::new(Shared::new(config)), control);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
@@ -257,11 +302,27 @@ pub async fn serve(
                     }
                 };
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
-                let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
+                match &tls {
+                    None => {
+                        let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                        let conn = graceful.watch(conn);
+                        tokio::spawn(async move {
+                            let _ = conn.await;
+                        });
+                    }
+                    Some(acceptor) => {
+                        // The handshake gets the header timeout too, then the connection is
+                        // served as any other (and watched for shutdown).
+                        let (acceptor, http, watcher) = (acceptor.clone(), http.clone(), graceful.watcher());
+                        tokio::spawn(async move {
+                            let handshake = tokio::time::timeout(limits.header_read, acceptor.accept(stream)).await;
+                            if let Ok(Ok(stream)) = handshake {
+                                let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                                let _ = watcher.watch(conn).await;
+                            }
+                        });
+                    }
+                }
             }
             () = &mut shutdown => break,
         }
@@ -442,6 +503,11 @@ impl MockServer {
 
     /// Starts a mock with `config` on `127.0.0.1:0`.
     pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -455,7 +521,7 @@ impl MockServer {
         });
         Ok(Self {
             addr,
-            url: format!("http://{addr}"),
+            url: format!("{scheme}://{addr}"),
             stop: Some(stop),
         })
     }

@@ -75,6 +75,8 @@ pub struct SuiteConfig {
     /// Where cucumber's own JUnit XML and Cucumber JSON writers write (`junit.xml`,
     /// `cucumber.json`), when a report is asked for.
     pub machine_reports: Option<std::path::PathBuf>,
+    /// A private CA (PEM) to trust for an HTTPS endpoint.
+    pub ca_cert: Option<Vec<u8>>,
 }
 
 impl Default for SuiteConfig {
@@ -90,6 +92,7 @@ impl Default for SuiteConfig {
             fail_on: Level::Chosen,
             snapshot_mode: SnapshotMode::CheckOnly,
             machine_reports: None,
+            ca_cert: None,
         }
     }
 }
@@ -441,10 +444,13 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             (client, Box::new(target::ControlApi::new()))
         }
         Target::Endpoint { url, credentials } => {
-            let client = Client::new(url, credentials.clone())
+            let mut client = Client::new(url, credentials.clone())
                 .map_err(anyhow::Error::from)?
                 .with_timeout(config.timeout)
                 .with_max_body(config.max_body);
+            if let Some(pem) = &config.ca_cert {
+                client = client.with_ca_cert(pem).map_err(anyhow::Error::from)?;
+            }
             let seam: Box<dyn Seam> = if preflight(&client, url).await? {
                 Box::new(target::ControlApi::new())
             } else {

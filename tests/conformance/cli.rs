@@ -5,7 +5,7 @@ use std::process::Command;
 
 use ecs_conformance::{MockConfig, MockServer};
 
-pub const CHECKS: usize = 8;
+pub const CHECKS: usize = 10;
 
 /// Runs `ecs-conformance run ARGS`; returns the exit code and stdout+stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
@@ -105,17 +105,41 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         2,
         &["no scenario ran", "nothing was certified", "control API"],
     );
-    // Credentials as users keep them: an STS key pair from a CLI profile file, signed with its
-    // token; the same profile with another token fails.
+    // Credentials as users keep them, over HTTPS as real endpoints serve it: an STS key pair from
+    // a CLI profile file, signed with its token, against the mock serving TLS with a certificate
+    // made now and trusted with --ca-cert; the same profile with another token fails.
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
+        .expect("a self-signed certificate is generated");
+    let ca = std::env::temp_dir().join(format!("ecsc-ca-{}.pem", std::process::id()));
+    if let Err(e) = std::fs::write(&ca, certified.cert.pem()) {
+        problems.push(format!("cannot write the CA file: {e}"));
+    }
     let sts = MockServer::start_with(MockConfig {
         access_key_id: "STS.cli".into(),
         access_key_secret: "cli-secret".into(),
         security_token: Some("tok+/=cli".into()),
         control: false,
+        tls: Some(ecs_conformance::TlsPem {
+            cert_chain: certified.cert.pem().into_bytes(),
+            key: certified.key_pair.serialize_pem().into_bytes(),
+        }),
         ..MockConfig::default()
     })
     .await
     .expect("the mock starts");
+    // Without the CA, the endpoint cannot be reached: one clear error.
+    let url = sts.url().to_owned();
+    let untrusted =
+        tokio::task::spawn_blocking(move || run(&["--endpoint", &url, "--timeout", "3"]))
+            .await
+            .unwrap_or((None, String::new()));
+    expect(
+        &mut problems,
+        "HTTPS with a certificate not trusted",
+        untrusted,
+        2,
+        &["cannot reach https://127.0.0.1"],
+    );
     for (token, code, says) in [
         ("tok+/=cli", 0, "0 failed"),
         ("another", 1, "InvalidSecurityToken.MismatchWithAccessKey"),
@@ -132,6 +156,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         }
         let url = sts.url().to_owned();
         let home_arg = home.clone();
+        let ca_arg = ca.to_string_lossy().into_owned();
         let got = tokio::task::spawn_blocking(move || {
             let out = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
                 .args([
@@ -142,6 +167,8 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
                     "sts",
                     "--tags",
                     "@validation",
+                    "--ca-cert",
+                    &ca_arg,
                 ])
                 .env("HOME", &home_arg)
                 .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
@@ -165,13 +192,14 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         .unwrap_or((None, "the child did not run".into()));
         expect(
             &mut problems,
-            &format!("STS credentials from a CLI profile (token {token:?})"),
+            &format!("HTTPS, and STS credentials from a CLI profile (token {token:?})"),
             got,
             code,
-            &["from profile \"sts\"", says],
+            &["from profile \"sts\"", "https://127.0.0.1", says],
         );
         let _ = std::fs::remove_dir_all(&home);
     }
+    let _ = std::fs::remove_file(&ca);
 
     // The binary carries its suite: copied into an empty directory, it runs every scenario.
     let dir = std::env::temp_dir().join(format!("ecsc-copied-{}", std::process::id()));
