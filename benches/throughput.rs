@@ -162,8 +162,15 @@ fn main() {
         // Warm up both paths, then measure each.
         load(&mock.addr, 1, concurrency, fixed).await;
         load(&mock.addr, 1, concurrency, reset.clone()).await;
-        let ceiling = report("fixed 200 (ceiling)", &load(&mock.addr, seconds, concurrency, fixed).await);
-        let resets = report("ResetDisk (signed, V1 GET)", &load(&mock.addr, seconds, concurrency, reset).await);
+        let ceiling_run = load(&mock.addr, seconds, concurrency, fixed).await;
+        let ceiling = report("fixed 200 (ceiling)", &ceiling_run);
+        let reset_run = load(&mock.addr, seconds, concurrency, reset).await;
+        let resets = report("ResetDisk (signed, V1 GET)", &reset_run);
+        // A figure made of failed requests measures nothing: say so and fail the bench.
+        if ceiling_run.failures + reset_run.failures > 0 || ceiling_run.requests == 0 || reset_run.requests == 0 {
+            eprintln!("error: requests failed; these figures are not a measurement");
+            std::process::exit(1);
+        }
         println!("ResetDisk runs at {:.0}% of the ceiling", 100.0 * resets / ceiling);
         println!(
             "mock resident memory after the runs: {}",

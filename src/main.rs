@@ -316,15 +316,11 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    println!("ecs-conformance mock listening on {scheme}://{addr}");
-    println!(
-        "control API: {}",
-        if args.no_control {
-            "off".to_owned()
-        } else {
-            format!("{scheme}://{addr}{}", ecs_conformance::CONTROL_PREFIX)
-        }
-    );
+    let control = if args.no_control {
+        "off".to_owned()
+    } else {
+        format!("{scheme}://{addr}{}", ecs_conformance::CONTROL_PREFIX)
+    };
     let creds =
         if args.access_key_id == DEFAULT_ACCESS_KEY_ID && secret == DEFAULT_ACCESS_KEY_SECRET {
             String::new()
@@ -342,9 +338,18 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
         .map_or(("d-diskid1", "s-snapshotid1"), |s| {
             (s.source_disk_id.as_str(), s.snapshot_id.as_str())
         });
-    println!(
-        "try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}"
-    );
+    // Written once, and a stdout nobody reads (a closed pipe, `| head -1`) is no reason to stop
+    // serving: `println!` would panic.
+    {
+        use std::io::Write as _;
+        let _ = write!(
+            std::io::stdout().lock(),
+            "ecs-conformance mock listening on {scheme}://{addr}\n\
+             control API: {control}\n\
+             try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}\n"
+        );
+        let _ = std::io::stdout().flush();
+    }
     let config = MockConfig {
         access_key_id: args.access_key_id,
         access_key_secret: secret,
@@ -371,7 +376,10 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
             _ = tokio::signal::ctrl_c() => {}
             () = terminate => {}
         }
-        eprintln!("ecs-conformance mock: shutting down");
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"ecs-conformance mock: shutting down\n",
+        );
     };
     ecs_conformance::serve(listener, config, shutdown)
         .await

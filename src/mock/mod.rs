@@ -397,16 +397,23 @@ async fn control_handler(State(shared): State<Arc<Shared>>, req: Request) -> Res
         }
     };
     if shared.log {
-        eprintln!(
+        log_line(format_args!(
             "control {} {}{} {} {:.2}ms",
             parts.method,
             CONTROL_PREFIX,
             rest,
             response.status().as_u16(),
             started.elapsed().as_secs_f64() * 1e3
-        );
+        ));
     }
     response
+}
+
+/// One line of the request log on stderr. A log nobody reads any more (stderr closed, a pipe
+/// whose reader left) must not stop the mock answering: `eprintln!` would panic in the handler.
+fn log_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -438,12 +445,12 @@ async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Respons
         &request_id,
     );
     if shared.log {
-        eprintln!(
+        log_line(format_args!(
             "{} {status} {} {:.2}ms",
             action.as_deref().unwrap_or("-"),
             code.as_deref().unwrap_or("-"),
             started.elapsed().as_secs_f64() * 1e3
-        );
+        ));
     }
     let mut response = Response::new(Body::from(text));
     *response.status_mut() =

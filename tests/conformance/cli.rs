@@ -5,7 +5,7 @@ use std::process::Command;
 
 use ecs_conformance::{MockConfig, MockServer};
 
-pub const CHECKS: usize = 10;
+pub const CHECKS: usize = 11;
 
 /// Runs `ecs-conformance run ARGS`; returns the exit code and stdout+stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
@@ -230,5 +230,59 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         0,
         &["8 scenarios", "8 passed, 0 failed"],
     );
+    if let Err(e) = mock_outlives_its_readers().await {
+        problems.push(format!(
+            "the standalone mock, its stdout and stderr closed: {e}"
+        ));
+    } else {
+        println!("cli: the standalone mock keeps answering once nobody reads its output");
+    }
     problems
+}
+
+/// `ecs-conformance mock | head -1`, or a supervisor that reads the address and leaves: the mock
+/// must keep serving once its stdout and stderr pipes have no reader.
+async fn mock_outlives_its_readers() -> Result<(), String> {
+    use std::process::Stdio;
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start it: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let first = tokio::io::BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let url = first
+        .strip_prefix("ecs-conformance mock listening on ")
+        .ok_or_else(|| format!("unexpected first line {first:?}"))?
+        .to_owned();
+    // Both readers gone: every later write of the mock meets a broken pipe.
+    drop(child.stderr.take());
+    let client = reqwest::Client::new();
+    for path in [
+        "/ecs-conformance/v1",
+        "/?Action=ResetDisk",
+        "/ecs-conformance/v1",
+    ] {
+        let status = client
+            .get(format!("{url}{path}"))
+            .send()
+            .await
+            .map_err(|e| format!("GET {path}: {e}"))?
+            .status();
+        if status.is_server_error() {
+            return Err(format!("GET {path} answered {status}"));
+        }
+    }
+    match child.try_wait() {
+        Ok(None) => Ok(()),
+        other => Err(format!("the mock exited: {other:?}")),
+    }
 }
