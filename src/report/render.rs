@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::results::{Results, Scenario};
 use crate::evidence::Level;
+use crate::suite::md_cell;
 
 /// Per area: ran, passed at each level, not run.
 struct Score {
@@ -163,10 +164,6 @@ pub fn markdown(r: &Results) -> String {
         out.push_str(&format!("\nThe suite itself: {p}\n"));
     }
     out
-}
-
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
 }
 
 fn params(x: &super::results::Exchange) -> String {

@@ -7,9 +7,10 @@ use super::files::SuiteFiles;
 use crate::catalogue::Catalogue;
 use crate::evidence::{self, Level};
 
-/// A table cell: pipes escaped, so a message cannot break the table.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
+/// A Markdown table cell: pipes escaped and line breaks as `<br>`, so no text can break the
+/// table. The one escaping for every table the harness writes (this one, and the reports').
+pub fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
 }
 
 /// The Markdown of the table of evidence, for the suite in `files`.
@@ -36,8 +37,8 @@ pub fn markdown(files: &SuiteFiles) -> String {
             "| `{}` | {} | {} | {} |\n",
             e.id,
             e.level,
-            cell(&e.statement),
-            cell(&e.source)
+            md_cell(&e.statement),
+            md_cell(&e.source)
         ));
     }
     out.push_str(
@@ -57,10 +58,10 @@ pub fn markdown(files: &SuiteFiles) -> String {
             out.push_str(&format!(
                 "| {} | `{}` | {} | {} | {} |\n",
                 r.answer.status,
-                cell(&r.answer.code),
-                cell(&r.answer.message),
+                md_cell(&r.answer.code),
+                md_cell(&r.answer.message),
                 r.level,
-                cell(&r.source)
+                md_cell(&r.source)
             ));
         }
     }
@@ -83,13 +84,13 @@ pub fn markdown(files: &SuiteFiles) -> String {
             .iter()
             .map(|e| {
                 let level = crate::catalogue::find(&e.answer).map_or("?", |r| r.level.as_str());
-                format!("{} ({level})", cell(&e.answer.to_string()))
+                format!("{} ({level})", md_cell(&e.answer.to_string()))
             })
             .collect();
         out.push_str(&format!(
             "| {} | {} | {} |\n",
-            cell(&group[0].scenario),
-            cell(&group[0].answer.to_string()),
+            md_cell(&group[0].scenario),
+            md_cell(&group[0].answer.to_string()),
             others.join("<br>")
         ));
     }

@@ -10,6 +10,7 @@ mod check;
 mod coverage;
 pub(crate) mod document;
 mod evidence_table;
+pub(crate) use evidence_table::md_cell;
 mod files;
 mod recorded;
 mod steps;

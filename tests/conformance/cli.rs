@@ -25,18 +25,23 @@ fn run_binary(
     if let Some(dir) = cwd {
         command.current_dir(dir);
     }
-    let out = command
-        .arg("run")
-        .args(args)
-        .env_remove("ECS_ENDPOINT")
-        .output()
-        .expect("the ecs-conformance binary runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), text)
+    exit_and_output(command.arg("run").args(args).env_remove("ECS_ENDPOINT"))
+}
+
+/// Runs `command` to its end: its exit code (`None` when it did not start or was killed) and
+/// its stdout followed by its stderr (or why it did not start).
+pub fn exit_and_output(command: &mut Command) -> (Option<i32>, String) {
+    match command.output() {
+        Ok(o) => (
+            o.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        ),
+        Err(e) => (None, format!("the command did not start: {e}")),
+    }
 }
 
 fn expect(
@@ -158,35 +163,25 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         let home_arg = home.clone();
         let ca_arg = ca.to_string_lossy().into_owned();
         let got = tokio::task::spawn_blocking(move || {
-            let out = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
-                .args([
-                    "run",
-                    "--endpoint",
-                    &url,
-                    "--profile",
-                    "sts",
-                    "--tags",
-                    "@validation",
-                    "--ca-cert",
-                    &ca_arg,
-                ])
-                .env("HOME", &home_arg)
-                .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
-                .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-                .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
-                .env_remove("ALIBABA_CLOUD_PROFILE")
-                .output();
-            match out {
-                Ok(o) => (
-                    o.status.code(),
-                    format!(
-                        "{}{}",
-                        String::from_utf8_lossy(&o.stdout),
-                        String::from_utf8_lossy(&o.stderr)
-                    ),
-                ),
-                Err(e) => (None, e.to_string()),
-            }
+            exit_and_output(
+                Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+                    .args([
+                        "run",
+                        "--endpoint",
+                        &url,
+                        "--profile",
+                        "sts",
+                        "--tags",
+                        "@validation",
+                        "--ca-cert",
+                        &ca_arg,
+                    ])
+                    .env("HOME", &home_arg)
+                    .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+                    .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+                    .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+                    .env_remove("ALIBABA_CLOUD_PROFILE"),
+            )
         })
         .await
         .unwrap_or((None, "the child did not run".into()));

@@ -83,22 +83,12 @@ fn containers() -> Result<Vec<String>, String> {
 
 /// `ecs-conformance run --image IMAGE ARGS`: exit code and output.
 fn run_image(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
-        .args(["run", "--image", IMAGE])
-        .args(args)
-        .env_remove("ECS_ENDPOINT")
-        .output();
-    match out {
-        Ok(o) => (
-            o.status.code(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-        ),
-        Err(e) => (None, e.to_string()),
-    }
+    super::cli::exit_and_output(
+        Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+            .args(["run", "--image", IMAGE])
+            .args(args)
+            .env_remove("ECS_ENDPOINT"),
+    )
 }
 
 pub async fn the_image_passes_and_leaves_nothing() -> Outcome {
