@@ -9,7 +9,9 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, Results, diff};
-use ecs_conformance::suite::{self, RunError, SuiteConfig, SuiteFiles, Target};
+use ecs_conformance::suite::{
+    self, DiscoverOptions, RunError, SuiteConfig, SuiteFiles, Target, WorldMode,
+};
 use ecs_conformance::{
     Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY,
     Format, MockConfig, WireForm, World,
@@ -95,8 +97,29 @@ struct RunArgs {
     #[arg(long, env = "ECS_ENDPOINT")]
     endpoint: Option<String>,
     /// Certify Alibaba Cloud's own endpoint of this region: https://ecs.REGION.aliyuncs.com.
-    #[arg(long, value_name = "REGION", conflicts_with = "endpoint")]
+    /// With --endpoint, only the region resources are discovered in (default cn-hangzhou).
+    #[arg(long, value_name = "REGION")]
     region: Option<String>,
+    /// How scenarios get their state: control (the control API; the default when the endpoint
+    /// offers it), discover (existing resources tagged ecs-conformance=disposable; the default
+    /// otherwise), none (only the scenarios that need no state).
+    #[arg(long, value_name = "MODE", value_parser = ["control", "discover", "none"])]
+    world: Option<String>,
+    /// With discover: let scenarios name (and so possibly reset) the disposable disks they are
+    /// bound to. Without it, such scenarios are not run.
+    #[arg(long)]
+    allow_destructive: bool,
+    /// With discover: what discovery cannot find (TOML: released_disk_ids, and accounts in each
+    /// account condition named by environment variables; docs/discover.md).
+    #[arg(long, value_name = "FILE")]
+    fixtures: Option<PathBuf>,
+    /// With discover: seconds to wait, after a scenario that named a disposable disk, for its
+    /// resources to be back in their discovered state.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    settle_timeout: u64,
+    /// Scenarios run at once (default 64 against this machine, 4 against a remote endpoint).
+    #[arg(long, value_name = "N")]
+    concurrency: Option<usize>,
     /// Trust this CA certificate (PEM) for an HTTPS endpoint, besides the system's roots.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
@@ -447,6 +470,21 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         None => args.endpoint.clone().or(region_url),
     };
+    let fixtures = match args.fixtures.as_deref().map(|p| {
+        std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read {}: {}", p.display(), e.kind()))
+            .and_then(|t| {
+                suite::Fixtures::parse(&t)
+                    .map_err(|e| format!("{} is not a fixtures file: {e}", p.display()))
+            })
+    }) {
+        Some(Err(e)) => {
+            eprintln!("error: --fixtures: {e}");
+            return Ok(ExitCode::from(CANNOT_CHECK));
+        }
+        Some(Ok(f)) => f,
+        None => suite::Fixtures::default(),
+    };
     let target = match endpoint {
         None => {
             println!("target: the embedded mock");
@@ -536,6 +574,17 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         fail_on,
         machine_reports: args.report.clone(),
         ca_cert,
+        world: match args.world.as_deref() {
+            Some(w) => w.parse().map_err(anyhow::Error::msg)?,
+            None => WorldMode::Auto,
+        },
+        discover: DiscoverOptions {
+            region: args.region.clone().unwrap_or_else(|| "cn-hangzhou".into()),
+            fixtures,
+            allow_destructive: args.allow_destructive,
+            settle_timeout: std::time::Duration::from_secs(args.settle_timeout),
+        },
+        concurrency: args.concurrency,
         files: match &args.features {
             Some(dir) => SuiteFiles::directory(dir, args.recorded_answers.as_deref()),
             None => SuiteFiles::Embedded,

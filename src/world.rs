@@ -259,7 +259,16 @@ impl Default for DiskType {
     }
 }
 
+/// Snapshots created before this instant are too old to reset from (read in UTC: docs/choices.md).
+pub const SNAPSHOT_TOO_OLD_BEFORE: OffsetDateTime =
+    time::macros::datetime!(2013-07-15 00:00:00 UTC);
+
 impl Instance {
+    /// A subscription whose expiry has passed at `now`.
+    pub fn expired(&self, now: OffsetDateTime) -> bool {
+        self.charge_type == ChargeType::PrePaid && self.expired_time.is_some_and(|t| t <= now)
+    }
+
     /// An instance with every default: `cn-hangzhou`, pay-as-you-go, no locks.
     pub fn new(id: impl Into<String>, status: InstanceStatus) -> Self {
         Self {
@@ -297,6 +306,11 @@ impl Disk {
 }
 
 impl Snapshot {
+    /// Created before [`SNAPSHOT_TOO_OLD_BEFORE`]: ResetDisk refuses it.
+    pub fn too_old(&self) -> bool {
+        self.creation_time < SNAPSHOT_TOO_OLD_BEFORE
+    }
+
     /// A snapshot of `disk` with every default: it supports ResetDisk.
     pub fn new(id: impl Into<String>, disk: impl Into<String>, status: SnapshotStatus) -> Self {
         Self {

@@ -20,6 +20,9 @@ pub struct RawResponse {
     pub status: u16,
     pub content_type: String,
     pub body: String,
+    /// The `x-acs-retry-after` header, when it is a positive integer (read as milliseconds:
+    /// its unit is unconfirmed, docs/choices.md).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -209,11 +212,18 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
+        let retry_after = resp
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|n| *n > 0);
         let bytes = self.read_capped(resp, &context).await?;
         Ok(RawResponse {
             status,
             content_type,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            retry_after,
         })
     }
 

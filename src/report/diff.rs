@@ -393,6 +393,7 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
+            not_checked: vec![],
             exchanges: vec![Exchange {
                 action: "ResetDisk".into(),
                 wire_form: "V1Get".into(),
@@ -422,6 +423,7 @@ mod tests {
                 target: "t".into(),
                 access_key_id: "k".into(),
                 control_api: true,
+                world: "control".into(),
                 started_at: "now".into(),
                 duration_ms: 1,
                 fail_on: Level::Observed,

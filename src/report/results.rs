@@ -32,6 +32,9 @@ pub struct Run {
     /// Never the secret.
     pub access_key_id: String,
     pub control_api: bool,
+    /// How scenarios got their state: `control`, `discover` or `none` (`run --world`).
+    #[serde(default)]
+    pub world: String,
     /// RFC 3339.
     pub started_at: String,
     pub duration_ms: u64,
@@ -93,6 +96,9 @@ pub struct Scenario {
     pub reason: Option<String>,
     pub duration_ms: u64,
     pub findings: Vec<Finding>,
+    /// Expectations the target cannot show: "not checked on this target", never passed.
+    #[serde(default)]
+    pub not_checked: Vec<String>,
     pub exchanges: Vec<Exchange>,
 }
 
@@ -186,6 +192,7 @@ impl Results {
                             problem: f.problem.clone(),
                         })
                         .collect(),
+                    not_checked: r.not_checked.clone(),
                     exchanges: out
                         .answers
                         .get(&r.name())
@@ -221,6 +228,7 @@ impl Results {
                 target: meta.target.clone(),
                 access_key_id: meta.access_key_id.clone(),
                 control_api: meta.control_api,
+                world: meta.world.clone(),
                 started_at: meta
                     .started_at
                     .format(&time::format_description::well_known::Rfc3339)

@@ -487,6 +487,7 @@ mod tests {
                 status,
                 content_type: ct.into(),
                 body: body.into(),
+                retry_after: None,
             },
             string_to_sign: Some("GET&%2F&x".into()),
             canonical_request: None,

@@ -8,6 +8,8 @@
 
 mod check;
 mod coverage;
+mod discover;
+pub use discover::{Fixtures, TAG_KEY, TAG_VALUE};
 pub(crate) mod document;
 mod evidence_table;
 pub(crate) use evidence_table::md_cell;
@@ -53,6 +55,63 @@ pub enum Target {
     },
 }
 
+/// How scenarios get their state (`run --world`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WorldMode {
+    /// The control API when the target offers it, else existing resources.
+    #[default]
+    Auto,
+    /// The control API; a target without it cannot be run this way.
+    Control,
+    /// Existing resources tagged for the harness.
+    Discover,
+    /// None: world-free scenarios only.
+    None,
+}
+
+impl std::str::FromStr for WorldMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "control" => Ok(Self::Control),
+            "discover" => Ok(Self::Discover),
+            "none" => Ok(Self::None),
+            _ => Err(format!("{s:?}: expected control, discover or none")),
+        }
+    }
+}
+
+pub use discover::Options as DiscoverOptions;
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        Self {
+            region: "cn-hangzhou".into(),
+            fixtures: Fixtures::default(),
+            allow_destructive: false,
+            settle_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// How many scenarios run at once by default: many against a mock on this machine, few against
+/// anything remote (its rate limits are the account's).
+pub fn default_concurrency(target: &Target) -> usize {
+    let local = match target {
+        Target::Embedded => true,
+        Target::Endpoint { url, .. } => reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
+            .is_some_and(|h| {
+                h == "localhost"
+                    || h.parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback())
+            }),
+    };
+    if local { 64 } else { 4 }
+}
+
 /// How a run is configured. `Default` runs everything against the embedded mock.
 #[derive(Debug, Clone)]
 pub struct SuiteConfig {
@@ -78,6 +137,12 @@ pub struct SuiteConfig {
     pub machine_reports: Option<std::path::PathBuf>,
     /// A private CA (PEM) to trust for an HTTPS endpoint.
     pub ca_cert: Option<Vec<u8>>,
+    /// How scenarios get their state.
+    pub world: WorldMode,
+    /// With [`WorldMode::Discover`] (or `Auto` without a control API).
+    pub discover: DiscoverOptions,
+    /// Scenarios run at once (default [`default_concurrency`]).
+    pub concurrency: Option<usize>,
 }
 
 impl Default for SuiteConfig {
@@ -94,6 +159,9 @@ impl Default for SuiteConfig {
             snapshot_mode: SnapshotMode::CheckOnly,
             machine_reports: None,
             ca_cert: None,
+            world: WorldMode::Auto,
+            discover: DiscoverOptions::default(),
+            concurrency: None,
         }
     }
 }
@@ -165,6 +233,10 @@ pub(crate) struct Context {
     fail_on: Level,
     answers: Mutex<HashMap<String, Vec<AnswerSummary>>>,
     findings: Mutex<HashMap<String, Vec<Finding>>>,
+    /// Scenarios the target could not give their state, with the reason.
+    not_run: Mutex<HashMap<String, String>>,
+    /// Expectations the target cannot show, per scenario.
+    not_checked: Mutex<HashMap<String, Vec<String>>>,
 }
 
 fn scenario_key(feature: &str, scenario: &str) -> String {
@@ -228,6 +300,42 @@ impl Context {
             .extend(findings);
     }
 
+    /// The first reason recorded wins: it is what stopped the scenario.
+    fn mark_not_run(&self, feature: &str, scenario: &str, why: &str) {
+        self.not_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(scenario_key(feature, scenario))
+            .or_insert_with(|| why.to_owned());
+    }
+
+    /// Why the scenario was not run, if it was not (kept: both the summary and the machine
+    /// report writers ask).
+    fn not_run_reason(&self, feature: &str, scenario: &str) -> Option<String> {
+        self.not_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&scenario_key(feature, scenario))
+            .cloned()
+    }
+
+    fn mark_not_checked(&self, feature: &str, scenario: &str, expectation: &str) {
+        self.not_checked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(scenario_key(feature, scenario))
+            .or_default()
+            .push(expectation.to_owned());
+    }
+
+    fn take_not_checked(&self, feature: &str, scenario: &str) -> Vec<String> {
+        self.not_checked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&scenario_key(feature, scenario))
+            .unwrap_or_default()
+    }
+
     fn take_findings(&self, feature: &str, scenario: &str) -> Vec<Finding> {
         self.findings
             .lock()
@@ -245,8 +353,10 @@ pub struct RunMeta {
     pub target: String,
     /// The run's own AccessKeyId (never the secret).
     pub access_key_id: String,
-    /// Whether scenarios could state their worlds (the control API answered).
+    /// Whether scenarios stated their worlds through the control API.
     pub control_api: bool,
+    /// How scenarios got their state: `control`, `discover` or `none`.
+    pub world: String,
     pub tags: Option<String>,
     pub formats: Vec<Format>,
     /// [`SuiteFiles::fingerprint`] of the suite run.
@@ -433,7 +543,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     }
 
     let mut embedded = None;
-    let (client, seam): (Client, Box<dyn Seam>) = match &config.target {
+    let (client, control_api, url) = match &config.target {
         Target::Embedded => {
             let mock = MockServer::start().await.map_err(anyhow::Error::from)?;
             let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
@@ -442,7 +552,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
                 .with_timeout(config.timeout)
                 .with_max_body(config.max_body);
             embedded = Some(mock);
-            (client, Box::new(target::ControlApi::new()))
+            (client, true, "the embedded mock".to_owned())
         }
         Target::Endpoint { url, credentials } => {
             let mut client = Client::new(url, credentials.clone())
@@ -452,17 +562,42 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             if let Some(pem) = &config.ca_cert {
                 client = client.with_ca_cert(pem).map_err(anyhow::Error::from)?;
             }
-            let seam: Box<dyn Seam> = if preflight(&client, url).await? {
-                Box::new(target::ControlApi::new())
-            } else {
-                Box::new(target::NoState {
-                    reason: format!(
-                        "needs a world, and {url} does not offer the control API (docs/control-api.md)"
-                    ),
-                })
-            };
-            (client, seam)
+            let control = preflight(&client, url).await?;
+            (client, control, url.clone())
         }
+    };
+    let seam: Box<dyn Seam> = match (config.world, control_api) {
+        (WorldMode::Auto | WorldMode::Control, true) => Box::new(target::ControlApi::new()),
+        (WorldMode::Control, false) => {
+            return Err(anyhow::anyhow!(
+                "--world control: {url} does not offer the control API (docs/control-api.md); \
+                 try --world discover"
+            )
+            .into());
+        }
+        (WorldMode::Auto | WorldMode::Discover, _) => {
+            let options = config.discover.clone();
+            let found = discover::Discover::new(&client, options, &|k| std::env::var(k).ok())
+                .await
+                .map_err(anyhow::Error::msg)?;
+            if config.progress {
+                for (i, (ni, nd, ns, other)) in found.found().into_iter().enumerate() {
+                    let whose = if i == 0 {
+                        "the run's account"
+                    } else {
+                        "a fixture account"
+                    };
+                    println!(
+                        "discovered in {} ({whose}): {ni} instances, {nd} disks, {ns} snapshots tagged {TAG_KEY}={TAG_VALUE}; {other} other resources, never named",
+                        config.discover.region
+                    );
+                }
+            }
+            Box::new(found)
+        }
+        (WorldMode::None, _) => Box::new(target::NoState {
+            reason: "needs a world, and --world none runs only the scenarios that need none".into(),
+        }),
     };
     let cannot_install = seam.cannot_install();
     let meta = RunMeta {
@@ -472,7 +607,8 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             Target::Endpoint { url, .. } => url.clone(),
         },
         access_key_id: client.credentials().access_key_id.clone(),
-        control_api: cannot_install.is_none(),
+        control_api: seam.name() == "control",
+        world: seam.name().to_owned(),
         tags: config.tags.clone(),
         formats: config.formats.clone(),
         fingerprint: config.files.fingerprint().map_err(anyhow::Error::msg)?,
@@ -490,6 +626,8 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         fail_on: config.fail_on,
         answers: Mutex::new(HashMap::new()),
         findings: Mutex::new(HashMap::new()),
+        not_run: Mutex::new(HashMap::new()),
+        not_checked: Mutex::new(HashMap::new()),
     });
 
     let not_run = results.clone();
@@ -508,23 +646,34 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
                     findings: Vec::new(),
                     tags: s.tags.clone(),
                     duration: Duration::ZERO,
+                    not_checked: Vec::new(),
                 });
             return false;
         }
         true
     };
 
+    let concurrency = config
+        .concurrency
+        .unwrap_or_else(|| default_concurrency(&config.target))
+        .max(1);
     let before_ctx = ctx.clone();
     SuiteWorld::cucumber::<&str>()
         .with_parser(files::TextParser)
         .with_writer(
             summary::Collector::new(ctx.clone(), results.clone(), config.progress)
-                .tee::<SuiteWorld, _>(cucumber::writer::JUnit::raw(junit, 0))
-                .tee::<SuiteWorld, _>(cucumber::writer::Json::raw(json))
+                .tee::<SuiteWorld, _>(summary::OmitNotRun::<SuiteWorld, _>::new(
+                    ctx.clone(),
+                    cucumber::writer::JUnit::raw(junit, 0),
+                ))
+                .tee::<SuiteWorld, _>(summary::OmitNotRun::<SuiteWorld, _>::new(
+                    ctx.clone(),
+                    cucumber::writer::Json::raw(json),
+                ))
                 .normalized(),
         )
         .fail_on_skipped()
-        .max_concurrent_scenarios(64)
+        .max_concurrent_scenarios(concurrency)
         .before(move |feature, _, scenario, w| {
             w.ctx = Some(before_ctx.clone());
             w.feature = feature.name.clone();

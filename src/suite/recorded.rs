@@ -270,6 +270,7 @@ mod tests {
             status,
             content_type: ct.into(),
             body: body.into(),
+            retry_after: None,
         }
     }
 

@@ -187,6 +187,7 @@ fn instance_released(w: &mut SuiteWorld, id: String) -> Result<(), String> {
 fn empty_account(w: &mut SuiteWorld) -> Result<(), String> {
     let world = w.world_mut()?;
     *world = crate::world::World::default();
+    w.empty_account = true;
     Ok(())
 }
 
@@ -512,6 +513,12 @@ fn matches_recorded_answer(w: &mut SuiteWorld) -> Result<(), String> {
 
 #[then(expr = "disk {string} was rolled back to snapshot {string}")]
 async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
+    if !w.observes()? {
+        return w.not_checked(&format!(
+            "{}: disk {disk:?} was rolled back to snapshot {snapshot:?}",
+            ids::ROLLED_BACK
+        ));
+    }
     let world = w.target_world().await?;
     let got = world.disk(&disk).map(|d| d.last_reset_snapshot_id.clone());
     let mut findings = Findings::default();

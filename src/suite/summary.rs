@@ -36,6 +36,8 @@ pub struct ScenarioResult {
     pub tags: Vec<String>,
     /// How long it took (zero when not run).
     pub duration: Duration,
+    /// Expectations this target cannot show ("not checked on this target"): never passed.
+    pub not_checked: Vec<String>,
 }
 
 impl ScenarioResult {
@@ -139,6 +141,18 @@ impl Report {
         }
         for (why, n) in reasons {
             out.push_str(&format!("Not run ({n}): {why}\n"));
+        }
+        let mut unchecked: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in self.results.iter().flat_map(|r| &r.not_checked) {
+            *unchecked
+                .entry(e.split(':').next().unwrap_or(e))
+                .or_default() += 1;
+        }
+        for (what, n) in unchecked {
+            out.push_str(&format!(
+                "Not checked on this target ({n}): {what} (only the control API shows it; never \
+                 counted as passed)\n"
+            ));
         }
         let mut counted = Vec::new();
         let mut beyond = Vec::new();
@@ -275,15 +289,25 @@ impl Collector {
                 problem: errors.join("\n"),
             });
         }
-        let outcome = match verdict::worst(&findings) {
-            None => Outcome::Passed,
-            Some(level) => Outcome::Failed { level },
+        let not_checked = self.ctx.take_not_checked(&key.0, &key.1);
+        let outcome = match (
+            self.ctx.not_run_reason(&key.0, &key.1),
+            verdict::worst(&findings),
+        ) {
+            (Some(why), _) => {
+                findings.clear();
+                Outcome::NotRun(why)
+            }
+            (None, None) => Outcome::Passed,
+            (None, Some(level)) => Outcome::Failed { level },
         };
         if self.progress {
-            let mark = match outcome {
-                Outcome::Failed { level } if level <= self.ctx.fail_on => format!("✘ [{level}]"),
+            let mark = match &outcome {
+                Outcome::Failed { level } if *level <= self.ctx.fail_on => format!("✘ [{level}]"),
                 Outcome::Failed { level } => format!("~ [{level}, not counted]"),
-                _ => "✔".into(),
+                Outcome::NotRun(_) => "– [not run]".into(),
+                Outcome::Passed if !not_checked.is_empty() => "✔ [partly not checked]".into(),
+                Outcome::Passed => "✔".into(),
             };
             println!("{mark} {} / {}", key.0, key.1);
         }
@@ -297,6 +321,7 @@ impl Collector {
                 findings,
                 tags,
                 duration,
+                not_checked,
             });
     }
 }
@@ -339,6 +364,7 @@ impl<W: cucumber::World> Writer<W> for Collector {
                     }],
                     tags: Vec::new(),
                     duration: Duration::ZERO,
+                    not_checked: Vec::new(),
                 };
                 self.results
                     .lock()
@@ -346,6 +372,60 @@ impl<W: cucumber::World> Writer<W> for Collector {
                     .push(result);
             }
             Ok(_) => {}
+        }
+    }
+}
+
+/// One event as a writer receives it.
+type Received<W> = parser::Result<Event<Cucumber<W>>>;
+
+/// A scenario's key, and whether the event finishes it.
+fn scenario_event<W>(event: &Received<W>) -> Option<((String, String), bool)> {
+    let Ok(event) = event else { return None };
+    match &event.value {
+        Cucumber::Feature(f, Feature::Scenario(s, ev))
+        | Cucumber::Feature(f, Feature::Rule(_, Rule::Scenario(s, ev))) => Some((
+            (f.name.clone(), s.name.clone()),
+            matches!(ev.event, Scenario::Finished),
+        )),
+        _ => None,
+    }
+}
+
+/// Passes events on to `inner` (cucumber's JUnit and JSON writers), except those of a scenario
+/// the target could not run: those formats have no "not run", and a failed step there would read
+/// as a failure. Such scenarios are in `results.json` and the report, with their reason.
+pub struct OmitNotRun<W, Wr> {
+    ctx: Arc<Context>,
+    inner: Wr,
+    held: HashMap<(String, String), Vec<Received<W>>>,
+}
+
+impl<W, Wr> OmitNotRun<W, Wr> {
+    pub fn new(ctx: Arc<Context>, inner: Wr) -> Self {
+        Self {
+            ctx,
+            inner,
+            held: HashMap::new(),
+        }
+    }
+}
+
+impl<W: cucumber::World, Wr: Writer<W>> Writer<W> for OmitNotRun<W, Wr> {
+    type Cli = Wr::Cli;
+
+    async fn handle_event(&mut self, event: Received<W>, cli: &Self::Cli) {
+        let Some((key, finished)) = scenario_event(&event) else {
+            return self.inner.handle_event(event, cli).await;
+        };
+        self.held.entry(key.clone()).or_default().push(event);
+        if finished {
+            let events = self.held.remove(&key).unwrap_or_default();
+            if self.ctx.not_run_reason(&key.0, &key.1).is_none() {
+                for e in events {
+                    self.inner.handle_event(e, cli).await;
+                }
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The target seam: how a scenario gets the state its Given steps describe, and how it observes
-//! that state afterwards. Today two ways: the control API (each scenario installs its own world
-//! under its own key pair) and none (only scenarios that need no world run). The next ways —
-//! existing resources on a real account, a container — plug in here.
+//! that state afterwards. Three ways (`run --world`): the control API (each scenario installs its
+//! own world under its own key pair), existing resources ([`super::discover`]: each scenario is
+//! bound to resources of the account tagged for it), and none (only scenarios that need no world
+//! run).
 //!
 //! Ids in the feature files (`d-1`, `s-1`) are aliases: a [`Binding`] maps them to the target's
 //! ids (the control API keeps them as they are).
@@ -11,21 +12,47 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::BoxFuture;
 
-use crate::client::{Client, Credentials};
+use crate::client::{Call, Client, Credentials};
 use crate::world::World;
+
+/// Why a scenario got no binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unbound {
+    /// The target cannot give this scenario its state: it is reported not run, with this reason.
+    NotRun(String),
+    /// Preparing the state failed: the scenario fails ("setup failed").
+    Failed(String),
+}
 
 /// One way of giving scenarios their state.
 pub trait Seam: Send + Sync + std::fmt::Debug {
+    /// `control`, `discover` or `none`: what `run --world` calls it.
+    fn name(&self) -> &'static str;
+
     /// Why scenarios that need a world cannot run on this target; `None` when they can.
     fn cannot_install(&self) -> Option<String>;
 
     /// Prepares one scenario: installs `world` (when the scenario has one) and gives the client
-    /// and aliases its calls go through.
+    /// and aliases its calls go through. `empty_account`: the scenario needs an account that
+    /// holds no resources at all (an empty `world` alone means only that it needs none).
     fn bind<'a>(
         &'a self,
         base: &'a Client,
         world: &'a World,
-    ) -> BoxFuture<'a, Result<Binding, String>>;
+        empty_account: bool,
+    ) -> BoxFuture<'a, Result<Binding, Unbound>>;
+
+    /// Whether `call` (aliases resolved) may be sent; `Err` is why the scenario is not run. The
+    /// runner asks before every call.
+    fn admit(&self, _binding: &Binding, _call: &Call) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Whether [`Seam::observe`] can see what only the target's own state shows (a disk's last
+    /// reset). When it cannot, such expectations are reported "not checked on this target".
+    fn observes(&self) -> bool {
+        true
+    }
 
     /// The scenario's world as the target holds it now.
     fn observe<'a>(
@@ -42,13 +69,30 @@ pub trait Seam: Send + Sync + std::fmt::Debug {
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub client: Client,
-    aliases: HashMap<String, String>,
+    pub(super) aliases: HashMap<String, String>,
+    /// Existing resources claimed for the scenario, held until it is released.
+    pub(super) claim: Option<std::sync::Arc<super::discover::Claim>>,
 }
 
 impl Binding {
-    /// The target's id for `alias` (itself when the seam keeps ids as they are).
-    pub fn resolve<'a>(&'a self, alias: &'a str) -> &'a str {
-        self.aliases.get(alias).map_or(alias, String::as_str)
+    fn new(client: Client) -> Self {
+        Self {
+            client,
+            aliases: HashMap::new(),
+            claim: None,
+        }
+    }
+
+    /// The target's id for `alias`: the bound resource; for an alias the scenario's world does
+    /// not hold, on a claimed account, an id that names no resource; else itself.
+    pub fn resolve(&self, alias: &str) -> String {
+        if let Some(id) = self.aliases.get(alias) {
+            return id.clone();
+        }
+        match &self.claim {
+            Some(claim) => claim.absent_id(alias),
+            None => alias.to_owned(),
+        }
     }
 }
 
@@ -69,6 +113,10 @@ impl ControlApi {
 }
 
 impl Seam for ControlApi {
+    fn name(&self) -> &'static str {
+        "control"
+    }
+
     fn cannot_install(&self) -> Option<String> {
         None
     }
@@ -77,7 +125,8 @@ impl Seam for ControlApi {
         &'a self,
         base: &'a Client,
         world: &'a World,
-    ) -> BoxFuture<'a, Result<Binding, String>> {
+        _: bool,
+    ) -> BoxFuture<'a, Result<Binding, Unbound>> {
         Box::pin(async move {
             let n = self.keys.fetch_add(1, Ordering::Relaxed);
             let credentials = Credentials::new(
@@ -86,14 +135,11 @@ impl Seam for ControlApi {
             );
             world
                 .validate()
-                .map_err(|e| format!("this scenario's world is invalid: {e}"))?;
+                .map_err(|e| Unbound::Failed(format!("this scenario's world is invalid: {e}")))?;
             base.put_world(&credentials, world)
                 .await
-                .map_err(|e| format!("the world could not be installed: {e}"))?;
-            Ok(Binding {
-                client: base.with_credentials(credentials),
-                aliases: HashMap::new(),
-            })
+                .map_err(|e| Unbound::Failed(format!("the world could not be installed: {e}")))?;
+            Ok(Binding::new(base.with_credentials(credentials)))
         })
     }
 
@@ -126,6 +172,10 @@ pub struct NoState {
 }
 
 impl Seam for NoState {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
     fn cannot_install(&self) -> Option<String> {
         Some(self.reason.clone())
     }
@@ -134,13 +184,13 @@ impl Seam for NoState {
         &'a self,
         base: &'a Client,
         _: &'a World,
-    ) -> BoxFuture<'a, Result<Binding, String>> {
-        Box::pin(async move {
-            Ok(Binding {
-                client: base.clone(),
-                aliases: HashMap::new(),
-            })
-        })
+        _: bool,
+    ) -> BoxFuture<'a, Result<Binding, Unbound>> {
+        Box::pin(async move { Ok(Binding::new(base.clone())) })
+    }
+
+    fn observes(&self) -> bool {
+        false
     }
 
     fn observe<'a>(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Context;
 use super::check::Answer;
-use super::target::Binding;
+use super::target::{Binding, Unbound};
 use super::verdict::{self, Finding, Findings};
 use crate::client::Call;
 use crate::evidence::{Level, ids};
@@ -24,6 +24,9 @@ pub struct SuiteWorld {
     pub(super) chosen_only: bool,
     /// The world the Given steps describe; installed on the first call.
     pub world: World,
+    /// The scenario needs an account with no resources at all (`Given an account with no
+    /// resources`), not only a world that states none.
+    pub empty_account: bool,
     binding: Option<Binding>,
     pub answers: Vec<Answer>,
 }
@@ -87,9 +90,14 @@ impl SuiteWorld {
             return Ok(b.clone());
         }
         let ctx = self.ctx()?.clone();
-        let binding = match ctx.seam.bind(&ctx.client, &self.world).await {
+        let binding = match ctx
+            .seam
+            .bind(&ctx.client, &self.world, self.empty_account)
+            .await
+        {
             Ok(b) => b,
-            Err(e) => return Err(self.setup_failed(e)),
+            Err(Unbound::NotRun(why)) => return Err(self.not_run(why)),
+            Err(Unbound::Failed(why)) => return Err(self.setup_failed(why)),
         };
         self.binding = Some(binding.clone());
         Ok(binding)
@@ -113,6 +121,28 @@ impl SuiteWorld {
         };
         ctx.record_findings(&self.feature, &self.scenario, findings);
         result
+    }
+
+    /// Records that the scenario cannot run on this target; the text is the step's error, and the
+    /// scenario is reported not run, with `why`.
+    fn not_run(&mut self, why: String) -> String {
+        if let Some(ctx) = &self.ctx {
+            ctx.mark_not_run(&self.feature, &self.scenario, &why);
+        }
+        format!("not run: {why}")
+    }
+
+    /// Records an expectation this target cannot show: reported "not checked on this target",
+    /// never passed.
+    pub fn not_checked(&mut self, expectation: &str) -> Result<(), String> {
+        self.ctx()?
+            .mark_not_checked(&self.feature, &self.scenario, expectation);
+        Ok(())
+    }
+
+    /// Whether the target's own state can be observed (else see [`SuiteWorld::not_checked`]).
+    pub fn observes(&self) -> Result<bool, String> {
+        Ok(self.ctx()?.seam.observes())
     }
 
     /// Records that the scenario's state could not be prepared; the text is the step's error.
@@ -141,8 +171,8 @@ impl SuiteWorld {
                 "{what}: expected 200, got {} {:.200}",
                 a.raw.status, a.raw.body
             ))),
-            // Already recorded when the binding itself failed.
-            Err(e) if e.starts_with("setup failed") => Err(e),
+            // Already recorded when the binding itself failed, or the scenario cannot run here.
+            Err(e) if e.starts_with("setup failed") || e.starts_with("not run:") => Err(e),
             Err(e) => Err(self.setup_failed(format!("{what}: {e}"))),
         }
     }
@@ -156,11 +186,34 @@ impl SuiteWorld {
         let binding = self.binding().await?;
         let client = &binding.client;
         let call = &resolve(&binding, call);
-        let nonce = nonce.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-        let prepared = client.prepare(call, &nonce);
-        let raw = match client.send_prepared(&prepared, &call.action).await {
-            Ok(raw) => raw,
-            Err(e) => return Err(self.no_answer(e, setup)),
+        let ctx = self.ctx()?.clone();
+        if let Err(why) = ctx.seam.admit(&binding, call) {
+            return Err(self.not_run(why));
+        }
+        // Throttling the scenario did not ask for is the infrastructure's, not a finding: retried
+        // with back-off, then the scenario is not run.
+        let expects_throttling = !self.world.faults.is_empty();
+        let replay = nonce.is_some();
+        let mut attempt = 0;
+        let (nonce, prepared, raw) = loop {
+            let nonce = nonce.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+            let prepared = client.prepare(call, &nonce);
+            let raw = match client.send_prepared(&prepared, &call.action).await {
+                Ok(raw) => raw,
+                Err(e) => return Err(self.no_answer(e, setup)),
+            };
+            if expects_throttling || !super::discover::throttled(&raw) {
+                break (nonce, prepared, raw);
+            }
+            // A call with a given nonce (a replay) cannot be sent again unchanged.
+            if attempt == super::discover::RETRIES || replay {
+                return Err(self.not_run(format!(
+                    "throttled: the target answered {} {:.120} after {attempt} retries",
+                    raw.status, raw.body
+                )));
+            }
+            tokio::time::sleep(super::discover::backoff(&raw, attempt)).await;
+            attempt += 1;
         };
         let answer = Answer {
             action: call.action.clone(),
@@ -171,7 +224,7 @@ impl SuiteWorld {
             canonical_request: prepared.canonical_request,
         };
         let key = &client.credentials().access_key_id;
-        self.ctx()?.record(
+        ctx.record(
             &self.feature,
             &self.scenario,
             call,
@@ -200,6 +253,9 @@ impl SuiteWorld {
         let client = binding.client.clone();
         let call = &resolve(&binding, call);
         let ctx = self.ctx()?.clone();
+        if let Err(why) = ctx.seam.admit(&binding, call) {
+            return Err(self.not_run(why));
+        }
         let sends = (0..n).map(|_| {
             let (client, call) = (client.clone(), call.clone());
             async move {
@@ -253,8 +309,9 @@ impl SuiteWorld {
     /// Removes what the scenario installed, so runs against a long-lived endpoint do not
     /// accumulate worlds.
     pub async fn clean_up(&mut self) {
-        if let (Some(ctx), Some(binding)) = (&self.ctx, &self.binding) {
-            ctx.seam.release(&ctx.client, binding).await;
+        // Taken, so that what the binding holds (claimed resources) is let go of here.
+        if let (Some(ctx), Some(binding)) = (&self.ctx, self.binding.take()) {
+            ctx.seam.release(&ctx.client, &binding).await;
         }
     }
 
@@ -277,7 +334,7 @@ fn resolve(binding: &Binding, call: &Call) -> Call {
     let mut call = call.clone();
     for (name, value) in &mut call.params {
         if name.ends_with("Id") {
-            *value = binding.resolve(value).to_owned();
+            *value = binding.resolve(value);
         }
     }
     call

@@ -20,7 +20,6 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use super::common::{check_region_id, required};
 use super::{Action, Context};
@@ -28,7 +27,7 @@ use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
 use crate::world::{
-    ChargeType, DiskStatus, InstanceStatus, LockReason, SnapshotStatus, category_supports_reset,
+    DiskStatus, InstanceStatus, LockReason, SnapshotStatus, category_supports_reset,
 };
 
 pub const ACTION: Action = Action {
@@ -41,9 +40,6 @@ pub const ACTION: Action = Action {
 struct ResetDiskResponse {
     request_id: String,
 }
-
-/// Snapshots created before this instant are too old to reset from (read in UTC: docs/choices.md).
-const TOO_OLD_BEFORE: OffsetDateTime = time::macros::datetime!(2013-07-15 00:00:00 UTC);
 
 /// The contract's error for `code`.
 fn refuse(code: &str) -> ApiError {
@@ -107,9 +103,7 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     if instance.lock_reasons.contains(&LockReason::Security) {
         return Err(refuse("InstanceLockedForSecurity"));
     }
-    let expired = instance.charge_type == ChargeType::PrePaid
-        && instance.expired_time.is_some_and(|t| t <= ctx.now);
-    if expired || instance.lock_reasons.contains(&LockReason::Financial) {
+    if instance.expired(ctx.now) || instance.lock_reasons.contains(&LockReason::Financial) {
         return Err(refuse("InstanceExpiredOrInArrears"));
     }
     if instance.status != InstanceStatus::Stopped {
@@ -122,7 +116,7 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     if !snapshot.supports_reset {
         return Err(refuse("OperationDenied"));
     }
-    if snapshot.creation_time < TOO_OLD_BEFORE {
+    if snapshot.too_old() {
         return Err(refuse("InvalidSnapshot.TooOld"));
     }
 
@@ -146,6 +140,8 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
 mod tests {
     use std::collections::HashMap;
     use std::time::Instant;
+
+    use time::OffsetDateTime;
 
     use super::*;
     use crate::mock::actions::context;

@@ -68,5 +68,6 @@ pub(super) async fn raw(
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default(),
         body: resp.text().await.unwrap(),
+        retry_after: None,
     }
 }

@@ -1,0 +1,992 @@
+//! Existing resources as the scenarios' state (`run --world discover`), for endpoints without the
+//! control API: Alibaba Cloud itself, or a vendor's product as shipped.
+//!
+//! At the start of a run the account's instances, disks and snapshots are listed (paged, in the
+//! run's region). Only those tagged `ecs-conformance` = `disposable` may be bound; every other id
+//! is remembered so that no call ever names it. Each scenario's world, as its Given steps describe
+//! it, is then matched against the tagged resources ([`assign`]): a scenario with no match is not
+//! run, and the reason says what resource would let it run.
+//!
+//! Safety is a rule of this seam, not of the feature files (`docs/discover.md`):
+//! - an alias the scenario's world does not hold becomes an id that names no resource;
+//! - before every call, an id of a resource that is not tagged is refused, and a bound disk is
+//!   named only with `--allow-destructive`;
+//! - a resource is claimed by one scenario at a time;
+//! - after a scenario that named a bound disk, the resources are described until they are back in
+//!   the state they were discovered in (bounded by `--settle-timeout`); one that does not return
+//!   is not bound again.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use tokio::sync::OwnedMutexGuard;
+
+use super::target::{Binding, Seam, Unbound};
+use crate::client::{Call, Client, Credentials, RawResponse, WireForm};
+use crate::format::Format;
+use crate::world::{
+    Account, ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot,
+    SnapshotStatus, Tag, World,
+};
+
+/// The tag that marks a resource the harness may use, and may wipe.
+pub const TAG_KEY: &str = "ecs-conformance";
+pub const TAG_VALUE: &str = "disposable";
+
+/// The region the feature files name (`RegionId` `cn-hangzhou`): it stands for the run's.
+const SUITE_REGION: &str = "cn-hangzhou";
+
+/// What discovery cannot find, from `--fixtures FILE` (TOML, `docs/discover.md`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixtures {
+    /// Ids of disks that existed in the account and were released.
+    #[serde(default)]
+    pub released_disk_ids: Vec<String>,
+    /// Key pairs of accounts in an account condition, named by environment variables.
+    #[serde(default)]
+    pub accounts: Vec<AccountFixture>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFixture {
+    pub condition: AccountCondition,
+    /// The environment variable holding the account's AccessKeyId.
+    pub access_key_id_env: String,
+    /// The environment variable holding its secret (never the secret itself).
+    pub access_key_secret_env: String,
+    /// The environment variable holding an STS token, for a temporary key pair.
+    #[serde(default)]
+    pub security_token_env: Option<String>,
+}
+
+/// The account conditions ResetDisk's error table names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountCondition {
+    NotInDiskWhiteList,
+    SnapshotServiceNotOpened,
+    NotEnoughBalance,
+    /// An account that holds no instance, disk or snapshot in the region.
+    NoResources,
+}
+
+impl AccountCondition {
+    fn account(self) -> Account {
+        let mut a = Account::default();
+        match self {
+            Self::NotInDiskWhiteList => a.in_disk_white_list = false,
+            Self::SnapshotServiceNotOpened => a.snapshot_service_opened = false,
+            Self::NotEnoughBalance => a.balance_sufficient = false,
+            Self::NoResources => {}
+        }
+        a
+    }
+}
+
+/// How an account stands, in words: "" for one in good standing.
+fn account_words(a: &Account) -> String {
+    let mut parts = Vec::new();
+    if !a.in_disk_white_list {
+        parts.push("is not in the disk white list (condition = \"not-in-disk-white-list\")");
+    }
+    if !a.snapshot_service_opened {
+        parts.push(
+            "has not opened the snapshot service (condition = \"snapshot-service-not-opened\")",
+        );
+    }
+    if !a.balance_sufficient {
+        parts.push("does not have enough balance (condition = \"not-enough-balance\")");
+    }
+    parts.join(" and ")
+}
+
+impl Fixtures {
+    /// Reads a fixtures file. A secret written in the file is refused (unknown field).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.message().to_owned())
+    }
+
+    /// The key pair of each account fixture, from the environment.
+    fn credentials(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Vec<(Account, Credentials)>, String> {
+        self.accounts
+            .iter()
+            .map(|a| {
+                let var = |name: &str| {
+                    env(name).filter(|v| !v.is_empty()).ok_or_else(|| {
+                        format!(
+                            "the fixtures name the environment variable {name}, which is not set"
+                        )
+                    })
+                };
+                let mut c =
+                    Credentials::new(var(&a.access_key_id_env)?, var(&a.access_key_secret_env)?);
+                if let Some(t) = &a.security_token_env {
+                    c = c.with_security_token(var(t)?);
+                }
+                Ok((a.condition.account(), c))
+            })
+            .collect()
+    }
+}
+
+/// How a discover run is set up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub region: String,
+    pub fixtures: Fixtures,
+    pub allow_destructive: bool,
+    pub settle_timeout: Duration,
+}
+
+/// One account: its client, its tagged resources, and the ids of all its others.
+#[derive(Debug)]
+struct Pool {
+    account: Account,
+    client: Client,
+    tagged: World,
+    untagged: HashSet<String>,
+}
+
+impl Pool {
+    /// Holds nothing at all in the region.
+    fn empty(&self) -> bool {
+        self.untagged.is_empty()
+            && self.tagged.instances.is_empty()
+            && self.tagged.disks.is_empty()
+            && self.tagged.snapshots.is_empty()
+    }
+}
+
+/// The discover seam.
+#[derive(Debug)]
+pub struct Discover {
+    pools: Vec<Pool>,
+    options: Options,
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Resources that did not return to their discovered state: never bound again.
+    unsettled: Mutex<HashSet<String>>,
+}
+
+/// Resources claimed by one scenario, and what it did with them.
+#[derive(Debug)]
+pub struct Claim {
+    pool: usize,
+    /// Every bound id, and the disks among them.
+    bound: HashSet<String>,
+    disks: HashSet<String>,
+    /// The bound resources as discovered: what settling waits for.
+    expected: World,
+    /// A call named a bound disk: the resources may have changed.
+    touched: AtomicBool,
+    salt: String,
+    _guards: Vec<OwnedMutexGuard<()>>,
+}
+
+impl Claim {
+    /// An id in ECS's shape (prefix, dash, 20 lowercase characters) that names no resource, for
+    /// an alias (`d-9`) the scenario's world does not hold; other values are kept.
+    pub fn absent_id(&self, alias: &str) -> String {
+        match alias.split_once('-') {
+            Some((prefix @ ("i" | "d" | "s"), _)) => {
+                let digest = hex::encode(Sha256::digest(format!("{}/{alias}", self.salt)));
+                format!("{prefix}-ecsc{}", &digest[..16])
+            }
+            _ => alias.to_owned(),
+        }
+    }
+}
+
+impl Discover {
+    /// Lists the resources of the run's account and of each fixture account.
+    pub async fn new(
+        base: &Client,
+        options: Options,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
+        let mut accounts = vec![(Account::default(), base.credentials().clone())];
+        accounts.extend(options.fixtures.credentials(env)?);
+        let mut pools = Vec::new();
+        for (account, credentials) in accounts {
+            let client = base.with_credentials(credentials);
+            let (tagged, untagged) = list(&client, &options.region, false).await.map_err(|e| {
+                let words = account_words(&account);
+                if words.is_empty() {
+                    format!("discovery failed: {e}")
+                } else {
+                    format!("discovery in the account that {words} failed: {e}")
+                }
+            })?;
+            pools.push(Pool {
+                account,
+                client,
+                tagged,
+                untagged,
+            });
+        }
+        Ok(Self {
+            pools,
+            options,
+            locks: Mutex::new(HashMap::new()),
+            unsettled: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// What discovery found, per account: `(tagged instances, disks, snapshots, untagged)`.
+    pub fn found(&self) -> Vec<(usize, usize, usize, usize)> {
+        self.pools
+            .iter()
+            .map(|p| {
+                (
+                    p.tagged.instances.len(),
+                    p.tagged.disks.len(),
+                    p.tagged.snapshots.len(),
+                    p.untagged.len(),
+                )
+            })
+            .collect()
+    }
+
+    fn unsettled(&self) -> HashSet<String> {
+        self.unsettled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn lock_of(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(id.to_owned())
+            .or_default()
+            .clone()
+    }
+
+    /// The resources of one candidate, locked in id order (so two claims never wait on each
+    /// other): at once when all are free (`wait` false), else `None`.
+    async fn lock_all(
+        &self,
+        assignment: &BTreeMap<String, String>,
+        wait: bool,
+    ) -> Option<Vec<OwnedMutexGuard<()>>> {
+        let mut ids: Vec<&String> = assignment.values().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut guards = Vec::new();
+        for id in ids {
+            let lock = self.lock_of(id);
+            if wait {
+                guards.push(lock.lock_owned().await);
+            } else {
+                guards.push(lock.try_lock_owned().ok()?);
+            }
+        }
+        Some(guards)
+    }
+
+    /// Binds `world` in `pool`: a matching assignment whose resources are free, or the first one
+    /// once its resources are.
+    async fn claim(
+        &self,
+        pool: usize,
+        world: &World,
+    ) -> Result<(BTreeMap<String, String>, Vec<OwnedMutexGuard<()>>), Unbound> {
+        let p = &self.pools[pool];
+        let now = OffsetDateTime::now_utc();
+        loop {
+            let unsettled = self.unsettled();
+            let candidates = assign::solve(world, &p.tagged, &unsettled, now, 16);
+            if candidates.is_empty() {
+                let could = !assign::solve(world, &p.tagged, &HashSet::new(), now, 1).is_empty();
+                return Err(Unbound::NotRun(if could {
+                    let mut ids: Vec<_> = unsettled.into_iter().collect();
+                    ids.sort_unstable();
+                    format!(
+                        "every resource that matches did not return to its state after an earlier \
+                         scenario, within --settle-timeout ({})",
+                        ids.join(", ")
+                    )
+                } else {
+                    assign::needs(world, &self.options.region, &p.account)
+                }));
+            }
+            let mut claimed = None;
+            for c in &candidates {
+                if let Some(guards) = self.lock_all(c, false).await {
+                    claimed = Some((c.clone(), guards));
+                    break;
+                }
+            }
+            let (assignment, guards) = match claimed {
+                Some(c) => c,
+                None => {
+                    let c = candidates[0].clone();
+                    let guards = self.lock_all(&c, true).await.unwrap_or_default();
+                    (c, guards)
+                }
+            };
+            // A scenario that held them meanwhile may have left them unsettled.
+            let unsettled = self.unsettled();
+            if assignment.values().all(|id| !unsettled.contains(id)) {
+                return Ok((assignment, guards));
+            }
+        }
+    }
+
+    /// Describes the claim's resources until they are as discovered, or the timeout passes.
+    async fn settle(&self, claim: &Claim) -> Result<(), Vec<String>> {
+        let client = &self.pools[claim.pool].client;
+        let deadline = tokio::time::Instant::now() + self.options.settle_timeout;
+        let mut pause = Duration::from_millis(500);
+        loop {
+            let moved = match list(client, &self.options.region, true).await {
+                Ok((now, _)) => assign::moved(&claim.expected, &now),
+                Err(e) => vec![format!("(describing failed: {e})")],
+            };
+            if moved.is_empty() {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(moved);
+            }
+            tokio::time::sleep(pause.min(left)).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+        }
+    }
+}
+
+impl Seam for Discover {
+    fn name(&self) -> &'static str {
+        "discover"
+    }
+
+    fn cannot_install(&self) -> Option<String> {
+        None
+    }
+
+    fn bind<'a>(
+        &'a self,
+        _: &'a Client,
+        world: &'a World,
+        empty_account: bool,
+    ) -> BoxFuture<'a, Result<Binding, Unbound>> {
+        Box::pin(async move {
+            if let Some(why) = assign::control_only(world) {
+                return Err(Unbound::NotRun(why));
+            }
+            if empty_account && !self.pools.iter().any(Pool::empty) {
+                return Err(Unbound::NotRun(format!(
+                    "needs a key pair of an account that holds no resources in {} (condition = \
+                     \"no-resources\"): name its environment variables in --fixtures \
+                     (docs/discover.md)",
+                    self.options.region
+                )));
+            }
+            let pool = self
+                .pools
+                .iter()
+                .position(|p| p.account == world.account && (!empty_account || p.empty()))
+                .ok_or_else(|| {
+                    Unbound::NotRun(format!(
+                        "needs a key pair of an account that {}: name its environment variables \
+                         in --fixtures (docs/discover.md)",
+                        account_words(&world.account)
+                    ))
+                })?;
+            let released = &self.options.fixtures.released_disk_ids;
+            if world.released_disk_ids.len() > released.len() {
+                return Err(Unbound::NotRun(
+                    "needs the id of a disk that was released: released_disk_ids in --fixtures \
+                     (docs/discover.md)"
+                        .into(),
+                ));
+            }
+            let (assignment, guards) = self.claim(pool, world).await?;
+            let mut aliases: HashMap<String, String> = assignment.clone().into_iter().collect();
+            for (alias, id) in world.released_disk_ids.iter().zip(released) {
+                aliases.insert(alias.clone(), id.clone());
+            }
+            if self.options.region != SUITE_REGION {
+                aliases.insert(SUITE_REGION.into(), self.options.region.clone());
+            }
+            let tagged = &self.pools[pool].tagged;
+            let bound: HashSet<String> = assignment.values().cloned().collect();
+            let expected = World {
+                instances: keep(&tagged.instances, &bound, |x| &x.instance_id),
+                disks: keep(&tagged.disks, &bound, |x| &x.disk_id),
+                snapshots: keep(&tagged.snapshots, &bound, |x| &x.snapshot_id),
+                ..World::default()
+            };
+            let claim = Claim {
+                pool,
+                disks: expected.disks.iter().map(|d| d.disk_id.clone()).collect(),
+                bound,
+                expected,
+                touched: AtomicBool::new(false),
+                salt: uuid::Uuid::new_v4().simple().to_string(),
+                _guards: guards,
+            };
+            Ok(Binding {
+                client: self.pools[pool].client.clone(),
+                aliases,
+                claim: Some(Arc::new(claim)),
+            })
+        })
+    }
+
+    fn admit(&self, binding: &Binding, call: &Call) -> Result<(), String> {
+        let Some(claim) = &binding.claim else {
+            return Ok(());
+        };
+        let pool = &self.pools[claim.pool];
+        for (name, value) in &call.params {
+            if !name.ends_with("Id") || name == "RegionId" {
+                continue;
+            }
+            if pool.untagged.contains(value) && !claim.bound.contains(value) {
+                return Err(format!(
+                    "a call would name {value}, which is not tagged {TAG_KEY}={TAG_VALUE}: refused"
+                ));
+            }
+            if claim.disks.contains(value) {
+                if !self.options.allow_destructive {
+                    return Err(format!(
+                        "it names the disposable disk {value}, which ResetDisk may wipe: pass \
+                         --allow-destructive to run it"
+                    ));
+                }
+                claim.touched.store(true, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+
+    fn observes(&self) -> bool {
+        false
+    }
+
+    fn observe<'a>(
+        &'a self,
+        _: &'a Client,
+        _: &'a Binding,
+    ) -> BoxFuture<'a, Result<World, String>> {
+        Box::pin(async {
+            Err("existing resources show no disk's last reset through the public API".into())
+        })
+    }
+
+    fn release<'a>(&'a self, _: &'a Client, binding: &'a Binding) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let Some(claim) = &binding.claim else {
+                return;
+            };
+            if !claim.touched.load(Ordering::Relaxed) {
+                return;
+            }
+            if let Err(moved) = self.settle(claim).await {
+                eprintln!(
+                    "warning: not bound again, not back in their discovered state within \
+                     --settle-timeout: {}",
+                    moved.join("; ")
+                );
+                self.unsettled
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(claim.bound.iter().cloned());
+            }
+        })
+    }
+}
+
+fn keep<T: Clone>(items: &[T], ids: &HashSet<String>, id: impl Fn(&T) -> &String) -> Vec<T> {
+    items
+        .iter()
+        .filter(|x| ids.contains(id(x)))
+        .cloned()
+        .collect()
+}
+
+// --- Listing ------------------------------------------------------------------------------------
+
+/// The most pages read of one list: 100 pages of 100.
+const MAX_PAGES: usize = 100;
+
+/// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
+/// the others. With `only_tagged`, the Describe calls filter by the tag themselves.
+async fn list(
+    client: &Client,
+    region: &str,
+    only_tagged: bool,
+) -> Result<(World, HashSet<String>), String> {
+    let mut world = World::default();
+    let mut untagged = HashSet::new();
+    for item in pages(
+        client,
+        region,
+        "DescribeInstances",
+        "Instances",
+        only_tagged,
+    )
+    .await?
+    {
+        match parse_instance(&item) {
+            Some(x) if disposable(&x.tags) => world.instances.push(x),
+            _ => untagged.extend(id_of(&item, "InstanceId")),
+        }
+    }
+    for item in pages(client, region, "DescribeDisks", "Disks", only_tagged).await? {
+        match parse_disk(&item) {
+            Some(x) if disposable(&x.tags) => world.disks.push(x),
+            _ => untagged.extend(id_of(&item, "DiskId")),
+        }
+    }
+    for item in pages(
+        client,
+        region,
+        "DescribeSnapshots",
+        "Snapshots",
+        only_tagged,
+    )
+    .await?
+    {
+        match parse_snapshot(&item) {
+            Some(x) if disposable(&x.tags) => world.snapshots.push(x),
+            _ => untagged.extend(id_of(&item, "SnapshotId")),
+        }
+    }
+    Ok((world, untagged))
+}
+
+fn disposable(tags: &[Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key == TAG_KEY && t.value == TAG_VALUE)
+}
+
+fn id_of(item: &Value, field: &str) -> Option<String> {
+    item.get(field)?.as_str().map(str::to_owned)
+}
+
+/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`).
+async fn pages(
+    client: &Client,
+    region: &str,
+    action: &str,
+    plural: &str,
+    only_tagged: bool,
+) -> Result<Vec<Value>, String> {
+    let singular = plural.trim_end_matches('s');
+    let mut items = Vec::new();
+    for number in 1..=MAX_PAGES {
+        let mut call = Call::new(action, WireForm::V1Get, Some(Format::Json))
+            .param("RegionId", region)
+            .param("PageSize", "100")
+            .param("PageNumber", number.to_string());
+        if only_tagged {
+            call = call
+                .param("Tag.1.Key", TAG_KEY)
+                .param("Tag.1.Value", TAG_VALUE);
+        }
+        let raw = send_retrying(client, &call).await?;
+        if raw.status != 200 {
+            return Err(format!(
+                "{action} answered {}: {}",
+                raw.status,
+                excerpt(&raw)
+            ));
+        }
+        let body: Value = serde_json::from_str(&raw.body)
+            .map_err(|e| format!("{action} answered 200 with a body that is not JSON ({e})"))?;
+        let page = body
+            .get(plural)
+            .and_then(|p| p.get(singular))
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("{action}'s answer has no {plural}.{singular} list"))?;
+        let total = body.get("TotalCount").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let empty = page.is_empty();
+        items.extend(page.iter().cloned());
+        if empty || items.len() >= total {
+            return Ok(items);
+        }
+    }
+    Err(format!(
+        "{action} lists more than {} items in {region}; discovery stops there",
+        MAX_PAGES * 100
+    ))
+}
+
+/// The first 200 characters of an answer, for an error message.
+fn excerpt(raw: &RawResponse) -> String {
+    raw.body.chars().take(200).collect()
+}
+
+/// Whether an answer is throttling: 429, 503, or a `Code` that contains `Throttling` (as the new
+/// SDKs read it, docs/wire.md).
+pub fn throttled(raw: &RawResponse) -> bool {
+    if matches!(raw.status, 429 | 503) {
+        return true;
+    }
+    raw.status >= 400
+        && super::document::Document::parse_json(&raw.body)
+            .or_else(|_| super::document::Document::parse_xml(&raw.body))
+            .ok()
+            .and_then(|d| d.field("Code").map(|c| c.contains("Throttling")))
+            .unwrap_or(false)
+}
+
+/// How long to wait before retry `attempt` (0-based): the answer's `x-acs-retry-after` when it
+/// gives one, else 1, 2, 4, 8 s; never more than 30 s.
+pub fn backoff(raw: &RawResponse, attempt: u32) -> Duration {
+    let ours = Duration::from_secs(1 << attempt.min(3));
+    raw.retry_after
+        .map(Duration::from_millis)
+        .unwrap_or(ours)
+        .min(Duration::from_secs(30))
+}
+
+/// How many times a throttled call is retried.
+pub const RETRIES: u32 = 4;
+
+/// Sends a Describe call, retrying while it is throttled.
+async fn send_retrying(client: &Client, call: &Call) -> Result<RawResponse, String> {
+    let mut attempt = 0;
+    loop {
+        let raw = client.send(call).await.map_err(|e| e.to_string())?;
+        if !throttled(&raw) || attempt == RETRIES {
+            return Ok(raw);
+        }
+        tokio::time::sleep(backoff(&raw, attempt)).await;
+        attempt += 1;
+    }
+}
+
+fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
+    item.get(field)?.as_str()
+}
+
+fn parse_tags(item: &Value) -> Vec<Tag> {
+    item.get("Tags")
+        .and_then(|t| t.get("Tag"))
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| {
+                    Some(Tag {
+                        key: text(t, "TagKey")?.to_owned(),
+                        value: text(t, "TagValue").unwrap_or_default().to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `OperationLocks.<inner>[].LockReason`; `None` when one is a reason this harness does not know
+/// (such a resource is never bound: it would not behave as any scenario states).
+fn parse_locks(item: &Value, inner: &str) -> Option<Vec<LockReason>> {
+    let Some(list) = item
+        .get("OperationLocks")
+        .and_then(|l| l.get(inner))
+        .and_then(Value::as_array)
+    else {
+        return Some(Vec::new());
+    };
+    list.iter()
+        .map(|l| text(l, "LockReason")?.parse().ok())
+        .collect()
+}
+
+/// ECS's times: `2024-01-01T00:00:00Z` or, for instances, `2024-01-01T00:00Z`.
+fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        let with_seconds = s.strip_suffix('Z').map(|t| format!("{t}:00Z"))?;
+        OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
+    })
+}
+
+fn parse_instance(item: &Value) -> Option<Instance> {
+    let status: InstanceStatus = text(item, "Status")?.parse().ok()?;
+    let mut x = Instance::new(text(item, "InstanceId")?, status);
+    x.lock_reasons = parse_locks(item, "LockReason")?;
+    x.charge_type = match text(item, "InstanceChargeType") {
+        Some(c) => c.parse::<ChargeType>().ok()?,
+        None => ChargeType::default(),
+    };
+    x.expired_time = text(item, "ExpiredTime").and_then(parse_time);
+    x.tags = parse_tags(item);
+    Some(x)
+}
+
+fn parse_disk(item: &Value) -> Option<Disk> {
+    let status: DiskStatus = text(item, "Status")?.parse().ok()?;
+    let instance = text(item, "InstanceId")
+        .filter(|i| !i.is_empty())
+        .map(str::to_owned);
+    let mut d = Disk::new(text(item, "DiskId")?, status, instance);
+    if let Some(c) = text(item, "Category") {
+        d.category = c.to_owned();
+    }
+    d.lock_reasons = parse_locks(item, "OperationLock")?;
+    d.tags = parse_tags(item);
+    Some(d)
+}
+
+fn parse_snapshot(item: &Value) -> Option<Snapshot> {
+    let status: SnapshotStatus = text(item, "Status")?.parse().ok()?;
+    let mut s = Snapshot::new(
+        text(item, "SnapshotId")?,
+        text(item, "SourceDiskId").unwrap_or_default(),
+        status,
+    );
+    s.creation_time = text(item, "CreationTime").and_then(parse_time)?;
+    s.tags = parse_tags(item);
+    Some(s)
+}
+
+// --- Assignment ---------------------------------------------------------------------------------
+
+/// Matching a scenario's world to existing resources: pure functions of both worlds.
+pub mod assign {
+    use super::*;
+
+    /// Why a world cannot be found among existing resources at all, if it cannot.
+    pub fn control_only(world: &World) -> Option<String> {
+        const ONLY: &str = "which only the control API can arrange";
+        if !world.faults.is_empty() {
+            return Some(format!("needs an injected fault, {ONLY}"));
+        }
+        if world.reset_duration_ms > 0 {
+            return Some(format!(
+                "needs a reset that lasts {} s, {ONLY}",
+                world.reset_duration_ms / 1000
+            ));
+        }
+        if world.snapshots.iter().any(|s| !s.supports_reset) {
+            return Some(format!(
+                "needs a snapshot that does not support ResetDisk, {ONLY}"
+            ));
+        }
+        let attached_to_gone = world.disks.iter().any(|d| {
+            d.instance_id
+                .as_deref()
+                .is_some_and(|i| world.instance(i).is_none())
+        });
+        if attached_to_gone {
+            return Some(format!(
+                "needs a disk attached to an instance that was released, {ONLY}"
+            ));
+        }
+        None
+    }
+
+    fn same_locks(a: &[LockReason], b: &[LockReason]) -> bool {
+        let set = |l: &[LockReason]| l.iter().copied().collect::<HashSet<_>>();
+        set(a) == set(b)
+    }
+
+    /// Two instances ResetDisk treats alike: status, locks, and whether a subscription expired.
+    fn instance_like(stated: &Instance, found: &Instance, now: OffsetDateTime) -> bool {
+        stated.status == found.status
+            && same_locks(&stated.lock_reasons, &found.lock_reasons)
+            && stated.expired(now) == found.expired(now)
+    }
+
+    fn disk_like(stated: &Disk, found: &Disk, bound: &BTreeMap<String, String>) -> bool {
+        stated.status == found.status
+            && same_locks(&stated.lock_reasons, &found.lock_reasons)
+            && crate::world::category_supports_reset(&stated.category)
+                == crate::world::category_supports_reset(&found.category)
+            && match &stated.instance_id {
+                None => found.instance_id.is_none(),
+                Some(i) => bound.get(i) == found.instance_id.as_ref(),
+            }
+    }
+
+    fn snapshot_like(
+        stated: &Snapshot,
+        found: &Snapshot,
+        world: &World,
+        bound: &BTreeMap<String, String>,
+    ) -> bool {
+        let source = if world.disk(&stated.source_disk_id).is_some() {
+            bound.get(&stated.source_disk_id) == Some(&found.source_disk_id)
+        } else {
+            // A snapshot of a disk the scenario does not hold: of none of the bound disks.
+            !world
+                .disks
+                .iter()
+                .any(|d| bound.get(&d.disk_id) == Some(&found.source_disk_id))
+        };
+        source && stated.status == found.status && stated.too_old() == found.too_old()
+    }
+
+    /// Up to `limit` assignments of the world's aliases to distinct resources of `found`, none in
+    /// `excluded`, each resource behaving under ResetDisk as the world states.
+    pub fn solve(
+        world: &World,
+        found: &World,
+        excluded: &HashSet<String>,
+        now: OffsetDateTime,
+        limit: usize,
+    ) -> Vec<BTreeMap<String, String>> {
+        let mut out = Vec::new();
+        let mut bound = BTreeMap::new();
+        step(world, found, excluded, now, 0, &mut bound, &mut out, limit);
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        world: &World,
+        found: &World,
+        excluded: &HashSet<String>,
+        now: OffsetDateTime,
+        slot: usize,
+        bound: &mut BTreeMap<String, String>,
+        out: &mut Vec<BTreeMap<String, String>>,
+        limit: usize,
+    ) {
+        if out.len() >= limit {
+            return;
+        }
+        let (ni, nd) = (world.instances.len(), world.disks.len());
+        let (alias, candidates): (&String, Vec<&String>) = if slot < ni {
+            let s = &world.instances[slot];
+            let c = found.instances.iter().filter(|f| instance_like(s, f, now));
+            (&s.instance_id, c.map(|f| &f.instance_id).collect())
+        } else if slot < ni + nd {
+            let s = &world.disks[slot - ni];
+            let c = found.disks.iter().filter(|f| disk_like(s, f, bound));
+            (&s.disk_id, c.map(|f| &f.disk_id).collect())
+        } else if let Some(s) = world.snapshots.get(slot - ni - nd) {
+            let c = found
+                .snapshots
+                .iter()
+                .filter(|f| snapshot_like(s, f, world, bound));
+            (&s.snapshot_id, c.map(|f| &f.snapshot_id).collect())
+        } else {
+            out.push(bound.clone());
+            return;
+        };
+        for id in candidates {
+            if excluded.contains(id) || bound.values().any(|b| b == id) {
+                continue;
+            }
+            bound.insert(alias.clone(), id.clone());
+            step(world, found, excluded, now, slot + 1, bound, out, limit);
+            bound.remove(alias);
+        }
+    }
+
+    /// What resources would let `world` run, in words.
+    pub fn needs(world: &World, region: &str, account: &Account) -> String {
+        let mut parts = Vec::new();
+        for x in &world.instances {
+            let mut s = format!("{} instance {}", a(x.status.as_str()), x.instance_id);
+            if !x.lock_reasons.is_empty() {
+                s += &format!(" locked for {}", words(&x.lock_reasons));
+            }
+            if x.expired(OffsetDateTime::now_utc()) {
+                s += " whose subscription has expired";
+            }
+            parts.push(s);
+        }
+        for d in &world.disks {
+            let mut s = format!("a disk {} {}", d.disk_id, d.status);
+            if let Some(i) = &d.instance_id {
+                s += &format!(" on {i}");
+            }
+            if !crate::world::category_supports_reset(&d.category) {
+                s += &format!(" of a category ResetDisk refuses ({})", d.category);
+            }
+            if !d.lock_reasons.is_empty() {
+                s += &format!(" locked for {}", words(&d.lock_reasons));
+            }
+            parts.push(s);
+        }
+        for s in &world.snapshots {
+            let of = if world.disk(&s.source_disk_id).is_some() {
+                s.source_disk_id.clone()
+            } else {
+                "another disk".into()
+            };
+            let mut t = format!(
+                "{} snapshot {} of {of}",
+                a(s.status.as_str()),
+                s.snapshot_id
+            );
+            if s.too_old() {
+                t += " created before 2013-07-15";
+            }
+            parts.push(t);
+        }
+        let whose = account_words(account);
+        let whose = if whose.is_empty() {
+            String::new()
+        } else {
+            format!(" in the account that {whose}")
+        };
+        format!(
+            "needs, tagged {TAG_KEY}={TAG_VALUE} in {region}{whose}: {}",
+            parts.join("; ")
+        )
+    }
+
+    /// `word` with its indefinite article.
+    fn a(word: &str) -> String {
+        let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']);
+        format!("{} {word}", if vowel { "an" } else { "a" })
+    }
+
+    fn words(locks: &[LockReason]) -> String {
+        locks
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// The resources of `expected` that `now` shows in another state (or not at all), in words.
+    pub fn moved(expected: &World, now: &World) -> Vec<String> {
+        let mut out = Vec::new();
+        for x in &expected.instances {
+            match now.instance(&x.instance_id) {
+                Some(n) if n.status == x.status && same_locks(&n.lock_reasons, &x.lock_reasons) => {
+                }
+                Some(n) => out.push(format!("{} is {}", x.instance_id, n.status)),
+                None => out.push(format!("{} is gone", x.instance_id)),
+            }
+        }
+        for d in &expected.disks {
+            match now.disk(&d.disk_id) {
+                Some(n)
+                    if n.status == d.status
+                        && n.instance_id == d.instance_id
+                        && same_locks(&n.lock_reasons, &d.lock_reasons) => {}
+                Some(n) => out.push(format!("{} is {}", d.disk_id, n.status)),
+                None => out.push(format!("{} is gone", d.disk_id)),
+            }
+        }
+        for s in &expected.snapshots {
+            match now.snapshot(&s.snapshot_id) {
+                Some(n) if n.status == s.status => {}
+                Some(n) => out.push(format!("{} is {}", s.snapshot_id, n.status)),
+                None => out.push(format!("{} is gone", s.snapshot_id)),
+            }
+        }
+        out
+    }
+}
