@@ -37,5 +37,5 @@ pub use protocol::{
 };
 pub use world::{
     Account, ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason,
-    Snapshot, SnapshotStatus, World, WorldError,
+    Snapshot, SnapshotStatus, Tag, World, WorldError,
 };

@@ -258,6 +258,15 @@ impl Discover {
             .collect()
     }
 
+    /// Whether any account holds a tagged resource.
+    pub fn has_tagged(&self) -> bool {
+        self.pools.iter().any(|p| {
+            !(p.tagged.instances.is_empty()
+                && p.tagged.disks.is_empty()
+                && p.tagged.snapshots.is_empty())
+        })
+    }
+
     fn unsettled(&self) -> HashSet<String> {
         self.unsettled
             .lock()

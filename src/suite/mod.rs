@@ -576,11 +576,13 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             .into());
         }
         (WorldMode::Auto | WorldMode::Discover, _) => {
-            let options = config.discover.clone();
-            let found = discover::Discover::new(&client, options, &|k| std::env::var(k).ok())
-                .await
-                .map_err(anyhow::Error::msg)?;
-            if config.progress {
+            let found = discover::Discover::new(&client, config.discover.clone(), &|k| {
+                std::env::var(k).ok()
+            })
+            .await;
+            if config.progress
+                && let Ok(found) = &found
+            {
                 for (i, (ni, nd, ns, other)) in found.found().into_iter().enumerate() {
                     let whose = if i == 0 {
                         "the run's account"
@@ -588,12 +590,32 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
                         "a fixture account"
                     };
                     println!(
-                        "discovered in {} ({whose}): {ni} instances, {nd} disks, {ns} snapshots tagged {TAG_KEY}={TAG_VALUE}; {other} other resources, never named",
+                        "discovered in {} ({whose}): {ni} instances, {nd} disks, {ns} snapshots \
+                         tagged {TAG_KEY}={TAG_VALUE}; {other} other resources, never named",
                         config.discover.region
                     );
                 }
             }
-            Box::new(found)
+            match (config.world, found) {
+                (WorldMode::Discover, found) => Box::new(found.map_err(anyhow::Error::msg)?),
+                // Chosen for the user, not asked for: an endpoint that cannot list resources, or
+                // holds none tagged, still runs its world-free scenarios.
+                (_, Ok(found)) if found.has_tagged() => Box::new(found),
+                (_, found) => Box::new(target::NoState {
+                    reason: format!(
+                        "needs a world: {url} does not offer the control API \
+                         (docs/control-api.md), and {}",
+                        match found {
+                            Ok(_) => format!(
+                                "no resource in {} is tagged {TAG_KEY}={TAG_VALUE} \
+                                 (docs/discover.md)",
+                                config.discover.region
+                            ),
+                            Err(e) => format!("listing its resources failed ({e})"),
+                        }
+                    ),
+                }),
+            }
         }
         (WorldMode::None, _) => Box::new(target::NoState {
             reason: "needs a world, and --world none runs only the scenarios that need none".into(),

@@ -7,12 +7,15 @@
 //! 4. The command line's exit statuses for runs that cannot check anything (`cli`).
 //! 5. Certification reports: written, verified, tamper-evident, free of secrets (`reports`).
 //! 6. Regression reports: each section holds exactly what changed (`regression`).
-//! 7. The project's own image, started through testcontainers (`container`), when an engine
+//! 7. Existing resources (`discover`): a run binds scenarios to tagged resources only, and names
+//!    no disk without `--allow-destructive`.
+//! 8. The project's own image, started through testcontainers (`container`), when an engine
 //!    answers; otherwise reported not run.
 
 mod broken;
 mod cli;
 mod container;
+mod discover;
 mod proxy;
 mod regression;
 mod reports;
@@ -70,6 +73,9 @@ fn main() -> ExitCode {
         let reports = reports::written_verified_and_tamper_evident().await;
         let reports_passed = usize::from(reports.is_empty());
         problems.extend(reports);
+        let discover = discover::only_tagged_resources_are_named().await;
+        let discover_passed = discover::CHECKS - discover.len().min(discover::CHECKS);
+        problems.extend(discover);
         let cli = cli::cannot_check_exits_2().await;
         let cli_passed = cli::CHECKS - cli.len().min(cli::CHECKS);
         problems.extend(cli);
@@ -88,6 +94,7 @@ fn main() -> ExitCode {
                 + proof.permitted_passed
                 + broken_passed
                 + cli_passed
+                + discover_passed
                 + reports_passed
                 + regression_passed
                 + container_passed,

@@ -1,0 +1,300 @@
+//! `run --world discover` against the standalone mock started with `--state
+//! tests/discover/state.json`: resources tagged `ecs-conformance=disposable`, an untagged twin of
+//! each, and a trio tagged with another value. Fixture accounts (one per account condition, and
+//! one with no resources) are installed through the control API and named by environment
+//! variables, as a user names real ones.
+//!
+//! Proven: with `--allow-destructive` well over the world-free scenarios pass, and afterwards the
+//! mock's own state shows resets of tagged disks only; without it no call names any disk of the
+//! account and no disk is reset; no call ever names an untagged resource; `--world none` runs the
+//! world-free scenarios only.
+
+use std::collections::HashSet;
+use std::process::Stdio;
+
+use ecs_conformance::report::Results;
+use ecs_conformance::{Client, Credentials, World};
+use tokio::io::AsyncBufReadExt as _;
+
+pub const CHECKS: usize = 5;
+
+const STATE: &str = "tests/discover/state.json";
+const SECRET: &str = "discover-secret";
+
+/// A standalone mock on a free loopback port: the child (killed on drop) and its URL.
+pub async fn spawn_mock(args: &[&str]) -> Result<(tokio::process::Child, String), String> {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start the mock: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let first = tokio::io::BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let url = first
+        .strip_prefix("ecs-conformance mock listening on ")
+        .ok_or_else(|| format!("unexpected first line {first:?}"))?
+        .to_owned();
+    Ok((child, url))
+}
+
+fn disposable(tags: &[ecs_conformance::Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key == "ecs-conformance" && t.value == "disposable")
+}
+
+/// Ids of the state's resources: all of them, and those not tagged disposable.
+fn ids(world: &World) -> (HashSet<String>, HashSet<String>) {
+    let mut all = HashSet::new();
+    let mut untagged = HashSet::new();
+    let mut add = |id: &String, tags: &[ecs_conformance::Tag]| {
+        all.insert(id.clone());
+        if !disposable(tags) {
+            untagged.insert(id.clone());
+        }
+    };
+    world
+        .instances
+        .iter()
+        .for_each(|x| add(&x.instance_id, &x.tags));
+    world.disks.iter().for_each(|x| add(&x.disk_id, &x.tags));
+    world
+        .snapshots
+        .iter()
+        .for_each(|x| add(&x.snapshot_id, &x.tags));
+    (all, untagged)
+}
+
+/// The fixture accounts: (condition, key id, world).
+fn accounts(state: &World) -> Vec<(&'static str, &'static str, World)> {
+    let with = |f: fn(&mut ecs_conformance::Account)| {
+        let mut w = state.clone();
+        f(&mut w.account);
+        w
+    };
+    vec![
+        (
+            "not-in-disk-white-list",
+            "acct-nowl",
+            with(|a| a.in_disk_white_list = false),
+        ),
+        (
+            "snapshot-service-not-opened",
+            "acct-nosnap",
+            with(|a| a.snapshot_service_opened = false),
+        ),
+        (
+            "not-enough-balance",
+            "acct-nobal",
+            with(|a| a.balance_sufficient = false),
+        ),
+        ("no-resources", "acct-empty", World::default()),
+    ]
+}
+
+/// One run against `url` with a report; its exit code, output and results.
+fn run(
+    url: &str,
+    extra: &[&str],
+    fixtures: &std::path::Path,
+    tag: &str,
+) -> Result<(Option<i32>, String, Results), String> {
+    let report = std::env::temp_dir().join(format!("ecsc-discover-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&report);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ecs-conformance"));
+    command
+        .args([
+            "run",
+            "--endpoint",
+            url,
+            "--access-key-id",
+            "testid",
+            "--access-key-secret",
+        ])
+        .arg(SECRET)
+        .arg("--fixtures")
+        .arg(fixtures)
+        .arg("--report")
+        .arg(&report)
+        .args(extra)
+        .env_remove("ECS_ENDPOINT");
+    for (_, key, _) in accounts(&World::default()) {
+        let var = key.to_uppercase().replace('-', "_");
+        command
+            .env(format!("{var}_ID"), key)
+            .env(format!("{var}_SECRET"), SECRET);
+    }
+    let (code, out) = super::cli::exit_and_output(&mut command);
+    let text = std::fs::read_to_string(report.join("results.json"))
+        .map_err(|e| format!("{tag}: no results.json ({e}):\n{out}"))?;
+    let results = Results::parse(&text).map_err(|e| format!("{tag}: {e}"))?;
+    let _ = std::fs::remove_dir_all(&report);
+    Ok((code, out, results))
+}
+
+/// Every id a call of the run named (its action parameters ending in `Id`, but `RegionId`).
+fn named(results: &Results) -> HashSet<String> {
+    results
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.exchanges)
+        .flat_map(|e| &e.params)
+        .filter(|(k, _)| k.ends_with("Id") && k.as_str() != "RegionId")
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// A mock with the state and the fixture accounts; the mock and its URL.
+async fn mock_with_accounts(state: &World) -> Result<(tokio::process::Child, String), String> {
+    let (child, url) = spawn_mock(&["--state", STATE, "--access-key-secret", SECRET]).await?;
+    let client =
+        Client::new(&url, Credentials::new("testid", SECRET)).map_err(|e| e.to_string())?;
+    for (_, key, world) in accounts(state) {
+        client
+            .put_world(&Credentials::new(key, SECRET), &world)
+            .await
+            .map_err(|e| format!("installing the account {key}: {e}"))?;
+    }
+    Ok((child, url))
+}
+
+/// The disks of the mock's starting world that record a reset.
+async fn reset_disks(url: &str) -> Result<Vec<(String, bool)>, String> {
+    let client = Client::new(url, Credentials::new("testid", SECRET)).map_err(|e| e.to_string())?;
+    let world = client
+        .get_world("testid")
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(world
+        .disks
+        .iter()
+        .filter(|d| d.last_reset_snapshot_id.is_some())
+        .map(|d| (d.disk_id.clone(), disposable(&d.tags)))
+        .collect())
+}
+
+pub async fn only_tagged_resources_are_named() -> Vec<String> {
+    match checks().await {
+        Ok(problems) => problems,
+        Err(e) => vec![format!("discover: {e}")],
+    }
+}
+
+async fn checks() -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if ok {
+            println!("discover: {what}");
+        } else {
+            problems.push(format!("discover: {what}"));
+        }
+    };
+    let state = World::from_json(
+        &std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(STATE))
+            .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let (all, untagged) = ids(&state);
+
+    let fixtures = std::env::temp_dir().join(format!("ecsc-fixtures-{}.toml", std::process::id()));
+    let mut toml = String::from("released_disk_ids = [\"d-released1\"]\n");
+    for (condition, key, _) in accounts(&state) {
+        let var = key.to_uppercase().replace('-', "_");
+        toml += &format!(
+            "\n[[accounts]]\ncondition = \"{condition}\"\naccess_key_id_env = \"{var}_ID\"\naccess_key_secret_env = \"{var}_SECRET\"\n"
+        );
+    }
+    std::fs::write(&fixtures, toml).map_err(|e| e.to_string())?;
+
+    // --world none: the world-free scenarios, and they are the baseline to beat.
+    let (_mock, url) = mock_with_accounts(&state).await?;
+    let (_, _, none) = run(&url, &["--world", "none"], &fixtures, "none")?;
+    let world_free = none.run.counts.passed;
+    check(
+        none.run.world == "none"
+            && world_free > 0
+            && none.run.counts.failed.values().sum::<usize>() == 0,
+        format!(
+            "--world none: {world_free} world-free scenarios passed, {} not run",
+            none.run.counts.not_run
+        ),
+    );
+
+    // Destructive: well over the world-free scenarios, resets of tagged disks only.
+    let (code, out, full) = run(
+        &url,
+        &["--world", "discover", "--allow-destructive"],
+        &fixtures,
+        "destructive",
+    )?;
+    let passed = full.run.counts.passed;
+    check(
+        code == Some(0) && full.run.world == "discover" && passed > world_free + 50,
+        format!(
+            "--allow-destructive: exit {code:?}, {passed} passed (world-free: {world_free}), {} not run{}",
+            full.run.counts.not_run,
+            if code == Some(0) {
+                String::new()
+            } else {
+                format!("\n{out}")
+            }
+        ),
+    );
+    let reset = reset_disks(&url).await?;
+    let wrongly: Vec<&String> = reset
+        .iter()
+        .filter(|(_, tagged)| !tagged)
+        .map(|(id, _)| id)
+        .collect();
+    check(
+        !reset.is_empty() && wrongly.is_empty(),
+        format!(
+            "the control API shows {} tagged disks reset and untagged ones reset: {wrongly:?}",
+            reset.len()
+        ),
+    );
+    let leaked: Vec<String> = named(&full).intersection(&untagged).cloned().collect();
+    check(
+        leaked.is_empty(),
+        format!("no call named an untagged resource (named: {leaked:?})"),
+    );
+    drop(_mock);
+
+    // Not destructive: no disk of the account named, none reset, and the reason says why.
+    let (_mock, url) = mock_with_accounts(&state).await?;
+    let (code, out, safe) = run(&url, &["--world", "discover"], &fixtures, "safe")?;
+    let disks: HashSet<&String> = state.disks.iter().map(|d| &d.disk_id).collect();
+    let named_disks: Vec<String> = named(&safe)
+        .into_iter()
+        .filter(|id| disks.contains(id) && all.contains(id))
+        .collect();
+    let reset = reset_disks(&url).await?;
+    let says = safe.scenarios.iter().any(|s| {
+        s.reason
+            .as_deref()
+            .is_some_and(|r| r.contains("--allow-destructive"))
+    });
+    check(
+        code == Some(0) && named_disks.is_empty() && reset.is_empty() && says,
+        format!(
+            "without --allow-destructive: exit {code:?}, disks named {named_disks:?}, reset {reset:?}, {} passed, {} not run{}",
+            safe.run.counts.passed,
+            safe.run.counts.not_run,
+            if code == Some(0) {
+                String::new()
+            } else {
+                format!("\n{out}")
+            }
+        ),
+    );
+    let _ = std::fs::remove_file(&fixtures);
+    Ok(problems)
+}
