@@ -49,6 +49,14 @@ fn failures(r: &Results) -> Vec<&Scenario> {
     out
 }
 
+/// Every expectation a scenario could not check on this target.
+fn not_checked(r: &Results) -> Vec<(&Scenario, &String)> {
+    r.scenarios
+        .iter()
+        .flat_map(|s| s.not_checked.iter().map(move |e| (s, e)))
+        .collect()
+}
+
 fn not_run(r: &Results) -> BTreeMap<&str, Vec<&Scenario>> {
     let mut out: BTreeMap<&str, Vec<&Scenario>> = BTreeMap::new();
     for s in r.scenarios.iter().filter(|s| s.outcome == "not-run") {
@@ -126,6 +134,16 @@ pub fn markdown(r: &Results) -> String {
             }
         }
     }
+    let unchecked = not_checked(r);
+    if !unchecked.is_empty() {
+        out.push_str(&format!(
+            "\n## Not checked on this target ({})\n\nOnly the control API shows these; never counted as passed.\n\n",
+            unchecked.len()
+        ));
+        for (s, what) in unchecked {
+            out.push_str(&format!("- {} / {}: {what}\n", s.feature, s.name));
+        }
+    }
     let skipped = not_run(r);
     if !skipped.is_empty() {
         out.push_str("\n## Not run\n");
@@ -137,7 +155,7 @@ pub fn markdown(r: &Results) -> String {
         }
     }
     out.push_str(&format!(
-        "\n## Environment\n\n| | |\n|---|---|\n| harness | {} {} (commit `{}`) |\n| suite fingerprint | `{}` |\n| target | {} |\n| access key id | `{}` |\n| control API | {} |\n| started | {} |\n| duration | {:.2} s |\n| tags | {} |\n| formats | {} |\n",
+        "\n## Environment\n\n| | |\n|---|---|\n| harness | {} {} (commit `{}`) |\n| suite fingerprint | `{}` |\n| target | {} |\n| access key id | `{}` |\n| control API | {} |\n| world | {} |\n| started | {} |\n| duration | {:.2} s |\n| tags | {} |\n| formats | {} |\n",
         run.harness.name,
         run.harness.version,
         run.harness.commit,
@@ -145,6 +163,7 @@ pub fn markdown(r: &Results) -> String {
         run.target,
         run.access_key_id,
         if run.control_api { "yes" } else { "no" },
+        if run.world.is_empty() { "(not recorded)" } else { run.world.as_str() },
         run.started_at,
         run.duration_ms as f64 / 1e3,
         run.tags.as_deref().unwrap_or("(all)"),
@@ -322,6 +341,22 @@ pub fn html(r: &Results) -> String {
             out.push_str(&format!("<li>{} / {}</li>", esc(&s.feature), esc(&s.name)));
         }
         out.push_str("</ul></details>");
+    }
+    let unchecked = not_checked(r);
+    if !unchecked.is_empty() {
+        out.push_str(&format!(
+            "</section>\n<section id=\"not-checked\"><h2>Not checked on this target ({})</h2><p>Only the control API shows these; never counted as passed.</p><ul>",
+            unchecked.len()
+        ));
+        for (s, what) in unchecked {
+            out.push_str(&format!(
+                "<li>{} / {}: {}</li>",
+                esc(&s.feature),
+                esc(&s.name),
+                esc(what)
+            ));
+        }
+        out.push_str("</ul>");
     }
     out.push_str(&format!(
         "</section>\n<section id=\"environment\"><h2>Environment</h2><table><tr><th>harness</th><td>{} {} (commit <code>{}</code>)</td></tr><tr><th>suite fingerprint</th><td><code>{}</code></td></tr><tr><th>target</th><td>{}</td></tr><tr><th>access key id</th><td><code>{}</code></td></tr><tr><th>control API</th><td>{}</td></tr><tr><th>started</th><td>{}</td></tr><tr><th>duration</th><td>{:.2} s</td></tr><tr><th>tags</th><td>{}</td></tr><tr><th>formats</th><td>{}</td></tr></table>",

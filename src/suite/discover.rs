@@ -999,3 +999,257 @@ pub mod assign {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagged() -> Vec<Tag> {
+        vec![Tag {
+            key: TAG_KEY.into(),
+            value: TAG_VALUE.into(),
+        }]
+    }
+
+    /// The preconditions' world: i-1 Stopped, d-1 In_use on it, s-1 of d-1 accomplished.
+    fn stated() -> World {
+        World {
+            instances: vec![Instance::new("i-1", InstanceStatus::Stopped)],
+            disks: vec![Disk::new("d-1", DiskStatus::InUse, Some("i-1".into()))],
+            snapshots: vec![Snapshot::new("s-1", "d-1", SnapshotStatus::Accomplished)],
+            ..World::default()
+        }
+    }
+
+    /// Two such trios on an account: `a` and `b`.
+    fn found() -> World {
+        let mut w = World::default();
+        for p in ["a", "b"] {
+            w.instances
+                .push(Instance::new(format!("i-{p}"), InstanceStatus::Stopped));
+            w.disks.push(Disk::new(
+                format!("d-{p}"),
+                DiskStatus::InUse,
+                Some(format!("i-{p}")),
+            ));
+            w.snapshots.push(Snapshot::new(
+                format!("s-{p}"),
+                format!("d-{p}"),
+                SnapshotStatus::Accomplished,
+            ));
+        }
+        w
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    #[test]
+    fn a_world_binds_to_consistent_trios_only() {
+        let got = assign::solve(&stated(), &found(), &HashSet::new(), now(), 16);
+        assert_eq!(got.len(), 2, "{got:?}");
+        for a in &got {
+            let p = &a["i-1"][2..];
+            assert_eq!(a["d-1"], format!("d-{p}"));
+            assert_eq!(a["s-1"], format!("s-{p}"), "a snapshot of the bound disk");
+        }
+        let excluded: HashSet<String> = ["d-a".to_owned()].into();
+        let got = assign::solve(&stated(), &found(), &excluded, now(), 16);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["d-1"], "d-b");
+    }
+
+    #[test]
+    fn what_resetdisk_treats_otherwise_does_not_match() {
+        let mut running = found();
+        running.instances[0].status = InstanceStatus::Running;
+        running.instances[1].lock_reasons = vec![LockReason::Security];
+        assert!(assign::solve(&stated(), &running, &HashSet::new(), now(), 16).is_empty());
+
+        let mut expired = found();
+        for x in &mut expired.instances {
+            x.charge_type = ChargeType::PrePaid;
+            x.expired_time = Some(now() - time::Duration::days(1));
+        }
+        assert!(assign::solve(&stated(), &expired, &HashSet::new(), now(), 16).is_empty());
+        // An unexpired subscription is alike a pay-as-you-go instance.
+        for x in &mut expired.instances {
+            x.expired_time = Some(now() + time::Duration::days(30));
+        }
+        assert_eq!(
+            assign::solve(&stated(), &expired, &HashSet::new(), now(), 16).len(),
+            2
+        );
+
+        let mut local = found();
+        for d in &mut local.disks {
+            d.category = "local_ssd_pro".into();
+        }
+        assert!(assign::solve(&stated(), &local, &HashSet::new(), now(), 16).is_empty());
+
+        let mut old = found();
+        for s in &mut old.snapshots {
+            s.creation_time = time::macros::datetime!(2013-07-14 23:59:59 UTC);
+        }
+        assert!(assign::solve(&stated(), &old, &HashSet::new(), now(), 16).is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_of_a_disk_the_world_does_not_hold_is_of_none_bound() {
+        let mut w = stated();
+        w.snapshots[0].source_disk_id = "d-9".into();
+        let got = assign::solve(&w, &found(), &HashSet::new(), now(), 16);
+        assert!(!got.is_empty());
+        for a in got {
+            let disk = &a["d-1"];
+            let snap = &a["s-1"];
+            assert_ne!(&snap.replace("s-", "d-"), disk, "{a:?}");
+        }
+    }
+
+    #[test]
+    fn needs_names_every_resource() {
+        let mut w = stated();
+        w.instances[0].status = InstanceStatus::Running;
+        w.snapshots
+            .push(Snapshot::new("s-2", "d-1", SnapshotStatus::Progressing));
+        assert_eq!(
+            assign::needs(&w, "cn-shanghai", &Account::default()),
+            "needs, tagged ecs-conformance=disposable in cn-shanghai: a Running instance i-1; a \
+             disk d-1 In_use on i-1; an accomplished snapshot s-1 of d-1; a progressing snapshot \
+             s-2 of d-1"
+        );
+    }
+
+    #[test]
+    fn control_only_worlds_say_why() {
+        let mut w = stated();
+        w.reset_duration_ms = 60_000;
+        assert!(assign::control_only(&w).is_some_and(|r| r.contains("60 s")));
+        let mut w = stated();
+        w.release_instance("i-1");
+        assert!(assign::control_only(&w).is_some_and(|r| r.contains("released")));
+        assert_eq!(assign::control_only(&stated()), None);
+    }
+
+    #[test]
+    fn settling_sees_a_resource_that_moved() {
+        let expected = found();
+        assert!(assign::moved(&expected, &found()).is_empty());
+        let mut now = found();
+        now.disks[1].status = DiskStatus::ReIniting;
+        now.snapshots.pop();
+        assert_eq!(
+            assign::moved(&expected, &now),
+            vec!["d-b is ReIniting".to_owned(), "s-b is gone".to_owned()]
+        );
+    }
+
+    #[test]
+    fn absent_ids_have_ecs_shape_and_stay_put() {
+        let claim = Claim {
+            pool: 0,
+            bound: HashSet::new(),
+            disks: HashSet::new(),
+            expected: World::default(),
+            touched: AtomicBool::new(false),
+            salt: "salt".into(),
+            _guards: Vec::new(),
+        };
+        let id = claim.absent_id("d-9");
+        assert_eq!(id.len(), "d-".len() + 20);
+        assert!(id.starts_with("d-ecsc"));
+        assert_eq!(claim.absent_id("d-9"), id);
+        assert_ne!(claim.absent_id("d-8"), id);
+        assert_eq!(claim.absent_id("cn-hangzhou"), "cn-hangzhou");
+    }
+
+    #[test]
+    fn fixtures_name_variables_never_secrets() {
+        let f = Fixtures::parse(
+            "released_disk_ids = [\"d-x\"]\n[[accounts]]\ncondition = \"not-enough-balance\"\n\
+             access_key_id_env = \"ID\"\naccess_key_secret_env = \"SECRET\"\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(f.released_disk_ids, ["d-x"]);
+        let env = |k: &str| (k == "ID" || k == "SECRET").then(|| format!("v-{k}"));
+        let creds = f.credentials(&env).unwrap_or_default();
+        assert_eq!(creds.len(), 1);
+        assert!(!creds[0].0.balance_sufficient);
+        assert_eq!(creds[0].1.access_key_id, "v-ID");
+        let missing = f.credentials(&|_| None).unwrap_err();
+        assert!(
+            missing.contains("ID") && missing.contains("not set"),
+            "{missing}"
+        );
+
+        let with_secret = Fixtures::parse(
+            "[[accounts]]\ncondition = \"no-resources\"\naccess_key_id_env = \"I\"\n\
+             access_key_secret_env = \"S\"\naccess_key_secret = \"plain\"\n",
+        )
+        .unwrap_err();
+        assert!(with_secret.contains("access_key_secret"), "{with_secret}");
+        assert!(!with_secret.contains("plain"), "{with_secret}");
+    }
+
+    #[test]
+    fn throttling_is_told_apart_and_waited_for() {
+        let raw = |status, body: &str, retry_after| RawResponse {
+            status,
+            content_type: "application/json".into(),
+            body: body.into(),
+            retry_after,
+        };
+        assert!(throttled(&raw(429, "", None)));
+        assert!(throttled(&raw(503, "", None)));
+        assert!(throttled(&raw(
+            400,
+            r#"{"RequestId":"r","Code":"Throttling.User","Message":"m"}"#,
+            None
+        )));
+        assert!(!throttled(&raw(
+            403,
+            r#"{"RequestId":"r","Code":"IncorrectDiskStatus","Message":"m"}"#,
+            None
+        )));
+        assert!(!throttled(&raw(200, r#"{"RequestId":"r"}"#, None)));
+        let t = raw(429, "", None);
+        assert_eq!(backoff(&t, 0), Duration::from_secs(1));
+        assert_eq!(backoff(&t, 3), Duration::from_secs(8));
+        assert_eq!(backoff(&t, 9), Duration::from_secs(8));
+        assert_eq!(
+            backoff(&raw(429, "", Some(1500)), 0),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            backoff(&raw(429, "", Some(3_600_000)), 0),
+            Duration::from_secs(30)
+        );
+    }
+
+    #[test]
+    fn describe_answers_parse_as_ecs_writes_them() {
+        let x: Value = serde_json::json!({
+            "InstanceId": "i-x", "Status": "Stopped", "InstanceChargeType": "PrePaid",
+            "ExpiredTime": "2020-01-01T00:00Z",
+            "OperationLocks": {"LockReason": [{"LockReason": "financial"}]},
+            "Tags": {"Tag": [{"TagKey": TAG_KEY, "TagValue": TAG_VALUE}]}
+        });
+        let i = parse_instance(&x).expect("parses");
+        assert!(i.expired(now()) && disposable(&i.tags));
+        assert_eq!(i.lock_reasons, [LockReason::Financial]);
+        let unknown_lock = serde_json::json!({
+            "InstanceId": "i-y", "Status": "Stopped",
+            "OperationLocks": {"LockReason": [{"LockReason": "mystery"}]}
+        });
+        assert!(parse_instance(&unknown_lock).is_none());
+        let d = parse_disk(&serde_json::json!({
+            "DiskId": "d-x", "Status": "Available", "InstanceId": "", "Category": "cloud_essd",
+            "Tags": {"Tag": tagged().iter().map(|t| serde_json::json!({"TagKey": t.key, "TagValue": t.value})).collect::<Vec<_>>()}
+        }))
+        .expect("parses");
+        assert_eq!(d.instance_id, None);
+        assert!(disposable(&d.tags));
+    }
+}
