@@ -608,7 +608,7 @@ async fn pages(
                 .param("Tag.1.Key", TAG_KEY)
                 .param("Tag.1.Value", TAG_VALUE);
         }
-        let raw = send_retrying(client, &call).await?;
+        let raw = super::throttle::send_retrying(client, &call).await?;
         if raw.status != 200 {
             return Err(format!(
                 "{action} answered {}: {}",
@@ -639,46 +639,6 @@ async fn pages(
 /// The first 200 characters of an answer, for an error message.
 fn excerpt(raw: &RawResponse) -> String {
     raw.body.chars().take(200).collect()
-}
-
-/// Whether an answer is throttling: 429, 503, or a `Code` that contains `Throttling` (as the new
-/// SDKs read it, docs/wire.md).
-pub fn throttled(raw: &RawResponse) -> bool {
-    if matches!(raw.status, 429 | 503) {
-        return true;
-    }
-    raw.status >= 400
-        && super::document::Document::parse_json(&raw.body)
-            .or_else(|_| super::document::Document::parse_xml(&raw.body))
-            .ok()
-            .and_then(|d| d.field("Code").map(|c| c.contains("Throttling")))
-            .unwrap_or(false)
-}
-
-/// How long to wait before retry `attempt` (0-based): the answer's `x-acs-retry-after` when it
-/// gives one, else 1, 2, 4, 8 s; never more than 30 s.
-pub fn backoff(raw: &RawResponse, attempt: u32) -> Duration {
-    let ours = Duration::from_secs(1 << attempt.min(3));
-    raw.retry_after
-        .map(Duration::from_millis)
-        .unwrap_or(ours)
-        .min(Duration::from_secs(30))
-}
-
-/// How many times a throttled call is retried.
-pub const RETRIES: u32 = 4;
-
-/// Sends a Describe call, retrying while it is throttled.
-async fn send_retrying(client: &Client, call: &Call) -> Result<RawResponse, String> {
-    let mut attempt = 0;
-    loop {
-        let raw = client.send(call).await.map_err(|e| e.to_string())?;
-        if !throttled(&raw) || attempt == RETRIES {
-            return Ok(raw);
-        }
-        tokio::time::sleep(backoff(&raw, attempt)).await;
-        attempt += 1;
-    }
 }
 
 fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
@@ -1191,41 +1151,6 @@ mod tests {
         .unwrap_err();
         assert!(with_secret.contains("access_key_secret"), "{with_secret}");
         assert!(!with_secret.contains("plain"), "{with_secret}");
-    }
-
-    #[test]
-    fn throttling_is_told_apart_and_waited_for() {
-        let raw = |status, body: &str, retry_after| RawResponse {
-            status,
-            content_type: "application/json".into(),
-            body: body.into(),
-            retry_after,
-        };
-        assert!(throttled(&raw(429, "", None)));
-        assert!(throttled(&raw(503, "", None)));
-        assert!(throttled(&raw(
-            400,
-            r#"{"RequestId":"r","Code":"Throttling.User","Message":"m"}"#,
-            None
-        )));
-        assert!(!throttled(&raw(
-            403,
-            r#"{"RequestId":"r","Code":"IncorrectDiskStatus","Message":"m"}"#,
-            None
-        )));
-        assert!(!throttled(&raw(200, r#"{"RequestId":"r"}"#, None)));
-        let t = raw(429, "", None);
-        assert_eq!(backoff(&t, 0), Duration::from_secs(1));
-        assert_eq!(backoff(&t, 3), Duration::from_secs(8));
-        assert_eq!(backoff(&t, 9), Duration::from_secs(8));
-        assert_eq!(
-            backoff(&raw(429, "", Some(1500)), 0),
-            Duration::from_millis(1500)
-        );
-        assert_eq!(
-            backoff(&raw(429, "", Some(3_600_000)), 0),
-            Duration::from_secs(30)
-        );
     }
 
     #[test]

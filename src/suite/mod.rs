@@ -18,6 +18,7 @@ mod recorded;
 mod steps;
 mod summary;
 mod target;
+mod throttle;
 mod verdict;
 mod world;
 

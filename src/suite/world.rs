@@ -202,17 +202,17 @@ impl SuiteWorld {
                 Ok(raw) => raw,
                 Err(e) => return Err(self.no_answer(e, setup)),
             };
-            if expects_throttling || !super::discover::throttled(&raw) {
+            if expects_throttling || !super::throttle::throttled(&raw) {
                 break (nonce, prepared, raw);
             }
             // A call with a given nonce (a replay) cannot be sent again unchanged.
-            if attempt == super::discover::RETRIES || replay {
+            if attempt == super::throttle::RETRIES || replay {
                 return Err(self.not_run(format!(
-                    "throttled: the target answered {} {:.120} after {attempt} retries",
-                    raw.status, raw.body
+                    "throttled: the target answered {} after {attempt} retries",
+                    super::throttle::throttle_words(&raw)
                 )));
             }
-            tokio::time::sleep(super::discover::backoff(&raw, attempt)).await;
+            tokio::time::sleep(super::throttle::backoff(&raw, attempt)).await;
             attempt += 1;
         };
         let answer = Answer {
@@ -264,11 +264,19 @@ impl SuiteWorld {
                 (nonce, client.send_prepared(&prepared, &call.action).await)
             }
         });
+        let expects_throttling = !self.world.faults.is_empty();
         for (nonce, raw) in futures::future::join_all(sends).await {
             let raw = match raw {
                 Ok(raw) => raw,
                 Err(e) => return Err(self.no_answer(e, false)),
             };
+            // Calls at once cannot be retried as one: throttling leaves the scenario unrun.
+            if !expects_throttling && super::throttle::throttled(&raw) {
+                return Err(self.not_run(format!(
+                    "throttled: the target answered {} to one of {n} calls at once",
+                    super::throttle::throttle_words(&raw)
+                )));
+            }
             let answer = Answer {
                 action: call.action.clone(),
                 asked: call.format,

@@ -9,7 +9,8 @@
 //! 6. Regression reports: each section holds exactly what changed (`regression`).
 //! 7. Existing resources (`discover`): a run binds scenarios to tagged resources only, and names
 //!    no disk without `--allow-destructive`.
-//! 8. The project's own image, started through testcontainers (`container`), when an engine
+//! 8. Throttling (`throttle`): retried, then not run — never a failure, never a pass.
+//! 9. The project's own image, started through testcontainers (`container`), when an engine
 //!    answers; otherwise reported not run.
 
 mod broken;
@@ -19,6 +20,7 @@ mod discover;
 mod proxy;
 mod regression;
 mod reports;
+mod throttle;
 mod variants;
 
 use std::process::ExitCode;
@@ -73,6 +75,9 @@ fn main() -> ExitCode {
         let reports = reports::written_verified_and_tamper_evident().await;
         let reports_passed = usize::from(reports.is_empty());
         problems.extend(reports);
+        let throttle = throttle::throttling_is_not_conformance().await;
+        let throttle_passed = throttle::CHECKS - throttle.len().min(throttle::CHECKS);
+        problems.extend(throttle);
         let discover = discover::only_tagged_resources_are_named().await;
         let discover_passed = discover::CHECKS - discover.len().min(discover::CHECKS);
         problems.extend(discover);
@@ -95,6 +100,7 @@ fn main() -> ExitCode {
                 + broken_passed
                 + cli_passed
                 + discover_passed
+                + throttle_passed
                 + reports_passed
                 + regression_passed
                 + container_passed,

@@ -26,6 +26,8 @@ pub struct Exchange {
     pub params: Params,
     /// The world of the key pair that signed it, as last installed.
     pub world: Option<World>,
+    /// The key pair that signed it.
+    pub access_key_id: String,
 }
 
 impl Exchange {
@@ -40,14 +42,21 @@ pub struct Rewritten {
     pub status: u16,
     pub content_type: String,
     pub body: String,
+    /// An `x-acs-retry-after` header to send.
+    pub retry_after: Option<String>,
 }
 
 pub type Rewrite = fn(&Exchange, &mut Rewritten);
+
+/// Answers a request in the mock's stead, before it reaches the mock (as a gateway that throttles
+/// does), or `None` to forward it.
+pub type Intercept = fn(&Exchange) -> Option<Rewritten>;
 
 pub struct Proxy {
     upstream: String,
     http: reqwest::Client,
     rewrite: Rewrite,
+    intercept: Option<Intercept>,
     worlds: Mutex<HashMap<String, World>>,
     /// `(access key id, nonce)` of every call whose answer the rewrite changed.
     pub changed: Mutex<HashSet<(String, String)>>,
@@ -119,6 +128,29 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         _ => params.get("Action").unwrap_or_default().to_owned(),
     };
 
+    let exchange = (!control).then(|| Exchange {
+        access_key_id: key.clone(),
+        method: parts.method.to_string(),
+        v3,
+        action,
+        params,
+        world: proxy
+            .worlds
+            .lock()
+            .expect("the proxy lock is whole")
+            .get(&key)
+            .cloned(),
+    });
+    if let (Some(intercept), Some(exchange)) = (proxy.intercept, &exchange)
+        && let Some(answer) = intercept(exchange)
+    {
+        proxy
+            .changed
+            .lock()
+            .expect("the proxy lock is whole")
+            .insert((key, nonce));
+        return respond(answer);
+    }
     let mut upstream = proxy
         .http
         .request(parts.method.clone(), format!("{}{path}", proxy.upstream))
@@ -143,27 +175,17 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
                 status: r.status().as_u16(),
                 content_type: ct,
                 body: r.text().await.unwrap_or_default(),
+                retry_after: None,
             }
         }
         Err(e) => Rewritten {
             status: 502,
             content_type: "text/plain".into(),
             body: e.to_string(),
+            retry_after: None,
         },
     };
-    if !control {
-        let exchange = Exchange {
-            method: parts.method.to_string(),
-            v3,
-            action,
-            params,
-            world: proxy
-                .worlds
-                .lock()
-                .expect("the proxy lock is whole")
-                .get(&key)
-                .cloned(),
-        };
+    if let Some(exchange) = exchange {
         let before = answer.clone();
         (proxy.rewrite)(&exchange, &mut answer);
         if answer != before {
@@ -174,11 +196,17 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
                 .insert((key, nonce));
         }
     }
-    Response::builder()
+    respond(answer)
+}
+
+fn respond(answer: Rewritten) -> Response {
+    let mut response = Response::builder()
         .status(answer.status)
-        .header("content-type", answer.content_type)
-        .body(Body::from(answer.body))
-        .unwrap_or_default()
+        .header("content-type", answer.content_type);
+    if let Some(after) = answer.retry_after {
+        response = response.header("x-acs-retry-after", after);
+    }
+    response.body(Body::from(answer.body)).unwrap_or_default()
 }
 
 /// Starts a proxy to `upstream`; it stops when the returned sender is dropped.
@@ -186,10 +214,27 @@ pub async fn start(
     upstream: &str,
     rewrite: Rewrite,
 ) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
+    start_with(upstream, rewrite, None).await
+}
+
+/// Starts a proxy that answers what `intercept` takes in the mock's stead.
+pub async fn start_intercepting(
+    upstream: &str,
+    intercept: Intercept,
+) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
+    start_with(upstream, |_, _| {}, Some(intercept)).await
+}
+
+async fn start_with(
+    upstream: &str,
+    rewrite: Rewrite,
+    intercept: Option<Intercept>,
+) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
     let proxy = Arc::new(Proxy {
         upstream: upstream.to_owned(),
         http: reqwest::Client::new(),
         rewrite,
+        intercept,
         worlds: Mutex::new(HashMap::new()),
         changed: Mutex::new(HashSet::new()),
         created: AtomicUsize::new(0),
