@@ -78,7 +78,8 @@ fn main() -> ExitCode {
         let throttle = throttle::throttling_is_not_conformance().await;
         let throttle_passed = throttle::CHECKS - throttle.len().min(throttle::CHECKS);
         problems.extend(throttle);
-        let discover = discover::only_tagged_resources_are_named().await;
+        let mut discover = discover::only_tagged_resources_are_named().await;
+        discover.extend(discover::an_unsettled_resource_is_not_bound_again().await);
         let discover_passed = discover::CHECKS - discover.len().min(discover::CHECKS);
         problems.extend(discover);
         let cli = cli::cannot_check_exits_2().await;

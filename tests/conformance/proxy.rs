@@ -209,6 +209,19 @@ fn respond(answer: Rewritten) -> Response {
     response.body(Body::from(answer.body)).unwrap_or_default()
 }
 
+/// A quiet run of the whole suite through the proxy at `url`, every level counted.
+pub fn through(url: String) -> ecs_conformance::suite::SuiteConfig {
+    ecs_conformance::suite::SuiteConfig {
+        target: ecs_conformance::suite::Target::Endpoint {
+            url,
+            credentials: ecs_conformance::Credentials::new("testid", "testsecret"),
+        },
+        progress: false,
+        fail_on: ecs_conformance::evidence::Level::Chosen,
+        ..Default::default()
+    }
+}
+
 /// Starts a proxy to `upstream`; it stops when the returned sender is dropped.
 pub async fn start(
     upstream: &str,

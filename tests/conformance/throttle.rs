@@ -10,9 +10,8 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use ecs_conformance::evidence::Level;
-use ecs_conformance::suite::{self, Outcome, SuiteConfig, Target};
-use ecs_conformance::{Credentials, MockServer};
+use ecs_conformance::MockServer;
+use ecs_conformance::suite::{self, Outcome};
 
 use super::proxy::{self, Exchange, Intercept, Rewritten};
 
@@ -53,16 +52,9 @@ fn always(ex: &Exchange) -> Option<Rewritten> {
 
 async fn run_through(mock: &MockServer, intercept: Intercept) -> Result<suite::RunOutput, String> {
     let (url, _proxy, _stop) = proxy::start_intercepting(mock.url(), intercept).await;
-    let config = SuiteConfig {
-        target: Target::Endpoint {
-            url,
-            credentials: Credentials::new("testid", "testsecret"),
-        },
-        progress: false,
-        fail_on: Level::Chosen,
-        ..SuiteConfig::default()
-    };
-    suite::run(config).await.map_err(|e| e.to_string())
+    suite::run(proxy::through(url))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Every scenario not run is one whose throttled call could not be sent again unchanged: a

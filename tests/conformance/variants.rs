@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use ecs_conformance::evidence::Level;
-use ecs_conformance::suite::{self, Outcome, RunOutput, SuiteConfig, Target};
-use ecs_conformance::{Credentials, DiskStatus, InstanceStatus, MockServer, SnapshotStatus, World};
+use ecs_conformance::suite::{self, Outcome, RunOutput};
+use ecs_conformance::{DiskStatus, InstanceStatus, MockServer, SnapshotStatus, World};
 
 use super::proxy::{self, Exchange, Rewrite, Rewritten};
 
@@ -477,16 +477,7 @@ async fn run_through(
     rewrite: Rewrite,
 ) -> (RunOutput, std::sync::Arc<proxy::Proxy>) {
     let (url, proxy, _stop) = proxy::start(mock.url(), rewrite).await;
-    let config = SuiteConfig {
-        target: Target::Endpoint {
-            url,
-            credentials: Credentials::new("testid", "testsecret"),
-        },
-        progress: false,
-        fail_on: Level::Chosen,
-        ..SuiteConfig::default()
-    };
-    let out = suite::run(config)
+    let out = suite::run(proxy::through(url))
         .await
         .expect("the suite runs through the proxy");
     (out, proxy)
