@@ -461,24 +461,26 @@ impl Seam for Discover {
             return Ok(());
         };
         let pool = &self.pools[claim.pool];
-        for (name, value) in &call.params {
-            if !name.ends_with("Id") || name == "RegionId" {
-                continue;
-            }
-            if pool.untagged.contains(value) && !claim.bound.contains(value) {
+        // Every word of every value, so that an id inside a list (`DiskIds=["d-…"]`) counts too.
+        let words: Vec<&str> = call
+            .params
+            .iter()
+            .flat_map(|(_, v)| v.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if let Some(id) = words.iter().find(|w| pool.untagged.contains(**w)) {
+            return Err(format!(
+                "a call would name {id}, which is not tagged {TAG_KEY}={TAG_VALUE}: refused"
+            ));
+        }
+        if let Some(id) = words.iter().find(|w| claim.disks.contains(**w)) {
+            if !self.options.allow_destructive {
                 return Err(format!(
-                    "a call would name {value}, which is not tagged {TAG_KEY}={TAG_VALUE}: refused"
+                    "it names the disposable disk {id}, which ResetDisk may wipe: pass \
+                     --allow-destructive to run it"
                 ));
             }
-            if claim.disks.contains(value) {
-                if !self.options.allow_destructive {
-                    return Err(format!(
-                        "it names the disposable disk {value}, which ResetDisk may wipe: pass \
-                         --allow-destructive to run it"
-                    ));
-                }
-                claim.touched.store(true, Ordering::Relaxed);
-            }
+            claim.touched.store(true, Ordering::Relaxed);
         }
         Ok(())
     }
@@ -1123,6 +1125,75 @@ mod tests {
         assert_eq!(claim.absent_id("d-9"), id);
         assert_ne!(claim.absent_id("d-8"), id);
         assert_eq!(claim.absent_id("cn-hangzhou"), "cn-hangzhou");
+    }
+
+    /// A seam over `found()` with one untagged disk, `d-other`, and a claim of trio `a`.
+    fn seam(allow_destructive: bool) -> (Discover, Binding) {
+        let client = Client::new("http://127.0.0.1:9", Credentials::new("k", "s"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let discover = Discover {
+            pools: vec![Pool {
+                account: Account::default(),
+                client: client.clone(),
+                tagged: found(),
+                untagged: ["d-other".to_owned()].into(),
+            }],
+            options: Options {
+                allow_destructive,
+                ..Options::default()
+            },
+            locks: Mutex::new(HashMap::new()),
+            unsettled: Mutex::new(HashSet::new()),
+        };
+        let claim = Claim {
+            pool: 0,
+            bound: ["i-a", "d-a", "s-a"].map(str::to_owned).into(),
+            disks: ["d-a".to_owned()].into(),
+            expected: World::default(),
+            touched: AtomicBool::new(false),
+            salt: "salt".into(),
+            _guards: Vec::new(),
+        };
+        let binding = Binding {
+            client,
+            aliases: [("d-1", "d-a"), ("s-1", "s-a")]
+                .map(|(a, b)| (a.to_owned(), b.to_owned()))
+                .into(),
+            claim: Some(Arc::new(claim)),
+        };
+        (discover, binding)
+    }
+
+    fn reset(disk: &str) -> Call {
+        Call::new("ResetDisk", WireForm::V1Get, Some(Format::Json))
+            .param("DiskId", disk)
+            .param("SnapshotId", "s-a")
+    }
+
+    #[test]
+    fn no_call_names_an_untagged_resource_or_a_bound_disk_unasked() {
+        let (safe, binding) = seam(false);
+        let listed = Call::new("DescribeDisks", WireForm::V1Get, Some(Format::Json))
+            .param("DiskIds", r#"["d-a","d-other"]"#);
+        assert!(
+            safe.admit(&binding, &listed)
+                .is_err_and(|e| e.contains("d-other"))
+        );
+        assert!(
+            safe.admit(&binding, &reset("d-a"))
+                .is_err_and(|e| e.contains("--allow-destructive"))
+        );
+        let absent = binding.resolve("d-9");
+        assert!(safe.admit(&binding, &reset(&absent)).is_ok());
+
+        let (destructive, binding) = seam(true);
+        assert!(destructive.admit(&binding, &reset("d-other")).is_err());
+        assert!(destructive.admit(&binding, &reset("d-a")).is_ok());
+        let touched = binding
+            .claim
+            .as_ref()
+            .is_some_and(|c| c.touched.load(Ordering::Relaxed));
+        assert!(touched, "naming a bound disk marks the claim for settling");
     }
 
     #[test]
