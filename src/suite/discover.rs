@@ -150,6 +150,10 @@ pub struct Options {
     pub settle_timeout: Duration,
 }
 
+/// How long settling waits before its first look, against an endpoint on another machine: a real
+/// endpoint's Describe answers may lag a change for a moment (docs/choices.md).
+const SETTLE_FIRST_LOOK: Duration = Duration::from_secs(5);
+
 /// One account: its client, its tagged resources, and the ids of all its others.
 #[derive(Debug)]
 struct Pool {
@@ -160,6 +164,13 @@ struct Pool {
 }
 
 impl Pool {
+    /// Whether `id` is one of its tagged resources.
+    fn holds(&self, id: &str) -> bool {
+        self.tagged.instance(id).is_some()
+            || self.tagged.disk(id).is_some()
+            || self.tagged.snapshot(id).is_some()
+    }
+
     /// Holds nothing at all in the region.
     fn empty(&self) -> bool {
         self.untagged.is_empty()
@@ -174,6 +185,8 @@ impl Pool {
 pub struct Discover {
     pools: Vec<Pool>,
     options: Options,
+    /// Waited before settling's first look (zero against this machine).
+    first_look: Duration,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Resources that did not return to their discovered state: never bound again.
     unsettled: Mutex<HashSet<String>>,
@@ -235,9 +248,23 @@ impl Discover {
                 untagged,
             });
         }
+        for p in &pools {
+            for id in &options.fixtures.released_disk_ids {
+                if p.untagged.contains(id) || p.tagged.disk(id).is_some() {
+                    return Err(format!(
+                        "the fixtures name {id} as a released disk, but the account holds it"
+                    ));
+                }
+            }
+        }
         Ok(Self {
             pools,
             options,
+            first_look: if super::is_local_url(base.endpoint()) {
+                Duration::ZERO
+            } else {
+                SETTLE_FIRST_LOOK
+            },
             locks: Mutex::new(HashMap::new()),
             unsettled: Mutex::new(HashSet::new()),
         })
@@ -323,8 +350,8 @@ impl Discover {
                     let mut ids: Vec<_> = unsettled.into_iter().collect();
                     ids.sort_unstable();
                     format!(
-                        "every resource that matches did not return to its state after an earlier \
-                         scenario, within --settle-timeout ({})",
+                        "every resource that matches has left its discovered state (after an \
+                         earlier scenario, or outside this run): {}",
                         ids.join(", ")
                     )
                 } else {
@@ -346,23 +373,56 @@ impl Discover {
                     (c, guards)
                 }
             };
-            // A scenario that held them meanwhile may have left them unsettled.
+            // A scenario that held them meanwhile may have left them unsettled; and the account
+            // may have changed since discovery: bound only as they are now.
             let unsettled = self.unsettled();
-            if assignment.values().all(|id| !unsettled.contains(id)) {
+            if assignment.values().any(|id| unsettled.contains(id)) {
+                continue;
+            }
+            let bound: HashSet<String> = assignment.values().cloned().collect();
+            if bound.is_empty() {
                 return Ok((assignment, guards));
             }
+            let moved = match list(&p.client, &self.options.region, true).await {
+                Ok((current, _)) => assign::moved(&expected(&p.tagged, &bound), &current),
+                Err(e) => return Err(Unbound::Failed(format!("describing its resources: {e}"))),
+            };
+            if moved.is_empty() {
+                return Ok((assignment, guards));
+            }
+            self.mark_unsettled(moved);
         }
     }
 
+    fn mark_unsettled(&self, moved: Vec<(String, String)>) {
+        let words: Vec<String> = moved.iter().map(|(_, w)| w.clone()).collect();
+        eprintln!(
+            "warning: not bound again, not in their discovered state: {}",
+            words.join("; ")
+        );
+        self.unsettled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(moved.into_iter().map(|(id, _)| id));
+    }
+
     /// Describes the claim's resources until they are as discovered, or the timeout passes.
-    async fn settle(&self, claim: &Claim) -> Result<(), Vec<String>> {
+    async fn settle(&self, claim: &Claim) -> Result<(), Vec<(String, String)>> {
         let client = &self.pools[claim.pool].client;
         let deadline = tokio::time::Instant::now() + self.options.settle_timeout;
+        tokio::time::sleep(self.first_look.min(self.options.settle_timeout)).await;
         let mut pause = Duration::from_millis(500);
         loop {
-            let moved = match list(client, &self.options.region, true).await {
-                Ok((now, _)) => assign::moved(&claim.expected, &now),
-                Err(e) => vec![format!("(describing failed: {e})")],
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let listed = tokio::time::timeout(
+                left.max(Duration::from_secs(1)),
+                list(client, &self.options.region, true),
+            )
+            .await;
+            let moved = match listed {
+                Ok(Ok((now, _))) => assign::moved(&claim.expected, &now),
+                Ok(Err(e)) => every(claim, &format!("describing failed: {e}")),
+                Err(_) => every(claim, "describing took longer than --settle-timeout"),
             };
             if moved.is_empty() {
                 return Ok(());
@@ -431,14 +491,8 @@ impl Seam for Discover {
             if self.options.region != SUITE_REGION {
                 aliases.insert(SUITE_REGION.into(), self.options.region.clone());
             }
-            let tagged = &self.pools[pool].tagged;
             let bound: HashSet<String> = assignment.values().cloned().collect();
-            let expected = World {
-                instances: keep(&tagged.instances, &bound, |x| &x.instance_id),
-                disks: keep(&tagged.disks, &bound, |x| &x.disk_id),
-                snapshots: keep(&tagged.snapshots, &bound, |x| &x.snapshot_id),
-                ..World::default()
-            };
+            let expected = expected(&self.pools[pool].tagged, &bound);
             let claim = Claim {
                 pool,
                 disks: expected.disks.iter().map(|d| d.disk_id.clone()).collect(),
@@ -473,11 +527,32 @@ impl Seam for Discover {
                 "a call would name {id}, which is not tagged {TAG_KEY}={TAG_VALUE}: refused"
             ));
         }
-        if let Some(id) = words.iter().find(|w| claim.disks.contains(**w)) {
+        if let Some(id) = words
+            .iter()
+            .find(|w| pool.holds(w) && !claim.bound.contains(**w))
+        {
+            return Err(format!(
+                "a call would name {id}, a disposable resource this scenario did not claim: refused"
+            ));
+        }
+        // What a call may change: nothing for Describe*, the disk for ResetDisk (its snapshot is
+        // only read), any claimed resource for any other action.
+        let changes = |id: &str| match call.action.as_str() {
+            a if a.starts_with("Describe") => false,
+            "ResetDisk" => claim.disks.contains(id),
+            _ => claim.bound.contains(id),
+        };
+        if let Some(id) = words.iter().find(|w| changes(w)) {
             if !self.options.allow_destructive {
+                let what = if claim.disks.contains(*id) {
+                    "disk"
+                } else {
+                    "resource"
+                };
                 return Err(format!(
-                    "it names the disposable disk {id}, which ResetDisk may wipe: pass \
-                     --allow-destructive to run it"
+                    "it names the disposable {what} {id} in {}, which may change or wipe it: \
+                     pass --allow-destructive to run it",
+                    call.action
                 ));
             }
             claim.touched.store(true, Ordering::Relaxed);
@@ -508,17 +583,28 @@ impl Seam for Discover {
                 return;
             }
             if let Err(moved) = self.settle(claim).await {
-                eprintln!(
-                    "warning: not bound again, not back in their discovered state within \
-                     --settle-timeout: {}",
-                    moved.join("; ")
-                );
-                self.unsettled
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .extend(claim.bound.iter().cloned());
+                self.mark_unsettled(moved);
             }
         })
+    }
+}
+
+/// Every resource of a claim, with the same words.
+fn every(claim: &Claim, why: &str) -> Vec<(String, String)> {
+    claim
+        .bound
+        .iter()
+        .map(|id| (id.clone(), format!("{id}: {why}")))
+        .collect()
+}
+
+/// The resources of `tagged` among `ids`, as discovered.
+fn expected(tagged: &World, ids: &HashSet<String>) -> World {
+    World {
+        instances: keep(&tagged.instances, ids, |x| &x.instance_id),
+        disks: keep(&tagged.disks, ids, |x| &x.disk_id),
+        snapshots: keep(&tagged.snapshots, ids, |x| &x.snapshot_id),
+        ..World::default()
     }
 }
 
@@ -625,10 +711,14 @@ async fn pages(
             .and_then(|p| p.get(singular))
             .and_then(Value::as_array)
             .ok_or_else(|| format!("{action}'s answer has no {plural}.{singular} list"))?;
-        let total = body.get("TotalCount").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let empty = page.is_empty();
+        // TotalCount may be missing or a string: a short page ends the list as surely.
+        let total = body.get("TotalCount").and_then(|t| {
+            t.as_u64()
+                .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
+        });
+        let last = page.len() < 100;
         items.extend(page.iter().cloned());
-        if empty || items.len() >= total {
+        if last || total.is_some_and(|t| items.len() as u64 >= t) {
             return Ok(items);
         }
     }
@@ -813,52 +903,69 @@ pub mod assign {
         now: OffsetDateTime,
         limit: usize,
     ) -> Vec<BTreeMap<String, String>> {
-        let mut out = Vec::new();
-        let mut bound = BTreeMap::new();
-        step(world, found, excluded, now, 0, &mut bound, &mut out, limit);
-        out
+        let mut search = Search {
+            world,
+            found,
+            excluded,
+            now,
+            limit,
+            budget: SEARCH_BUDGET,
+            out: Vec::new(),
+        };
+        search.step(0, &mut BTreeMap::new());
+        search.out
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        world: &World,
-        found: &World,
-        excluded: &HashSet<String>,
+    /// How many partial assignments one search may try: a bound on the time it takes on an
+    /// account with thousands of resources; past it, what was found is what there is.
+    const SEARCH_BUDGET: usize = 100_000;
+
+    struct Search<'a> {
+        world: &'a World,
+        found: &'a World,
+        excluded: &'a HashSet<String>,
         now: OffsetDateTime,
-        slot: usize,
-        bound: &mut BTreeMap<String, String>,
-        out: &mut Vec<BTreeMap<String, String>>,
         limit: usize,
-    ) {
-        if out.len() >= limit {
-            return;
-        }
-        let (ni, nd) = (world.instances.len(), world.disks.len());
-        let (alias, candidates): (&String, Vec<&String>) = if slot < ni {
-            let s = &world.instances[slot];
-            let c = found.instances.iter().filter(|f| instance_like(s, f, now));
-            (&s.instance_id, c.map(|f| &f.instance_id).collect())
-        } else if slot < ni + nd {
-            let s = &world.disks[slot - ni];
-            let c = found.disks.iter().filter(|f| disk_like(s, f, bound));
-            (&s.disk_id, c.map(|f| &f.disk_id).collect())
-        } else if let Some(s) = world.snapshots.get(slot - ni - nd) {
-            let c = found
-                .snapshots
-                .iter()
-                .filter(|f| snapshot_like(s, f, world, bound));
-            (&s.snapshot_id, c.map(|f| &f.snapshot_id).collect())
-        } else {
-            out.push(bound.clone());
-            return;
-        };
-        for id in candidates {
-            if excluded.contains(id) || bound.values().any(|b| b == id) {
-                continue;
+        budget: usize,
+        out: Vec<BTreeMap<String, String>>,
+    }
+
+    impl Search<'_> {
+        /// Binds the alias of `slot` (instances, then disks, then snapshots) to each resource
+        /// that fits, and goes on to the next.
+        fn step(&mut self, slot: usize, bound: &mut BTreeMap<String, String>) {
+            if self.out.len() >= self.limit || self.budget == 0 {
+                return;
             }
-            bound.insert(alias.clone(), id.clone());
-            step(world, found, excluded, now, slot + 1, bound, out, limit);
-            bound.remove(alias);
+            self.budget -= 1;
+            let (world, found, now) = (self.world, self.found, self.now);
+            let (ni, nd) = (world.instances.len(), world.disks.len());
+            let (alias, candidates): (&String, Vec<&String>) = if slot < ni {
+                let s = &world.instances[slot];
+                let c = found.instances.iter().filter(|f| instance_like(s, f, now));
+                (&s.instance_id, c.map(|f| &f.instance_id).collect())
+            } else if slot < ni + nd {
+                let s = &world.disks[slot - ni];
+                let c = found.disks.iter().filter(|f| disk_like(s, f, bound));
+                (&s.disk_id, c.map(|f| &f.disk_id).collect())
+            } else if let Some(s) = world.snapshots.get(slot - ni - nd) {
+                let c = found
+                    .snapshots
+                    .iter()
+                    .filter(|f| snapshot_like(s, f, world, bound));
+                (&s.snapshot_id, c.map(|f| &f.snapshot_id).collect())
+            } else {
+                self.out.push(bound.clone());
+                return;
+            };
+            for id in candidates {
+                if self.excluded.contains(id) || bound.values().any(|b| b == id) {
+                    continue;
+                }
+                bound.insert(alias.clone(), id.clone());
+                self.step(slot + 1, bound);
+                bound.remove(alias);
+            }
         }
     }
 
@@ -930,15 +1037,19 @@ pub mod assign {
             .join(" and ")
     }
 
-    /// The resources of `expected` that `now` shows in another state (or not at all), in words.
-    pub fn moved(expected: &World, now: &World) -> Vec<String> {
+    /// The resources of `expected` that `now` shows in another state (or not at all): their ids,
+    /// with words.
+    pub fn moved(expected: &World, now: &World) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        let mut note = |id: &String, state: Option<String>| {
+            let words = state.map_or_else(|| format!("{id} is gone"), |s| format!("{id} is {s}"));
+            out.push((id.clone(), words));
+        };
         for x in &expected.instances {
             match now.instance(&x.instance_id) {
                 Some(n) if n.status == x.status && same_locks(&n.lock_reasons, &x.lock_reasons) => {
                 }
-                Some(n) => out.push(format!("{} is {}", x.instance_id, n.status)),
-                None => out.push(format!("{} is gone", x.instance_id)),
+                n => note(&x.instance_id, n.map(|n| n.status.to_string())),
             }
         }
         for d in &expected.disks {
@@ -947,15 +1058,13 @@ pub mod assign {
                     if n.status == d.status
                         && n.instance_id == d.instance_id
                         && same_locks(&n.lock_reasons, &d.lock_reasons) => {}
-                Some(n) => out.push(format!("{} is {}", d.disk_id, n.status)),
-                None => out.push(format!("{} is gone", d.disk_id)),
+                n => note(&d.disk_id, n.map(|n| n.status.to_string())),
             }
         }
         for s in &expected.snapshots {
             match now.snapshot(&s.snapshot_id) {
                 Some(n) if n.status == s.status => {}
-                Some(n) => out.push(format!("{} is {}", s.snapshot_id, n.status)),
-                None => out.push(format!("{} is gone", s.snapshot_id)),
+                n => note(&s.snapshot_id, n.map(|n| n.status.to_string())),
             }
         }
         out
@@ -1104,7 +1213,8 @@ mod tests {
         now.snapshots.pop();
         assert_eq!(
             assign::moved(&expected, &now),
-            vec!["d-b is ReIniting".to_owned(), "s-b is gone".to_owned()]
+            [("d-b", "d-b is ReIniting"), ("s-b", "s-b is gone")]
+                .map(|(id, w)| (id.to_owned(), w.to_owned()))
         );
     }
 
@@ -1138,6 +1248,7 @@ mod tests {
                 tagged: found(),
                 untagged: ["d-other".to_owned()].into(),
             }],
+            first_look: Duration::ZERO,
             options: Options {
                 allow_destructive,
                 ..Options::default()
@@ -1186,8 +1297,21 @@ mod tests {
         let absent = binding.resolve("d-9");
         assert!(safe.admit(&binding, &reset(&absent)).is_ok());
 
+        let snapshot = Call::new("DeleteSnapshot", WireForm::V1Get, Some(Format::Json))
+            .param("SnapshotId", "s-a");
+        assert!(
+            safe.admit(&binding, &snapshot)
+                .is_err_and(|e| e.contains("resource s-a in DeleteSnapshot"))
+        );
+        let unclaimed = reset("d-b");
+        assert!(
+            safe.admit(&binding, &unclaimed)
+                .is_err_and(|e| e.contains("did not claim"))
+        );
+
         let (destructive, binding) = seam(true);
         assert!(destructive.admit(&binding, &reset("d-other")).is_err());
+        assert!(destructive.admit(&binding, &unclaimed).is_err());
         assert!(destructive.admit(&binding, &reset("d-a")).is_ok());
         let touched = binding
             .claim

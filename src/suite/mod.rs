@@ -101,16 +101,21 @@ impl Default for DiscoverOptions {
 pub fn default_concurrency(target: &Target) -> usize {
     let local = match target {
         Target::Embedded => true,
-        Target::Endpoint { url, .. } => reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
-            .is_some_and(|h| {
-                h == "localhost"
-                    || h.parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| ip.is_loopback())
-            }),
+        Target::Endpoint { url, .. } => is_local_url(url),
     };
     if local { 64 } else { 4 }
+}
+
+/// Whether `url` names this machine (loopback, or `localhost`).
+pub(crate) fn is_local_url(url: &str) -> bool {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
+        .is_some_and(|h| {
+            h == "localhost"
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        })
 }
 
 /// How a run is configured. `Default` runs everything against the embedded mock.

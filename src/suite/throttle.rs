@@ -29,13 +29,13 @@ pub fn throttle_words(raw: &RawResponse) -> String {
     }
 }
 
-/// How long to wait before retry `attempt` (0-based): the answer's `x-acs-retry-after` when it
-/// gives one, else 1, 2, 4, 8 s; never more than 30 s.
+/// How long to wait before retry `attempt` (0-based): 1, 2, 4, 8 s, or the answer's
+/// `x-acs-retry-after` when it asks for longer (its unit is unconfirmed: read as milliseconds, a
+/// value meant in seconds still waits at least our own back-off); never more than 30 s.
 pub fn backoff(raw: &RawResponse, attempt: u32) -> Duration {
     let ours = Duration::from_secs(1 << attempt.min(3));
     raw.retry_after
-        .map(Duration::from_millis)
-        .unwrap_or(ours)
+        .map_or(ours, |ms| Duration::from_millis(ms).max(ours))
         .min(Duration::from_secs(30))
 }
 
@@ -87,6 +87,11 @@ mod tests {
         assert_eq!(
             backoff(&raw(429, "", Some(1500)), 0),
             Duration::from_millis(1500)
+        );
+        assert_eq!(
+            backoff(&raw(429, "", Some(5)), 1),
+            Duration::from_secs(2),
+            "a value meant in seconds never shortens our own wait"
         );
         assert_eq!(
             backoff(&raw(429, "", Some(3_600_000)), 0),

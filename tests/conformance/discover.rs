@@ -373,7 +373,7 @@ pub async fn an_unsettled_resource_is_not_bound_again() -> Vec<String> {
         .iter()
         .filter(|s| {
             matches!(&s.outcome, ecs_conformance::suite::Outcome::NotRun(why)
-                if why.contains("did not return to its state"))
+                if why.contains("has left its discovered state"))
         })
         .count();
     let reset = RESET
