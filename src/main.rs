@@ -485,6 +485,13 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Some(Ok(f)) => f,
         None => suite::Fixtures::default(),
     };
+    let accounts = match fixtures.accounts(&|k| std::env::var(k).ok()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: --fixtures: {e}");
+            return Ok(ExitCode::from(CANNOT_CHECK));
+        }
+    };
     let target = match endpoint {
         None => {
             println!("target: the embedded mock");
@@ -581,6 +588,7 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         discover: DiscoverOptions {
             region: args.region.clone().unwrap_or_else(|| "cn-hangzhou".into()),
             fixtures,
+            accounts,
             allow_destructive: args.allow_destructive,
             settle_timeout: std::time::Duration::from_secs(args.settle_timeout),
         },

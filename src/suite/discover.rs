@@ -115,8 +115,9 @@ impl Fixtures {
         toml::from_str(text).map_err(|e| e.message().to_owned())
     }
 
-    /// The key pair of each account fixture, from the environment.
-    fn credentials(
+    /// Each account fixture's condition and key pair, read from the environment (at the edge:
+    /// the command line, or a test).
+    pub fn accounts(
         &self,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Vec<(Account, Credentials)>, String> {
@@ -146,6 +147,8 @@ impl Fixtures {
 pub struct Options {
     pub region: String,
     pub fixtures: Fixtures,
+    /// The key pairs of [`Fixtures::accounts`], read already.
+    pub accounts: Vec<(Account, Credentials)>,
     pub allow_destructive: bool,
     pub settle_timeout: Duration,
 }
@@ -223,13 +226,9 @@ impl Claim {
 
 impl Discover {
     /// Lists the resources of the run's account and of each fixture account.
-    pub async fn new(
-        base: &Client,
-        options: Options,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, String> {
+    pub async fn new(base: &Client, options: Options) -> Result<Self, String> {
         let mut accounts = vec![(Account::default(), base.credentials().clone())];
-        accounts.extend(options.fixtures.credentials(env)?);
+        accounts.extend(options.accounts.iter().cloned());
         let mut pools = Vec::new();
         for (account, credentials) in accounts {
             let client = base.with_credentials(credentials);
@@ -1329,11 +1328,11 @@ mod tests {
         .unwrap_or_default();
         assert_eq!(f.released_disk_ids, ["d-x"]);
         let env = |k: &str| (k == "ID" || k == "SECRET").then(|| format!("v-{k}"));
-        let creds = f.credentials(&env).unwrap_or_default();
+        let creds = f.accounts(&env).unwrap_or_default();
         assert_eq!(creds.len(), 1);
         assert!(!creds[0].0.balance_sufficient);
         assert_eq!(creds[0].1.access_key_id, "v-ID");
-        let missing = f.credentials(&|_| None).unwrap_err();
+        let missing = f.accounts(&|_| None).unwrap_err();
         assert!(
             missing.contains("ID") && missing.contains("not set"),
             "{missing}"

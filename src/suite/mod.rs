@@ -90,6 +90,7 @@ impl Default for DiscoverOptions {
         Self {
             region: "cn-hangzhou".into(),
             fixtures: Fixtures::default(),
+            accounts: Vec::new(),
             allow_destructive: false,
             settle_timeout: Duration::from_secs(300),
         }
@@ -582,10 +583,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             .into());
         }
         (WorldMode::Auto | WorldMode::Discover, _) => {
-            let found = discover::Discover::new(&client, config.discover.clone(), &|k| {
-                std::env::var(k).ok()
-            })
-            .await;
+            let found = discover::Discover::new(&client, config.discover.clone()).await;
             if config.progress
                 && let Ok(found) = &found
             {

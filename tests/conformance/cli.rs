@@ -5,7 +5,7 @@ use std::process::Command;
 
 use ecs_conformance::{MockConfig, MockServer};
 
-pub const CHECKS: usize = 11;
+pub const CHECKS: usize = 13;
 
 /// Runs `ecs-conformance run ARGS`; returns the exit code and stdout+stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
@@ -91,6 +91,34 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         2,
         &["cannot reach http://127.0.0.1:1", "the connection failed"],
     );
+    // Fixtures name variables, never secrets: an unset one, or a secret written in the file,
+    // stops the run before any call.
+    let fixtures =
+        std::env::temp_dir().join(format!("ecsc-fixtures-cli-{}.toml", std::process::id()));
+    let unset = format!("ECSC_UNSET_{}", std::process::id());
+    for (what, text, says) in [
+        (
+            "fixtures naming an unset variable",
+            format!(
+                "[[accounts]]\ncondition = \"not-enough-balance\"\naccess_key_id_env = \"{unset}\"\naccess_key_secret_env = \"{unset}\"\n"
+            ),
+            vec![unset.as_str(), "not set"],
+        ),
+        (
+            "fixtures holding a secret",
+            "[[accounts]]\ncondition = \"no-resources\"\naccess_key_id_env = \"A\"\naccess_key_secret_env = \"B\"\naccess_key_secret = \"written-secret\"\n".to_owned(),
+            vec!["access_key_secret", "is not a fixtures file"],
+        ),
+    ] {
+        let written = std::fs::write(&fixtures, text);
+        let got = run(&["--endpoint", "http://127.0.0.1:1", "--fixtures", fixtures.to_str().unwrap_or_default()]);
+        let leaked = got.1.contains("written-secret");
+        expect(&mut problems, what, (if leaked { None } else { got.0 }, got.1), 2, &says);
+        if written.is_err() {
+            problems.push(format!("{what}: cannot write {}", fixtures.display()));
+        }
+    }
+    let _ = std::fs::remove_file(&fixtures);
     let mock = MockServer::start_with(MockConfig {
         control: false,
         ..MockConfig::default()
