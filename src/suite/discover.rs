@@ -163,15 +163,30 @@ struct Pool {
     account: Account,
     client: Client,
     tagged: World,
+    /// The ids of `tagged`, for the guard's lookups.
+    tagged_ids: HashSet<String>,
     untagged: HashSet<String>,
 }
 
 impl Pool {
+    fn new(account: Account, client: Client, tagged: World, untagged: HashSet<String>) -> Self {
+        let tagged_ids = (tagged.instances.iter().map(|x| &x.instance_id))
+            .chain(tagged.disks.iter().map(|x| &x.disk_id))
+            .chain(tagged.snapshots.iter().map(|x| &x.snapshot_id))
+            .cloned()
+            .collect();
+        Self {
+            account,
+            client,
+            tagged,
+            tagged_ids,
+            untagged,
+        }
+    }
+
     /// Whether `id` is one of its tagged resources.
     fn holds(&self, id: &str) -> bool {
-        self.tagged.instance(id).is_some()
-            || self.tagged.disk(id).is_some()
-            || self.tagged.snapshot(id).is_some()
+        self.tagged_ids.contains(id)
     }
 
     /// Holds nothing at all in the region.
@@ -232,7 +247,7 @@ impl Discover {
         let mut pools = Vec::new();
         for (account, credentials) in accounts {
             let client = base.with_credentials(credentials);
-            let (tagged, untagged) = list(&client, &options.region, false).await.map_err(|e| {
+            let (tagged, untagged) = list(&client, &options.region).await.map_err(|e| {
                 let words = account_words(&account);
                 if words.is_empty() {
                     format!("discovery failed: {e}")
@@ -240,16 +255,11 @@ impl Discover {
                     format!("discovery in the account that {words} failed: {e}")
                 }
             })?;
-            pools.push(Pool {
-                account,
-                client,
-                tagged,
-                untagged,
-            });
+            pools.push(Pool::new(account, client, tagged, untagged));
         }
         for p in &pools {
             for id in &options.fixtures.released_disk_ids {
-                if p.untagged.contains(id) || p.tagged.disk(id).is_some() {
+                if p.untagged.contains(id) || p.holds(id) {
                     return Err(format!(
                         "the fixtures name {id} as a released disk, but the account holds it"
                     ));
@@ -382,8 +392,9 @@ impl Discover {
             if bound.is_empty() {
                 return Ok((assignment, guards));
             }
-            let moved = match list(&p.client, &self.options.region, true).await {
-                Ok((current, _)) => assign::moved(&expected(&p.tagged, &bound), &current),
+            let claimed = expected(&p.tagged, &bound);
+            let moved = match describe(&p.client, &self.options.region, &claimed).await {
+                Ok(current) => assign::moved(&claimed, &current),
                 Err(e) => return Err(Unbound::Failed(format!("describing its resources: {e}"))),
             };
             if moved.is_empty() {
@@ -415,11 +426,11 @@ impl Discover {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let listed = tokio::time::timeout(
                 left.max(Duration::from_secs(1)),
-                list(client, &self.options.region, true),
+                describe(client, &self.options.region, &claim.expected),
             )
             .await;
             let moved = match listed {
-                Ok(Ok((now, _))) => assign::moved(&claim.expected, &now),
+                Ok(Ok(now)) => assign::moved(&claim.expected, &now),
                 Ok(Err(e)) => every(claim, &format!("describing failed: {e}")),
                 Err(_) => every(claim, "describing took longer than --settle-timeout"),
             };
@@ -617,53 +628,74 @@ fn keep<T: Clone>(items: &[T], ids: &HashSet<String>, id: impl Fn(&T) -> &String
 
 // --- Listing ------------------------------------------------------------------------------------
 
-/// The most pages read of one list: 100 pages of 100.
-const MAX_PAGES: usize = 100;
+/// The most pages read of one list: 1,000 pages of 100.
+const MAX_PAGES: usize = 1000;
 
 /// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
-/// the others. With `only_tagged`, the Describe calls filter by the tag themselves.
-async fn list(
-    client: &Client,
-    region: &str,
-    only_tagged: bool,
-) -> Result<(World, HashSet<String>), String> {
+/// the others.
+async fn list(client: &Client, region: &str) -> Result<(World, HashSet<String>), String> {
     let mut world = World::default();
     let mut untagged = HashSet::new();
-    for item in pages(
-        client,
-        region,
-        "DescribeInstances",
-        "Instances",
-        only_tagged,
-    )
-    .await?
-    {
+    for item in pages(client, region, "DescribeInstances", "Instances", None).await? {
         match parse_instance(&item) {
             Some(x) if disposable(&x.tags) => world.instances.push(x),
             _ => untagged.extend(id_of(&item, "InstanceId")),
         }
     }
-    for item in pages(client, region, "DescribeDisks", "Disks", only_tagged).await? {
+    for item in pages(client, region, "DescribeDisks", "Disks", None).await? {
         match parse_disk(&item) {
             Some(x) if disposable(&x.tags) => world.disks.push(x),
             _ => untagged.extend(id_of(&item, "DiskId")),
         }
     }
-    for item in pages(
-        client,
-        region,
-        "DescribeSnapshots",
-        "Snapshots",
-        only_tagged,
-    )
-    .await?
-    {
+    for item in pages(client, region, "DescribeSnapshots", "Snapshots", None).await? {
         match parse_snapshot(&item) {
             Some(x) if disposable(&x.tags) => world.snapshots.push(x),
             _ => untagged.extend(id_of(&item, "SnapshotId")),
         }
     }
     Ok((world, untagged))
+}
+
+/// The resources of `these` as the account shows them now, asked for by id (a call per kind,
+/// whatever the account's size); one no longer tagged disposable is left out, as if gone.
+async fn describe(client: &Client, region: &str, these: &World) -> Result<World, String> {
+    let ids = |list: Vec<&String>| (!list.is_empty()).then(|| serde_json::json!(list).to_string());
+    let mut now = World::default();
+    if let Some(json) = ids(these.instances.iter().map(|x| &x.instance_id).collect()) {
+        let items = pages(
+            client,
+            region,
+            "DescribeInstances",
+            "Instances",
+            Some(("InstanceIds", &json)),
+        );
+        now.instances = items.await?.iter().filter_map(parse_instance).collect();
+    }
+    if let Some(json) = ids(these.disks.iter().map(|x| &x.disk_id).collect()) {
+        let items = pages(
+            client,
+            region,
+            "DescribeDisks",
+            "Disks",
+            Some(("DiskIds", &json)),
+        );
+        now.disks = items.await?.iter().filter_map(parse_disk).collect();
+    }
+    if let Some(json) = ids(these.snapshots.iter().map(|x| &x.snapshot_id).collect()) {
+        let items = pages(
+            client,
+            region,
+            "DescribeSnapshots",
+            "Snapshots",
+            Some(("SnapshotIds", &json)),
+        );
+        now.snapshots = items.await?.iter().filter_map(parse_snapshot).collect();
+    }
+    now.instances.retain(|x| disposable(&x.tags));
+    now.disks.retain(|x| disposable(&x.tags));
+    now.snapshots.retain(|x| disposable(&x.tags));
+    Ok(now)
 }
 
 fn disposable(tags: &[Tag]) -> bool {
@@ -681,7 +713,7 @@ async fn pages(
     region: &str,
     action: &str,
     plural: &str,
-    only_tagged: bool,
+    filter: Option<(&str, &str)>,
 ) -> Result<Vec<Value>, String> {
     let singular = plural.trim_end_matches('s');
     let mut items = Vec::new();
@@ -690,10 +722,8 @@ async fn pages(
             .param("RegionId", region)
             .param("PageSize", "100")
             .param("PageNumber", number.to_string());
-        if only_tagged {
-            call = call
-                .param("Tag.1.Key", TAG_KEY)
-                .param("Tag.1.Value", TAG_VALUE);
+        if let Some((name, value)) = filter {
+            call = call.param(name, value);
         }
         let raw = super::throttle::send_retrying(client, &call).await?;
         if raw.status != 200 {
@@ -864,33 +894,61 @@ pub mod assign {
             && stated.expired(now) == found.expired(now)
     }
 
-    fn disk_like(stated: &Disk, found: &Disk, bound: &BTreeMap<String, String>) -> bool {
+    /// A disk alike in itself: status, locks, category class, attached or not.
+    fn disk_like(stated: &Disk, found: &Disk) -> bool {
         stated.status == found.status
             && same_locks(&stated.lock_reasons, &found.lock_reasons)
             && crate::world::category_supports_reset(&stated.category)
                 == crate::world::category_supports_reset(&found.category)
-            && match &stated.instance_id {
-                None => found.instance_id.is_none(),
-                Some(i) => bound.get(i) == found.instance_id.as_ref(),
-            }
+            && stated.instance_id.is_some() == found.instance_id.is_some()
     }
 
-    fn snapshot_like(
+    /// Attached to the instance bound to the stated one.
+    fn disk_tied(stated: &Disk, found: &Disk, bound: &BTreeMap<String, String>) -> bool {
+        stated
+            .instance_id
+            .as_ref()
+            .is_none_or(|i| bound.get(i) == found.instance_id.as_ref())
+    }
+
+    fn snapshot_like(stated: &Snapshot, found: &Snapshot) -> bool {
+        stated.status == found.status && stated.too_old() == found.too_old()
+    }
+
+    /// Of the disk bound to the stated source; or, for a snapshot of a disk the scenario does not
+    /// hold, of none of the bound disks.
+    fn snapshot_tied(
         stated: &Snapshot,
         found: &Snapshot,
         world: &World,
         bound: &BTreeMap<String, String>,
     ) -> bool {
-        let source = if world.disk(&stated.source_disk_id).is_some() {
+        if world.disk(&stated.source_disk_id).is_some() {
             bound.get(&stated.source_disk_id) == Some(&found.source_disk_id)
         } else {
-            // A snapshot of a disk the scenario does not hold: of none of the bound disks.
             !world
                 .disks
                 .iter()
                 .any(|d| bound.get(&d.disk_id) == Some(&found.source_disk_id))
-        };
-        source && stated.status == found.status && stated.too_old() == found.too_old()
+        }
+    }
+
+    /// One alias to bind, and the resources alike in themselves (what they are tied to is checked
+    /// as the search goes).
+    enum Slot<'a> {
+        Instance(&'a Instance, Vec<&'a Instance>),
+        Disk(&'a Disk, Vec<&'a Disk>),
+        Snapshot(&'a Snapshot, Vec<&'a Snapshot>),
+    }
+
+    impl Slot<'_> {
+        fn is_empty(&self) -> bool {
+            match self {
+                Slot::Instance(_, c) => c.is_empty(),
+                Slot::Disk(_, c) => c.is_empty(),
+                Slot::Snapshot(_, c) => c.is_empty(),
+            }
+        }
     }
 
     /// Up to `limit` assignments of the world's aliases to distinct resources of `found`, none in
@@ -902,11 +960,32 @@ pub mod assign {
         now: OffsetDateTime,
         limit: usize,
     ) -> Vec<BTreeMap<String, String>> {
+        let free = |id: &String| !excluded.contains(id);
+        let mut slots = Vec::new();
+        for s in &world.instances {
+            let c = found.instances.iter();
+            let c = c.filter(|f| free(&f.instance_id) && instance_like(s, f, now));
+            slots.push(Slot::Instance(s, c.collect()));
+        }
+        for s in &world.disks {
+            let c = found.disks.iter();
+            slots.push(Slot::Disk(
+                s,
+                c.filter(|f| free(&f.disk_id) && disk_like(s, f)).collect(),
+            ));
+        }
+        for s in &world.snapshots {
+            let c = found.snapshots.iter();
+            let c = c.filter(|f| free(&f.snapshot_id) && snapshot_like(s, f));
+            slots.push(Slot::Snapshot(s, c.collect()));
+        }
+        // An alias nothing is alike to: no search.
+        if slots.iter().any(Slot::is_empty) {
+            return Vec::new();
+        }
         let mut search = Search {
             world,
-            found,
-            excluded,
-            now,
+            slots,
             limit,
             budget: SEARCH_BUDGET,
             out: Vec::new(),
@@ -921,9 +1000,7 @@ pub mod assign {
 
     struct Search<'a> {
         world: &'a World,
-        found: &'a World,
-        excluded: &'a HashSet<String>,
-        now: OffsetDateTime,
+        slots: Vec<Slot<'a>>,
         limit: usize,
         budget: usize,
         out: Vec<BTreeMap<String, String>>,
@@ -937,28 +1014,26 @@ pub mod assign {
                 return;
             }
             self.budget -= 1;
-            let (world, found, now) = (self.world, self.found, self.now);
-            let (ni, nd) = (world.instances.len(), world.disks.len());
-            let (alias, candidates): (&String, Vec<&String>) = if slot < ni {
-                let s = &world.instances[slot];
-                let c = found.instances.iter().filter(|f| instance_like(s, f, now));
-                (&s.instance_id, c.map(|f| &f.instance_id).collect())
-            } else if slot < ni + nd {
-                let s = &world.disks[slot - ni];
-                let c = found.disks.iter().filter(|f| disk_like(s, f, bound));
-                (&s.disk_id, c.map(|f| &f.disk_id).collect())
-            } else if let Some(s) = world.snapshots.get(slot - ni - nd) {
-                let c = found
-                    .snapshots
-                    .iter()
-                    .filter(|f| snapshot_like(s, f, world, bound));
-                (&s.snapshot_id, c.map(|f| &f.snapshot_id).collect())
-            } else {
-                self.out.push(bound.clone());
-                return;
+            let world = self.world;
+            let (alias, candidates): (&String, Vec<&String>) = match self.slots.get(slot) {
+                None => {
+                    self.out.push(bound.clone());
+                    return;
+                }
+                Some(Slot::Instance(s, c)) => {
+                    (&s.instance_id, c.iter().map(|f| &f.instance_id).collect())
+                }
+                Some(Slot::Disk(s, c)) => {
+                    let c = c.iter().filter(|f| disk_tied(s, f, bound));
+                    (&s.disk_id, c.map(|f| &f.disk_id).collect())
+                }
+                Some(Slot::Snapshot(s, c)) => {
+                    let c = c.iter().filter(|f| snapshot_tied(s, f, world, bound));
+                    (&s.snapshot_id, c.map(|f| &f.snapshot_id).collect())
+                }
             };
             for id in candidates {
-                if self.excluded.contains(id) || bound.values().any(|b| b == id) {
+                if bound.values().any(|b| b == id) {
                     continue;
                 }
                 bound.insert(alias.clone(), id.clone());
@@ -1241,12 +1316,12 @@ mod tests {
         let client = Client::new("http://127.0.0.1:9", Credentials::new("k", "s"))
             .unwrap_or_else(|e| panic!("{e}"));
         let discover = Discover {
-            pools: vec![Pool {
-                account: Account::default(),
-                client: client.clone(),
-                tagged: found(),
-                untagged: ["d-other".to_owned()].into(),
-            }],
+            pools: vec![Pool::new(
+                Account::default(),
+                client.clone(),
+                found(),
+                ["d-other".to_owned()].into(),
+            )],
             first_look: Duration::ZERO,
             options: Options {
                 allow_destructive,

@@ -61,13 +61,19 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
     let instance = params.get("InstanceId");
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
-    let found: Vec<DiskItem> = ctx
+    // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
+    let matched: Vec<_> = ctx
         .world
         .disks
         .iter()
         .filter(|d| d.region_id == region && matches(&ids, &d.disk_id))
         .filter(|d| instance.is_none_or(|i| d.instance_id.as_deref() == Some(i)))
         .filter(|d| tags_match(&tag_filters, &d.tags))
+        .collect();
+    let total_count = matched.len();
+    let found: Vec<DiskItem> = page
+        .take(matched)
+        .into_iter()
         .map(|d| DiskItem {
             disk_id: d.disk_id.clone(),
             region_id: d.region_id.clone(),
@@ -86,12 +92,10 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
         .collect();
     Ok(ctx.reply(&DescribeDisksResponse {
         request_id: ctx.request_id.clone(),
-        total_count: found.len(),
+        total_count,
         page_number: page.number,
         page_size: page.size,
-        disks: Disks {
-            disk: page.take(found),
-        },
+        disks: Disks { disk: found },
     }))
 }
 

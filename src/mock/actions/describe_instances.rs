@@ -58,12 +58,18 @@ fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
     let far_future = time::macros::datetime!(2099-12-31 15:59 UTC);
-    let found: Vec<InstanceItem> = ctx
+    // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
+    let matched: Vec<_> = ctx
         .world
         .instances
         .iter()
         .filter(|x| x.region_id == region && matches(&ids, &x.instance_id))
         .filter(|x| tags_match(&tag_filters, &x.tags))
+        .collect();
+    let total_count = matched.len();
+    let found: Vec<InstanceItem> = page
+        .take(matched)
+        .into_iter()
         .map(|x| InstanceItem {
             instance_id: x.instance_id.clone(),
             region_id: x.region_id.clone(),
@@ -79,11 +85,9 @@ fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
         .collect();
     Ok(ctx.reply(&DescribeInstancesResponse {
         request_id: ctx.request_id.clone(),
-        total_count: found.len(),
+        total_count,
         page_number: page.number,
         page_size: page.size,
-        instances: Instances {
-            instance: page.take(found),
-        },
+        instances: Instances { instance: found },
     }))
 }

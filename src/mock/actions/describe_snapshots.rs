@@ -55,13 +55,19 @@ fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let disk = params.get("DiskId");
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
-    let found: Vec<SnapshotItem> = ctx
+    // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
+    let matched: Vec<_> = ctx
         .world
         .snapshots
         .iter()
         .filter(|s| s.region_id == region && matches(&ids, &s.snapshot_id))
         .filter(|s| disk.is_none_or(|d| s.source_disk_id == d))
         .filter(|s| tags_match(&tag_filters, &s.tags))
+        .collect();
+    let total_count = matched.len();
+    let found: Vec<SnapshotItem> = page
+        .take(matched)
+        .into_iter()
         .map(|s| {
             let source = ctx.world.disk(&s.source_disk_id);
             SnapshotItem {
@@ -82,11 +88,9 @@ fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
         .collect();
     Ok(ctx.reply(&DescribeSnapshotsResponse {
         request_id: ctx.request_id.clone(),
-        total_count: found.len(),
+        total_count,
         page_number: page.number,
         page_size: page.size,
-        snapshots: Snapshots {
-            snapshot: page.take(found),
-        },
+        snapshots: Snapshots { snapshot: found },
     }))
 }
