@@ -103,8 +103,8 @@ struct RunArgs {
     /// How scenarios get their state: control (the control API; the default when the endpoint
     /// offers it), discover (existing resources tagged ecs-conformance=disposable; the default
     /// otherwise), none (only the scenarios that need no state).
-    #[arg(long, value_name = "MODE", value_parser = ["control", "discover", "none"])]
-    world: Option<String>,
+    #[arg(long, value_name = "MODE", value_parser = parse_world, default_value = "auto", hide_default_value = true)]
+    world: WorldMode,
     /// With discover: let scenarios name (and so possibly reset) the disposable disks they are
     /// bound to. Without it, such scenarios are not run.
     #[arg(long)]
@@ -199,6 +199,10 @@ struct RunArgs {
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
+}
+
+fn parse_world(s: &str) -> Result<WorldMode, String> {
     s.parse()
 }
 
@@ -581,10 +585,7 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         fail_on,
         machine_reports: args.report.clone(),
         ca_cert,
-        world: match args.world.as_deref() {
-            Some(w) => w.parse().map_err(anyhow::Error::msg)?,
-            None => WorldMode::Auto,
-        },
+        world: args.world,
         discover: DiscoverOptions {
             region: args.region.clone().unwrap_or_else(|| "cn-hangzhou".into()),
             fixtures,

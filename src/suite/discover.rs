@@ -214,9 +214,6 @@ pub struct Discover {
 #[derive(Debug)]
 pub struct Claim {
     pool: usize,
-    /// Every bound id, and the disks among them.
-    bound: HashSet<String>,
-    disks: HashSet<String>,
     /// The bound resources as discovered: what settling waits for.
     expected: World,
     /// A call named a bound disk: the resources may have changed.
@@ -226,6 +223,22 @@ pub struct Claim {
 }
 
 impl Claim {
+    /// The ids of the claimed resources.
+    fn ids(&self) -> impl Iterator<Item = &String> {
+        let w = &self.expected;
+        (w.instances.iter().map(|x| &x.instance_id))
+            .chain(w.disks.iter().map(|x| &x.disk_id))
+            .chain(w.snapshots.iter().map(|x| &x.snapshot_id))
+    }
+
+    fn holds(&self, id: &str) -> bool {
+        self.ids().any(|x| x == id)
+    }
+
+    fn holds_disk(&self, id: &str) -> bool {
+        self.expected.disk(id).is_some()
+    }
+
     /// An id in ECS's shape (prefix, dash, 20 lowercase characters) that names no resource, for
     /// an alias (`d-9`) the scenario's world does not hold; other values are kept.
     pub fn absent_id(&self, alias: &str) -> String {
@@ -505,8 +518,6 @@ impl Seam for Discover {
             let expected = expected(&self.pools[pool].tagged, &bound);
             let claim = Claim {
                 pool,
-                disks: expected.disks.iter().map(|d| d.disk_id.clone()).collect(),
-                bound,
                 expected,
                 touched: AtomicBool::new(false),
                 salt: uuid::Uuid::new_v4().simple().to_string(),
@@ -537,10 +548,7 @@ impl Seam for Discover {
                 "a call would name {id}, which is not tagged {TAG_KEY}={TAG_VALUE}: refused"
             ));
         }
-        if let Some(id) = words
-            .iter()
-            .find(|w| pool.holds(w) && !claim.bound.contains(**w))
-        {
+        if let Some(id) = words.iter().find(|w| pool.holds(w) && !claim.holds(w)) {
             return Err(format!(
                 "a call would name {id}, a disposable resource this scenario did not claim: refused"
             ));
@@ -549,12 +557,12 @@ impl Seam for Discover {
         // only read), any claimed resource for any other action.
         let changes = |id: &str| match call.action.as_str() {
             a if a.starts_with("Describe") => false,
-            "ResetDisk" => claim.disks.contains(id),
-            _ => claim.bound.contains(id),
+            "ResetDisk" => claim.holds_disk(id),
+            _ => claim.holds(id),
         };
         if let Some(id) = words.iter().find(|w| changes(w)) {
             if !self.options.allow_destructive {
-                let what = if claim.disks.contains(*id) {
+                let what = if claim.holds_disk(id) {
                     "disk"
                 } else {
                     "resource"
@@ -602,8 +610,7 @@ impl Seam for Discover {
 /// Every resource of a claim, with the same words.
 fn every(claim: &Claim, why: &str) -> Vec<(String, String)> {
     claim
-        .bound
-        .iter()
+        .ids()
         .map(|id| (id.clone(), format!("{id}: {why}")))
         .collect()
 }
@@ -631,71 +638,112 @@ fn keep<T: Clone>(items: &[T], ids: &HashSet<String>, id: impl Fn(&T) -> &String
 /// The most pages read of one list: 1,000 pages of 100.
 const MAX_PAGES: usize = 1000;
 
+/// One kind of resource as the Describe* calls list it.
+struct Kind<T> {
+    action: &'static str,
+    /// The list's name in the answer: `Disks` (items under `Disks.Disk`).
+    plural: &'static str,
+    /// The id field: `DiskId` (and `DiskIds`, the filter by id).
+    id: &'static str,
+    parse: fn(&Value) -> Option<T>,
+    tags: fn(&T) -> &[Tag],
+}
+
+const INSTANCES: Kind<Instance> = Kind {
+    action: "DescribeInstances",
+    plural: "Instances",
+    id: "InstanceId",
+    parse: parse_instance,
+    tags: |x| &x.tags,
+};
+const DISKS: Kind<Disk> = Kind {
+    action: "DescribeDisks",
+    plural: "Disks",
+    id: "DiskId",
+    parse: parse_disk,
+    tags: |x| &x.tags,
+};
+const SNAPSHOTS: Kind<Snapshot> = Kind {
+    action: "DescribeSnapshots",
+    plural: "Snapshots",
+    id: "SnapshotId",
+    parse: parse_snapshot,
+    tags: |x| &x.tags,
+};
+
+/// The resources of one kind (those of `ids` only, when given) tagged disposable, and the ids of
+/// the others.
+async fn fetch<T>(
+    client: &Client,
+    region: &str,
+    kind: &Kind<T>,
+    ids: Option<&[&String]>,
+) -> Result<(Vec<T>, Vec<String>), String> {
+    let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
+    let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
+    let (mut tagged, mut others) = (Vec::new(), Vec::new());
+    for item in pages(client, region, kind.action, kind.plural, filter).await? {
+        match (kind.parse)(&item) {
+            Some(x) if disposable((kind.tags)(&x)) => tagged.push(x),
+            _ => others.extend(id_of(&item, kind.id)),
+        }
+    }
+    Ok((tagged, others))
+}
+
 /// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
 /// the others.
 async fn list(client: &Client, region: &str) -> Result<(World, HashSet<String>), String> {
-    let mut world = World::default();
-    let mut untagged = HashSet::new();
-    for item in pages(client, region, "DescribeInstances", "Instances", None).await? {
-        match parse_instance(&item) {
-            Some(x) if disposable(&x.tags) => world.instances.push(x),
-            _ => untagged.extend(id_of(&item, "InstanceId")),
-        }
-    }
-    for item in pages(client, region, "DescribeDisks", "Disks", None).await? {
-        match parse_disk(&item) {
-            Some(x) if disposable(&x.tags) => world.disks.push(x),
-            _ => untagged.extend(id_of(&item, "DiskId")),
-        }
-    }
-    for item in pages(client, region, "DescribeSnapshots", "Snapshots", None).await? {
-        match parse_snapshot(&item) {
-            Some(x) if disposable(&x.tags) => world.snapshots.push(x),
-            _ => untagged.extend(id_of(&item, "SnapshotId")),
-        }
-    }
-    Ok((world, untagged))
+    let (instances, a) = fetch(client, region, &INSTANCES, None).await?;
+    let (disks, b) = fetch(client, region, &DISKS, None).await?;
+    let (snapshots, c) = fetch(client, region, &SNAPSHOTS, None).await?;
+    let world = World {
+        instances,
+        disks,
+        snapshots,
+        ..World::default()
+    };
+    Ok((world, a.into_iter().chain(b).chain(c).collect()))
 }
 
 /// The resources of `these` as the account shows them now, asked for by id (a call per kind,
 /// whatever the account's size); one no longer tagged disposable is left out, as if gone.
 async fn describe(client: &Client, region: &str, these: &World) -> Result<World, String> {
-    let ids = |list: Vec<&String>| (!list.is_empty()).then(|| serde_json::json!(list).to_string());
-    let mut now = World::default();
-    if let Some(json) = ids(these.instances.iter().map(|x| &x.instance_id).collect()) {
-        let items = pages(
+    async fn by_id<T>(
+        client: &Client,
+        region: &str,
+        kind: &Kind<T>,
+        ids: Vec<&String>,
+    ) -> Result<Vec<T>, String> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(fetch(client, region, kind, Some(&ids)).await?.0)
+    }
+    Ok(World {
+        instances: by_id(
             client,
             region,
-            "DescribeInstances",
-            "Instances",
-            Some(("InstanceIds", &json)),
-        );
-        now.instances = items.await?.iter().filter_map(parse_instance).collect();
-    }
-    if let Some(json) = ids(these.disks.iter().map(|x| &x.disk_id).collect()) {
-        let items = pages(
+            &INSTANCES,
+            these.instances.iter().map(|x| &x.instance_id).collect(),
+        )
+        .await?,
+        disks: by_id(
             client,
             region,
-            "DescribeDisks",
-            "Disks",
-            Some(("DiskIds", &json)),
-        );
-        now.disks = items.await?.iter().filter_map(parse_disk).collect();
-    }
-    if let Some(json) = ids(these.snapshots.iter().map(|x| &x.snapshot_id).collect()) {
-        let items = pages(
+            &DISKS,
+            these.disks.iter().map(|x| &x.disk_id).collect(),
+        )
+        .await?,
+        snapshots: by_id(
             client,
             region,
-            "DescribeSnapshots",
-            "Snapshots",
-            Some(("SnapshotIds", &json)),
-        );
-        now.snapshots = items.await?.iter().filter_map(parse_snapshot).collect();
-    }
-    now.instances.retain(|x| disposable(&x.tags));
-    now.disks.retain(|x| disposable(&x.tags));
-    now.snapshots.retain(|x| disposable(&x.tags));
-    Ok(now)
+            &SNAPSHOTS,
+            these.snapshots.iter().map(|x| &x.snapshot_id).collect(),
+        )
+        .await?,
+        ..World::default()
+    })
 }
 
 fn disposable(tags: &[Tag]) -> bool {
@@ -1296,8 +1344,6 @@ mod tests {
     fn absent_ids_have_ecs_shape_and_stay_put() {
         let claim = Claim {
             pool: 0,
-            bound: HashSet::new(),
-            disks: HashSet::new(),
             expected: World::default(),
             touched: AtomicBool::new(false),
             salt: "salt".into(),
@@ -1332,9 +1378,7 @@ mod tests {
         };
         let claim = Claim {
             pool: 0,
-            bound: ["i-a", "d-a", "s-a"].map(str::to_owned).into(),
-            disks: ["d-a".to_owned()].into(),
-            expected: World::default(),
+            expected: expected(&found(), &["i-a", "d-a", "s-a"].map(str::to_owned).into()),
             touched: AtomicBool::new(false),
             salt: "salt".into(),
             _guards: Vec::new(),

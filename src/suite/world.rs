@@ -183,16 +183,10 @@ impl SuiteWorld {
         nonce: Option<&str>,
         setup: bool,
     ) -> Result<Answer, String> {
-        let binding = self.binding().await?;
-        let client = &binding.client;
-        let call = &resolve(&binding, call);
-        let ctx = self.ctx()?.clone();
-        if let Err(why) = ctx.seam.admit(&binding, call) {
-            return Err(self.not_run(why));
-        }
+        let (binding, call) = self.admitted(call).await?;
+        let (client, call) = (&binding.client, &call);
         // Throttling the scenario did not ask for is the infrastructure's, not a finding: retried
         // with back-off, then the scenario is not run.
-        let expects_throttling = !self.world.faults.is_empty();
         let replay = nonce.is_some();
         let mut attempt = 0;
         let (nonce, prepared, raw) = loop {
@@ -202,7 +196,7 @@ impl SuiteWorld {
                 Ok(raw) => raw,
                 Err(e) => return Err(self.no_answer(e, setup)),
             };
-            if expects_throttling || !super::throttle::throttled(&raw) {
+            if !self.unexpected_throttling(&raw) {
                 break (nonce, prepared, raw);
             }
             // A call with a given nonce (a replay) cannot be sent again unchanged.
@@ -223,17 +217,46 @@ impl SuiteWorld {
             string_to_sign: prepared.string_to_sign,
             canonical_request: prepared.canonical_request,
         };
-        let key = &client.credentials().access_key_id;
-        ctx.record(
+        self.record(&binding, call, &nonce, setup, &answer)?;
+        Ok(answer)
+    }
+
+    /// The scenario's binding and `call` with its aliases resolved, once the seam admits it;
+    /// otherwise the scenario is not run.
+    async fn admitted(&mut self, call: &Call) -> Result<(Binding, Call), String> {
+        let binding = self.binding().await?;
+        let call = resolve(&binding, call);
+        if let Err(why) = self.ctx()?.seam.admit(&binding, &call) {
+            return Err(self.not_run(why));
+        }
+        Ok((binding, call))
+    }
+
+    /// Throttling the scenario did not inject itself.
+    fn unexpected_throttling(&self, raw: &crate::client::RawResponse) -> bool {
+        self.world.faults.is_empty() && super::throttle::throttled(raw)
+    }
+
+    /// Keeps what one call sent and received, for reports and proofs.
+    fn record(
+        &self,
+        binding: &Binding,
+        call: &Call,
+        nonce: &str,
+        setup: bool,
+        answer: &Answer,
+    ) -> Result<(), String> {
+        let key = &binding.client.credentials().access_key_id;
+        self.ctx()?.record(
             &self.feature,
             &self.scenario,
             call,
             key,
-            &nonce,
+            nonce,
             setup,
-            &answer,
+            answer,
         );
-        Ok(answer)
+        Ok(())
     }
 
     /// A call that got no answer: a finding (unless it was setup, which says so itself).
@@ -249,13 +272,8 @@ impl SuiteWorld {
 
     /// Sends the same calls at once and keeps every answer.
     pub async fn send_concurrently(&mut self, call: &Call, n: usize) -> Result<(), String> {
-        let binding = self.binding().await?;
-        let client = binding.client.clone();
-        let call = &resolve(&binding, call);
-        let ctx = self.ctx()?.clone();
-        if let Err(why) = ctx.seam.admit(&binding, call) {
-            return Err(self.not_run(why));
-        }
+        let (binding, call) = self.admitted(call).await?;
+        let (client, call) = (binding.client.clone(), &call);
         let sends = (0..n).map(|_| {
             let (client, call) = (client.clone(), call.clone());
             async move {
@@ -264,14 +282,13 @@ impl SuiteWorld {
                 (nonce, client.send_prepared(&prepared, &call.action).await)
             }
         });
-        let expects_throttling = !self.world.faults.is_empty();
         for (nonce, raw) in futures::future::join_all(sends).await {
             let raw = match raw {
                 Ok(raw) => raw,
                 Err(e) => return Err(self.no_answer(e, false)),
             };
             // Calls at once cannot be retried as one: throttling leaves the scenario unrun.
-            if !expects_throttling && super::throttle::throttled(&raw) {
+            if self.unexpected_throttling(&raw) {
                 return Err(self.not_run(format!(
                     "throttled: the target answered {} to one of {n} calls at once",
                     super::throttle::throttle_words(&raw)
@@ -285,16 +302,7 @@ impl SuiteWorld {
                 string_to_sign: None,
                 canonical_request: None,
             };
-            let key = &client.credentials().access_key_id;
-            ctx.record(
-                &self.feature,
-                &self.scenario,
-                call,
-                key,
-                &nonce,
-                false,
-                &answer,
-            );
+            self.record(&binding, call, &nonce, false, &answer)?;
             self.answers.push(answer);
         }
         Ok(())

@@ -267,25 +267,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
 /// must keep serving once its stdout and stderr pipes have no reader.
 async fn mock_outlives_its_readers() -> Result<(), String> {
     use std::process::Stdio;
-    use tokio::io::AsyncBufReadExt as _;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
-        .args(["mock", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("cannot start it: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let first = tokio::io::BufReader::new(stdout)
-        .lines()
-        .next_line()
-        .await
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
-    let url = first
-        .strip_prefix("ecs-conformance mock listening on ")
-        .ok_or_else(|| format!("unexpected first line {first:?}"))?
-        .to_owned();
+    let (mut child, url) = super::discover::spawn_mock(&[], Stdio::piped()).await?;
     // Both readers gone: every later write of the mock meets a broken pipe.
     drop(child.stderr.take());
     let client = reqwest::Client::new();

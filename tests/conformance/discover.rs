@@ -21,14 +21,18 @@ pub const CHECKS: usize = 7;
 const STATE: &str = "tests/discover/state.json";
 const SECRET: &str = "discover-secret";
 
-/// A standalone mock on a free loopback port: the child (killed on drop) and its URL.
-pub async fn spawn_mock(args: &[&str]) -> Result<(tokio::process::Child, String), String> {
+/// A standalone mock on a free loopback port, its stderr going to `stderr`: the child (killed on
+/// drop) and its URL.
+pub async fn spawn_mock(
+    args: &[&str],
+    stderr: Stdio,
+) -> Result<(tokio::process::Child, String), String> {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
         .args(["mock", "--listen", "127.0.0.1:0"])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("cannot start the mock: {e}"))?;
@@ -155,7 +159,11 @@ fn named(results: &Results) -> HashSet<String> {
 
 /// A mock with the state and the fixture accounts; the mock and its URL.
 async fn mock_with_accounts(state: &World) -> Result<(tokio::process::Child, String), String> {
-    let (child, url) = spawn_mock(&["--state", STATE, "--access-key-secret", SECRET]).await?;
+    let (child, url) = spawn_mock(
+        &["--state", STATE, "--access-key-secret", SECRET],
+        Stdio::null(),
+    )
+    .await?;
     let client =
         Client::new(&url, Credentials::new("testid", SECRET)).map_err(|e| e.to_string())?;
     for (_, key, world) in accounts(state) {
