@@ -23,8 +23,8 @@ pub struct ImageTarget {
     pub env: Vec<(String, String)>,
     /// Replaces the image's command (its entrypoint's arguments), when not empty.
     pub cmd: Vec<String>,
-    /// A path that answers once the endpoint is ready; without one, the control API's
-    /// description, or else any HTTP answer at `/`.
+    /// A path that answers (below 500) once the endpoint is ready; without one, any HTTP answer
+    /// at the control API's path, which an endpoint without the control API answers too.
     pub ready_path: Option<String>,
     /// How long the container may take to start and become ready.
     pub startup_timeout: Duration,
@@ -158,10 +158,11 @@ async fn wait_ready(
                 .send()
                 .await
                 .map(|r| r.status().as_u16() < 500),
-            None => match http.get(format!("{url}{CONTROL_PREFIX}")).send().await {
-                Ok(_) => Ok(true),
-                Err(e) => Err(e),
-            },
+            None => http
+                .get(format!("{url}{CONTROL_PREFIX}"))
+                .send()
+                .await
+                .map(|_| true),
         };
         match probe {
             Ok(true) => return Ok(()),

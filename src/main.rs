@@ -185,8 +185,8 @@ struct RunArgs {
     /// The container's command (its entrypoint's arguments), replacing the image's.
     #[arg(long, value_name = "ARG", num_args = 1.., allow_hyphen_values = true, requires = "image")]
     image_cmd: Vec<String>,
-    /// A path that answers once the endpoint is ready (default: the control API's description,
-    /// else any answer).
+    /// A path that answers below 500 once the endpoint is ready (default: any answer at the
+    /// control API's path, /ecs-conformance/v1).
     #[arg(long, value_name = "PATH", requires = "image")]
     ready_path: Option<String>,
     /// Seconds the container may take to start and become ready.
@@ -695,11 +695,7 @@ fn prepare_report_dir(dir: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| {
-            n != "manifest.json"
-                && !report::FILES.contains(&n.as_str())
-                && !report::OPTIONAL_FILES.contains(&n.as_str())
-        });
+        .find(|n| !report::is_report_file(n));
     if let Some(name) = foreign {
         return Err(format!(
             "{} holds {name}, which is not part of a report: give an empty or new directory",
@@ -707,11 +703,7 @@ fn prepare_report_dir(dir: &std::path::Path) -> Result<(), String> {
         ));
     }
     // A report written again into the same directory: nothing of the last one may linger.
-    for name in report::FILES
-        .iter()
-        .chain(&report::OPTIONAL_FILES)
-        .chain(&["manifest.json"])
-    {
+    for name in report::report_files() {
         let _ = std::fs::remove_file(dir.join(name));
     }
     Ok(())

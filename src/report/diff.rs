@@ -309,12 +309,7 @@ impl Diff {
 
     /// The same as one self-contained HTML page, in the certification report's style.
     pub fn html(&self) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
+        let esc = super::render::esc;
         let mut out = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Regression report</title><style>{}</style></head><body><main><h1>Regression report</h1><p class=\"sub\">{} → {} · judged at <code>--fail-on {}</code></p>",
             super::render::STYLE,

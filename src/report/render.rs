@@ -154,30 +154,9 @@ pub fn markdown(r: &Results) -> String {
             }
         }
     }
-    out.push_str(&format!(
-        "\n## Environment\n\n| | |\n|---|---|\n| harness | {} {} (commit `{}`) |\n| suite fingerprint | `{}` |\n| target | {} |\n| access key id | `{}` |\n| control API | {} |\n| world | {} |\n| started | {} |\n| duration | {:.2} s |\n| tags | {} |\n| formats | {} |\n",
-        run.harness.name,
-        run.harness.version,
-        run.harness.commit,
-        run.suite_fingerprint,
-        run.target,
-        run.access_key_id,
-        if run.control_api { "yes" } else { "no" },
-        if run.world.is_empty() { "(not recorded)" } else { run.world.as_str() },
-        run.started_at,
-        run.duration_ms as f64 / 1e3,
-        run.tags.as_deref().unwrap_or("(all)"),
-        run.formats.join(", ")
-    ));
-    if let Some(c) = &run.container {
-        out.push_str(&format!(
-            "| container | `{}` from image `{}` (id `{}`, digest `{}`), ready in {:.1} s; its log is `container.log` |\n",
-            c.container_id,
-            c.image,
-            c.image_id.as_deref().unwrap_or("unknown"),
-            c.digest.as_deref().unwrap_or("none"),
-            c.startup_ms as f64 / 1e3
-        ));
+    out.push_str("\n## Environment\n\n| | |\n|---|---|\n");
+    for (label, value) in environment(run) {
+        out.push_str(&format!("| {label} | {} |\n", md_cell(&value)));
     }
     for p in &run.suite_problems {
         out.push_str(&format!("\nThe suite itself: {p}\n"));
@@ -193,7 +172,54 @@ fn params(x: &super::results::Exchange) -> String {
         .join(" ")
 }
 
-fn esc(s: &str) -> String {
+/// What the run was, row by row: what both reports state under "Environment".
+fn environment(run: &super::results::Run) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        (
+            "harness",
+            format!(
+                "{} {} (commit {})",
+                run.harness.name, run.harness.version, run.harness.commit
+            ),
+        ),
+        ("suite fingerprint", run.suite_fingerprint.clone()),
+        ("target", run.target.clone()),
+        ("access key id", run.access_key_id.clone()),
+        (
+            "control API",
+            if run.control_api { "yes" } else { "no" }.into(),
+        ),
+        (
+            "world",
+            if run.world.is_empty() {
+                "(not recorded)"
+            } else {
+                &run.world
+            }
+            .into(),
+        ),
+        ("started", run.started_at.clone()),
+        ("duration", format!("{:.2} s", run.duration_ms as f64 / 1e3)),
+        ("tags", run.tags.clone().unwrap_or_else(|| "(all)".into())),
+        ("formats", run.formats.join(", ")),
+    ];
+    if let Some(c) = &run.container {
+        rows.push((
+            "container",
+            format!(
+                "{} from image {} (id {}, digest {}), ready in {:.1} s; its log is container.log",
+                c.container_id,
+                c.image,
+                c.image_id.as_deref().unwrap_or("unknown"),
+                c.digest.as_deref().unwrap_or("none"),
+                c.startup_ms as f64 / 1e3
+            ),
+        ));
+    }
+    rows
+}
+
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -358,20 +384,14 @@ pub fn html(r: &Results) -> String {
         }
         out.push_str("</ul>");
     }
-    out.push_str(&format!(
-        "</section>\n<section id=\"environment\"><h2>Environment</h2><table><tr><th>harness</th><td>{} {} (commit <code>{}</code>)</td></tr><tr><th>suite fingerprint</th><td><code>{}</code></td></tr><tr><th>target</th><td>{}</td></tr><tr><th>access key id</th><td><code>{}</code></td></tr><tr><th>control API</th><td>{}</td></tr><tr><th>started</th><td>{}</td></tr><tr><th>duration</th><td>{:.2} s</td></tr><tr><th>tags</th><td>{}</td></tr><tr><th>formats</th><td>{}</td></tr></table>",
-        esc(&run.harness.name),
-        esc(&run.harness.version),
-        esc(&run.harness.commit),
-        esc(&run.suite_fingerprint),
-        esc(&run.target),
-        esc(&run.access_key_id),
-        if run.control_api { "yes" } else { "no" },
-        esc(&run.started_at),
-        run.duration_ms as f64 / 1e3,
-        esc(run.tags.as_deref().unwrap_or("(all)")),
-        esc(&run.formats.join(", "))
-    ));
+    out.push_str("</section>\n<section id=\"environment\"><h2>Environment</h2><table>");
+    for (label, value) in environment(run) {
+        out.push_str(&format!(
+            "<tr><th>{label}</th><td>{}</td></tr>",
+            esc(&value)
+        ));
+    }
+    out.push_str("</table>");
     for p in &run.suite_problems {
         out.push_str(&format!(
             "<p class=\"tag\">the suite itself: {}</p>",
