@@ -86,10 +86,14 @@ struct DiffArgs {
 }
 
 const EXIT_STATUSES: &str = "Exit status:
-  0  every scenario that ran passed at the --fail-on level
-  1  a scenario failed at the --fail-on level (or a stronger one)
+  0  every scenario that ran passed at the --fail-on level (scenarios not run, setup failures
+     included, are listed with their reasons and never count as passed)
+  1  a scenario failed at the --fail-on level (or a stronger one), or the endpoint stopped
+     answering: a call, or the preparation of a scenario's state, got no answer at all
   2  nothing could be checked: bad arguments, a selection that leaves no scenario, an
-     unreachable endpoint, no scenario able to run, or a suite inconsistent with its catalogues";
+     unreachable endpoint, no scenario able to run (every one not run or failed in setup, for
+     example a control API that refuses every world), or a suite inconsistent with its
+     catalogues";
 
 #[derive(clap::Args)]
 struct RunArgs {
@@ -658,22 +662,23 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
+    let status = report.exit_status();
     if !report.suite_problems.is_empty() {
         eprintln!("error: the suite is inconsistent with its catalogues; nothing was certified");
-        return Ok(ExitCode::from(CANNOT_CHECK));
-    }
-    if report.passed() + report.failed() == 0 {
+    } else if status == CANNOT_CHECK {
         eprintln!(
-            "error: no scenario ran ({} not run, reasons above); nothing was certified",
-            report.not_run()
+            "error: no scenario ran ({} not run, {} of them for a failed setup; reasons above); \
+             nothing was certified",
+            report.not_run(),
+            report.setup_failed()
         );
-        return Ok(ExitCode::from(CANNOT_CHECK));
+    } else if report.unanswered() > 0 {
+        eprintln!(
+            "error: the endpoint did not answer: {} scenarios were left unjudged",
+            report.unanswered()
+        );
     }
-    Ok(if report.failed() == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(ExitCode::from(status))
 }
 
 /// A secret from a file: its first line, trimmed; the file's contents never appear in an error.

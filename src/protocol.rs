@@ -36,9 +36,19 @@ pub struct GetWorld {
     pub world: World,
 }
 
+/// The optional features of version 1 a server may offer, in the order they arrived
+/// (`docs/control-api.md`, change log). A server that lists none offers the first published set.
+pub const FEATURES: &[&str] = &[crate::world::FEATURE_TAGS, FEATURE_SECURITY_TOKEN];
+
+/// `security_token` in `PUT /worlds/{access_key_id}`: a temporary (STS) key pair.
+pub const FEATURE_SECURITY_TOKEN: &str = "security_token";
+
 /// Protocol description at `GET /ecs-conformance/v1`.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ControlDescribe {
     pub protocol: String,
     pub version: u32,
+    /// The optional features the server supports; absent means none (the first published set).
+    #[serde(default)]
+    pub features: Vec<String>,
 }

@@ -184,6 +184,22 @@ impl Fault {
     }
 }
 
+/// Removes from the object `doc` every field equal to its value in `default`, but those in
+/// `keep`; an object field that differs is pruned the same way, field by field.
+fn prune(doc: &mut serde_json::Value, default: &serde_json::Value, keep: &[&str]) {
+    let (Some(fields), Some(defaults)) = (doc.as_object_mut(), default.as_object()) else {
+        return;
+    };
+    fields.retain(|k, v| keep.contains(&k.as_str()) || defaults.get(k) != Some(v));
+    for (k, v) in fields.iter_mut() {
+        if v.is_object()
+            && let Some(d) = defaults.get(k)
+        {
+            prune(v, d, &[]);
+        }
+    }
+}
+
 /// Declares a closed set of ECS values with their exact wire spelling.
 macro_rules! ecs_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
@@ -440,7 +456,59 @@ pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, WorldError> {
     })
 }
 
+/// The control API's optional features of version 1 (`docs/control-api.md`, change log) that
+/// a world document uses: `tags` when a resource carries one.
+pub const FEATURE_TAGS: &str = "tags";
+
 impl World {
+    /// The document a scenario states: every field at its documented default left out (empty
+    /// lists, `null`s, the default region, times and flags), so that a control API written
+    /// against an earlier revision of version 1 understands every world that needs nothing newer.
+    pub fn stated(&self) -> serde_json::Value {
+        use serde_json::Value;
+        let mut doc = serde_json::to_value(self).unwrap_or(Value::Null);
+        let default = serde_json::to_value(World::default()).unwrap_or(Value::Null);
+        prune(&mut doc, &default, &[]);
+        fn items<T: Serialize + DeserializeOwned>(doc: &mut Value, list: &str, required: &[&str]) {
+            let Some(items) = doc.get_mut(list).and_then(Value::as_array_mut) else {
+                return;
+            };
+            for item in items {
+                let minimal: serde_json::Map<String, Value> = required
+                    .iter()
+                    .filter_map(|k| Some(((*k).to_owned(), item.get(*k)?.clone())))
+                    .collect();
+                let default = serde_json::from_value::<T>(Value::Object(minimal))
+                    .ok()
+                    .and_then(|t| serde_json::to_value(t).ok());
+                if let Some(default) = default {
+                    prune(item, &default, required);
+                }
+            }
+        }
+        items::<Instance>(&mut doc, "instances", &["instance_id", "status"]);
+        items::<Disk>(&mut doc, "disks", &["disk_id", "status"]);
+        items::<Snapshot>(
+            &mut doc,
+            "snapshots",
+            &["snapshot_id", "source_disk_id", "status"],
+        );
+        items::<Fault>(&mut doc, "faults", &["action", "code", "message"]);
+        doc
+    }
+
+    /// The optional features of the control API this world needs (see [`FEATURE_TAGS`]).
+    pub fn features(&self) -> Vec<&'static str> {
+        let tagged = self.instances.iter().any(|i| !i.tags.is_empty())
+            || self.disks.iter().any(|d| !d.tags.is_empty())
+            || self.snapshots.iter().any(|s| !s.tags.is_empty());
+        if tagged {
+            vec![FEATURE_TAGS]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Parses and validates a world document.
     pub fn from_json(json: &[u8]) -> Result<Self, WorldError> {
         let world: Self = from_json(json)?;

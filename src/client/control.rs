@@ -2,7 +2,7 @@
 //! key pair's world.
 
 use super::{Client, ClientError, Credentials};
-use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld, PutWorld};
+use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld};
 use crate::world::World;
 
 impl Client {
@@ -35,10 +35,17 @@ impl Client {
     /// Whether the endpoint speaks the control API, version 1. A transport failure is an error;
     /// any answer that is not the protocol description is `false`.
     pub async fn has_control_api(&self) -> Result<bool, ClientError> {
+        Ok(self.control_api().await?.is_some())
+    }
+
+    /// The control API's description, when the endpoint speaks version 1 of it: its optional
+    /// features (none listed: the first published set). A transport failure is an error; any
+    /// answer that is not the protocol description is `None`.
+    pub async fn control_api(&self) -> Result<Option<ControlDescribe>, ClientError> {
         let (status, body) = self.control_request(reqwest::Method::GET, "", None).await?;
-        Ok(status == 200
-            && serde_json::from_str::<ControlDescribe>(&body)
-                .is_ok_and(|d| d.protocol == CONTROL_PROTOCOL && d.version == 1))
+        Ok(serde_json::from_str::<ControlDescribe>(&body)
+            .ok()
+            .filter(|d| status == 200 && d.protocol == CONTROL_PROTOCOL && d.version == 1))
     }
 
     /// Creates or replaces the world of `credentials` (its key pair becomes valid for calls).
@@ -47,12 +54,17 @@ impl Client {
         credentials: &Credentials,
         world: &World,
     ) -> Result<(), ClientError> {
-        let doc = PutWorld {
-            access_key_secret: Some(credentials.secret().to_owned()),
-            security_token: credentials.security_token().map(str::to_owned),
-            world: world.clone(),
-        };
-        let body = serde_json::to_string(&doc).expect("worlds serialize");
+        // Only what the scenario states: the world without its defaults, the token only when
+        // there is one (docs/control-api.md: a server of an earlier revision of version 1 reads
+        // every document that needs nothing newer).
+        let mut doc = serde_json::json!({
+            "access_key_secret": credentials.secret(),
+            "world": world.stated(),
+        });
+        if let Some(token) = credentials.security_token() {
+            doc["security_token"] = token.into();
+        }
+        let body = doc.to_string();
         let path = format!("/worlds/{}", credentials.access_key_id);
         let (status, text) = self
             .control_request(reqwest::Method::PUT, &path, Some(body))
@@ -62,7 +74,7 @@ impl Client {
         } else {
             Err(ClientError::Control {
                 context: format!("PUT {CONTROL_PREFIX}{path}"),
-                message: format!("status {status}: {text}"),
+                message: refusal(status, &text),
             })
         }
     }
@@ -91,5 +103,51 @@ impl Client {
         self.control_request(reqwest::Method::DELETE, &path, None)
             .await?;
         Ok(())
+    }
+}
+
+/// A control API's refusal in words: the status, and the field and message of a documented error
+/// document (`{"error": {"field", "message"}}`), else the start of the body.
+pub(crate) fn refusal(status: u16, body: &str) -> String {
+    let error = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("error").cloned());
+    let field = error
+        .as_ref()
+        .and_then(|e| e.get("field")?.as_str().map(str::to_owned));
+    let message = error
+        .as_ref()
+        .and_then(|e| e.get("message")?.as_str().map(str::to_owned));
+    match (field, message) {
+        (Some(field), Some(message)) => format!("status {status}: field `{field}`: {message}"),
+        (None, Some(message)) => format!("status {status}: {message}"),
+        _ => {
+            let mut end = body.len().min(200);
+            while !body.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("status {status}: {}", &body[..end])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+
+    #[test]
+    fn a_refusal_names_the_field_and_message_of_the_error_document() {
+        assert_eq!(
+            refusal(
+                400,
+                r#"{"error":{"field":"world.instances[0].tags","message":"unknown field `tags`"}}"#
+            ),
+            "status 400: field `world.instances[0].tags`: unknown field `tags`"
+        );
+        assert_eq!(
+            refusal(400, r#"{"error":{"field":null,"message":"bad"}}"#),
+            "status 400: bad"
+        );
+        assert_eq!(refusal(502, "Bad Gateway"), "status 502: Bad Gateway");
     }
 }

@@ -76,6 +76,10 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, rest: &str, body: &[u8]) ->
             &ControlDescribe {
                 protocol: CONTROL_PROTOCOL.into(),
                 version: 1,
+                features: crate::protocol::FEATURES
+                    .iter()
+                    .map(|f| (*f).to_owned())
+                    .collect(),
             },
         ),
         ["worlds", key] => match *method {

@@ -68,6 +68,8 @@ pub struct Diff {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     NotRun,
+    /// A call got no answer: unjudged.
+    NoAnswer,
     Passed,
     Failed(Level),
 }
@@ -75,6 +77,7 @@ enum State {
 fn state(s: &Scenario, fail_on: Level) -> State {
     match (s.outcome.as_str(), s.failed_at) {
         ("not-run", _) => State::NotRun,
+        ("no-answer", _) => State::NoAnswer,
         (_, Some(level)) if level <= fail_on => State::Failed(level),
         _ => State::Passed,
     }
@@ -83,6 +86,7 @@ fn state(s: &Scenario, fail_on: Level) -> State {
 fn describe(state: State) -> String {
     match state {
         State::NotRun => "not run".into(),
+        State::NoAnswer => "no answer".into(),
         State::Passed => "passed".into(),
         State::Failed(l) => format!("failed at {l}"),
     }
@@ -188,11 +192,13 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
             details,
         };
         match (was, is) {
-            (State::NotRun, State::NotRun) => {}
-            (_, State::NotRun) => d
+            (State::NotRun | State::NoAnswer, State::NotRun | State::NoAnswer) => {}
+            (_, State::NotRun | State::NoAnswer) => d
                 .newly_not_run
                 .push(change(None, vec![ns.reason.clone().unwrap_or_default()])),
-            (State::NotRun, _) => d.newly_run.push(change(None, vec![describe(is)])),
+            (State::NotRun | State::NoAnswer, _) => {
+                d.newly_run.push(change(None, vec![describe(is)]))
+            }
             (State::Passed, State::Failed(level)) => {
                 let mut details: Vec<String> = reasons(ns, fail_on).into_iter().collect();
                 details.extend(answer_diff(bs, ns));
@@ -378,6 +384,7 @@ mod tests {
             failed_at,
             counted: failed_at.is_some(),
             reason: (outcome == "not-run").then(|| "no control API".into()),
+            cause: None,
             duration_ms: 1,
             findings: failed_at
                 .map(|level| Finding {
@@ -430,8 +437,11 @@ mod tests {
                     passed: 0,
                     failed: BTreeMap::new(),
                     not_run: 0,
+                    setup_failed: 0,
+                    no_answer: 0,
                 },
                 suite_problems: vec![],
+                stopped_answering_after: None,
                 container: None,
             },
             scenarios,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::results::{Results, Scenario};
 use crate::evidence::Level;
-use crate::suite::md_cell;
+use crate::suite::{cause_group, md_cell};
 
 /// Per area: ran, passed at each level, not run.
 struct Score {
@@ -27,6 +27,10 @@ fn scores(r: &Results) -> BTreeMap<&str, Score> {
         });
         if s.outcome == "not-run" {
             e.not_run += 1;
+            continue;
+        }
+        // Unjudged: not applicable at any level (listed under "No answer").
+        if s.outcome == "no-answer" {
             continue;
         }
         e.ran += 1;
@@ -57,14 +61,51 @@ fn not_checked(r: &Results) -> Vec<(&Scenario, &String)> {
         .collect()
 }
 
-fn not_run(r: &Results) -> BTreeMap<&str, Vec<&Scenario>> {
-    let mut out: BTreeMap<&str, Vec<&Scenario>> = BTreeMap::new();
+/// Scenarios not run, by reason; setup failures by cause (what differs per scenario masked).
+fn not_run(r: &Results) -> BTreeMap<String, Vec<&Scenario>> {
+    let mut out: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
     for s in r.scenarios.iter().filter(|s| s.outcome == "not-run") {
-        out.entry(s.reason.as_deref().unwrap_or("(no reason)"))
-            .or_default()
-            .push(s);
+        let reason = s.reason.as_deref().unwrap_or("(no reason)");
+        let key = match s.cause.as_deref() {
+            Some("setup") => cause_group(reason),
+            _ => reason.to_owned(),
+        };
+        out.entry(key).or_default().push(s);
     }
     out
+}
+
+/// Scenarios one of whose calls got no answer.
+fn unanswered(r: &Results) -> Vec<&Scenario> {
+    r.scenarios
+        .iter()
+        .filter(|s| s.outcome == "no-answer")
+        .collect()
+}
+
+/// "N not run (M setup failed), K no answer": the zero parts left out.
+fn not_run_words(c: &super::results::Counts) -> String {
+    let mut out = format!("{} not run", c.not_run);
+    if c.setup_failed > 0 {
+        out.push_str(&format!(" ({} setup failed)", c.setup_failed));
+    }
+    if c.no_answer > 0 {
+        out.push_str(&format!(", {} no answer", c.no_answer));
+    }
+    out
+}
+
+/// What "No answer" says before its list.
+fn stopped_words(run: &super::results::Run) -> String {
+    match &run.stopped_answering_after {
+        Some(after) => format!(
+            "The endpoint stopped answering after {after}. These scenarios are unjudged: no \
+             expectation was missed, and the run fails for them."
+        ),
+        None => "These scenarios are unjudged: no expectation was missed, and the run fails \
+                 for them."
+            .into(),
+    }
 }
 
 fn verdict_of(r: &Results, level: Level) -> &str {
@@ -85,14 +126,14 @@ pub fn markdown(r: &Results) -> String {
         out.push_str(&format!("| {level} | **{}** |\n", verdict_of(r, level)));
     }
     out.push_str(&format!(
-        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen), {} not run (never counted as passed).\n\n## Score by area\n\nPassed / applicable at each level; not-run scenarios are not applicable.\n\n| area | documented | observed | chosen | not run |\n|---|---|---|---|---|\n",
+        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen), {} (never counted as passed).\n\n## Score by area\n\nPassed / applicable at each level; not-run scenarios are not applicable.\n\n| area | documented | observed | chosen | not run |\n|---|---|---|---|---|\n",
         run.counts.scenarios,
         run.counts.passed,
         run.counts.failed.values().sum::<usize>(),
         run.counts.failed.get(&Level::Documented).unwrap_or(&0),
         run.counts.failed.get(&Level::Observed).unwrap_or(&0),
         run.counts.failed.get(&Level::Chosen).unwrap_or(&0),
-        run.counts.not_run,
+        not_run_words(&run.counts),
     ));
     for (area, s) in scores(r) {
         out.push_str(&format!(
@@ -142,6 +183,22 @@ pub fn markdown(r: &Results) -> String {
         ));
         for (s, what) in unchecked {
             out.push_str(&format!("- {} / {}: {what}\n", s.feature, s.name));
+        }
+    }
+    let silent = unanswered(r);
+    if !silent.is_empty() {
+        out.push_str(&format!(
+            "\n## No answer ({})\n\n{}\n\n",
+            silent.len(),
+            stopped_words(run)
+        ));
+        for s in silent {
+            out.push_str(&format!(
+                "- {} / {}: {}\n",
+                s.feature,
+                s.name,
+                md_cell(s.reason.as_deref().unwrap_or(""))
+            ));
         }
     }
     let skipped = not_run(r);
@@ -284,14 +341,14 @@ pub fn html(r: &Results) -> String {
     }
     let c = &run.counts;
     out.push_str(&format!(
-        "</div><p>{} scenarios: <b>{}</b> passed every expectation, <b>{}</b> failed ({} documented, {} observed, {} chosen), <b>{}</b> not run — never counted as passed.</p></section>\n",
+        "</div><p>{} scenarios: <b>{}</b> passed every expectation, <b>{}</b> failed ({} documented, {} observed, {} chosen), <b>{}</b> — never counted as passed.</p></section>\n",
         c.scenarios,
         c.passed,
         c.failed.values().sum::<usize>(),
         c.failed.get(&Level::Documented).unwrap_or(&0),
         c.failed.get(&Level::Observed).unwrap_or(&0),
         c.failed.get(&Level::Chosen).unwrap_or(&0),
-        c.not_run
+        esc(&not_run_words(c))
     ));
     out.push_str("<section id=\"score\"><h2>Score by area</h2><p class=\"muted\">Passed / applicable at each level; scenarios not run are not applicable.</p><table><tr><th>area</th><th>documented</th><th>observed</th><th>chosen</th><th>not run</th></tr>");
     for (area, s) in scores(r) {
@@ -349,6 +406,23 @@ pub fn html(r: &Results) -> String {
         out.push_str("</div>");
     }
     out.push_str("</section>\n");
+    let silent = unanswered(r);
+    if !silent.is_empty() {
+        out.push_str(&format!(
+            "<section id=\"no-answer\"><h2>No answer ({})</h2><p>{}</p><ul>",
+            silent.len(),
+            esc(&stopped_words(run))
+        ));
+        for s in silent {
+            out.push_str(&format!(
+                "<li>{} / {}: {}</li>",
+                esc(&s.feature),
+                esc(&s.name),
+                esc(s.reason.as_deref().unwrap_or(""))
+            ));
+        }
+        out.push_str("</ul></section>\n");
+    }
     let skipped = not_run(r);
     out.push_str(&format!(
         "<section id=\"not-run\"><h2>Not run ({})</h2>",
@@ -360,7 +434,7 @@ pub fn html(r: &Results) -> String {
     for (reason, list) in skipped {
         out.push_str(&format!(
             "<details><summary><b>{}</b> ({})</summary><ul>",
-            esc(reason),
+            esc(&reason),
             list.len()
         ));
         for s in list {

@@ -45,6 +45,10 @@ pub struct Run {
     pub verdict: BTreeMap<Level, String>,
     pub counts: Counts,
     pub suite_problems: Vec<String>,
+    /// When calls began to get no answer: the scenario (`feature / scenario`) that last got one
+    /// before, or `(none)`. Absent when every call was answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_answering_after: Option<String>,
     /// The container the target ran in, when the run started one.
     #[serde(default)]
     pub container: Option<Container>,
@@ -75,7 +79,18 @@ pub struct Counts {
     pub passed: usize,
     /// Scenarios by the strongest level they fail at.
     pub failed: BTreeMap<Level, usize>,
+    /// Setup failures included.
     pub not_run: usize,
+    /// Of `not_run`, the scenarios whose state could not be prepared.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub setup_failed: usize,
+    /// Scenarios one of whose calls got no answer at all (outcome `no-answer`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub no_answer: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,14 +101,18 @@ pub struct Scenario {
     pub feature: String,
     pub name: String,
     pub tags: Vec<String>,
-    /// `passed`, `failed` or `not-run`.
+    /// `passed`, `failed`, `not-run` or `no-answer` (a call got no answer at all: unjudged, and
+    /// the run fails for it).
     pub outcome: String,
     /// The strongest level it fails at.
     pub failed_at: Option<Level>,
     /// Whether the failure counts at the run's `--fail-on`.
     pub counted: bool,
-    /// Why it did not run.
+    /// Why it did not run, or which call got no answer.
     pub reason: Option<String>,
+    /// `setup` (a `not-run` scenario whose state could not be prepared) or `no-answer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
     pub duration_ms: u64,
     pub findings: Vec<Finding>,
     /// Expectations the target cannot show: "not checked on this target", never passed.
@@ -167,10 +186,12 @@ impl Results {
             .results
             .iter()
             .map(|r| {
-                let (outcome, failed_at, reason) = match &r.outcome {
+                let (outcome, failed_at, cause) = match &r.outcome {
                     Outcome::Passed => ("passed", None, None),
                     Outcome::Failed { level } => ("failed", Some(*level), None),
-                    Outcome::NotRun(why) => ("not-run", None, Some(why.clone())),
+                    Outcome::NotRun(_) => ("not-run", None, None),
+                    Outcome::SetupFailed { .. } => ("not-run", None, Some("setup")),
+                    Outcome::NoAnswer { .. } => ("no-answer", None, Some("no-answer")),
                 };
                 Scenario {
                     id: scenario_id(&r.feature, &r.scenario),
@@ -179,8 +200,10 @@ impl Results {
                     tags: r.tags.clone(),
                     outcome: outcome.into(),
                     failed_at,
-                    counted: r.fails_at(report.fail_on),
-                    reason,
+                    counted: r.fails_at(report.fail_on)
+                        || matches!(r.outcome, Outcome::NoAnswer { .. }),
+                    reason: r.outcome.reason().map(str::to_owned),
+                    cause: cause.map(str::to_owned),
                     duration_ms: r.duration.as_millis() as u64,
                     findings: r
                         .findings
@@ -201,14 +224,16 @@ impl Results {
                 }
             })
             .collect();
-        let ran = report.passed() + report.failed();
         let verdict = Level::ALL
             .into_iter()
             .map(|l| {
-                let v = if !report.suite_problems.is_empty() || ran == 0 {
+                let v = if !report.suite_problems.is_empty() || report.checked() == 0 {
                     "not certified"
                 } else if report.results.iter().any(|r| r.fails_at(l)) {
                     "failed"
+                } else if report.unanswered() > 0 {
+                    // Scenarios the endpoint left unjudged: nothing can be said of them.
+                    "not certified"
                 } else {
                     "passed"
                 };
@@ -250,8 +275,14 @@ impl Results {
                         .map(|l| (l, report.failed_at(l)))
                         .collect(),
                     not_run: report.not_run(),
+                    setup_failed: report.setup_failed(),
+                    no_answer: report.no_answer(),
                 },
                 suite_problems: report.suite_problems.clone(),
+                stopped_answering_after: report
+                    .stopped_answering
+                    .as_ref()
+                    .map(|s| s.after.clone().unwrap_or_else(|| "(none)".into())),
                 container: meta.container.as_ref().map(|c| Container {
                     image: c.image.clone(),
                     container_id: c.container_id.clone(),

@@ -33,7 +33,7 @@ use cucumber::{World as _, WriterExt as _};
 
 pub use files::SuiteFiles;
 pub use recorded::{SnapshotMode, answer_fields, slug_with};
-pub use summary::{Outcome, Report, ScenarioResult};
+pub use summary::{Outcome, Report, ScenarioResult, StoppedAnswering, cause_group};
 pub use verdict::Finding;
 
 use crate::client::{Call, Client, ClientError, Credentials, WireForm};
@@ -239,11 +239,25 @@ pub(crate) struct Context {
     snapshot_mode: SnapshotMode,
     fail_on: Level,
     answers: Mutex<HashMap<String, Vec<AnswerSummary>>>,
+    /// When each scenario last got an answer: to say after which one an endpoint stopped
+    /// answering.
+    answered_at: Mutex<HashMap<String, Instant>>,
     findings: Mutex<HashMap<String, Vec<Finding>>>,
-    /// Scenarios the target could not give their state, with the reason.
-    not_run: Mutex<HashMap<String, String>>,
+    /// Scenarios that stopped short of a verdict, and why.
+    stops: Mutex<HashMap<String, (Stop, Instant)>>,
     /// Expectations the target cannot show, per scenario.
     not_checked: Mutex<HashMap<String, Vec<String>>>,
+}
+
+/// Why a scenario stopped short of a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The target cannot run it (no way to state its world, throttled, a guard refused a call).
+    NotRun(String),
+    /// Its state could not be prepared; `no_answer`: the preparation got no answer at all.
+    SetupFailed { reason: String, no_answer: bool },
+    /// One of its own calls got no answer at all; `kind` groups the causes.
+    NoAnswer { kind: String, reason: String },
 }
 
 fn scenario_key(feature: &str, scenario: &str) -> String {
@@ -266,6 +280,10 @@ impl Context {
             .document()
             .ok()
             .and_then(|d| d.field("Code").map(str::to_owned));
+        self.answered_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(scenario_key(feature, scenario), Instant::now());
         self.answers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -308,22 +326,51 @@ impl Context {
     }
 
     /// The first reason recorded wins: it is what stopped the scenario.
-    fn mark_not_run(&self, feature: &str, scenario: &str, why: &str) {
-        self.not_run
+    fn mark_stop(&self, feature: &str, scenario: &str, stop: Stop) {
+        self.stops
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .entry(scenario_key(feature, scenario))
-            .or_insert_with(|| why.to_owned());
+            .or_insert_with(|| (stop, Instant::now()));
     }
 
-    /// Why the scenario was not run, if it was not (kept: both the summary and the machine
-    /// report writers ask).
-    fn not_run_reason(&self, feature: &str, scenario: &str) -> Option<String> {
-        self.not_run
+    /// Why the scenario stopped short of a verdict, if it did (kept: both the summary and the
+    /// machine report writers ask).
+    fn stop_of(&self, feature: &str, scenario: &str) -> Option<Stop> {
+        self.stops
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&scenario_key(feature, scenario))
-            .cloned()
+            .map(|(s, _)| s.clone())
+    }
+
+    /// When the endpoint first gave no answer, the scenario that last got one before that.
+    fn stopped_answering(&self) -> Option<StoppedAnswering> {
+        let stops = self.stops.lock().unwrap_or_else(|p| p.into_inner());
+        let first = stops
+            .values()
+            .filter(|(s, _)| {
+                matches!(
+                    s,
+                    Stop::NoAnswer { .. }
+                        | Stop::SetupFailed {
+                            no_answer: true,
+                            ..
+                        }
+                )
+            })
+            .map(|(_, at)| *at)
+            .min()?;
+        let answered = self.answered_at.lock().unwrap_or_else(|p| p.into_inner());
+        let after = answered
+            .iter()
+            .filter(|(_, at)| **at <= first)
+            .max_by_key(|(_, at)| **at)
+            .map(|(key, _)| key.clone());
+        Some(StoppedAnswering {
+            after,
+            answered_later: answered.values().any(|at| *at > first),
+        })
     }
 
     fn mark_not_checked(&self, feature: &str, scenario: &str, expectation: &str) {
@@ -478,28 +525,32 @@ impl Selection {
 }
 
 /// The preflight: one request that tells an unreachable endpoint (refused, DNS, TLS, timeout)
-/// from a reachable one, and whether it speaks the control API.
-async fn preflight(client: &Client, url: &str) -> Result<bool, RunError> {
-    match client.has_control_api().await {
-        Ok(control) => Ok(control),
+/// from a reachable one, and whether it speaks the control API (with which optional features).
+async fn preflight(client: &Client, url: &str) -> Result<Option<Vec<String>>, RunError> {
+    match client.control_api().await {
+        Ok(control) => Ok(control.map(|d| d.features)),
         Err(ClientError::Http { source, .. }) => Err(RunError::Unreachable {
             endpoint: url.to_owned(),
             cause: unreachable_cause(&source),
         }),
         // The endpoint answered, only not as the control API does.
-        Err(_) => Ok(false),
+        Err(_) => Ok(None),
     }
 }
 
 fn unreachable_cause(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
+    format!("{} ({})", no_answer_kind(e), crate::client::causes(e))
+}
+
+/// What kind of "no answer" `e` is: the key causes are grouped by.
+fn no_answer_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
         "no answer before the timeout"
     } else if e.is_connect() {
         "the connection failed"
     } else {
         "the request failed"
-    };
-    format!("{kind} ({})", crate::client::causes(e))
+    }
 }
 
 type Sink = Box<dyn std::io::Write + Send>;
@@ -550,7 +601,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     }
 
     let mut embedded = None;
-    let (client, control_api, url) = match &config.target {
+    let (client, control, url) = match &config.target {
         Target::Embedded => {
             let mock = MockServer::start().await.map_err(anyhow::Error::from)?;
             let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
@@ -559,7 +610,12 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
                 .with_timeout(config.timeout)
                 .with_max_body(config.max_body);
             embedded = Some(mock);
-            (client, true, "the embedded mock".to_owned())
+            let features = crate::protocol::FEATURES.iter().map(|f| (*f).to_owned());
+            (
+                client,
+                Some(features.collect()),
+                "the embedded mock".to_owned(),
+            )
         }
         Target::Endpoint { url, credentials } => {
             let mut client = Client::new(url, credentials.clone())
@@ -573,9 +629,11 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             (client, control, url.clone())
         }
     };
-    let seam: Box<dyn Seam> = match (config.world, control_api) {
-        (WorldMode::Auto | WorldMode::Control, true) => Box::new(target::ControlApi::new()),
-        (WorldMode::Control, false) => {
+    let seam: Box<dyn Seam> = match (config.world, control) {
+        (WorldMode::Auto | WorldMode::Control, Some(features)) => {
+            Box::new(target::ControlApi::new(&url, features))
+        }
+        (WorldMode::Control, None) => {
             return Err(anyhow::anyhow!(
                 "--world control: {url} does not offer the control API (docs/control-api.md); \
                  try --world discover"
@@ -651,8 +709,9 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         snapshot_mode: config.snapshot_mode,
         fail_on: config.fail_on,
         answers: Mutex::new(HashMap::new()),
+        answered_at: Mutex::new(HashMap::new()),
         findings: Mutex::new(HashMap::new()),
-        not_run: Mutex::new(HashMap::new()),
+        stops: Mutex::new(HashMap::new()),
         not_checked: Mutex::new(HashMap::new()),
     });
 
@@ -728,6 +787,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             elapsed: started.elapsed(),
             fail_on: config.fail_on,
             suite_problems,
+            stopped_answering: ctx.stopped_answering(),
         },
         answers,
     })

@@ -9,8 +9,8 @@ use std::time::Duration;
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step};
 use cucumber::{Event, Writer, cli, gherkin, parser};
 
-use super::Context;
 use super::verdict::{self, Finding};
+use super::{Context, Stop};
 use crate::evidence::Level;
 
 /// What happened to one scenario.
@@ -22,6 +22,90 @@ pub enum Outcome {
     Failed { level: Level },
     /// Not run, with the reason; never counted as passed.
     NotRun(String),
+    /// Not run because its state could not be prepared (the control API refused or did not
+    /// answer, a preparatory call failed): never a failure at any level. `no_answer`: the
+    /// preparation got no answer at all, so the endpoint stopped answering.
+    SetupFailed { reason: String, no_answer: bool },
+    /// One of its calls got no answer at all (refused, reset, timed out): unjudged, not a
+    /// mismatch at any level; the run fails for it. `kind` groups the causes.
+    NoAnswer { kind: String, reason: String },
+}
+
+impl Outcome {
+    /// Not run, whatever the reason (a setup failure included).
+    pub fn is_not_run(&self) -> bool {
+        matches!(self, Self::NotRun(_) | Self::SetupFailed { .. })
+    }
+
+    /// Ran to a verdict: passed, or failed at a level.
+    pub fn ran(&self) -> bool {
+        matches!(self, Self::Passed | Self::Failed { .. })
+    }
+
+    /// Left unjudged because the endpoint gave no answer.
+    pub fn for_want_of_an_answer(&self) -> bool {
+        matches!(
+            self,
+            Self::NoAnswer { .. }
+                | Self::SetupFailed {
+                    no_answer: true,
+                    ..
+                }
+        )
+    }
+
+    /// Why it did not reach a verdict, if it did not.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::NotRun(why)
+            | Self::SetupFailed { reason: why, .. }
+            | Self::NoAnswer { reason: why, .. } => Some(why),
+            Self::Passed | Self::Failed { .. } => None,
+        }
+    }
+}
+
+/// When the endpoint stopped answering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoppedAnswering {
+    /// The scenario (`feature / scenario`) that last got an answer before the first call that
+    /// got none; `None` when no call was answered before.
+    pub after: Option<String>,
+    /// Some call was answered again afterwards: the endpoint answers only now and then.
+    pub answered_later: bool,
+}
+
+/// `reason` with what differs between scenarios of one cause masked (list indices, ids that are
+/// UUIDs), so that setup failures group by cause.
+pub fn cause_group(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(c) = rest.chars().next() {
+        if c == '[' {
+            let digits = rest[1..].chars().take_while(char::is_ascii_digit).count();
+            if digits > 0 && rest[1 + digits..].starts_with(']') {
+                out.push_str("[]");
+                rest = &rest[2 + digits..];
+                continue;
+            }
+        }
+        if rest.get(..36).is_some_and(is_uuid) {
+            out.push_str("<uuid>");
+            rest = &rest[36..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +146,8 @@ pub struct Report {
     /// What is wrong with the suite itself (its features against its catalogues); a run with any
     /// certifies nothing.
     pub suite_problems: Vec<String>,
+    /// When calls began to get no answer, if they did.
+    pub stopped_answering: Option<StoppedAnswering>,
 }
 
 impl Report {
@@ -69,7 +155,7 @@ impl Report {
     pub fn passed(&self) -> usize {
         self.results
             .iter()
-            .filter(|r| !matches!(r.outcome, Outcome::NotRun(_)) && !r.fails_at(self.fail_on))
+            .filter(|r| r.outcome.ran() && !r.fails_at(self.fail_on))
             .count()
     }
 
@@ -81,11 +167,56 @@ impl Report {
             .count()
     }
 
+    /// Scenarios not run, setup failures included.
     pub fn not_run(&self) -> usize {
         self.results
             .iter()
-            .filter(|r| matches!(r.outcome, Outcome::NotRun(_)))
+            .filter(|r| r.outcome.is_not_run())
             .count()
+    }
+
+    /// Scenarios not run because their state could not be prepared.
+    pub fn setup_failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::SetupFailed { .. }))
+            .count()
+    }
+
+    /// Scenarios one of whose own calls got no answer.
+    pub fn no_answer(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::NoAnswer { .. }))
+            .count()
+    }
+
+    /// Scenarios left unjudged because the endpoint gave no answer (in their calls or their
+    /// setup): each fails the run, though no expectation was missed.
+    pub fn unanswered(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome.for_want_of_an_answer())
+            .count()
+    }
+
+    /// Scenarios that reached a verdict, or were left unjudged by an endpoint that stopped
+    /// answering: a run with none checked nothing.
+    pub fn checked(&self) -> usize {
+        self.passed() + self.failed() + self.unanswered()
+    }
+
+    /// The exit status of `run` for this report: 2 when nothing was checked or the suite is
+    /// inconsistent, 1 when a scenario failed at the `--fail-on` level or the endpoint stopped
+    /// answering, else 0 (docs: the exit-status table in `run --help`).
+    pub fn exit_status(&self) -> u8 {
+        if !self.suite_problems.is_empty() || self.checked() == 0 {
+            2
+        } else if self.failed() > 0 || self.unanswered() > 0 {
+            1
+        } else {
+            0
+        }
     }
 
     /// Scenarios whose strongest deviation is at `level`.
@@ -109,15 +240,17 @@ impl Report {
     /// failure with its findings; the time; and a closing `N passed, N failed` line that counts at
     /// the `--fail-on` level.
     pub fn summary(&self) -> String {
-        let mut areas: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
+        let mut areas: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
         for r in &self.results {
             let slot = match r.outcome {
                 Outcome::Passed => 0,
                 Outcome::Failed { level } => 1 + level as usize,
-                Outcome::NotRun(_) => 4,
+                Outcome::NotRun(_) | Outcome::SetupFailed { .. } => 4,
+                Outcome::NoAnswer { .. } => 5,
             };
             areas.entry(&r.feature).or_default()[slot] += 1;
         }
+        let unanswered = self.no_answer() > 0;
         let width = areas
             .keys()
             .map(|a| a.chars().count())
@@ -125,22 +258,69 @@ impl Report {
             .unwrap_or(0)
             .max(7);
         let mut out = format!(
-            "\n  {:<width$} passed  failed: documented observed chosen  not-run\n",
-            "By area"
+            "\n  {:<width$} passed  failed: documented observed chosen  not-run{}\n",
+            "By area",
+            if unanswered { "  no-answer" } else { "" }
         );
-        for (area, [p, d, o, c, n]) in &areas {
+        for (area, [p, d, o, c, n, u]) in &areas {
             out.push_str(&format!(
-                "  {area:<width$} {p:>6}  {d:>18} {o:>8} {c:>6}  {n:>7}\n"
+                "  {area:<width$} {p:>6}  {d:>18} {o:>8} {c:>6}  {n:>7}{}\n",
+                if unanswered {
+                    format!("  {u:>9}")
+                } else {
+                    String::new()
+                }
             ));
         }
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut setup: BTreeMap<String, usize> = BTreeMap::new();
+        let mut silent: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
         for r in &self.results {
-            if let Outcome::NotRun(why) = &r.outcome {
-                *reasons.entry(why).or_default() += 1;
+            match &r.outcome {
+                Outcome::NotRun(why) => *reasons.entry(why).or_default() += 1,
+                Outcome::SetupFailed { reason, .. } => {
+                    *setup.entry(cause_group(reason)).or_default() += 1
+                }
+                Outcome::NoAnswer { kind, reason } => {
+                    silent.entry(kind).or_insert((0, reason)).0 += 1;
+                }
+                Outcome::Passed | Outcome::Failed { .. } => {}
             }
         }
         for (why, n) in reasons {
             out.push_str(&format!("Not run ({n}): {why}\n"));
+        }
+        if !setup.is_empty() {
+            out.push_str(&format!(
+                "Setup failed ({}): not run — the target could not be given the scenario's \
+                 state, which judges nothing; by cause:\n",
+                self.setup_failed()
+            ));
+            for (cause, n) in setup {
+                out.push_str(&format!("  {n} × {cause}\n"));
+            }
+        }
+        if let Some(stopped) = &self.stopped_answering {
+            let after = match &stopped.after {
+                Some(name) => format!("after `{name}`"),
+                None => "before answering any call".to_owned(),
+            };
+            let again = if stopped.answered_later {
+                " (and answered some calls again later)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "No answer: the endpoint stopped answering {after}{again}; that left {} \
+                 scenarios unjudged ({} with a call that got no answer, {} in their setup). \
+                 Not a mismatch of any expectation; the run fails for it.\n",
+                self.unanswered(),
+                self.no_answer(),
+                self.unanswered() - self.no_answer()
+            ));
+            for (kind, (n, example)) in silent {
+                out.push_str(&format!("  {n} × {kind} (first: {example})\n"));
+            }
         }
         let mut unchecked: BTreeMap<&str, usize> = BTreeMap::new();
         for e in self.results.iter().flat_map(|r| &r.not_checked) {
@@ -188,8 +368,17 @@ impl Report {
         for p in &self.suite_problems {
             out.push_str(&format!("✘ the suite itself: {p}\n"));
         }
+        // Counts that are zero are left out, so a passing run's line reads as it always has.
+        let setup = match self.setup_failed() {
+            0 => String::new(),
+            n => format!(" ({n} setup failed)"),
+        };
+        let silent = match self.no_answer() {
+            0 => String::new(),
+            n => format!(", {n} no answer"),
+        };
         out.push_str(&format!(
-            "\n{} scenarios in {:.2} s at --fail-on {}: {} passed, {} failed ({} documented, {} observed, {} chosen), {} not run\n{} passed, {} failed\n",
+            "\n{} scenarios in {:.2} s at --fail-on {}: {} passed, {} failed ({} documented, {} observed, {} chosen), {} not run{setup}{silent}\n{} passed, {} failed\n",
             self.results.len(),
             self.elapsed.as_secs_f64(),
             self.fail_on,
@@ -200,7 +389,8 @@ impl Report {
             self.failed_at(Level::Chosen),
             self.not_run(),
             self.passed(),
-            self.failed()
+            // The closing line counts what fails the run: a call that got no answer does.
+            self.failed() + self.no_answer()
         ));
         out
     }
@@ -278,10 +468,11 @@ impl Collector {
             .remove(&key)
             .map(|t| t.elapsed())
             .unwrap_or_default();
-        // A step that failed without a finding that counts (a setup call, a target that did not
-        // answer the control API, a defect of the suite's own) still fails the scenario.
+        let stop = self.ctx.stop_of(&key.0, &key.1);
+        // A step that failed without a finding that counts (a defect of the suite's own) still
+        // fails the scenario, unless the scenario stopped short of a verdict and said why.
         let counted = findings.iter().any(|f| f.level <= self.ctx.fail_on);
-        if !counted && !errors.is_empty() {
+        if !counted && !errors.is_empty() && stop.is_none() {
             findings.push(Finding {
                 expectation: "step".into(),
                 level: Level::Documented,
@@ -290,22 +481,27 @@ impl Collector {
             });
         }
         let not_checked = self.ctx.take_not_checked(&key.0, &key.1);
-        let outcome = match (
-            self.ctx.not_run_reason(&key.0, &key.1),
-            verdict::worst(&findings),
-        ) {
-            (Some(why), _) => {
+        let outcome = match (stop, verdict::worst(&findings)) {
+            (Some(Stop::NotRun(why)), _) => {
                 findings.clear();
                 Outcome::NotRun(why)
             }
+            (Some(Stop::SetupFailed { reason, no_answer }), _) => {
+                findings.clear();
+                Outcome::SetupFailed { reason, no_answer }
+            }
+            // A mismatch seen before the endpoint stopped answering is still a mismatch.
+            (Some(Stop::NoAnswer { .. }) | None, Some(level)) => Outcome::Failed { level },
+            (Some(Stop::NoAnswer { kind, reason }), None) => Outcome::NoAnswer { kind, reason },
             (None, None) => Outcome::Passed,
-            (None, Some(level)) => Outcome::Failed { level },
         };
         if self.progress {
             let mark = match &outcome {
                 Outcome::Failed { level } if *level <= self.ctx.fail_on => format!("✘ [{level}]"),
                 Outcome::Failed { level } => format!("~ [{level}, not counted]"),
                 Outcome::NotRun(_) => "– [not run]".into(),
+                Outcome::SetupFailed { .. } => "– [not run: setup failed]".into(),
+                Outcome::NoAnswer { .. } => "✘ [no answer]".into(),
                 Outcome::Passed if !not_checked.is_empty() => "✔ [partly not checked]".into(),
                 Outcome::Passed => "✔".into(),
             };
@@ -393,8 +589,9 @@ fn scenario_event<W>(event: &Received<W>) -> Option<((String, String), bool)> {
 }
 
 /// Passes events on to `inner` (cucumber's JUnit and JSON writers), except those of a scenario
-/// the target could not run: those formats have no "not run", and a failed step there would read
-/// as a failure. Such scenarios are in `results.json` and the report, with their reason.
+/// the target could not run (a setup failure included): those formats have no "not run", and a
+/// failed step there would read as a failure. Such scenarios are in `results.json` and the report,
+/// with their reason. A scenario whose call got no answer stays: it fails the run.
 pub struct OmitNotRun<W, Wr> {
     ctx: Arc<Context>,
     inner: Wr,
@@ -421,7 +618,11 @@ impl<W: cucumber::World, Wr: Writer<W>> Writer<W> for OmitNotRun<W, Wr> {
         self.held.entry(key.clone()).or_default().push(event);
         if finished {
             let events = self.held.remove(&key).unwrap_or_default();
-            if self.ctx.not_run_reason(&key.0, &key.1).is_none() {
+            let not_run = matches!(
+                self.ctx.stop_of(&key.0, &key.1),
+                Some(Stop::NotRun(_) | Stop::SetupFailed { .. })
+            );
+            if !not_run {
                 for e in events {
                     self.inner.handle_event(e, cli).await;
                 }

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::BoxFuture;
 
-use crate::client::{Call, Client, Credentials};
+use crate::client::{Call, Client, ClientError, Credentials};
 use crate::world::World;
 
 /// Why a scenario got no binding.
@@ -20,8 +20,12 @@ use crate::world::World;
 pub enum Unbound {
     /// The target cannot give this scenario its state: it is reported not run, with this reason.
     NotRun(String),
-    /// Preparing the state failed: the scenario fails ("setup failed").
+    /// Preparing the state failed: the scenario is not run ("setup failed"), which judges nothing.
     Failed(String),
+    /// Preparing the state got no answer at all: not run, and the endpoint stopped answering.
+    NoAnswer(String),
+    /// The scenario's own world is invalid: a defect of the suite, which fails the scenario.
+    Invalid(String),
 }
 
 /// One way of giving scenarios their state.
@@ -101,14 +105,42 @@ impl Binding {
 pub struct ControlApi {
     run_id: String,
     keys: AtomicUsize,
+    /// The target, for reasons.
+    url: String,
+    /// The optional features of version 1 the target offers.
+    features: Vec<String>,
 }
 
 impl ControlApi {
-    pub fn new() -> Self {
+    pub fn new(url: &str, features: Vec<String>) -> Self {
         Self {
             run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_owned(),
             keys: AtomicUsize::new(0),
+            url: url.to_owned(),
+            features,
         }
+    }
+
+    /// Why `world` cannot be installed here: a feature it needs that the target does not offer.
+    fn missing_feature(&self, world: &World) -> Option<String> {
+        let missing: Vec<&str> = world
+            .features()
+            .into_iter()
+            .filter(|f| !self.features.iter().any(|o| o == f))
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "needs the control API's optional feature{} {}, which {} does not offer \
+                 (docs/control-api.md, change log)",
+                if missing.len() == 1 { "" } else { "s" },
+                missing
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.url
+            )
+        })
     }
 }
 
@@ -128,6 +160,9 @@ impl Seam for ControlApi {
         _: bool,
     ) -> BoxFuture<'a, Result<Binding, Unbound>> {
         Box::pin(async move {
+            if let Some(why) = self.missing_feature(world) {
+                return Err(Unbound::NotRun(why));
+            }
             let n = self.keys.fetch_add(1, Ordering::Relaxed);
             let credentials = Credentials::new(
                 format!("ecsc-{}-{n}", self.run_id),
@@ -135,10 +170,19 @@ impl Seam for ControlApi {
             );
             world
                 .validate()
-                .map_err(|e| Unbound::Failed(format!("this scenario's world is invalid: {e}")))?;
+                .map_err(|e| Unbound::Invalid(format!("this scenario's world is invalid: {e}")))?;
             base.put_world(&credentials, world)
                 .await
-                .map_err(|e| Unbound::Failed(format!("the world could not be installed: {e}")))?;
+                .map_err(|e| match e {
+                    ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
+                        "the control API did not answer: {}",
+                        super::unreachable_cause(&source)
+                    )),
+                    ClientError::Control { message, .. } => {
+                        Unbound::Failed(format!("the control API refused the world: {message}"))
+                    }
+                    other => Unbound::Failed(format!("the world could not be installed: {other}")),
+                })?;
             Ok(Binding::new(base.with_credentials(credentials)))
         })
     }

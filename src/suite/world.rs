@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
-use super::Context;
 use super::check::Answer;
 use super::target::{Binding, Unbound};
 use super::verdict::{self, Finding, Findings};
-use crate::client::Call;
+use super::{Context, Stop};
+use crate::client::{Call, ClientError};
 use crate::evidence::{Level, ids};
 use crate::world::{Disk, Instance, Snapshot, World};
 
@@ -97,7 +97,14 @@ impl SuiteWorld {
         {
             Ok(b) => b,
             Err(Unbound::NotRun(why)) => return Err(self.not_run(why)),
-            Err(Unbound::Failed(why)) => return Err(self.setup_failed(why)),
+            Err(Unbound::Failed(why)) => return Err(self.setup_failed(why, false)),
+            Err(Unbound::NoAnswer(why)) => return Err(self.setup_failed(why, true)),
+            Err(Unbound::Invalid(why)) => {
+                let mut f = Findings::default();
+                f.fail(ids::SETUP, why.clone());
+                let _ = self.judge(f);
+                return Err(why);
+            }
         };
         self.binding = Some(binding.clone());
         Ok(binding)
@@ -126,10 +133,16 @@ impl SuiteWorld {
     /// Records that the scenario cannot run on this target; the text is the step's error, and the
     /// scenario is reported not run, with `why`.
     fn not_run(&mut self, why: String) -> String {
+        let text = format!("not run: {why}");
+        self.stop(Stop::NotRun(why));
+        text
+    }
+
+    /// Records why the scenario stopped short of a verdict (the first reason wins).
+    fn stop(&self, stop: Stop) {
         if let Some(ctx) = &self.ctx {
-            ctx.mark_not_run(&self.feature, &self.scenario, &why);
+            ctx.mark_stop(&self.feature, &self.scenario, stop);
         }
-        format!("not run: {why}")
     }
 
     /// Records an expectation this target cannot show: reported "not checked on this target",
@@ -145,12 +158,14 @@ impl SuiteWorld {
         Ok(self.ctx()?.seam.observes())
     }
 
-    /// Records that the scenario's state could not be prepared; the text is the step's error.
-    fn setup_failed(&mut self, why: String) -> String {
+    /// Records that the scenario's state could not be prepared (`no_answer`: for want of any
+    /// answer): it is not run, which judges nothing. The text is the step's error.
+    fn setup_failed(&mut self, why: String, no_answer: bool) -> String {
         let text = format!("setup failed: {why}");
-        let mut f = Findings::default();
-        f.fail(ids::SETUP, text.clone());
-        let _ = self.judge(f);
+        self.stop(Stop::SetupFailed {
+            reason: text.clone(),
+            no_answer,
+        });
         text
     }
 
@@ -167,13 +182,16 @@ impl SuiteWorld {
     pub async fn send_setup(&mut self, call: &Call, what: &str) -> Result<(), String> {
         match self.exchange(call, None, true).await {
             Ok(a) if a.raw.status == 200 => Ok(()),
-            Ok(a) => Err(self.setup_failed(format!(
-                "{what}: expected 200, got {} {:.200}",
-                a.raw.status, a.raw.body
-            ))),
-            // Already recorded when the binding itself failed, or the scenario cannot run here.
-            Err(e) if e.starts_with("setup failed") || e.starts_with("not run:") => Err(e),
-            Err(e) => Err(self.setup_failed(format!("{what}: {e}"))),
+            Ok(a) => Err(self.setup_failed(
+                format!(
+                    "{what}: expected 200, got {} {:.200}",
+                    a.raw.status, a.raw.body
+                ),
+                false,
+            )),
+            // Already recorded: the binding itself failed, the scenario cannot run here, or the
+            // call got no answer.
+            Err(e) => Err(e),
         }
     }
 
@@ -194,7 +212,7 @@ impl SuiteWorld {
             let prepared = client.prepare(call, &nonce);
             let raw = match client.send_prepared(&prepared, &call.action).await {
                 Ok(raw) => raw,
-                Err(e) => return Err(self.no_answer(e, setup)),
+                Err(e) => return Err(self.no_answer(e, setup, what_for(call))),
             };
             if !self.unexpected_throttling(&raw) {
                 break (nonce, prepared, raw);
@@ -259,14 +277,26 @@ impl SuiteWorld {
         Ok(())
     }
 
-    /// A call that got no answer: a finding (unless it was setup, which says so itself).
-    fn no_answer(&mut self, e: crate::client::ClientError, setup: bool) -> String {
-        let text = format!("the target did not answer: {e}");
-        if !setup {
+    /// A call that got no answer. A transport failure (refused, reset, timed out) is no answer
+    /// at all: the scenario is unjudged, and the run fails for it, but no expectation of the
+    /// contract was missed. Anything else (an answer over the size cap) is a finding.
+    fn no_answer(&mut self, e: ClientError, setup: bool, call: String) -> String {
+        let ClientError::Http { source, .. } = &e else {
+            let text = format!("the target did not answer: {e}");
             let mut f = Findings::default();
             f.fail(ids::ANSWER_RECEIVED, text.clone());
             let _ = self.judge(f);
+            return text;
+        };
+        let cause = super::unreachable_cause(source);
+        if setup {
+            return self.setup_failed(format!("{call} got no answer: {cause}"), true);
         }
+        let text = format!("no answer: {call}: {cause}");
+        self.stop(Stop::NoAnswer {
+            kind: super::no_answer_kind(source).to_owned(),
+            reason: text.clone(),
+        });
         text
     }
 
@@ -285,7 +315,7 @@ impl SuiteWorld {
         for (nonce, raw) in futures::future::join_all(sends).await {
             let raw = match raw {
                 Ok(raw) => raw,
-                Err(e) => return Err(self.no_answer(e, false)),
+                Err(e) => return Err(self.no_answer(e, false, what_for(call))),
             };
             // Calls at once cannot be retried as one: throttling leaves the scenario unrun.
             if self.unexpected_throttling(&raw) {
@@ -343,6 +373,11 @@ impl SuiteWorld {
     pub fn snapshot_mode(&self) -> Result<super::SnapshotMode, String> {
         Ok(self.ctx()?.snapshot_mode)
     }
+}
+
+/// `ResetDisk (V1Get)`: a call, for a reason's text.
+fn what_for(call: &Call) -> String {
+    format!("{} ({:?})", call.action, call.form)
 }
 
 /// `call` with every `…Id` parameter (an alias in the feature files) resolved to the target's id.

@@ -45,8 +45,8 @@ fn all_fail_saying(out: &suite::RunOutput, symptoms: &[&str]) -> Result<(), Stri
                 .findings
                 .iter()
                 .any(|f| symptoms.iter().any(|s| f.problem.contains(s))),
-            Outcome::Passed => true,
-            Outcome::NotRun(_) => false,
+            Outcome::Passed | Outcome::NoAnswer { .. } => true,
+            Outcome::NotRun(_) | Outcome::SetupFailed { .. } => false,
         })
         .map(|x| x.name())
         .collect();
