@@ -44,6 +44,14 @@ enum Command {
     /// another reason, and which answers changed though both pass. Markdown on stdout.
     #[command(after_help = DIFF_EXIT_STATUSES)]
     Diff(DiffArgs),
+    /// Check an endpoint's control API alone (docs/control-api.md): describe, put, get, replace,
+    /// faults, reset, the error shape, isolation between key pairs, delete. Exit 0 when every
+    /// check passes, 1 naming the failing ones, 2 when there is no control API to check.
+    ControlCheck {
+        /// The endpoint whose control API to check, e.g. http://127.0.0.1:8080.
+        #[arg(long, env = "ECS_ENDPOINT")]
+        endpoint: String,
+    },
     /// Check a report directory written by `run --report`: every file against its manifest, and
     /// the suite it ran against this harness's own. Exit 0 when it holds, 1 with the first
     /// mismatch otherwise.
@@ -307,6 +315,7 @@ fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Verify { dir } => Ok(verify(&dir)),
+            Command::ControlCheck { endpoint } => Ok(control_check(&endpoint).await),
             Command::Diff(args) => Ok(diff(args).await),
         }
     });
@@ -787,6 +796,23 @@ async fn diff(args: DiffArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+async fn control_check(endpoint: &str) -> ExitCode {
+    match ecs_conformance::control_check::run(endpoint).await {
+        Ok(report) => {
+            print!("{}", report.text());
+            if report.failed() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(CANNOT_CHECK)
+        }
     }
 }
 

@@ -651,6 +651,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_stated_world_leaves_out_every_default_and_reads_back_the_same() {
+        let sample = World::sample();
+        assert_eq!(
+            sample.stated(),
+            serde_json::json!({
+                "instances": [{"instance_id": "i-instance1", "status": "Stopped"}],
+                "disks": [{"disk_id": "d-diskid1", "status": "In_use", "instance_id": "i-instance1"}],
+                "snapshots": [{"snapshot_id": "s-snapshotid1", "source_disk_id": "d-diskid1",
+                               "status": "accomplished"}]
+            })
+        );
+        let mut w = sample.clone();
+        w.account.balance_sufficient = false;
+        w.disks[0].category = "cloud_ssd".into();
+        w.snapshots[0].tags.push(Tag {
+            key: "k".into(),
+            value: String::new(),
+        });
+        let stated = w.stated();
+        assert_eq!(
+            stated["account"],
+            serde_json::json!({"balance_sufficient": false})
+        );
+        assert_eq!(stated["disks"][0]["category"], "cloud_ssd");
+        assert!(stated["disks"][0].get("region_id").is_none());
+        assert_eq!(w.features(), [FEATURE_TAGS]);
+        assert!(sample.features().is_empty());
+        for world in [sample, w] {
+            let back = World::from_json(world.stated().to_string().as_bytes()).unwrap();
+            assert_eq!(back, world);
+        }
+    }
+
+    #[test]
     fn the_sample_world_round_trips_through_json() {
         let json = serde_json::to_vec(&World::sample()).unwrap();
         assert_eq!(World::from_json(&json).unwrap(), World::sample());

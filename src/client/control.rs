@@ -32,6 +32,16 @@ impl Client {
         Ok((status, String::from_utf8_lossy(&body).into_owned()))
     }
 
+    /// A control API request as it is: status and body (for `control-check`, which judges them).
+    pub(crate) async fn control_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(u16, String), ClientError> {
+        self.control_request(method, path, body).await
+    }
+
     /// Whether the endpoint speaks the control API, version 1. A transport failure is an error;
     /// any answer that is not the protocol description is `false`.
     pub async fn has_control_api(&self) -> Result<bool, ClientError> {

@@ -586,9 +586,11 @@ impl Seam for Discover {
         &'a self,
         _: &'a Client,
         _: &'a Binding,
-    ) -> BoxFuture<'a, Result<World, String>> {
+    ) -> BoxFuture<'a, Result<World, Unbound>> {
         Box::pin(async {
-            Err("existing resources show no disk's last reset through the public API".into())
+            Err(Unbound::NotRun(
+                "existing resources show no disk's last reset through the public API".into(),
+            ))
         })
     }
 

@@ -486,12 +486,14 @@ impl Collector {
                 findings.clear();
                 Outcome::NotRun(why)
             }
-            (Some(Stop::SetupFailed { reason, no_answer }), _) => {
-                findings.clear();
+            // A mismatch seen before the state could no longer be read, or before the endpoint
+            // stopped answering, is still a mismatch.
+            (Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. }) | None, Some(level)) => {
+                Outcome::Failed { level }
+            }
+            (Some(Stop::SetupFailed { reason, no_answer }), None) => {
                 Outcome::SetupFailed { reason, no_answer }
             }
-            // A mismatch seen before the endpoint stopped answering is still a mismatch.
-            (Some(Stop::NoAnswer { .. }) | None, Some(level)) => Outcome::Failed { level },
             (Some(Stop::NoAnswer { kind, reason }), None) => Outcome::NoAnswer { kind, reason },
             (None, None) => Outcome::Passed,
         };
@@ -628,5 +630,85 @@ impl<W: cucumber::World, Wr: Writer<W>> Writer<W> for OmitNotRun<W, Wr> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_causes_group_without_indices_or_request_ids() {
+        assert_eq!(
+            cause_group(
+                "setup failed: the control API refused the world: status 400: field `world.disks[12].tags`: unknown field"
+            ),
+            "setup failed: the control API refused the world: status 400: field `world.disks[].tags`: unknown field"
+        );
+        assert_eq!(
+            cause_group(r#"got 403 {"RequestId":"0F2E4A77-7E5B-4C1C-9B43-6C1A4F0C2D11"} é[x]"#),
+            r#"got 403 {"RequestId":"<uuid>"} é[x]"#
+        );
+    }
+
+    fn result(outcome: Outcome) -> ScenarioResult {
+        ScenarioResult {
+            feature: "F".into(),
+            scenario: "S".into(),
+            outcome,
+            findings: Vec::new(),
+            tags: Vec::new(),
+            duration: Duration::ZERO,
+            not_checked: Vec::new(),
+        }
+    }
+
+    fn report(outcomes: Vec<Outcome>) -> Report {
+        Report {
+            results: outcomes.into_iter().map(result).collect(),
+            elapsed: Duration::ZERO,
+            fail_on: Level::Observed,
+            suite_problems: Vec::new(),
+            stopped_answering: None,
+        }
+    }
+
+    #[test]
+    fn setup_failures_judge_nothing_and_a_silent_endpoint_fails_the_run() {
+        let setup = || Outcome::SetupFailed {
+            reason: "setup failed: refused".into(),
+            no_answer: false,
+        };
+        let all_setup = report(vec![setup(), setup()]);
+        assert_eq!(
+            (
+                all_setup.exit_status(),
+                all_setup.failed(),
+                all_setup.not_run()
+            ),
+            (2, 0, 2)
+        );
+        let some_setup = report(vec![Outcome::Passed, setup()]);
+        assert_eq!(some_setup.exit_status(), 0);
+        let silent = report(vec![
+            Outcome::Passed,
+            Outcome::NoAnswer {
+                kind: "the connection failed".into(),
+                reason: "no answer".into(),
+            },
+        ]);
+        assert_eq!((silent.exit_status(), silent.failed()), (1, 0));
+        let silent_setup = report(vec![
+            Outcome::Passed,
+            Outcome::SetupFailed {
+                reason: "setup failed: no answer".into(),
+                no_answer: true,
+            },
+        ]);
+        assert_eq!(silent_setup.exit_status(), 1);
+        let failed = report(vec![Outcome::Failed {
+            level: Level::Documented,
+        }]);
+        assert_eq!(failed.exit_status(), 1);
     }
 }

@@ -58,12 +58,13 @@ pub trait Seam: Send + Sync + std::fmt::Debug {
         true
     }
 
-    /// The scenario's world as the target holds it now.
+    /// The scenario's world as the target holds it now; `Err` says why it cannot be seen (a
+    /// failed setup when the target did not show it).
     fn observe<'a>(
         &'a self,
         base: &'a Client,
         binding: &'a Binding,
-    ) -> BoxFuture<'a, Result<World, String>>;
+    ) -> BoxFuture<'a, Result<World, Unbound>>;
 
     /// Removes what `bind` installed. A failure changes no result, so it is not reported.
     fn release<'a>(&'a self, base: &'a Client, binding: &'a Binding) -> BoxFuture<'a, ()>;
@@ -191,11 +192,20 @@ impl Seam for ControlApi {
         &'a self,
         base: &'a Client,
         binding: &'a Binding,
-    ) -> BoxFuture<'a, Result<World, String>> {
+    ) -> BoxFuture<'a, Result<World, Unbound>> {
         Box::pin(async move {
             base.get_world(&binding.client.credentials().access_key_id)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| match e {
+                    ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
+                        "the control API did not answer when the world was read: {}",
+                        super::unreachable_cause(&source)
+                    )),
+                    ClientError::Control { message, .. } => Unbound::Failed(format!(
+                        "the control API did not show the world: {message}"
+                    )),
+                    other => Unbound::Failed(format!("the world could not be read: {other}")),
+                })
         })
     }
 
@@ -241,12 +251,41 @@ impl Seam for NoState {
         &'a self,
         _: &'a Client,
         _: &'a Binding,
-    ) -> BoxFuture<'a, Result<World, String>> {
+    ) -> BoxFuture<'a, Result<World, Unbound>> {
         let reason = self.reason.clone();
-        Box::pin(async move { Err(format!("the target's state cannot be observed: {reason}")) })
+        Box::pin(async move {
+            Err(Unbound::NotRun(format!(
+                "the target's state cannot be observed: {reason}"
+            )))
+        })
     }
 
     fn release<'a>(&'a self, _: &'a Client, _: &'a Binding) -> BoxFuture<'a, ()> {
         Box::pin(async {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::Tag;
+
+    #[test]
+    fn a_world_that_needs_a_feature_the_target_lacks_names_it() {
+        let plain = World::sample();
+        let mut tagged = World::sample();
+        tagged.disks[0].tags.push(Tag {
+            key: "team".into(),
+            value: "a".into(),
+        });
+        let first = ControlApi::new("http://old.example", Vec::new());
+        assert_eq!(first.missing_feature(&plain), None);
+        let why = first.missing_feature(&tagged).unwrap();
+        assert!(
+            why.contains("optional feature `tags`") && why.contains("http://old.example"),
+            "{why}"
+        );
+        let current = ControlApi::new("http://new.example", vec!["tags".into()]);
+        assert_eq!(current.missing_feature(&tagged), None);
     }
 }

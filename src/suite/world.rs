@@ -96,18 +96,26 @@ impl SuiteWorld {
             .await
         {
             Ok(b) => b,
-            Err(Unbound::NotRun(why)) => return Err(self.not_run(why)),
-            Err(Unbound::Failed(why)) => return Err(self.setup_failed(why, false)),
-            Err(Unbound::NoAnswer(why)) => return Err(self.setup_failed(why, true)),
-            Err(Unbound::Invalid(why)) => {
-                let mut f = Findings::default();
-                f.fail(ids::SETUP, why.clone());
-                let _ = self.judge(f);
-                return Err(why);
-            }
+            Err(e) => return Err(self.unbound(e)),
         };
         self.binding = Some(binding.clone());
         Ok(binding)
+    }
+
+    /// Records why the target could not give or show the scenario's state; the text is the
+    /// step's error.
+    fn unbound(&mut self, e: Unbound) -> String {
+        match e {
+            Unbound::NotRun(why) => self.not_run(why),
+            Unbound::Failed(why) => self.setup_failed(why, false),
+            Unbound::NoAnswer(why) => self.setup_failed(why, true),
+            Unbound::Invalid(why) => {
+                let mut f = Findings::default();
+                f.fail(ids::SETUP, why.clone());
+                let _ = self.judge(f);
+                why
+            }
+        }
     }
 
     /// Records findings and fails the step when any counts at the run's `--fail-on` level; the
@@ -345,11 +353,15 @@ impl SuiteWorld {
             .ok_or_else(|| "no call was made before this step".into())
     }
 
-    /// The world as the target holds it now.
+    /// The world as the target holds it now. When it cannot be seen, the scenario stops short of
+    /// a verdict as its setup would (not run, saying why).
     pub async fn target_world(&mut self) -> Result<World, String> {
         let binding = self.binding().await?;
-        let ctx = self.ctx()?;
-        ctx.seam.observe(&ctx.client, &binding).await
+        let ctx = self.ctx()?.clone();
+        match ctx.seam.observe(&ctx.client, &binding).await {
+            Ok(world) => Ok(world),
+            Err(e) => Err(self.unbound(e)),
+        }
     }
 
     /// Removes what the scenario installed, so runs against a long-lived endpoint do not

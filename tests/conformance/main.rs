@@ -10,12 +10,15 @@
 //! 7. Existing resources (`discover`): a run binds scenarios to tagged resources only, and names
 //!    no disk without `--allow-destructive`.
 //! 8. Throttling (`throttle`): retried, then not run — never a failure, never a pass.
-//! 9. The project's own image, started through testcontainers (`container`), when an engine
+//! 9. The project's own image, started on the local container engine (`container`), when one
 //!    answers; otherwise reported not run.
+//! 10. The control protocol as a contract (`control`): a server of its first published revision,
+//!     a control API that refuses every world, a target that stops answering, `control-check`.
 
 mod broken;
 mod cli;
 mod container;
+mod control;
 mod discover;
 mod proxy;
 mod regression;
@@ -82,6 +85,8 @@ fn main() -> ExitCode {
         discover.extend(discover::an_unsettled_resource_is_not_bound_again().await);
         let discover_passed = discover::CHECKS - discover.len().min(discover::CHECKS);
         problems.extend(discover);
+        let (control_passed, control) = control::the_protocol_is_a_contract().await;
+        problems.extend(control);
         let cli = cli::cannot_check_exits_2().await;
         let cli_passed = cli::CHECKS - cli.len().min(cli::CHECKS);
         problems.extend(cli);
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
                 + throttle_passed
                 + reports_passed
                 + regression_passed
+                + control_passed
                 + container_passed,
             report.failed() + report.not_run() + problems.len()
         );

@@ -52,11 +52,29 @@ pub type Rewrite = fn(&Exchange, &mut Rewritten);
 /// does), or `None` to forward it.
 pub type Intercept = fn(&Exchange) -> Option<Rewritten>;
 
+/// Answers a control API request (method, path below the host, body) in the mock's stead, as a
+/// control API of another revision would, or `None` to forward it.
+pub type ControlIntercept = fn(&str, &str, &[u8]) -> Option<Rewritten>;
+
+/// What a proxy does besides forwarding.
+#[derive(Default, Clone, Copy)]
+pub struct Options {
+    pub rewrite: Option<Rewrite>,
+    pub intercept: Option<Intercept>,
+    pub control: Option<ControlIntercept>,
+    /// After this many ECS calls, the endpoint stops answering anything (every request, the
+    /// control API's too, hangs), as a target killed mid-run does.
+    pub answers: Option<usize>,
+}
+
 pub struct Proxy {
     upstream: String,
     http: reqwest::Client,
     rewrite: Rewrite,
     intercept: Option<Intercept>,
+    control: Option<ControlIntercept>,
+    answers: Option<usize>,
+    ecs_calls: AtomicUsize,
     worlds: Mutex<HashMap<String, World>>,
     /// `(access key id, nonce)` of every call whose answer the rewrite changed.
     pub changed: Mutex<HashSet<(String, String)>>,
@@ -98,6 +116,21 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         .map_or("/", |p| p.as_str())
         .to_owned();
     let control = path.starts_with("/ecs-conformance/");
+    if let Some(limit) = proxy.answers {
+        let dead = if control {
+            proxy.ecs_calls.load(Ordering::Relaxed) >= limit
+        } else {
+            proxy.ecs_calls.fetch_add(1, Ordering::Relaxed) >= limit
+        };
+        if dead {
+            return std::future::pending().await;
+        }
+    }
+    if let Some(intercept) = proxy.control.filter(|_| control)
+        && let Some(answer) = intercept(parts.method.as_str(), &path, &body)
+    {
+        return respond(answer);
+    }
     if let Some(key) = path.strip_prefix("/ecs-conformance/v1/worlds/") {
         match parts.method.as_str() {
             "PUT" => {
@@ -227,7 +260,14 @@ pub async fn start(
     upstream: &str,
     rewrite: Rewrite,
 ) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
-    start_with(upstream, rewrite, None).await
+    start_with(
+        upstream,
+        Options {
+            rewrite: Some(rewrite),
+            ..Options::default()
+        },
+    )
+    .await
 }
 
 /// Starts a proxy that answers what `intercept` takes in the mock's stead.
@@ -235,19 +275,28 @@ pub async fn start_intercepting(
     upstream: &str,
     intercept: Intercept,
 ) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
-    start_with(upstream, |_, _| {}, Some(intercept)).await
+    start_with(
+        upstream,
+        Options {
+            intercept: Some(intercept),
+            ..Options::default()
+        },
+    )
+    .await
 }
 
-async fn start_with(
+pub async fn start_with(
     upstream: &str,
-    rewrite: Rewrite,
-    intercept: Option<Intercept>,
+    options: Options,
 ) -> (String, Arc<Proxy>, tokio::sync::oneshot::Sender<()>) {
     let proxy = Arc::new(Proxy {
         upstream: upstream.to_owned(),
         http: reqwest::Client::new(),
-        rewrite,
-        intercept,
+        rewrite: options.rewrite.unwrap_or(|_, _| {}),
+        intercept: options.intercept,
+        control: options.control,
+        answers: options.answers,
+        ecs_calls: AtomicUsize::new(0),
         worlds: Mutex::new(HashMap::new()),
         changed: Mutex::new(HashSet::new()),
         created: AtomicUsize::new(0),

@@ -1,0 +1,507 @@
+//! `ecs-conformance control-check`: the control API alone (`docs/control-api.md`), check by check,
+//! so that a vendor can make their control API right before certifying their ECS API with it.
+//!
+//! Each check says what it asked and what came. Two key pairs of the check's own are created and
+//! removed; the few ECS calls it makes (a fault served, a key pair's isolation, a deleted key pair)
+//! name only resources of those worlds.
+
+use serde_json::{Value, json};
+
+use crate::api_error::ApiError;
+use crate::client::{Call, Client, Credentials, WireForm};
+use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, FEATURES};
+use crate::world::World;
+
+/// The action the ECS side of the checks calls: the one a world's fault names.
+const ACTION: &str = "ResetDisk";
+
+/// One check and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// `describe`, `put`, `get`, `replace`, `fault`, `reset`, `error-shape`, `isolation`, `delete`.
+    pub name: &'static str,
+    /// What it proves when it passes.
+    pub what: &'static str,
+    /// `None`: passed; else what was wrong.
+    pub problem: Option<String>,
+}
+
+/// Every check, in the order run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlCheck {
+    pub checks: Vec<Check>,
+    /// The optional features the control API announced.
+    pub features: Vec<String>,
+}
+
+impl ControlCheck {
+    pub fn passed(&self) -> usize {
+        self.checks.iter().filter(|c| c.problem.is_none()).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.checks.len() - self.passed()
+    }
+
+    /// A line per check, then `control-check: N passed, N failed`.
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "features announced: {}\n",
+            if self.features.is_empty() {
+                "none (the first published set)".to_owned()
+            } else {
+                self.features.join(", ")
+            }
+        );
+        for c in &self.checks {
+            match &c.problem {
+                None => out.push_str(&format!("✔ {}: {}\n", c.name, c.what)),
+                Some(p) => out.push_str(&format!("✘ {}: {}\n    {}\n", c.name, c.what, p)),
+            }
+        }
+        out.push_str(&format!(
+            "control-check: {} passed, {} failed\n",
+            self.passed(),
+            self.failed()
+        ));
+        out
+    }
+}
+
+/// Why the checks could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CannotCheck {
+    #[error("cannot reach {0}: {1}")]
+    Unreachable(String, String),
+    #[error("{0} does not describe the control API at {CONTROL_PREFIX}: {1}")]
+    NoControlApi(String, String),
+}
+
+/// The world of the first key pair: the reference's sample, which a reset succeeds on.
+fn world_one() -> World {
+    World::sample()
+}
+
+/// The world of the second: other ids, so that each world's resources are its own.
+fn world_two() -> Value {
+    json!({
+        "instances": [{"instance_id": "i-check-two", "status": "Stopped"}],
+        "disks": [{"disk_id": "d-check-two", "status": "In_use", "instance_id": "i-check-two"}],
+        "snapshots": [{"snapshot_id": "s-check-two", "source_disk_id": "d-check-two",
+                       "status": "accomplished"}]
+    })
+}
+
+struct Checker<'a> {
+    client: &'a Client,
+    checks: Vec<Check>,
+}
+
+impl Checker<'_> {
+    fn record(&mut self, name: &'static str, what: &'static str, result: Result<(), String>) {
+        self.checks.push(Check {
+            name,
+            what,
+            problem: result.err(),
+        });
+    }
+
+    async fn control(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(u16, Value, String), String> {
+        let (status, text) = self
+            .client
+            .control_raw(method, path, body.map(|b| b.to_string()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Ok((status, value, text))
+    }
+
+    /// A signed call of [`ACTION`] with `credentials`: its status and error `Code`.
+    async fn call(
+        &self,
+        credentials: &Credentials,
+        disk: &str,
+        snapshot: &str,
+    ) -> Result<(u16, String), String> {
+        let call = Call::new(ACTION, WireForm::V1Get, Some(crate::format::Format::Json))
+            .param("DiskId", disk)
+            .param("SnapshotId", snapshot);
+        let answer = self
+            .client
+            .with_credentials(credentials.clone())
+            .send(&call)
+            .await
+            .map_err(|e| e.to_string())?;
+        let code = serde_json::from_str::<Value>(&answer.body)
+            .ok()
+            .and_then(|v| v.get("Code")?.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        Ok((answer.status, code))
+    }
+}
+
+fn expect_status(got: u16, want: &[u16], text: &str) -> Result<(), String> {
+    if want.contains(&got) {
+        Ok(())
+    } else {
+        Err(format!("expected status {want:?}, got {got}: {text:.300}"))
+    }
+}
+
+/// The world in a `GET` answer, read as a world document.
+fn world_of(body: &Value) -> Result<World, String> {
+    let world = body.get("world").ok_or("the answer holds no `world`")?;
+    World::from_json(world.to_string().as_bytes()).map_err(|e| format!("its `world`: {e}"))
+}
+
+/// Runs every check against the control API at `url`.
+pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
+    let client = Client::new(url, Credentials::new("control-check", "unused"))
+        .map_err(|e| CannotCheck::Unreachable(url.to_owned(), e.to_string()))?;
+    let mut c = Checker {
+        client: &client,
+        checks: Vec::new(),
+    };
+    // describe
+    let (status, describe, text) = match c.control(reqwest::Method::GET, "", None).await {
+        Ok(x) => x,
+        Err(e) => return Err(CannotCheck::Unreachable(url.to_owned(), e)),
+    };
+    if status != 200 || describe.get("protocol").and_then(Value::as_str) != Some(CONTROL_PROTOCOL) {
+        return Err(CannotCheck::NoControlApi(
+            url.to_owned(),
+            format!("status {status}: {text:.200}"),
+        ));
+    }
+    let features: Vec<String> = describe
+        .get("features")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let described = (|| {
+        if describe.get("version").and_then(Value::as_u64) != Some(1) {
+            return Err(format!("version: expected 1, got {}", describe["version"]));
+        }
+        match describe.get("features") {
+            None => Ok(()),
+            Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
+                let unknown: Vec<&String> = features
+                    .iter()
+                    .filter(|f| !FEATURES.contains(&f.as_str()))
+                    .collect();
+                if unknown.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "features {unknown:?} are not features of version 1 (known: {FEATURES:?})"
+                    ))
+                }
+            }
+            Some(other) => Err(format!("features: expected a list of names, got {other}")),
+        }
+    })();
+    c.record(
+        "describe",
+        "GET /ecs-conformance/v1 names the protocol, version 1 and only known features",
+        described,
+    );
+
+    let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let one = Credentials::new(
+        format!("ecsc-check-{run_id}-1"),
+        uuid::Uuid::new_v4().simple().to_string(),
+    );
+    let two = Credentials::new(
+        format!("ecsc-check-{run_id}-2"),
+        uuid::Uuid::new_v4().simple().to_string(),
+    );
+    let path_one = format!("/worlds/{}", one.access_key_id);
+    let path_two = format!("/worlds/{}", two.access_key_id);
+    let put =
+        |c: &Credentials, world: Value| json!({"access_key_secret": c.secret(), "world": world});
+    let sample = world_one();
+
+    // put
+    let result = match c
+        .control(
+            reqwest::Method::PUT,
+            &path_one,
+            Some(put(&one, sample.stated())),
+        )
+        .await
+    {
+        Ok((status, body, text)) => expect_status(status, &[201], &text).and_then(|()| {
+            let w = world_of(&body)?;
+            if w == sample {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the answer's world differs from the one put: {}",
+                    w.stated()
+                ))
+            }
+        }),
+        Err(e) => Err(e),
+    };
+    c.record(
+        "put",
+        "PUT a new key pair's world: 201 with the world",
+        result,
+    );
+
+    // get
+    let result = match c.control(reqwest::Method::GET, &path_one, None).await {
+        Ok((status, body, text)) => expect_status(status, &[200], &text).and_then(|()| {
+            if text.contains(one.secret()) {
+                return Err("the answer carries the key pair's secret".into());
+            }
+            if body.get("access_key_id").and_then(Value::as_str) != Some(&one.access_key_id) {
+                return Err(format!(
+                    "access_key_id: expected {:?}, got {}",
+                    one.access_key_id, body["access_key_id"]
+                ));
+            }
+            let w = world_of(&body)?;
+            if w == sample {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the world read back differs from the one put: {}",
+                    w.stated()
+                ))
+            }
+        }),
+        Err(e) => Err(e),
+    };
+    c.record(
+        "get",
+        "GET returns the world as put, and never the secret",
+        result,
+    );
+
+    // replace
+    let replaced = {
+        let mut w = sample.clone();
+        w.account.balance_sufficient = false;
+        w
+    };
+    let result = async {
+        let (status, _, text) = c
+            .control(
+                reqwest::Method::PUT,
+                &path_one,
+                Some(json!({"world": replaced.stated()})),
+            )
+            .await?;
+        expect_status(status, &[200], &text)?;
+        let (status, body, text) = c.control(reqwest::Method::GET, &path_one, None).await?;
+        expect_status(status, &[200], &text)?;
+        let w = world_of(&body)?;
+        if w.account.balance_sufficient {
+            return Err("after the replacement, GET still shows the old world".into());
+        }
+        // Put back the sample (the old secret stays).
+        let (status, _, text) = c
+            .control(
+                reqwest::Method::PUT,
+                &path_one,
+                Some(json!({"world": sample.stated()})),
+            )
+            .await?;
+        expect_status(status, &[200], &text)
+    }
+    .await;
+    c.record(
+        "replace",
+        "PUT over an existing world replaces it (200), keeping the secret when none is given",
+        result,
+    );
+
+    // fault
+    let fault = ApiError::INJECTABLE_COMMON[1].clone();
+    let fault_doc = json!({"action": ACTION, "code": fault.code, "message": fault.message});
+    let disk = sample
+        .disks
+        .first()
+        .map(|d| d.disk_id.clone())
+        .unwrap_or_default();
+    let snapshot = sample
+        .snapshots
+        .first()
+        .map(|s| s.snapshot_id.clone())
+        .unwrap_or_default();
+    let result = async {
+        let faults = format!("{path_one}/faults");
+        let (status, body, text) = c
+            .control(reqwest::Method::POST, &faults, Some(fault_doc.clone()))
+            .await?;
+        expect_status(status, &[201], &text)?;
+        if world_of(&body)?.faults.len() != 1 {
+            return Err("the answer's world does not list the fault".into());
+        }
+        let (status, code) = c.call(&one, &disk, &snapshot).await?;
+        if (status, code.as_str()) != (fault.status, fault.code.as_ref()) {
+            return Err(format!(
+                "the next {ACTION} answered {status} {code:?}, not the fault's {} {:?}",
+                fault.status, fault.code
+            ));
+        }
+        let (status, code) = c.call(&one, &disk, &snapshot).await?;
+        if code == fault.code {
+            return Err(format!(
+                "the fault was served twice ({status} {code}), its count is 1"
+            ));
+        }
+        Ok(())
+    }
+    .await;
+    c.record(
+        "fault",
+        "POST …/faults: 201, the next call answers the fault, once",
+        result,
+    );
+
+    // reset
+    let result = async {
+        let faults = format!("{path_one}/faults");
+        let (status, _, text) = c
+            .control(reqwest::Method::POST, &faults, Some(fault_doc.clone()))
+            .await?;
+        expect_status(status, &[201], &text)?;
+        let (status, _, text) = c
+            .control(reqwest::Method::POST, &format!("{path_one}/reset"), None)
+            .await?;
+        expect_status(status, &[200], &text)?;
+        let (status, body, text) = c.control(reqwest::Method::GET, &path_one, None).await?;
+        expect_status(status, &[200], &text)?;
+        let w = world_of(&body)?;
+        if w != sample {
+            return Err(format!(
+                "the world was not restored as last loaded: GET shows {}",
+                w.stated()
+            ));
+        }
+        Ok(())
+    }
+    .await;
+    c.record(
+        "reset",
+        "POST …/reset puts the world back as last loaded (a fault added since is gone)",
+        result,
+    );
+
+    // error-shape
+    let result = async {
+        let cases = [
+            (
+                json!({"access_key_secret": "x", "world": {"disks": [{"disk_id": "d-1", "status": "NoSuchStatus"}]}}).to_string(),
+                "world.disks[0].status",
+            ),
+            ("{".to_owned(), "(document)"),
+            (json!({"world": {}}).to_string(), "access_key_secret"),
+        ];
+        for (body, field) in cases {
+            let path = format!("/worlds/ecsc-check-{run_id}-bad");
+            let (status, text) = c
+                .client
+                .control_raw(reqwest::Method::PUT, &path, Some(body.clone()))
+                .await
+                .map_err(|e| e.to_string())?;
+            let doc: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let got_field = doc["error"]["field"].as_str();
+            let message = doc["error"]["message"].as_str().unwrap_or_default();
+            if status != 400 || got_field != Some(field) || message.is_empty() {
+                return Err(format!(
+                    "PUT {body:.80}: expected 400 with error.field {field:?} and a message, got {status}: {text:.200}"
+                ));
+            }
+        }
+        Ok(())
+    }
+    .await;
+    c.record(
+        "error-shape",
+        "a bad document is a 400 naming the field at fault and saying why",
+        result,
+    );
+
+    // isolation
+    let result = async {
+        let (status, _, text) = c
+            .control(
+                reqwest::Method::PUT,
+                &path_two,
+                Some(put(&two, world_two())),
+            )
+            .await?;
+        expect_status(status, &[201], &text)?;
+        let (_, body, _) = c.control(reqwest::Method::GET, &path_one, None).await?;
+        let before = world_of(&body)?;
+        let (_, body, _) = c.control(reqwest::Method::GET, &path_two, None).await?;
+        let w2 = world_of(&body)?;
+        if w2.disk(&disk).is_some() {
+            return Err(format!(
+                "the second key pair's world shows the first's disk {disk}"
+            ));
+        }
+        let (status, code) = c.call(&two, &disk, &snapshot).await?;
+        if status == 200 {
+            return Err(format!(
+                "a call signed by the second key pair reset the first's disk {disk}"
+            ));
+        }
+        let (_, body, _) = c.control(reqwest::Method::GET, &path_one, None).await?;
+        if world_of(&body)? != before {
+            return Err(format!(
+                "a call signed by the second key pair ({status} {code}) changed the first's world"
+            ));
+        }
+        Ok(())
+    }
+    .await;
+    c.record(
+        "isolation",
+        "two key pairs see only their own worlds, through the control API and through calls",
+        result,
+    );
+
+    // delete
+    let result = async {
+        let (status, _, text) = c.control(reqwest::Method::DELETE, &path_two, None).await?;
+        expect_status(status, &[204], &text)?;
+        let (status, _, text) = c.control(reqwest::Method::GET, &path_two, None).await?;
+        expect_status(status, &[404], &text)?;
+        let (status, _, text) = c.control(reqwest::Method::DELETE, &path_two, None).await?;
+        expect_status(status, &[404], &text)?;
+        let (status, code) = c.call(&two, "d-check-two", "s-check-two").await?;
+        if status == 200 || code != "InvalidAccessKeyId.NotFound" {
+            return Err(format!(
+                "a call signed by the deleted key pair answered {status} {code:?}, not InvalidAccessKeyId.NotFound"
+            ));
+        }
+        let (status, _, text) = c.control(reqwest::Method::GET, &path_one, None).await?;
+        expect_status(status, &[200], &text)
+            .map_err(|e| format!("deleting the second world touched the first: {e}"))
+    }
+    .await;
+    c.record(
+        "delete",
+        "DELETE removes a world (204, then 404) and its key pair, and nothing else",
+        result,
+    );
+    let _ = c.control(reqwest::Method::DELETE, &path_one, None).await;
+    let _ = c.control(reqwest::Method::DELETE, &path_two, None).await;
+    Ok(ControlCheck {
+        checks: c.checks,
+        features,
+    })
+}
