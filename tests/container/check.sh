@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# The documented image (docker/Dockerfile with a static build), through the same path a vendor's
-# image takes: `ecs-conformance run --image`, which starts it with testcontainers, runs the suite
-# and removes it. Then the suite run inside the image, against its own embedded mock. Called by
-# .ci/run after tests/container/engine.sh; without an engine it says it was not run (exit 3).
+# The documented image (docker/Dockerfile), through the same path a vendor's image takes:
+# `ecs-conformance run --image`, which starts it on the engine, runs the suite and removes it.
+# Then the suite run inside the image, against its own embedded mock. Called by .ci/run after
+# tests/container/engine.sh with the binary cargo test built (BINARY, default target/debug/…):
+# it goes into the image with the libraries `ldd` names, at their paths, as the Dockerfile's
+# header describes for a dynamically linked build; a static build of its own would compile the
+# whole dependency graph again (docs/build.md). Without an engine it says it was not run (exit 3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target_dir="${CARGO_TARGET_DIR:-target}"
+bin="${1:-${CARGO_TARGET_DIR:-target}/debug/ecs-conformance}"
 
 if ! docker info >/dev/null 2>&1; then
   echo "image check: not run: no container engine answers"
   exit 3
 fi
 
-RUSTFLAGS="-C target-feature=+crt-static" \
-  cargo build --release --locked --target x86_64-unknown-linux-gnu --bin ecs-conformance
+[ -x "$bin" ] || { echo "image check: no binary at $bin: run cargo test first"; exit 1; }
 rm -rf docker/rootfs && mkdir -p docker/rootfs
-cp "$target_dir/x86_64-unknown-linux-gnu/release/ecs-conformance" docker/rootfs/ecs-conformance
+cp "$bin" docker/rootfs/ecs-conformance
+for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+  mkdir -p "docker/rootfs$(dirname "$lib")"
+  cp "$lib" "docker/rootfs$lib"
+done
 build_log="$(mktemp)"
 docker build -q -t ecs-conformance-mock:check docker/ >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
 
 before="$(docker ps -a -q --filter ancestor=ecs-conformance-mock:check | sort)"
 out="$(mktemp)"
-"$target_dir/release/ecs-conformance" run --image ecs-conformance-mock:check | tee "$out" | grep -E "ready in|scenarios in"
+"$bin" run --image ecs-conformance-mock:check | tee "$out" | grep -E "ready in|scenarios in"
 grep -q ", 0 failed (0 documented, 0 observed, 0 chosen), 0 not run" "$out" || { echo "image check: the suite did not pass whole"; exit 1; }
 after="$(docker ps -a -q --filter ancestor=ecs-conformance-mock:check | sort)"
 [ "$before" = "$after" ] || { echo "image check: a container was left behind"; exit 1; }
