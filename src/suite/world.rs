@@ -291,6 +291,9 @@ impl SuiteWorld {
     fn no_answer(&mut self, e: ClientError, setup: bool, call: String) -> String {
         let ClientError::Http { source, .. } = &e else {
             let text = format!("the target did not answer: {e}");
+            if setup {
+                return self.setup_failed(format!("{call}: {text}"), false);
+            }
             let mut f = Findings::default();
             f.fail(ids::ANSWER_RECEIVED, text.clone());
             let _ = self.judge(f);
