@@ -291,12 +291,55 @@ async fn wait_ready(
             Ok(false) => last = "the ready path answered 5xx".into(),
             Err(e) => last = e.without_url().to_string(),
         }
+        // A container that has exited will not become ready: say so now, with its last words,
+        // rather than at the end of the timeout.
+        let (engine, id) = (container.engine.clone(), container.id.clone());
+        if let Some(exited) = blocking(move || exit_of(&engine, &id)).await.ok().flatten() {
+            return Err(ContainerError::Start(exited));
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err(ContainerError::NotReady {
         timeout: target.startup_timeout,
         last,
     })
+}
+
+/// When the container has stopped running: its exit status and the last lines of its log.
+fn exit_of(engine: &Engine, id: &str) -> Option<String> {
+    let inspected = engine
+        .request("GET", &format!("/containers/{}/json", encode(id)), None)
+        .ok()
+        .filter(|r| r.status == 200)?
+        .json();
+    if inspected["State"]["Running"].as_bool() != Some(false) {
+        return None;
+    }
+    let code = inspected["State"]["ExitCode"].as_i64().unwrap_or(-1);
+    let raw = engine
+        .request(
+            "GET",
+            &format!("/containers/{}/logs?stdout=1&stderr=1&tail=5", encode(id)),
+            None,
+        )
+        .ok()
+        .filter(|r| r.status == 200)
+        .map(|r| r.body)
+        .unwrap_or_default();
+    let (out, err) = engine::demux_logs(&raw);
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&err)
+    );
+    Some(format!(
+        "the container exited with status {code} before it answered; its last lines: {}",
+        log.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ))
 }
 
 /// The image's id and repository digest, as the engine reports them.

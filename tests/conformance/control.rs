@@ -340,7 +340,10 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
             if check.checks.iter().filter(|c| c.problem.is_some()).map(|c| c.name).eq(["reset"]) =>
         {
             passed += 1;
-            println!("control: control-check names a reset that restores nothing:\n{}", check.text());
+            println!(
+                "control: control-check names a reset that restores nothing (its output, indented):\n    {}",
+                check.text().trim_end().replace('\n', "\n    ")
+            );
         }
         other => problems.push(format!(
             "control-check against a control API whose reset restores nothing must fail the reset check alone: {other:?}"
