@@ -45,12 +45,26 @@ impl ControlCheck {
 
     /// A line per check, then `control-check: N passed, N failed`.
     pub fn text(&self) -> String {
+        let unknown: Vec<&str> = self
+            .features
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !FEATURES.contains(f))
+            .collect();
         let mut out = format!(
-            "features announced: {}\n",
+            "features announced: {}{}\n",
             if self.features.is_empty() {
                 "none (the first published set)".to_owned()
             } else {
                 self.features.join(", ")
+            },
+            if unknown.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (newer than this harness, ignored: {})",
+                    unknown.join(", ")
+                )
             }
         );
         for c in &self.checks {
@@ -193,25 +207,15 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
         }
         match describe.get("features") {
             None => Ok(()),
-            Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
-                let unknown: Vec<&String> = features
-                    .iter()
-                    .filter(|f| !FEATURES.contains(&f.as_str()))
-                    .collect();
-                if unknown.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "features {unknown:?} are not features of version 1 (known: {FEATURES:?})"
-                    ))
-                }
-            }
+            // A feature this harness does not know is a newer one: ignored, as the protocol
+            // says, and named by `text`.
+            Some(Value::Array(a)) if a.iter().all(Value::is_string) => Ok(()),
             Some(other) => Err(format!("features: expected a list of names, got {other}")),
         }
     })();
     c.record(
         "describe",
-        "GET /ecs-conformance/v1 names the protocol, version 1 and only known features",
+        "GET /ecs-conformance/v1 names the protocol, version 1, and its features as a list of names",
         described,
     );
 
@@ -498,8 +502,10 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
         "DELETE removes a world (204, then 404) and its key pair, and nothing else",
         result,
     );
-    let _ = c.control(reqwest::Method::DELETE, &path_one, None).await;
-    let _ = c.control(reqwest::Method::DELETE, &path_two, None).await;
+    let bad = format!("/worlds/ecsc-check-{run_id}-bad");
+    for path in [&path_one, &path_two, &bad] {
+        let _ = c.control(reqwest::Method::DELETE, path, None).await;
+    }
     Ok(ControlCheck {
         checks: c.checks,
         features,

@@ -100,7 +100,7 @@ impl Client {
             message,
         };
         if status != 200 {
-            return Err(fail(format!("status {status}: {text}")));
+            return Err(fail(refusal(status, &text)));
         }
         serde_json::from_str::<GetWorld>(&text)
             .map(|g| g.world)

@@ -217,7 +217,8 @@ fn create_and_start(
         201 => reply.json()["Id"].as_str().unwrap_or_default().to_owned(),
         404 => {
             return Err(start(format!(
-                "the image {} is not on this engine, and it is never pulled: build or pull it                  first ({})",
+                "the image {} is not on this engine, and it is never pulled: build or pull it \
+                 first ({})",
                 target.image,
                 reply.message()
             )));

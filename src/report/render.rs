@@ -67,7 +67,7 @@ fn not_run(r: &Results) -> BTreeMap<String, Vec<&Scenario>> {
     for s in r.scenarios.iter().filter(|s| s.outcome == "not-run") {
         let reason = s.reason.as_deref().unwrap_or("(no reason)");
         let key = match s.cause.as_deref() {
-            Some("setup") => cause_group(reason),
+            Some("setup" | "setup-no-answer") => cause_group(reason),
             _ => reason.to_owned(),
         };
         out.entry(key).or_default().push(s);
@@ -75,11 +75,12 @@ fn not_run(r: &Results) -> BTreeMap<String, Vec<&Scenario>> {
     out
 }
 
-/// Scenarios one of whose calls got no answer.
+/// Scenarios left unjudged because the endpoint gave no answer: in one of their calls, or in
+/// their setup (those are listed under "Not run" too).
 fn unanswered(r: &Results) -> Vec<&Scenario> {
     r.scenarios
         .iter()
-        .filter(|s| s.outcome == "no-answer")
+        .filter(|s| s.outcome == "no-answer" || s.cause.as_deref() == Some("setup-no-answer"))
         .collect()
 }
 

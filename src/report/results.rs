@@ -110,7 +110,8 @@ pub struct Scenario {
     pub counted: bool,
     /// Why it did not run, or which call got no answer.
     pub reason: Option<String>,
-    /// `setup` (a `not-run` scenario whose state could not be prepared) or `no-answer`.
+    /// `setup` (a `not-run` scenario whose state could not be prepared), `setup-no-answer` (the
+    /// same, for want of any answer: it fails the run) or `no-answer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
     pub duration_ms: u64,
@@ -190,7 +191,12 @@ impl Results {
                     Outcome::Passed => ("passed", None, None),
                     Outcome::Failed { level } => ("failed", Some(*level), None),
                     Outcome::NotRun(_) => ("not-run", None, None),
-                    Outcome::SetupFailed { .. } => ("not-run", None, Some("setup")),
+                    Outcome::SetupFailed {
+                        no_answer: false, ..
+                    } => ("not-run", None, Some("setup")),
+                    Outcome::SetupFailed {
+                        no_answer: true, ..
+                    } => ("not-run", None, Some("setup-no-answer")),
                     Outcome::NoAnswer { .. } => ("no-answer", None, Some("no-answer")),
                 };
                 Scenario {
@@ -200,8 +206,7 @@ impl Results {
                     tags: r.tags.clone(),
                     outcome: outcome.into(),
                     failed_at,
-                    counted: r.fails_at(report.fail_on)
-                        || matches!(r.outcome, Outcome::NoAnswer { .. }),
+                    counted: r.fails_at(report.fail_on) || r.outcome.for_want_of_an_answer(),
                     reason: r.outcome.reason().map(str::to_owned),
                     cause: cause.map(str::to_owned),
                     duration_ms: r.duration.as_millis() as u64,

@@ -29,7 +29,7 @@ use time::OffsetDateTime;
 use tokio::sync::OwnedMutexGuard;
 
 use super::target::{Binding, Seam, Unbound};
-use crate::client::{Call, Client, Credentials, RawResponse, WireForm};
+use crate::client::{Call, Client, ClientError, Credentials, RawResponse, WireForm};
 use crate::format::Format;
 use crate::world::{
     Account, ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot,
@@ -408,7 +408,12 @@ impl Discover {
             let claimed = expected(&p.tagged, &bound);
             let moved = match describe(&p.client, &self.options.region, &claimed).await {
                 Ok(current) => assign::moved(&claimed, &current),
-                Err(e) => return Err(Unbound::Failed(format!("describing its resources: {e}"))),
+                Err(ListError::NoAnswer(e)) => {
+                    return Err(Unbound::NoAnswer(format!("describing its resources: {e}")));
+                }
+                Err(ListError::Answer(e)) => {
+                    return Err(Unbound::Failed(format!("describing its resources: {e}")));
+                }
             };
             if moved.is_empty() {
                 return Ok((assignment, guards));
@@ -680,7 +685,7 @@ async fn fetch<T>(
     region: &str,
     kind: &Kind<T>,
     ids: Option<&[&String]>,
-) -> Result<(Vec<T>, Vec<String>), String> {
+) -> Result<(Vec<T>, Vec<String>), ListError> {
     let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
     let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
     let (mut tagged, mut others) = (Vec::new(), Vec::new());
@@ -695,7 +700,28 @@ async fn fetch<T>(
 
 /// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
 /// the others.
-async fn list(client: &Client, region: &str) -> Result<(World, HashSet<String>), String> {
+/// Why a listing failed: the endpoint gave no answer at all, or answered what cannot be listed.
+#[derive(Debug)]
+enum ListError {
+    NoAnswer(String),
+    Answer(String),
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoAnswer(e) | Self::Answer(e) => f.write_str(e),
+        }
+    }
+}
+
+impl From<String> for ListError {
+    fn from(e: String) -> Self {
+        Self::Answer(e)
+    }
+}
+
+async fn list(client: &Client, region: &str) -> Result<(World, HashSet<String>), ListError> {
     let (instances, a) = fetch(client, region, &INSTANCES, None).await?;
     let (disks, b) = fetch(client, region, &DISKS, None).await?;
     let (snapshots, c) = fetch(client, region, &SNAPSHOTS, None).await?;
@@ -710,13 +736,13 @@ async fn list(client: &Client, region: &str) -> Result<(World, HashSet<String>),
 
 /// The resources of `these` as the account shows them now, asked for by id (a call per kind,
 /// whatever the account's size); one no longer tagged disposable is left out, as if gone.
-async fn describe(client: &Client, region: &str, these: &World) -> Result<World, String> {
+async fn describe(client: &Client, region: &str, these: &World) -> Result<World, ListError> {
     async fn by_id<T>(
         client: &Client,
         region: &str,
         kind: &Kind<T>,
         ids: Vec<&String>,
-    ) -> Result<Vec<T>, String> {
+    ) -> Result<Vec<T>, ListError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -764,7 +790,7 @@ async fn pages(
     action: &str,
     plural: &str,
     filter: Option<(&str, &str)>,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, ListError> {
     let singular = plural.trim_end_matches('s');
     let mut items = Vec::new();
     for number in 1..=MAX_PAGES {
@@ -775,21 +801,31 @@ async fn pages(
         if let Some((name, value)) = filter {
             call = call.param(name, value);
         }
-        let raw = super::throttle::send_retrying(client, &call).await?;
+        let raw = super::throttle::send_retrying(client, &call)
+            .await
+            .map_err(|e| match e {
+                ClientError::Http { .. } => ListError::NoAnswer(e.to_string()),
+                other => ListError::Answer(other.to_string()),
+            })?;
         if raw.status != 200 {
-            return Err(format!(
+            return Err(ListError::Answer(format!(
                 "{action} answered {}: {}",
                 raw.status,
                 excerpt(&raw)
-            ));
+            )));
         }
-        let body: Value = serde_json::from_str(&raw.body)
-            .map_err(|e| format!("{action} answered 200 with a body that is not JSON ({e})"))?;
+        let body: Value = serde_json::from_str(&raw.body).map_err(|e| {
+            ListError::Answer(format!(
+                "{action} answered 200 with a body that is not JSON ({e})"
+            ))
+        })?;
         let page = body
             .get(plural)
             .and_then(|p| p.get(singular))
             .and_then(Value::as_array)
-            .ok_or_else(|| format!("{action}'s answer has no {plural}.{singular} list"))?;
+            .ok_or_else(|| {
+                ListError::Answer(format!("{action}'s answer has no {plural}.{singular} list"))
+            })?;
         // TotalCount may be missing or a string: a short page ends the list as surely.
         let total = body.get("TotalCount").and_then(|t| {
             t.as_u64()
@@ -801,10 +837,10 @@ async fn pages(
             return Ok(items);
         }
     }
-    Err(format!(
+    Err(ListError::Answer(format!(
         "{action} lists more than {} items in {region}; discovery stops there",
         MAX_PAGES * 100
-    ))
+    )))
 }
 
 /// The first 200 characters of an answer, for an error message.

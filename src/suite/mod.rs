@@ -245,6 +245,8 @@ pub(crate) struct Context {
     findings: Mutex<HashMap<String, Vec<Finding>>>,
     /// Scenarios that stopped short of a verdict, and why.
     stops: Mutex<HashMap<String, (Stop, Instant)>>,
+    /// Scenarios whose outcome keeps them out of JUnit XML and Cucumber JSON.
+    omitted: Mutex<std::collections::HashSet<String>>,
     /// Expectations the target cannot show, per scenario.
     not_checked: Mutex<HashMap<String, Vec<String>>>,
 }
@@ -342,6 +344,20 @@ impl Context {
             .unwrap_or_else(|p| p.into_inner())
             .get(&scenario_key(feature, scenario))
             .map(|(s, _)| s.clone())
+    }
+
+    fn mark_omitted(&self, feature: &str, scenario: &str) {
+        self.omitted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(scenario_key(feature, scenario));
+    }
+
+    fn is_omitted(&self, feature: &str, scenario: &str) -> bool {
+        self.omitted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&scenario_key(feature, scenario))
     }
 
     /// When the endpoint first gave no answer, the scenario that last got one before that.
@@ -522,6 +538,24 @@ impl Selection {
             })
             .sum()
     }
+}
+
+/// How many scenarios `config` selects from its suite (formats and tags), whatever becomes of
+/// them: what a run's results must number.
+pub fn selected_scenarios(config: &SuiteConfig) -> Result<usize, String> {
+    let features = config.files.features().map_err(|e| e.to_string())?;
+    let tags = match &config.tags {
+        Some(t) => Some(
+            t.parse::<TagOperation>()
+                .map_err(|e| format!("invalid tag expression {t:?}: {e}"))?,
+        ),
+        None => None,
+    };
+    let selection = Selection {
+        formats: config.formats.clone(),
+        tags,
+    };
+    Ok(selection.count(&features))
 }
 
 /// The preflight: one request that tells an unreachable endpoint (refused, DNS, TLS, timeout)
@@ -712,6 +746,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         answered_at: Mutex::new(HashMap::new()),
         findings: Mutex::new(HashMap::new()),
         stops: Mutex::new(HashMap::new()),
+        omitted: Mutex::new(Default::default()),
         not_checked: Mutex::new(HashMap::new()),
     });
 
@@ -780,6 +815,11 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
 
     let results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     let answers = std::mem::take(&mut *ctx.answers.lock().unwrap_or_else(|p| p.into_inner()));
+    // Said only when it left a scenario unjudged (a mismatch before the silence is a failure).
+    let unanswered = results
+        .iter()
+        .any(|r: &ScenarioResult| r.outcome.for_want_of_an_answer());
+    let stopped_answering = ctx.stopped_answering().filter(|_| unanswered);
     Ok(RunOutput {
         meta,
         report: Report {
@@ -787,7 +827,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             elapsed: started.elapsed(),
             fail_on: config.fail_on,
             suite_problems,
-            stopped_answering: ctx.stopped_answering(),
+            stopped_answering,
         },
         answers,
     })

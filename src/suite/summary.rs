@@ -54,6 +54,20 @@ impl Outcome {
         )
     }
 
+    /// Kept out of JUnit XML and Cucumber JSON, which have no "not run": a scenario not run,
+    /// a setup failure among them, unless the endpoint stopped answering (that fails the run,
+    /// and shows there as the step that got no answer).
+    pub fn omitted_from_machine_reports(&self) -> bool {
+        matches!(
+            self,
+            Self::NotRun(_)
+                | Self::SetupFailed {
+                    no_answer: false,
+                    ..
+                }
+        )
+    }
+
     /// Why it did not reach a verdict, if it did not.
     pub fn reason(&self) -> Option<&str> {
         match self {
@@ -486,17 +500,24 @@ impl Collector {
                 findings.clear();
                 Outcome::NotRun(why)
             }
-            // A mismatch seen before the state could no longer be read, or before the endpoint
-            // stopped answering, is still a mismatch.
-            (Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. }) | None, Some(level)) => {
+            // A mismatch that counts, seen before the state could no longer be read or before
+            // the endpoint stopped answering, is still a failure; one beyond --fail-on is kept
+            // with the findings, and the scenario stays unjudged.
+            (Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. }), Some(level))
+                if level <= self.ctx.fail_on =>
+            {
                 Outcome::Failed { level }
             }
-            (Some(Stop::SetupFailed { reason, no_answer }), None) => {
+            (Some(Stop::SetupFailed { reason, no_answer }), _) => {
                 Outcome::SetupFailed { reason, no_answer }
             }
-            (Some(Stop::NoAnswer { kind, reason }), None) => Outcome::NoAnswer { kind, reason },
+            (Some(Stop::NoAnswer { kind, reason }), _) => Outcome::NoAnswer { kind, reason },
+            (None, Some(level)) => Outcome::Failed { level },
             (None, None) => Outcome::Passed,
         };
+        if outcome.omitted_from_machine_reports() {
+            self.ctx.mark_omitted(&key.0, &key.1);
+        }
         if self.progress {
             let mark = match &outcome {
                 Outcome::Failed { level } if *level <= self.ctx.fail_on => format!("✘ [{level}]"),
@@ -620,11 +641,9 @@ impl<W: cucumber::World, Wr: Writer<W>> Writer<W> for OmitNotRun<W, Wr> {
         self.held.entry(key.clone()).or_default().push(event);
         if finished {
             let events = self.held.remove(&key).unwrap_or_default();
-            let not_run = matches!(
-                self.ctx.stop_of(&key.0, &key.1),
-                Some(Stop::NotRun(_) | Stop::SetupFailed { .. })
-            );
-            if !not_run {
+            // The collector, teed before this writer, has decided the scenario's outcome by now:
+            // cucumber's Tee polls its left writer first, and the collector never waits.
+            if !self.ctx.is_omitted(&key.0, &key.1) {
                 for e in events {
                     self.inner.handle_event(e, cli).await;
                 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::client::{Call, Client, RawResponse};
+use crate::client::{Call, Client, ClientError, RawResponse};
 
 /// The error `Code` of an answer, when it has one.
 fn code(raw: &RawResponse) -> Option<String> {
@@ -43,10 +43,10 @@ pub fn backoff(raw: &RawResponse, attempt: u32) -> Duration {
 pub const RETRIES: u32 = 4;
 
 /// Sends a Describe call, retrying while it is throttled.
-pub async fn send_retrying(client: &Client, call: &Call) -> Result<RawResponse, String> {
+pub async fn send_retrying(client: &Client, call: &Call) -> Result<RawResponse, ClientError> {
     let mut attempt = 0;
     loop {
-        let raw = client.send(call).await.map_err(|e| e.to_string())?;
+        let raw = client.send(call).await?;
         if !throttled(&raw) || attempt == RETRIES {
             return Ok(raw);
         }
