@@ -555,7 +555,25 @@ fn parity(w: &mut SuiteWorld, step: &Step) -> Result<(), String> {
         Ok::<_, String>(doc.body)
     };
     let mut f = Findings::default();
+    // The kind of answer first: parity between two refusals says nothing of a success, nor
+    // parity between two successes of an error.
     for a in [xml, json] {
+        if documented.is_empty() {
+            f.check(ids::PARITY, a.raw.status >= 400, || {
+                format!(
+                    "expected an error in both formats, got status {} in {}",
+                    a.raw.status,
+                    a.format()
+                )
+            });
+        } else {
+            f.expect(
+                ids::SUCCESS_STATUS,
+                &format!("status ({})", a.format()),
+                200,
+                a.raw.status,
+            );
+        }
         f.extend(check::envelope(a, &documented));
     }
     f.expect(

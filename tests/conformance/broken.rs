@@ -66,15 +66,15 @@ fn all_fail_saying(out: &suite::RunOutput, symptoms: &[&str]) -> Result<(), Stri
     Ok(())
 }
 
-pub async fn targets_fail_clearly() -> Vec<String> {
-    let mut problems = Vec::new();
+pub async fn targets_fail_clearly() -> super::Tally {
+    let mut tally = super::Tally::default();
     let bound = Duration::from_secs(60);
 
     // Garbage: a 200 with plain text to everything.
     let garbage = serve(axum::Router::new().fallback(|| async { "hello, I am not ECS" })).await;
     match tokio::time::timeout(bound, suite::run(config(&garbage, Duration::from_secs(10)))).await {
-        Ok(Ok(out)) => problems.extend(all_fail_saying(&out, &["body: expected"]).err()),
-        other => problems.push(format!(
+        Ok(Ok(out)) => tally.check(all_fail_saying(&out, &["body: expected"])),
+        other => tally.fail(format!(
             "the run against garbage did not end well: {other:?}"
         )),
     }
@@ -87,8 +87,8 @@ pub async fn targets_fail_clearly() -> Vec<String> {
     }))
     .await;
     match tokio::time::timeout(bound, suite::run(config(&endless, Duration::from_secs(10)))).await {
-        Ok(Ok(out)) => problems.extend(all_fail_saying(&out, &["exceeds 1048576 bytes"]).err()),
-        other => problems.push(format!(
+        Ok(Ok(out)) => tally.check(all_fail_saying(&out, &["exceeds 1048576 bytes"])),
+        other => tally.fail(format!(
             "the run against an endless body did not end well: {other:?}"
         )),
     }
@@ -120,15 +120,20 @@ pub async fn targets_fail_clearly() -> Vec<String> {
     .await
     {
         Ok(Ok(out)) => {
-            problems.extend(all_fail_saying(&out, &["got 302", "body: expected"]).err());
             let n = elsewhere_hits.load(Ordering::Relaxed);
-            if n != 0 {
-                problems.push(format!(
-                    "a redirect was followed: {n} requests reached its target"
-                ));
-            }
+            tally.check(
+                all_fail_saying(&out, &["got 302", "body: expected"]).and_then(|()| {
+                    if n == 0 {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "a redirect was followed: {n} requests reached its target"
+                        ))
+                    }
+                }),
+            );
         }
-        other => problems.push(format!(
+        other => tally.fail(format!(
             "the run against a redirect did not end well: {other:?}"
         )),
     }
@@ -151,11 +156,12 @@ pub async fn targets_fail_clearly() -> Vec<String> {
         match tokio::time::timeout(bound, suite::run(config(&url, Duration::from_secs(1)))).await {
             Ok(Err(RunError::Unreachable { endpoint, cause: c })) if c.contains(cause) => {
                 println!("unreachable target: cannot reach {endpoint}: {c}");
+                tally.pass();
             }
-            other => problems.push(format!(
+            other => tally.fail(format!(
                 "{url} must be one clear \"cannot reach\" error ({cause}), got {other:?}"
             )),
         }
     }
-    problems
+    tally
 }

@@ -5,8 +5,6 @@ use std::process::Command;
 
 use ecs_conformance::{MockConfig, MockServer};
 
-pub const CHECKS: usize = 13;
-
 /// Runs `ecs-conformance run ARGS`; returns the exit code and stdout+stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
     run_binary(
@@ -45,7 +43,7 @@ pub fn exit_and_output(command: &mut Command) -> (Option<i32>, String) {
 }
 
 fn expect(
-    problems: &mut Vec<String>,
+    tally: &mut super::Tally,
     what: &str,
     got: (Option<i32>, String),
     code: i32,
@@ -54,18 +52,19 @@ fn expect(
     let (status, text) = got;
     let missing: Vec<&&str> = says.iter().filter(|s| !text.contains(**s)).collect();
     if status != Some(code) || !missing.is_empty() {
-        problems.push(format!(
+        tally.fail(format!(
             "{what}: expected exit {code} saying {says:?}; got {status:?}, missing {missing:?}:\n{text}"
         ));
     } else {
         println!("cli: {what}: exit {code}");
+        tally.pass();
     }
 }
 
-pub async fn cannot_check_exits_2() -> Vec<String> {
-    let mut problems = Vec::new();
+pub async fn cannot_check_exits_2() -> super::Tally {
+    let mut tally = super::Tally::default();
     expect(
-        &mut problems,
+        &mut tally,
         "an unknown tag",
         run(&["--tags", "@nonexistent"]),
         2,
@@ -78,14 +77,14 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         ],
     );
     expect(
-        &mut problems,
+        &mut tally,
         "a selection that leaves nothing (a tag and a format that exclude each other)",
         run(&["--tags", "@precedence and @wire-forms"]),
         2,
         &["selects no scenario"],
     );
     expect(
-        &mut problems,
+        &mut tally,
         "an unreachable endpoint",
         run(&["--endpoint", "http://127.0.0.1:1", "--timeout", "2"]),
         2,
@@ -113,9 +112,9 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         let written = std::fs::write(&fixtures, text);
         let got = run(&["--endpoint", "http://127.0.0.1:1", "--fixtures", fixtures.to_str().unwrap_or_default()]);
         let leaked = got.1.contains("written-secret");
-        expect(&mut problems, what, (if leaked { None } else { got.0 }, got.1), 2, &says);
+        expect(&mut tally, what, (if leaked { None } else { got.0 }, got.1), 2, &says);
         if written.is_err() {
-            problems.push(format!("{what}: cannot write {}", fixtures.display()));
+            tally.fail(format!("{what}: cannot write {}", fixtures.display()));
         }
     }
     let _ = std::fs::remove_file(&fixtures);
@@ -132,7 +131,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
             .await
             .expect("the child ran");
     expect(
-        &mut problems,
+        &mut tally,
         "every selected scenario not run",
         got,
         2,
@@ -145,7 +144,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         .expect("a self-signed certificate is generated");
     let ca = std::env::temp_dir().join(format!("ecsc-ca-{}.pem", std::process::id()));
     if let Err(e) = std::fs::write(&ca, certified.cert.pem()) {
-        problems.push(format!("cannot write the CA file: {e}"));
+        tally.fail(format!("cannot write the CA file: {e}"));
     }
     let sts = MockServer::start_with(MockConfig {
         access_key_id: "STS.cli".into(),
@@ -167,7 +166,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
             .await
             .unwrap_or((None, String::new()));
     expect(
-        &mut problems,
+        &mut tally,
         "HTTPS with a certificate not trusted",
         untrusted,
         2,
@@ -184,7 +183,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         let written = std::fs::create_dir_all(home.join(".aliyun"))
             .and_then(|()| std::fs::write(home.join(".aliyun/config.json"), config));
         if let Err(e) = written {
-            problems.push(format!("cannot write a profile file: {e}"));
+            tally.fail(format!("cannot write a profile file: {e}"));
             continue;
         }
         let url = sts.url().to_owned();
@@ -214,7 +213,7 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         .await
         .unwrap_or((None, "the child did not run".into()));
         expect(
-            &mut problems,
+            &mut tally,
             &format!("HTTPS, and STS credentials from a CLI profile (token {token:?})"),
             got,
             code,
@@ -234,33 +233,34 @@ pub async fn cannot_check_exits_2() -> Vec<String> {
         Ok(_) => {
             let got = run_binary(&copied, Some(&dir), &["--fail-on", "chosen"]);
             expect(
-                &mut problems,
+                &mut tally,
                 "a copied binary, run from an empty directory",
                 got,
                 0,
                 &["0 failed", "0 not run"],
             );
         }
-        Err(e) => problems.push(format!("cannot copy the binary: {e}")),
+        Err(e) => tally.fail(format!("cannot copy the binary: {e}")),
     }
     let _ = std::fs::remove_dir_all(&dir);
     // Edited copies of the features run instead of the compiled ones.
     let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
     expect(
-        &mut problems,
+        &mut tally,
         "--features DIR with a tag",
         run(&["--features", features, "--tags", "@describe-regions"]),
         0,
         &["8 scenarios", "8 passed, 0 failed"],
     );
     if let Err(e) = mock_outlives_its_readers().await {
-        problems.push(format!(
+        tally.fail(format!(
             "the standalone mock, its stdout and stderr closed: {e}"
         ));
     } else {
         println!("cli: the standalone mock keeps answering once nobody reads its output");
+        tally.pass();
     }
-    problems
+    tally
 }
 
 /// `ecs-conformance mock | head -1`, or a supervisor that reads the address and leaves: the mock

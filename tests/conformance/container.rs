@@ -95,12 +95,27 @@ pub async fn the_image_passes_and_leaves_nothing() -> Outcome {
     if let Err(e) = container::engine().await {
         return Outcome::NotRun(e.to_string());
     }
+    // An engine answers: from here on, what fails is a failure, not "not run".
     if let Err(e) = build_image() {
-        return Outcome::NotRun(format!("the image could not be built: {e}"));
+        return Outcome::Ran {
+            passed: 0,
+            problems: vec![format!(
+                "container: an engine answers, yet the image could not be built: {e}"
+            )],
+        };
     }
     let mut problems = Vec::new();
     let mut passed = 0;
-    let before = containers().unwrap_or_default();
+    // Without a list of containers, "none left behind" could not fail: that is a failure too.
+    let before = match containers() {
+        Ok(list) => list,
+        Err(e) => {
+            return Outcome::Ran {
+                passed: 0,
+                problems: vec![format!("container: cannot list containers: {e}")],
+            };
+        }
+    };
     let report = std::env::temp_dir().join(format!("ecsc-image-report-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&report);
     let report_arg = report.to_string_lossy().into_owned();
@@ -136,11 +151,10 @@ pub async fn the_image_passes_and_leaves_nothing() -> Outcome {
     for (what, args, code, says) in cases {
         let (status, text) = run_image(&args);
         let missing: Vec<&&str> = says.iter().filter(|s| !text.contains(**s)).collect();
-        let left: Vec<String> = containers()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| !before.contains(c))
-            .collect();
+        let left: Vec<String> = match containers() {
+            Ok(list) => list.into_iter().filter(|c| !before.contains(c)).collect(),
+            Err(e) => vec![format!("(cannot list containers: {e})")],
+        };
         if status != Some(code) || !missing.is_empty() || !left.is_empty() {
             problems.push(format!(
                 "run --image, {what}: expected exit {code} saying {says:?} and no container left; got {status:?}, missing {missing:?}, left {left:?}:\n{text}"

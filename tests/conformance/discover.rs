@@ -16,8 +16,6 @@ use ecs_conformance::report::Results;
 use ecs_conformance::{Client, Credentials, World};
 use tokio::io::AsyncBufReadExt as _;
 
-pub const CHECKS: usize = 7;
-
 const STATE: &str = "tests/discover/state.json";
 const SECRET: &str = "discover-secret";
 
@@ -190,20 +188,20 @@ async fn reset_disks(url: &str) -> Result<Vec<(String, bool)>, String> {
         .collect())
 }
 
-pub async fn only_tagged_resources_are_named() -> Vec<String> {
-    match checks().await {
-        Ok(problems) => problems,
-        Err(e) => vec![format!("discover: {e}")],
+/// Counts each check where it passes; a module that stops early keeps what it found before.
+pub async fn only_tagged_resources_are_named(tally: &mut super::Tally) {
+    if let Err(e) = checks(tally).await {
+        tally.fail(format!("discover: {e}"));
     }
 }
 
-async fn checks() -> Result<Vec<String>, String> {
-    let mut problems = Vec::new();
+async fn checks(tally: &mut super::Tally) -> Result<(), String> {
     let mut check = |ok: bool, what: String| {
         if ok {
             println!("discover: {what}");
+            tally.pass();
         } else {
-            problems.push(format!("discover: {what}"));
+            tally.fail(format!("discover: {what}"));
         }
     };
     let state = World::from_json(
@@ -319,7 +317,7 @@ async fn checks() -> Result<Vec<String>, String> {
         ),
     );
     let _ = std::fs::remove_file(&fixtures);
-    Ok(problems)
+    Ok(())
 }
 
 /// Disks a ResetDisk succeeded on, through the settling proxy.
@@ -351,20 +349,20 @@ fn never_settles(ex: &super::proxy::Exchange, answer: &mut super::proxy::Rewritt
 /// After a scenario that named a bound disk, the runner waits for it to be back in its
 /// discovered state; one that never is, is never bound again, and the scenarios that would need
 /// it say so — none of them fails on its account.
-pub async fn an_unsettled_resource_is_not_bound_again() -> Vec<String> {
+pub async fn an_unsettled_resource_is_not_bound_again(tally: &mut super::Tally) {
     let state = match std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(STATE))
         .map_err(|e| e.to_string())
         .and_then(|b| World::from_json(&b).map_err(|e| e.to_string()))
     {
         Ok(w) => w,
-        Err(e) => return vec![format!("discover: {e}")],
+        Err(e) => return tally.fail(format!("discover: {e}")),
     };
     let config = ecs_conformance::MockConfig {
         world: state,
         ..Default::default()
     };
     let Ok(mock) = ecs_conformance::MockServer::start_with(config).await else {
-        return vec!["discover: the mock did not start".into()];
+        return tally.fail("discover: the mock did not start".into());
     };
     let (url, _proxy, _stop) = super::proxy::start(mock.url(), never_settles).await;
     let mut config = super::proxy::through(url);
@@ -373,7 +371,7 @@ pub async fn an_unsettled_resource_is_not_bound_again() -> Vec<String> {
     config.discover.settle_timeout = std::time::Duration::from_secs(1);
     let out = match ecs_conformance::suite::run(config).await {
         Ok(out) => out,
-        Err(e) => return vec![format!("discover: the run through the proxy failed: {e}")],
+        Err(e) => return tally.fail(format!("discover: the run through the proxy failed: {e}")),
     };
     let r = &out.report;
     let unsettled = r
@@ -397,8 +395,8 @@ pub async fn an_unsettled_resource_is_not_bound_again() -> Vec<String> {
     );
     if unsettled > 0 && reset > 0 && r.failed() == 0 {
         println!("discover: {line}");
-        Vec::new()
+        tally.pass();
     } else {
-        vec![format!("discover: {line}\n{}", r.summary())]
+        tally.fail(format!("discover: {line}\n{}", r.summary()));
     }
 }

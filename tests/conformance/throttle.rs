@@ -16,8 +16,6 @@ use ecs_conformance::suite::{self, Outcome};
 
 use super::proxy::{self, Exchange, Intercept, Rewritten};
 
-pub const CHECKS: usize = 2;
-
 /// Key pairs whose first ResetDisk was already throttled.
 static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
@@ -78,10 +76,11 @@ fn reasons_all_throttled(out: &suite::RunOutput) -> bool {
     })
 }
 
-pub async fn throttling_is_not_conformance() -> Vec<String> {
-    let mut problems = Vec::new();
+pub async fn throttling_is_not_conformance() -> super::Tally {
+    let mut tally = super::Tally::default();
     let Ok(mock) = MockServer::start().await else {
-        return vec!["throttle: the mock did not start".into()];
+        tally.fail("throttle: the mock did not start".into());
+        return tally;
     };
     match run_through(&mock, once, None).await {
         Ok(out) => {
@@ -103,11 +102,12 @@ pub async fn throttling_is_not_conformance() -> Vec<String> {
                 && only_unretryable(&out)
             {
                 println!("throttle: {line}");
+                tally.pass();
             } else {
-                problems.push(format!("throttle: {line}\n{}", r.summary()));
+                tally.fail(format!("throttle: {line}\n{}", r.summary()));
             }
         }
-        Err(e) => problems.push(format!("throttle: the run through the proxy failed: {e}")),
+        Err(e) => tally.fail(format!("throttle: the run through the proxy failed: {e}")),
     }
     // Each throttled scenario waits 1 + 2 + 4 + 8 s: the preconditions are enough to show it.
     match run_through(&mock, always, Some("@preconditions")).await {
@@ -125,11 +125,12 @@ pub async fn throttling_is_not_conformance() -> Vec<String> {
                 && reasons_all_throttled(&out)
             {
                 println!("throttle: {line}");
+                tally.pass();
             } else {
-                problems.push(format!("throttle: {line}\n{}", r.summary()));
+                tally.fail(format!("throttle: {line}\n{}", r.summary()));
             }
         }
-        Err(e) => problems.push(format!("throttle: the run through the proxy failed: {e}")),
+        Err(e) => tally.fail(format!("throttle: the run through the proxy failed: {e}")),
     }
-    problems
+    tally
 }

@@ -61,6 +61,11 @@ async fn a_truncated_body_or_broken_chunking_is_not_too_large() {
     // The control API says the same, not "larger than the limit".
     let truncated_put = b"PUT /ecs-conformance/v1/worlds/k HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"access";
     let answer = raw_tcp(server.addr(), truncated_put, true).await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        body_of(&answer).contains("could not be read whole"),
+        "{answer}"
+    );
     assert!(!answer.contains("larger than"), "{answer}");
 }
 
