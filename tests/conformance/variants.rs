@@ -429,6 +429,25 @@ const PERMITTED_REWRITES: &[(&str, Rewrite)] = &[
             become_error(r, 400, "MissingParameter", &message);
         }
     }),
+    (
+        "a success with a task id of its own, new at every call",
+        |x, r| {
+            if r.status != 200 || x.action != "ResetDisk" {
+                return;
+            }
+            let task = uuid::Uuid::new_v4().to_string();
+            if is_xml(r) {
+                r.body = r.body.replace(
+                    "</ResetDiskResponse>",
+                    &format!("<TaskId>{task}</TaskId></ResetDiskResponse>"),
+                );
+            } else {
+                json_edit(r, |m| {
+                    m.insert("TaskId".into(), task.into());
+                });
+            }
+        },
+    ),
     ("the other error where two conditions fail", other_order),
     ("V3 answered in JSON whatever Format says", v3_always_json),
     ("the 2013-07-15 cut read in China time", |x, r| {
