@@ -80,11 +80,13 @@ Feature: Request validation
       | Signature        | XML    |
       | Signature        | JSON   |
 
-  # The signature probes sign a read that succeeds for any account when it is signed right
-  # (DescribeDisks in one region): a target that does not check signatures answers it 200.
+  # The signature probes call the action under certification on resources that do not exist,
+  # whose answer signed right is known on any target (a not-found error), and then send that call
+  # signed right: a target that does not check signatures answers both alike.
   Scenario Outline: A wrong signature as <form> is refused with the server's string to sign (<format>)
-    When I send DescribeDisks signed with a wrong secret as <form> in <format>
-    Then the answer is one of
+    When I send ResetDisk signed with a wrong secret as <form> in <format>
+    Then the same call signed right gets another answer
+    And the answer is one of
       | status | Code                  | Message                                                                                             |
       | 400    | SignatureDoesNotMatch | Specified signature is not matched with our calculation. server string to sign is:{string-to-sign} |
       | 4xx    | {any}                 | {any}                                                                                               |
@@ -100,8 +102,9 @@ Feature: Request validation
       | V1 POST form  | JSON   |
 
   Scenario Outline: A wrong signature as V3 is refused with the server's string to sign (<format>)
-    When I send DescribeDisks signed with a wrong secret as V3 in <format>
-    Then the answer is one of
+    When I send ResetDisk signed with a wrong secret as V3 in <format>
+    Then the same call signed right gets another answer
+    And the answer is one of
       | status | Code                  | Message                                                                                                                                 |
       | 400    | SignatureDoesNotMatch | Specified signature does not match our calculation. server StringToSign is [{string-to-sign}] server CanonicalRequest is [{canonical-request}] |
       | 4xx    | SignatureDoesNotMatch | Specified signature does not match our calculation.{any}                                                                                |
@@ -114,8 +117,9 @@ Feature: Request validation
       | JSON   |
 
   Scenario Outline: A V3 body that is not what was signed is refused (<format>)
-    When I send DescribeDisks as V3 in <format> with a body that was not signed
-    Then the answer is one of
+    When I send ResetDisk as V3 in <format> with a body that was not signed
+    Then the same call signed right gets another answer
+    And the answer is one of
       | status | Code                  | Message                                                                                                                                 |
       | 400    | SignatureDoesNotMatch | Specified signature does not match our calculation. server StringToSign is [{string-to-sign}] server CanonicalRequest is [{canonical-request}] |
       | 4xx    | SignatureDoesNotMatch | Specified signature does not match our calculation.{any}                                                                                |

@@ -99,6 +99,7 @@ pub mod ids {
     pub const PARITY: &str = "parity";
     pub const ROLLED_BACK: &str = "rolled-back";
     pub const ONE_RESET_WINS: &str = "one-reset-wins";
+    pub const SIGNATURE_CHECKED: &str = "signature.checked";
 
     pub const ALL: &[&str] = &[
         ANSWER_RECEIVED,
@@ -129,6 +130,7 @@ pub mod ids {
         PARITY,
         ROLLED_BACK,
         ONE_RESET_WINS,
+        SIGNATURE_CHECKED,
     ];
 }
 

@@ -39,6 +39,13 @@ impl Answer {
 
     /// The format the answer came in: as its `Content-Type` says, else as its body looks, else
     /// the one expected.
+    /// The error `Code`, when the answer is a document that carries one.
+    pub fn code(&self) -> Option<String> {
+        self.document()
+            .ok()
+            .and_then(|d| d.field("Code").map(str::to_owned))
+    }
+
     pub fn format(&self) -> Format {
         let ct = self.raw.content_type.to_ascii_lowercase();
         if ct.contains("xml") {

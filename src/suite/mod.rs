@@ -278,10 +278,7 @@ impl Context {
         setup: bool,
         answer: &Answer,
     ) {
-        let code = answer
-            .document()
-            .ok()
-            .and_then(|d| d.field("Code").map(str::to_owned));
+        let code = answer.code();
         self.answered_at
             .lock()
             .unwrap_or_else(|p| p.into_inner())

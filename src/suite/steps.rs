@@ -316,28 +316,63 @@ async fn without_common(w: &mut SuiteWorld, name: String, f: FormatParam) -> Res
     w.send(&call, None).await
 }
 
-/// A read that succeeds for any account when it is signed right: a target that does not check a
-/// signature answers it 200, whatever the account holds.
-fn probe(form: WireForm, format: Format) -> Call {
-    Call::new("DescribeDisks", form, Some(format)).param("RegionId", "cn-hangzhou")
+/// A signature probe: the action under certification on resources that do not exist, whose
+/// answer signed right is known (a not-found error) on any target and any account. The step
+/// "the same call signed right gets another answer" proves the signature was checked: an
+/// endpoint that skips the check answers both alike.
+fn probe(w: &mut SuiteWorld, form: WireForm, format: Format) -> Call {
+    let call = reset("d-never-existed", "s-never-existed", form, Some(format));
+    w.signed_right = Some(call.clone());
+    call
 }
 
-#[when(expr = "I send DescribeDisks signed with a wrong secret as {wire_form} in {format}")]
+#[when(expr = "I send ResetDisk signed with a wrong secret as {wire_form} in {format}")]
 async fn wrong_secret(
     w: &mut SuiteWorld,
     form: WireFormParam,
     f: FormatParam,
 ) -> Result<(), String> {
-    let mut call = probe(form.0, f.0);
+    let mut call = probe(w, form.0, f.0);
     call.tamper.wrong_secret = Some("not-the-secret".into());
     w.send(&call, None).await
 }
 
-#[when(expr = "I send DescribeDisks as V3 in {format} with a body that was not signed")]
+#[when(expr = "I send ResetDisk as V3 in {format} with a body that was not signed")]
 async fn unsigned_body(w: &mut SuiteWorld, f: FormatParam) -> Result<(), String> {
-    let mut call = probe(WireForm::V3, f.0);
+    let mut call = probe(w, WireForm::V3, f.0);
     call.tamper.unsigned_body = Some("Extra=1".into());
     w.send(&call, None).await
+}
+
+/// The probe's answer against the same call signed right: the two must differ in status or code.
+/// The probe's answer stays the one the next steps check.
+#[then("the same call signed right gets another answer")]
+async fn signature_checked(w: &mut SuiteWorld) -> Result<(), String> {
+    let call = w
+        .signed_right
+        .clone()
+        .ok_or("no signature probe was sent before this step")?;
+    let (status, code) = {
+        let a = w.answer()?;
+        (a.raw.status, a.code())
+    };
+    let right = w.send_aside(&call).await?;
+    let (right_status, right_code) = (right.raw.status, right.code());
+    let mut f = Findings::default();
+    f.check(
+        ids::SIGNATURE_CHECKED,
+        (status, &code) != (right_status, &right_code),
+        || {
+            format!(
+                "the wrongly signed call and the same call signed right were both answered \
+                 {status} {code:?}: the signature was not checked"
+            )
+        },
+    );
+    // Recorded, and the scenario fails on it; the step itself goes on, so that the probe's own
+    // answer is still checked and a red scenario says all that is wrong with it at once.
+    let _ = w.judge(f);
+    Ok(())
 }
 
 #[when(expr = "I send ResetDisk signed with an unknown AccessKeyId in {format}")]

@@ -29,6 +29,9 @@ pub struct SuiteWorld {
     pub empty_account: bool,
     binding: Option<Binding>,
     pub answers: Vec<Answer>,
+    /// A signature probe's call as it would be signed right: sent by the step that proves the
+    /// signature was checked.
+    pub signed_right: Option<Call>,
 }
 
 impl SuiteWorld {
@@ -183,6 +186,12 @@ impl SuiteWorld {
         let answer = self.exchange(call, nonce, false).await?;
         self.answers.push(answer);
         Ok(())
+    }
+
+    /// Sends `call` and returns its answer without keeping it as the scenario's last answer (it
+    /// is recorded for reports like any call): a comparison's second call.
+    pub async fn send_aside(&mut self, call: &Call) -> Result<Answer, String> {
+        self.exchange(call, None, false).await
     }
 
     /// Sends a call that prepares the scenario's state and requires a 200 answer, whatever its

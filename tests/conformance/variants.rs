@@ -260,6 +260,41 @@ pub const FAULTY: &[Variant] = &[
             }
         },
     },
+    // An endpoint that serves ResetDisk only and skips a signature check answers the wrongly
+    // signed probe as it answers the call signed right: a not-found error, a 4xx that the probe's
+    // own table allows. Only the differential step sees that the signature was not checked.
+    Variant {
+        name: "a ResetDisk-only endpoint that skips V3 signature checks",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            if x.v3 && x.action == "ResetDisk" && code(r) == "SignatureDoesNotMatch" {
+                become_error(
+                    r,
+                    404,
+                    "InvalidDiskId.NotFound",
+                    "The specified disk does not exist.",
+                );
+            }
+        },
+    },
+    Variant {
+        name: "a ResetDisk-only endpoint that skips V1 POST signature checks",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            if !x.v3
+                && x.method == "POST"
+                && x.action == "ResetDisk"
+                && code(r) == "SignatureDoesNotMatch"
+            {
+                become_error(
+                    r,
+                    404,
+                    "InvalidDiskId.NotFound",
+                    "The specified disk does not exist.",
+                );
+            }
+        },
+    },
     Variant {
         name: "a replayed V3 nonce accepted",
         level: Some(Level::Documented),
