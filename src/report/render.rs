@@ -53,6 +53,42 @@ fn failures(r: &Results) -> Vec<&Scenario> {
     out
 }
 
+/// Deviations that several failed scenarios share, strongest level first, then most shared (the console summary's
+/// "failures by cause", from results.json).
+fn failure_groups(r: &Results) -> Vec<(Level, &str, &str, Vec<&Scenario>)> {
+    let mut groups: BTreeMap<(Level, &str, &str), Vec<&Scenario>> = BTreeMap::new();
+    for s in r.scenarios.iter().filter(|s| s.failed_at.is_some()) {
+        for f in &s.findings {
+            let list = groups
+                .entry((f.level, &f.expectation, &f.problem))
+                .or_default();
+            if list.last().is_none_or(|last| last.id != s.id) {
+                list.push(s);
+            }
+        }
+    }
+    let mut out: Vec<_> = groups
+        .into_iter()
+        .filter(|(_, list)| list.len() > 1)
+        .map(|((level, e, p), list)| (level, e, p, list))
+        .collect();
+    out.sort_by_key(|g| (g.0, std::cmp::Reverse(g.3.len())));
+    out
+}
+
+/// `a / b, c / d and N more`: the first few scenarios of a group.
+fn some_names(list: &[&Scenario]) -> String {
+    let names: Vec<String> = list
+        .iter()
+        .take(3)
+        .map(|s| format!("{} / {}", s.feature, s.name))
+        .collect();
+    match list.len().saturating_sub(3) {
+        0 => names.join("; "),
+        more => format!("{}; and {more} more", names.join("; ")),
+    }
+}
+
 /// Every expectation a scenario could not check on this target.
 fn not_checked(r: &Results) -> Vec<(&Scenario, &String)> {
     r.scenarios
@@ -141,6 +177,18 @@ pub fn markdown(r: &Results) -> String {
             "| {area} | {}/{} | {}/{} | {}/{} | {} |\n",
             s.passed[0], s.ran, s.passed[1], s.ran, s.passed[2], s.ran, s.not_run
         ));
+    }
+    let groups = failure_groups(r);
+    if !groups.is_empty() {
+        out.push_str("\n## Failures by cause\n\nOne deviation that several scenarios share, once.\n\n| scenarios | level | expectation | expected versus received | for example |\n|---|---|---|---|---|\n");
+        for (level, expectation, problem, list) in &groups {
+            out.push_str(&format!(
+                "| {} | {level} | `{expectation}` | {} | {} |\n",
+                list.len(),
+                md_cell(problem),
+                md_cell(&some_names(list))
+            ));
+        }
     }
     let failed = failures(r);
     if !failed.is_empty() {
@@ -364,6 +412,23 @@ pub fn html(r: &Results) -> String {
         out.push_str(&format!("<td class=\"num\">{}</td></tr>", s.not_run));
     }
     out.push_str("</table></section>\n");
+    let groups = failure_groups(r);
+    if !groups.is_empty() {
+        out.push_str("<section id=\"causes\"><h2>Failures by cause</h2><p class=\"muted\">One deviation that several scenarios share, once.</p><table><tr><th>scenarios</th><th>level</th><th>expectation</th><th>expected versus received</th></tr>");
+        for (level, expectation, problem, list) in &groups {
+            out.push_str(&format!(
+                "<tr><td class=\"num\">{}</td><td>{level}</td><td><code>{}</code></td><td>{}<details><summary>which</summary><ul>",
+                list.len(),
+                esc(expectation),
+                esc(problem).replace('\n', "<br>")
+            ));
+            for s in list {
+                out.push_str(&format!("<li>{} / {}</li>", esc(&s.feature), esc(&s.name)));
+            }
+            out.push_str("</ul></details></td></tr>");
+        }
+        out.push_str("</table></section>\n");
+    }
     let failed = failures(r);
     out.push_str(&format!(
         "<section id=\"failures\"><h2>Failures ({})</h2>",

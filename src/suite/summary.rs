@@ -79,6 +79,17 @@ impl Outcome {
     }
 }
 
+/// One deviation that several failed scenarios share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureGroup {
+    pub level: Level,
+    pub expectation: String,
+    /// What was expected and what came.
+    pub problem: String,
+    /// `feature / scenario`, each once.
+    pub scenarios: Vec<String>,
+}
+
 /// When the endpoint stopped answering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoppedAnswering {
@@ -250,6 +261,37 @@ impl Report {
             .collect()
     }
 
+    /// Deviations that several failed scenarios share (the same expectation, level and problem),
+    /// strongest level first, then most shared: one Content-Type that fails 66 scenarios reads as one cause.
+    pub fn failure_groups(&self) -> Vec<FailureGroup> {
+        let mut groups: BTreeMap<(Level, &str, &str), Vec<String>> = BTreeMap::new();
+        for r in &self.results {
+            if !matches!(r.outcome, Outcome::Failed { .. }) {
+                continue;
+            }
+            for f in &r.findings {
+                let names = groups
+                    .entry((f.level, &f.expectation, &f.problem))
+                    .or_default();
+                if names.last() != Some(&r.name()) {
+                    names.push(r.name());
+                }
+            }
+        }
+        let mut out: Vec<FailureGroup> = groups
+            .into_iter()
+            .filter(|(_, names)| names.len() > 1)
+            .map(|((level, expectation, problem), scenarios)| FailureGroup {
+                level,
+                expectation: expectation.to_owned(),
+                problem: problem.to_owned(),
+                scenarios,
+            })
+            .collect();
+        out.sort_by_key(|g| (g.level, std::cmp::Reverse(g.scenarios.len())));
+        out
+    }
+
     /// The summary: per area passed, failed at each level, not run; the not-run reasons; every
     /// failure with its findings; the time; and a closing `N passed, N failed` line that counts at
     /// the `--fail-on` level.
@@ -347,6 +389,19 @@ impl Report {
                 "Not checked on this target ({n}): {what} (only the control API shows it; never \
                  counted as passed)\n"
             ));
+        }
+        let groups = self.failure_groups();
+        if !groups.is_empty() {
+            out.push_str("\nFailures by cause (one deviation that several scenarios share):\n");
+            for g in &groups {
+                out.push_str(&format!(
+                    "  {} × [{}] {}: {}\n",
+                    g.scenarios.len(),
+                    g.level,
+                    g.expectation,
+                    g.problem
+                ));
+            }
         }
         let mut counted = Vec::new();
         let mut beyond = Vec::new();
@@ -690,6 +745,39 @@ mod tests {
             suite_problems: Vec::new(),
             stopped_answering: None,
         }
+    }
+
+    #[test]
+    fn a_deviation_that_several_scenarios_share_is_one_cause() {
+        let finding = |problem: &str| Finding {
+            expectation: "content-type.xml".into(),
+            level: Level::Observed,
+            source: "s".into(),
+            problem: problem.into(),
+        };
+        let failed = |name: &str, problems: &[&str]| ScenarioResult {
+            scenario: name.into(),
+            outcome: Outcome::Failed {
+                level: Level::Observed,
+            },
+            findings: problems.iter().map(|p| finding(p)).collect(),
+            ..result(Outcome::Passed)
+        };
+        let mut r = report(Vec::new());
+        r.results = vec![
+            failed("a", &["got x", "only a"]),
+            failed("b", &["got x"]),
+            failed("c", &["got x", "got x"]),
+            result(Outcome::Passed),
+        ];
+        let groups = r.failure_groups();
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].problem, "got x");
+        assert_eq!(groups[0].scenarios, ["F / a", "F / b", "F / c"]);
+        assert!(
+            r.summary()
+                .contains("3 × [observed] content-type.xml: got x")
+        );
     }
 
     #[test]
