@@ -184,8 +184,8 @@ struct RunArgs {
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
     /// Start this image (NAME or NAME:TAG, built or pulled beforehand: it is never pulled)
-    /// through testcontainers, run the suite against it, and remove it afterwards, also when
-    /// the run fails or is interrupted.
+    /// on the local container engine (DOCKER_HOST), run the suite against it, and remove it
+    /// afterwards, also when the run fails or is interrupted.
     #[arg(long, value_name = "NAME[:TAG]", conflicts_with = "endpoint")]
     image: Option<String>,
     /// The port the image's endpoint listens on inside the container.

@@ -1,5 +1,5 @@
 //! The suite against the project's own image, through the same code a vendor's image runs
-//! through (`run --image`, testcontainers): the image is built locally from docker/Dockerfile
+//! through (`run --image`, on the local engine): the image is built locally from docker/Dockerfile
 //! with this build's binary (nothing is pulled). No container may be left behind — after a
 //! passing run, a failing run, and a container that never becomes ready. Without a container
 //! engine, these checks say they were not run, and why.
