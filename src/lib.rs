@@ -8,6 +8,7 @@ mod api_error;
 mod catalogue;
 mod client;
 pub mod container;
+pub mod contract;
 pub mod control_check;
 pub mod credentials;
 mod embedded;

@@ -275,10 +275,6 @@ impl Default for DiskType {
     }
 }
 
-/// Snapshots created before this instant are too old to reset from (read in UTC: docs/choices.md).
-pub const SNAPSHOT_TOO_OLD_BEFORE: OffsetDateTime =
-    time::macros::datetime!(2013-07-15 00:00:00 UTC);
-
 impl Instance {
     /// A subscription whose expiry has passed at `now`.
     pub fn expired(&self, now: OffsetDateTime) -> bool {
@@ -322,11 +318,6 @@ impl Disk {
 }
 
 impl Snapshot {
-    /// Created before [`SNAPSHOT_TOO_OLD_BEFORE`]: ResetDisk refuses it.
-    pub fn too_old(&self) -> bool {
-        self.creation_time < SNAPSHOT_TOO_OLD_BEFORE
-    }
-
     /// A snapshot of `disk` with every default: it supports ResetDisk.
     pub fn new(id: impl Into<String>, disk: impl Into<String>, status: SnapshotStatus) -> Self {
         Self {
@@ -355,11 +346,6 @@ fn default_size() -> u32 {
 
 fn default_creation_time() -> OffsetDateTime {
     time::macros::datetime!(2020-08-20 14:52:28 UTC)
-}
-
-/// Disk categories whose disks cannot be reset: local disks have no snapshots.
-pub fn category_supports_reset(category: &str) -> bool {
-    !(category.starts_with("ephemeral") || category.starts_with("local_"))
 }
 
 /// A world document that failed to load, naming the field at fault (`disks[0].status`).
@@ -796,12 +782,5 @@ mod tests {
         assert!(w.release_instance("i-instance1"));
         assert!(w.instance("i-instance1").is_none());
         assert!(!w.release_instance("i-instance1"));
-    }
-
-    #[test]
-    fn local_disk_categories_do_not_support_reset() {
-        assert!(!category_supports_reset("ephemeral_ssd"));
-        assert!(!category_supports_reset("local_ssd_pro"));
-        assert!(category_supports_reset("cloud_essd"));
     }
 }

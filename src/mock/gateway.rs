@@ -197,7 +197,7 @@ fn check_v1(
 ) -> Checked {
     let action = check_action_and_version(params.get("Action"), params.get("Version"))
         .map_err(|e| (e, None))?;
-    let fail = |e: ApiError| (e, Some(action.name.to_owned()));
+    let fail = |e: ApiError| (e, Some(action.name().to_owned()));
     let get = |name: &str| {
         params
             .get(name)
@@ -243,7 +243,7 @@ fn check_v3(
 ) -> Checked {
     let action = check_action_and_version(req.header("x-acs-action"), req.header("x-acs-version"))
         .map_err(|e| (e, None))?;
-    let fail = |e: ApiError| (e, Some(action.name.to_owned()));
+    let fail = |e: ApiError| (e, Some(action.name().to_owned()));
     let auth = req
         .header("authorization")
         .and_then(Authorization::parse)
@@ -357,7 +357,7 @@ mod tests {
         for c in &all {
             let call = check(c, "testsecret", None)
                 .unwrap_or_else(|r| panic!("{} rejected: {}", c.client, r.error));
-            assert_eq!(call.action.name, "ResetDisk", "{}", c.client);
+            assert_eq!(call.action.name(), "ResetDisk", "{}", c.client);
             assert_eq!(call.params.get("DiskId"), Some("d-diskid1"));
             assert_eq!(call.params.get("SnapshotId"), Some("s-snapshotid1"));
             assert_eq!(call.format, Format::Json, "{} asks for JSON", c.client);

@@ -196,7 +196,7 @@ impl Shared {
                 None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
             }
         };
-        (call.format, Some(call.action.name.to_owned()), result)
+        (call.format, Some(call.action.name().to_owned()), result)
     }
 }
 

@@ -1,9 +1,8 @@
 //! A tenant: one access key's secret, its world, and the runtime state a world document does not
-//! hold (resets in progress). Worlds are isolated per access key: every call is signed, and the
+//! hold (each action's own, such as ResetDisk's resets in progress). Worlds are isolated per access key: every call is signed, and the
 //! key that signed it selects the world it runs against.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use time::OffsetDateTime;
 
@@ -20,7 +19,8 @@ pub struct Tenant {
     /// What `reset` restores: the world as it was last loaded.
     pub initial: World,
     pub world: World,
-    resetting: HashMap<String, Instant>,
+    /// Each action's state between calls, by action name.
+    states: HashMap<&'static str, actions::State>,
 }
 
 impl Tenant {
@@ -30,15 +30,15 @@ impl Tenant {
             security_token: None,
             initial: world.clone(),
             world,
-            resetting: HashMap::new(),
+            states: HashMap::new(),
         }
     }
 
-    /// Replaces the world (and what `reset` restores) and forgets resets in progress.
+    /// Replaces the world (and what `reset` restores) and forgets the actions' state.
     pub fn load(&mut self, world: World) {
         self.initial = world.clone();
         self.world = world;
-        self.resetting.clear();
+        self.states.clear();
     }
 
     /// Whether a call carrying `presented` may act for this key pair: a temporary key pair
@@ -55,7 +55,7 @@ impl Tenant {
 
     pub fn reset(&mut self) {
         self.world = self.initial.clone();
-        self.resetting.clear();
+        self.states.clear();
     }
 
     /// Runs an authenticated call of `action`; a scheduled fault for it answers first. The
@@ -68,12 +68,12 @@ impl Tenant {
         request_id: String,
         now: OffsetDateTime,
     ) -> Result<String, ApiError> {
-        if let Some(fault) = self.world.take_fault(action.name) {
+        if let Some(fault) = self.world.take_fault(action.name()) {
             return Err(fault);
         }
         let call = actions::Call {
             world: &mut self.world,
-            resetting: &mut self.resetting,
+            state: self.states.entry(action.name()).or_default(),
             now,
             request_id,
             format,

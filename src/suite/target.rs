@@ -70,13 +70,21 @@ pub trait Seam: Send + Sync + std::fmt::Debug {
     fn release<'a>(&'a self, base: &'a Client, binding: &'a Binding) -> BoxFuture<'a, ()>;
 }
 
+/// What a seam holds for one scenario until it releases it: for discovery, the resources it
+/// claimed. The seam that made it reads it back through [`Hold::as_any`].
+pub trait Hold: std::fmt::Debug + Send + Sync {
+    /// An id for `alias`, which the scenario's world does not hold, that names no resource.
+    fn absent_id(&self, alias: &str) -> String;
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
 /// A scenario's view of the target: the client its calls use, and its aliases.
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub client: Client,
     pub(super) aliases: HashMap<String, String>,
-    /// Existing resources claimed for the scenario, held until it is released.
-    pub(super) claim: Option<std::sync::Arc<super::discover::Claim>>,
+    /// What the seam holds for the scenario until it is released (claimed resources).
+    pub(super) claim: Option<std::sync::Arc<dyn Hold>>,
 }
 
 impl Binding {

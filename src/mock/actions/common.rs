@@ -5,6 +5,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::Context;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
@@ -19,10 +20,19 @@ pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError>
 }
 
 /// A RegionId is lowercase words joined by hyphens, at least two: `cn-hangzhou`,
-/// `ap-southeast-1`. Anything else is `InvalidRegionId.MalFormed` (the contract's row).
-pub fn check_region_id(region: &str) -> Result<(), ApiError> {
+/// `ap-southeast-1`. Anything else is `InvalidRegionId.MalFormed`, in the calling action's words
+/// (its catalogue's row, else the common one).
+pub fn check_region_id(ctx: &Context<'_>, region: &str) -> Result<(), ApiError> {
+    if well_formed_region_id(region) {
+        Ok(())
+    } else {
+        Err(ctx.refuse("InvalidRegionId.MalFormed"))
+    }
+}
+
+fn well_formed_region_id(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
-    let well_formed = parts.len() >= 2
+    parts.len() >= 2
         && region.len() <= 64
         && parts[0].len() >= 2
         && parts[0].bytes().all(|b| b.is_ascii_lowercase())
@@ -30,18 +40,13 @@ pub fn check_region_id(region: &str) -> Result<(), ApiError> {
             !p.is_empty()
                 && p.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if well_formed {
-        Ok(())
-    } else {
-        Err(Catalogue::reset_disk().error("InvalidRegionId.MalFormed"))
-    }
+        })
 }
 
 /// Every Describe action requires a well-formed RegionId and lists only that region.
-pub fn region(params: &Params) -> Result<&str, ApiError> {
+pub fn region<'p>(ctx: &Context<'_>, params: &'p Params) -> Result<&'p str, ApiError> {
     let region = required(params, "RegionId")?;
-    check_region_id(region)?;
+    check_region_id(ctx, region)?;
     Ok(region)
 }
 
@@ -132,7 +137,7 @@ mod tests {
     #[test]
     fn region_ids_are_checked_for_form_only() {
         for good in ["cn-hangzhou", "ap-southeast-1", "us-west-1", "xx-nowhere-9"] {
-            assert!(check_region_id(good).is_ok(), "{good}");
+            assert!(well_formed_region_id(good), "{good}");
         }
         for bad in [
             "",
@@ -144,7 +149,7 @@ mod tests {
             "-cn",
             "cn hangzhou",
         ] {
-            assert!(check_region_id(bad).is_err(), "{bad:?}");
+            assert!(!well_formed_region_id(bad), "{bad:?}");
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::api_error::ApiError;
 use crate::params::Params;
 
 pub const ACTION: Action = Action {
-    name: "DescribeDisks",
+    spec: &crate::contract::describe::DESCRIBE_DISKS,
     handle: describe_disks,
 };
 
@@ -56,7 +56,7 @@ pub struct DiskLocks {
 }
 
 fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
-    let region = region(params)?;
+    let region = region(ctx, params)?;
     let ids = id_filter(params, "DiskIds")?;
     let instance = params.get("InstanceId");
     let page = Page::from_params(params)?;
@@ -101,18 +101,18 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
     use std::time::Instant;
 
     use super::*;
+    use crate::contract::describe::DESCRIBE_DISKS as ACTION_SPEC;
     use crate::mock::actions::context;
     use crate::world::World;
 
     /// DescribeDisks on the sample world; the JSON answer, or the error's code.
     fn call(p: &[(&str, &str)]) -> Result<serde_json::Value, String> {
-        let (mut world, mut resetting) = (World::sample(), HashMap::new());
+        let (mut world, mut state) = (World::sample(), None);
         let now = time::OffsetDateTime::now_utc();
-        let mut ctx = context(&mut world, &mut resetting, now, Instant::now());
+        let mut ctx = context(&mut world, &mut state, &ACTION_SPEC, now, Instant::now());
         let params: Params = p.iter().copied().collect();
         describe_disks(&mut ctx, &params)
             .map(|body| serde_json::from_str(&body).unwrap_or_default())
@@ -155,10 +155,10 @@ mod tests {
         }];
         world.disks.push(twin);
         let call = |p: &[(&str, &str)]| {
-            let mut resetting = HashMap::new();
+            let mut state = None;
             let now = time::OffsetDateTime::now_utc();
             let mut w = world.clone();
-            let mut ctx = context(&mut w, &mut resetting, now, Instant::now());
+            let mut ctx = context(&mut w, &mut state, &ACTION_SPEC, now, Instant::now());
             let params: Params = p.iter().copied().collect();
             describe_disks(&mut ctx, &params)
                 .map(|body| serde_json::from_str::<serde_json::Value>(&body).unwrap_or_default())

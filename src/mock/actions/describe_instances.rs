@@ -11,7 +11,7 @@ use crate::api_error::ApiError;
 use crate::params::Params;
 
 pub const ACTION: Action = Action {
-    name: "DescribeInstances",
+    spec: &crate::contract::describe::DESCRIBE_INSTANCES,
     handle: describe_instances,
 };
 
@@ -53,7 +53,7 @@ pub struct InstanceLocks {
 }
 
 fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
-    let region = region(params)?;
+    let region = region(ctx, params)?;
     let ids = id_filter(params, "InstanceIds")?;
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;

@@ -8,11 +8,10 @@ use serde::Serialize;
 
 use super::{Action, Context};
 use crate::api_error::ApiError;
-use crate::catalogue::Catalogue;
 use crate::params::Params;
 
 pub const ACTION: Action = Action {
-    name: "DescribeRegions",
+    spec: &crate::contract::describe::DESCRIBE_REGIONS,
     handle: describe_regions,
 };
 
@@ -43,9 +42,7 @@ const LANGUAGES: [&str; 3] = ["zh-CN", "en-US", "ja"];
 const RESOURCE_TYPES: [&str; 4] = ["instance", "disk", "reservedinstance", "scu"];
 
 fn refuse(code: &str) -> ApiError {
-    Catalogue::of("DescribeRegions")
-        .expect("features/DescribeRegions.errors.tsv is compiled in")
-        .error(code)
+    crate::contract::describe::DESCRIBE_REGIONS.refuse(code)
 }
 
 fn describe_regions(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {

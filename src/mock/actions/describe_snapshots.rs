@@ -11,7 +11,7 @@ use crate::api_error::ApiError;
 use crate::params::Params;
 
 pub const ACTION: Action = Action {
-    name: "DescribeSnapshots",
+    spec: &crate::contract::describe::DESCRIBE_SNAPSHOTS,
     handle: describe_snapshots,
 };
 
@@ -50,7 +50,7 @@ pub struct SnapshotItem {
 }
 
 fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
-    let region = region(params)?;
+    let region = region(ctx, params)?;
     let ids = id_filter(params, "SnapshotIds")?;
     let disk = params.get("DiskId");
     let page = Page::from_params(params)?;

@@ -1,8 +1,10 @@
 //! The actions the mock serves: one module each, listed once in [`ACTIONS`]. Adding an action is
 //! one file here and one line in that list (`ARCHITECTURE.md`, "Adding an action").
 //!
-//! An action gets a narrow [`Context`] — its world, the clocks, the resets in progress — never
-//! the tenant or its secret, and answers with its response already rendered in the format asked.
+//! An action is declared in [`crate::contract`] (what it is); here is what the mock does for it.
+//! It gets a narrow [`Context`] — its world, the clocks, its own state between calls, its
+//! catalogue — never the tenant or its secret, and answers with its response already rendered in
+//! the format asked.
 
 mod common;
 mod describe_disks;
@@ -11,13 +13,14 @@ mod describe_regions;
 mod describe_snapshots;
 mod reset_disk;
 
-use std::collections::HashMap;
+use std::any::Any;
 use std::time::Instant;
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::api_error::ApiError;
+use crate::contract;
 use crate::format::Format;
 use crate::params::Params;
 use crate::world::World;
@@ -29,26 +32,51 @@ pub struct Context<'a> {
     pub now: OffsetDateTime,
     /// The monotonic clock, for how long a reset lasts.
     pub instant: Instant,
-    /// Disks with a reset in progress, and when each ends.
-    pub resetting: &'a mut HashMap<String, Instant>,
+    /// The action's own state between calls (ResetDisk: the resets in progress); see [`state`].
+    pub state: &'a mut State,
     pub request_id: String,
     format: Format,
-    action: &'static str,
+    action: &'static contract::Action,
 }
 
 impl Context<'_> {
     /// `body` rendered as the action's success answer: `<{Action}Response>` in XML.
     pub fn reply<T: Serialize>(&self, body: &T) -> String {
         self.format
-            .render(&format!("{}Response", self.action), body)
+            .render(&format!("{}Response", self.action.name), body)
+    }
+
+    /// The calling action's answer for `code`: its catalogue's row, else the common one.
+    pub fn refuse(&self, code: &str) -> ApiError {
+        self.action.refuse(code)
     }
 }
 
-/// One action: its name and what it does.
+/// Runtime state an action keeps between calls, beside the world: the tenant holds one per action
+/// and forgets it when the world is loaded or reset. Its type is the action's own.
+pub type State = Option<Box<dyn Any + Send>>;
+
+/// The action's state in `slot`, created empty on first use.
+///
+/// # Panics
+/// When one action reads its slot as two types: a bug its tests catch.
+pub fn state<T: Default + Send + 'static>(slot: &mut State) -> &mut T {
+    slot.get_or_insert_with(|| Box::new(T::default()))
+        .downcast_mut()
+        .expect("an action keeps one type of state")
+}
+
+/// One action: its declaration and what the mock does for it.
 #[derive(Debug)]
 pub struct Action {
-    pub name: &'static str,
+    pub spec: &'static contract::Action,
     pub handle: fn(&mut Context<'_>, &Params) -> Result<String, ApiError>,
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        self.spec.name
+    }
 }
 
 /// Every action the mock serves; any other is `InvalidAction.NotFound`.
@@ -61,13 +89,14 @@ pub const ACTIONS: &[Action] = &[
 ];
 
 pub fn find(name: &str) -> Option<&'static Action> {
-    ACTIONS.iter().find(|a| a.name == name)
+    ACTIONS.iter().find(|a| a.spec.name == name)
 }
 
 /// The state a call runs against, borrowed from its tenant.
 pub struct Call<'a> {
     pub world: &'a mut World,
-    pub resetting: &'a mut HashMap<String, Instant>,
+    /// The action's own state (see [`State`]).
+    pub state: &'a mut State,
     pub now: OffsetDateTime,
     pub request_id: String,
     pub format: Format,
@@ -80,10 +109,10 @@ pub fn run(action: &'static Action, call: Call<'_>, params: &Params) -> Result<S
         world: call.world,
         now: call.now,
         instant: Instant::now(),
-        resetting: call.resetting,
+        state: call.state,
         request_id: call.request_id,
         format: call.format,
-        action: action.name,
+        action: action.spec,
     };
     (action.handle)(&mut ctx, params)
 }
@@ -91,7 +120,8 @@ pub fn run(action: &'static Action, call: Call<'_>, params: &Params) -> Result<S
 #[cfg(test)]
 pub(crate) fn context<'a>(
     world: &'a mut World,
-    resetting: &'a mut HashMap<String, Instant>,
+    state: &'a mut State,
+    action: &'static contract::Action,
     now: OffsetDateTime,
     instant: Instant,
 ) -> Context<'a> {
@@ -99,9 +129,9 @@ pub(crate) fn context<'a>(
         world,
         now,
         instant,
-        resetting,
+        state,
         request_id: "R".into(),
         format: Format::Json,
-        action: "Test",
+        action,
     }
 }

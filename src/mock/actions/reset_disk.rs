@@ -17,23 +17,25 @@
 //!
 //! `InternalError` is a scheduled fault, answered before any of these (see the tenant).
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use super::common::{check_region_id, required};
-use super::{Action, Context};
+use super::{Action, Context, state};
 use crate::api_error::ApiError;
-use crate::catalogue::Catalogue;
+use crate::contract::reset_disk::{ACTION as SPEC, category_supports_reset, too_old};
 use crate::params::Params;
-use crate::world::{
-    DiskStatus, InstanceStatus, LockReason, SnapshotStatus, category_supports_reset,
-};
+use crate::world::{DiskStatus, InstanceStatus, LockReason, SnapshotStatus};
 
 pub const ACTION: Action = Action {
-    name: "ResetDisk",
+    spec: &SPEC,
     handle: reset_disk,
 };
+
+/// ResetDisk's state between calls: the disks with a reset in progress, and when each ends.
+type Resetting = HashMap<String, Instant>;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -43,7 +45,7 @@ struct ResetDiskResponse {
 
 /// The contract's error for `code`.
 fn refuse(code: &str) -> ApiError {
-    Catalogue::reset_disk().error(code)
+    SPEC.refuse(code)
 }
 
 /// Runs ResetDisk; on success the disk records the snapshot and, when the world sets a reset
@@ -52,7 +54,7 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     let disk_id = required(params, "DiskId")?;
     let snapshot_id = required(params, "SnapshotId")?;
     if let Some(region) = params.get("RegionId") {
-        check_region_id(region)?;
+        check_region_id(ctx, region)?;
     }
 
     let world = &*ctx.world;
@@ -84,8 +86,8 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
         return Err(refuse("DiskCategory.OperationNotSupported"));
     }
 
-    if ctx
-        .resetting
+    let resetting: &mut Resetting = state(ctx.state);
+    if resetting
         .get(disk_id)
         .is_some_and(|until| *until > ctx.instant)
     {
@@ -116,7 +118,7 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     if !snapshot.supports_reset {
         return Err(refuse("OperationDenied"));
     }
-    if snapshot.too_old() {
+    if too_old(snapshot) {
         return Err(refuse("InvalidSnapshot.TooOld"));
     }
 
@@ -127,9 +129,9 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     }
     if duration > 0 {
         let until = ctx.instant + Duration::from_millis(duration);
-        ctx.resetting.insert(disk_id, until);
+        resetting.insert(disk_id, until);
     } else {
-        ctx.resetting.remove(&disk_id);
+        resetting.remove(&disk_id);
     }
     Ok(ctx.reply(&ResetDiskResponse {
         request_id: ctx.request_id.clone(),
@@ -138,13 +140,10 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::time::Instant;
-
     use time::OffsetDateTime;
 
     use super::*;
-    use crate::mock::actions::context;
+    use crate::mock::actions::{State, context};
     use crate::world::World;
 
     fn params(list: &[(&str, &str)]) -> Params {
@@ -156,13 +155,8 @@ mod tests {
     }
 
     /// Runs ResetDisk at `instant`; the answer's code, or `OK`.
-    fn at(
-        world: &mut World,
-        resetting: &mut HashMap<String, Instant>,
-        p: &Params,
-        instant: Instant,
-    ) -> String {
-        let mut ctx = context(world, resetting, OffsetDateTime::now_utc(), instant);
+    fn at(world: &mut World, resetting: &mut State, p: &Params, instant: Instant) -> String {
+        let mut ctx = context(world, resetting, &SPEC, OffsetDateTime::now_utc(), instant);
         reset_disk(&mut ctx, p).map_or_else(|e| e.code.into_owned(), |_| "OK".into())
     }
 
@@ -182,7 +176,7 @@ mod tests {
 
     #[test]
     fn the_sample_request_succeeds_and_records_the_snapshot() {
-        let (mut w, mut r) = (World::sample(), HashMap::new());
+        let (mut w, mut r) = (World::sample(), None);
         assert_eq!(at(&mut w, &mut r, &sample(), Instant::now()), "OK");
         assert_eq!(
             w.disks[0].last_reset_snapshot_id.as_deref(),
@@ -194,7 +188,7 @@ mod tests {
 
     #[test]
     fn a_reset_keeps_its_disk_busy_for_exactly_its_duration() {
-        let (mut w, mut r) = (World::sample(), HashMap::new());
+        let (mut w, mut r) = (World::sample(), None);
         w.reset_duration_ms = 150;
         let start = Instant::now();
         let ms = |n| start + Duration::from_millis(n);
@@ -206,7 +200,7 @@ mod tests {
     #[test]
     fn an_instant_reset_never_blocks_a_request_that_read_the_clock_earlier() {
         // Requests read the clock before they get the tenant, so they may run out of order.
-        let (mut w, mut r) = (World::sample(), HashMap::new());
+        let (mut w, mut r) = (World::sample(), None);
         let (earlier, later) = (Instant::now(), Instant::now() + Duration::from_millis(5));
         assert_eq!(at(&mut w, &mut r, &sample(), later), "OK");
         assert_eq!(at(&mut w, &mut r, &sample(), earlier), "OK");
@@ -214,7 +208,7 @@ mod tests {
 
     #[test]
     fn missing_parameters_come_first_and_empty_counts_as_missing() {
-        let (mut w, mut r) = (World::sample(), HashMap::new());
+        let (mut w, mut r) = (World::sample(), None);
         let now = Instant::now();
         assert_eq!(
             at(&mut w, &mut r, &params(&[("SnapshotId", "s-x")]), now),

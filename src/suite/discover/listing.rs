@@ -1,0 +1,315 @@
+//! Listing an account's resources through the Describe actions: paged, retried while throttled,
+//! parsed as ECS writes them; what is tagged apart from what is not.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::{TAG_KEY, TAG_VALUE};
+use crate::client::{Call, Client, ClientError, RawResponse, WireForm};
+use crate::contract;
+use crate::format::Format;
+use crate::world::{
+    ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot, SnapshotStatus,
+    Tag, World,
+};
+
+/// The most pages read of one list: 1,000 pages of 100.
+const MAX_PAGES: usize = 1000;
+
+/// One kind of resource as the Describe* calls list it.
+struct Kind<T> {
+    action: &'static str,
+    /// The list's name in the answer: `Disks` (items under `Disks.Disk`).
+    plural: &'static str,
+    /// The id field: `DiskId` (and `DiskIds`, the filter by id).
+    id: &'static str,
+    parse: fn(&Value) -> Option<T>,
+    tags: fn(&T) -> &[Tag],
+}
+
+const INSTANCES: Kind<Instance> = Kind {
+    action: contract::describe::DESCRIBE_INSTANCES.name,
+    plural: "Instances",
+    id: "InstanceId",
+    parse: parse_instance,
+    tags: |x| &x.tags,
+};
+const DISKS: Kind<Disk> = Kind {
+    action: contract::describe::DESCRIBE_DISKS.name,
+    plural: "Disks",
+    id: "DiskId",
+    parse: parse_disk,
+    tags: |x| &x.tags,
+};
+const SNAPSHOTS: Kind<Snapshot> = Kind {
+    action: contract::describe::DESCRIBE_SNAPSHOTS.name,
+    plural: "Snapshots",
+    id: "SnapshotId",
+    parse: parse_snapshot,
+    tags: |x| &x.tags,
+};
+
+/// The resources of one kind (those of `ids` only, when given) tagged disposable, and the ids of
+/// the others.
+async fn fetch<T>(
+    client: &Client,
+    region: &str,
+    kind: &Kind<T>,
+    ids: Option<&[&String]>,
+) -> Result<(Vec<T>, Vec<String>), ListError> {
+    let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
+    let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
+    let (mut tagged, mut others) = (Vec::new(), Vec::new());
+    for item in pages(client, region, kind.action, kind.plural, filter).await? {
+        match (kind.parse)(&item) {
+            Some(x) if disposable((kind.tags)(&x)) => tagged.push(x),
+            _ => others.extend(id_of(&item, kind.id)),
+        }
+    }
+    Ok((tagged, others))
+}
+
+/// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
+/// the others.
+/// Why a listing failed: the endpoint gave no answer at all, or answered what cannot be listed.
+#[derive(Debug)]
+pub(super) enum ListError {
+    NoAnswer(String),
+    Answer(String),
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoAnswer(e) | Self::Answer(e) => f.write_str(e),
+        }
+    }
+}
+
+impl From<String> for ListError {
+    fn from(e: String) -> Self {
+        Self::Answer(e)
+    }
+}
+
+pub(super) async fn list(
+    client: &Client,
+    region: &str,
+) -> Result<(World, HashSet<String>), ListError> {
+    let (instances, a) = fetch(client, region, &INSTANCES, None).await?;
+    let (disks, b) = fetch(client, region, &DISKS, None).await?;
+    let (snapshots, c) = fetch(client, region, &SNAPSHOTS, None).await?;
+    let world = World {
+        instances,
+        disks,
+        snapshots,
+        ..World::default()
+    };
+    Ok((world, a.into_iter().chain(b).chain(c).collect()))
+}
+
+/// The resources of `these` as the account shows them now, asked for by id (a call per kind,
+/// whatever the account's size); one no longer tagged disposable is left out, as if gone.
+pub(super) async fn describe(
+    client: &Client,
+    region: &str,
+    these: &World,
+) -> Result<World, ListError> {
+    async fn by_id<T>(
+        client: &Client,
+        region: &str,
+        kind: &Kind<T>,
+        ids: Vec<&String>,
+    ) -> Result<Vec<T>, ListError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(fetch(client, region, kind, Some(&ids)).await?.0)
+    }
+    Ok(World {
+        instances: by_id(
+            client,
+            region,
+            &INSTANCES,
+            these.instances.iter().map(|x| &x.instance_id).collect(),
+        )
+        .await?,
+        disks: by_id(
+            client,
+            region,
+            &DISKS,
+            these.disks.iter().map(|x| &x.disk_id).collect(),
+        )
+        .await?,
+        snapshots: by_id(
+            client,
+            region,
+            &SNAPSHOTS,
+            these.snapshots.iter().map(|x| &x.snapshot_id).collect(),
+        )
+        .await?,
+        ..World::default()
+    })
+}
+
+pub(super) fn disposable(tags: &[Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key == TAG_KEY && t.value == TAG_VALUE)
+}
+
+fn id_of(item: &Value, field: &str) -> Option<String> {
+    item.get(field)?.as_str().map(str::to_owned)
+}
+
+/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`).
+async fn pages(
+    client: &Client,
+    region: &str,
+    action: &str,
+    plural: &str,
+    filter: Option<(&str, &str)>,
+) -> Result<Vec<Value>, ListError> {
+    let singular = plural.trim_end_matches('s');
+    let mut items = Vec::new();
+    for number in 1..=MAX_PAGES {
+        let mut call = Call::new(action, WireForm::V1Get, Some(Format::Json))
+            .param("RegionId", region)
+            .param("PageSize", "100")
+            .param("PageNumber", number.to_string());
+        if let Some((name, value)) = filter {
+            call = call.param(name, value);
+        }
+        let raw = crate::suite::throttle::send_retrying(client, &call)
+            .await
+            .map_err(|e| match e {
+                ClientError::Http { .. } => ListError::NoAnswer(e.to_string()),
+                other => ListError::Answer(other.to_string()),
+            })?;
+        if raw.status != 200 {
+            return Err(ListError::Answer(format!(
+                "{action} answered {}: {}",
+                raw.status,
+                excerpt(&raw)
+            )));
+        }
+        let body: Value = serde_json::from_str(&raw.body).map_err(|e| {
+            ListError::Answer(format!(
+                "{action} answered 200 with a body that is not JSON ({e})"
+            ))
+        })?;
+        let page = body
+            .get(plural)
+            .and_then(|p| p.get(singular))
+            .and_then(Value::as_array)
+            .ok_or_else(|| {
+                ListError::Answer(format!("{action}'s answer has no {plural}.{singular} list"))
+            })?;
+        // TotalCount may be missing or a string: a short page ends the list as surely.
+        let total = body.get("TotalCount").and_then(|t| {
+            t.as_u64()
+                .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
+        });
+        let last = page.len() < 100;
+        items.extend(page.iter().cloned());
+        if last || total.is_some_and(|t| items.len() as u64 >= t) {
+            return Ok(items);
+        }
+    }
+    Err(ListError::Answer(format!(
+        "{action} lists more than {} items in {region}; discovery stops there",
+        MAX_PAGES * 100
+    )))
+}
+
+/// The first 200 characters of an answer, for an error message.
+fn excerpt(raw: &RawResponse) -> String {
+    raw.body.chars().take(200).collect()
+}
+
+fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
+    item.get(field)?.as_str()
+}
+
+fn parse_tags(item: &Value) -> Vec<Tag> {
+    item.get("Tags")
+        .and_then(|t| t.get("Tag"))
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| {
+                    Some(Tag {
+                        key: text(t, "TagKey")?.to_owned(),
+                        value: text(t, "TagValue").unwrap_or_default().to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `OperationLocks.<inner>[].LockReason`; `None` when one is a reason this harness does not know
+/// (such a resource is never bound: it would not behave as any scenario states).
+fn parse_locks(item: &Value, inner: &str) -> Option<Vec<LockReason>> {
+    let Some(list) = item
+        .get("OperationLocks")
+        .and_then(|l| l.get(inner))
+        .and_then(Value::as_array)
+    else {
+        return Some(Vec::new());
+    };
+    list.iter()
+        .map(|l| text(l, "LockReason")?.parse().ok())
+        .collect()
+}
+
+/// ECS's times: `2024-01-01T00:00:00Z` or, for instances, `2024-01-01T00:00Z`.
+fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        let with_seconds = s.strip_suffix('Z').map(|t| format!("{t}:00Z"))?;
+        OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
+    })
+}
+
+pub(super) fn parse_instance(item: &Value) -> Option<Instance> {
+    let status: InstanceStatus = text(item, "Status")?.parse().ok()?;
+    let mut x = Instance::new(text(item, "InstanceId")?, status);
+    x.lock_reasons = parse_locks(item, "LockReason")?;
+    x.charge_type = match text(item, "InstanceChargeType") {
+        Some(c) => c.parse::<ChargeType>().ok()?,
+        None => ChargeType::default(),
+    };
+    x.expired_time = text(item, "ExpiredTime").and_then(parse_time);
+    x.tags = parse_tags(item);
+    Some(x)
+}
+
+pub(super) fn parse_disk(item: &Value) -> Option<Disk> {
+    let status: DiskStatus = text(item, "Status")?.parse().ok()?;
+    let instance = text(item, "InstanceId")
+        .filter(|i| !i.is_empty())
+        .map(str::to_owned);
+    let mut d = Disk::new(text(item, "DiskId")?, status, instance);
+    if let Some(c) = text(item, "Category") {
+        d.category = c.to_owned();
+    }
+    d.lock_reasons = parse_locks(item, "OperationLock")?;
+    d.tags = parse_tags(item);
+    Some(d)
+}
+
+fn parse_snapshot(item: &Value) -> Option<Snapshot> {
+    let status: SnapshotStatus = text(item, "Status")?.parse().ok()?;
+    let mut s = Snapshot::new(
+        text(item, "SnapshotId")?,
+        text(item, "SourceDiskId").unwrap_or_default(),
+        status,
+    );
+    s.creation_time = text(item, "CreationTime").and_then(parse_time)?;
+    s.tags = parse_tags(item);
+    Some(s)
+}
+
+// --- Assignment ---------------------------------------------------------------------------------
