@@ -9,11 +9,18 @@ use serde_json::{Value, json};
 
 use crate::api_error::ApiError;
 use crate::client::{Call, Client, Credentials, WireForm};
+use crate::contract::{self, Resource};
 use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, FEATURES};
 use crate::world::World;
 
-/// The action the ECS side of the checks calls: the one a world's fault names.
-const ACTION: &str = "ResetDisk";
+/// The action the ECS side of the checks calls, and the one a world's fault names: the action
+/// under certification that changes disks, so that the isolation check proves a call signed by
+/// one key pair cannot change another's world.
+fn action() -> &'static contract::Action {
+    contract::certified()
+        .find(|a| a.may_change(Resource::Disk))
+        .expect("an action under certification changes disks (src/contract)")
+}
 
 /// One check and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,16 +142,25 @@ impl Checker<'_> {
         Ok((status, value, text))
     }
 
-    /// A signed call of [`ACTION`] with `credentials`: its status and error `Code`.
+    /// A signed call of [`action`] on `disk` and `snapshot` with `credentials`: its status and
+    /// error `Code`.
     async fn call(
         &self,
         credentials: &Credentials,
         disk: &str,
         snapshot: &str,
     ) -> Result<(u16, String), String> {
-        let call = Call::new(ACTION, WireForm::V1Get, Some(crate::format::Format::Json))
-            .param("DiskId", disk)
-            .param("SnapshotId", snapshot);
+        let action = action();
+        let mut call = Call::new(
+            action.name,
+            WireForm::V1Get,
+            Some(crate::format::Format::Json),
+        );
+        for (kind, id) in [(Resource::Disk, disk), (Resource::Snapshot, snapshot)] {
+            if let Some(name) = action.param_for(kind) {
+                call = call.param(name, id);
+            }
+        }
         let answer = self
             .client
             .with_credentials(credentials.clone())
@@ -332,7 +348,7 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
 
     // fault
     let fault = ApiError::INJECTABLE_COMMON[1].clone();
-    let fault_doc = json!({"action": ACTION, "code": fault.code, "message": fault.message});
+    let fault_doc = json!({"action": action().name, "code": fault.code, "message": fault.message});
     let disk = sample
         .disks
         .first()
@@ -355,8 +371,10 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
         let (status, code) = c.call(&one, &disk, &snapshot).await?;
         if (status, code.as_str()) != (fault.status, fault.code.as_ref()) {
             return Err(format!(
-                "the next {ACTION} answered {status} {code:?}, not the fault's {} {:?}",
-                fault.status, fault.code
+                "the next {} answered {status} {code:?}, not the fault's {} {:?}",
+                action().name,
+                fault.status,
+                fault.code
             ));
         }
         let (status, code) = c.call(&one, &disk, &snapshot).await?;
