@@ -337,7 +337,7 @@ async fn mock(args: MockArgs) -> anyhow::Result<()> {
         None => World::sample(),
     };
     let secret = match &args.access_key_secret_file {
-        Some(path) => read_secret(path)?,
+        Some(path) => credentials::read_secret_file(path).map_err(anyhow::Error::msg)?,
         None => args.access_key_secret.clone(),
     };
     if secret.is_empty() {
@@ -515,48 +515,22 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             Target::Embedded
         }
         Some(url) => {
-            let file_secret = match args.access_key_secret_file.as_deref().map(read_secret) {
-                Some(Ok(s)) => Some(s),
-                Some(Err(e)) => {
-                    eprintln!("error: {e:#}");
-                    return Ok(ExitCode::from(CANNOT_CHECK));
-                }
-                None => None,
+            let given = credentials::Given {
+                access_key_id: args.access_key_id.clone(),
+                access_key_secret: args.access_key_secret.clone(),
+                access_key_secret_file: args.access_key_secret_file.clone(),
+                security_token: args.security_token.clone(),
+                profile: args.profile.clone(),
             };
-            let explicit = (
-                args.access_key_id.clone(),
-                args.access_key_secret.clone().or(file_secret),
-            );
-            let found = match (explicit, args.profile.as_deref()) {
-                ((Some(id), Some(secret)), None) => {
-                    let mut c = Credentials::new(id, secret);
-                    if let Some(token) = args.security_token.clone() {
-                        c = c.with_security_token(token);
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let found =
+                match credentials::choose(&given, &|k| std::env::var(k).ok(), home.as_deref()) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(ExitCode::from(CANNOT_CHECK));
                     }
-                    Ok(Some(credentials::Found {
-                        credentials: c,
-                        source: "the command line or the environment".into(),
-                    }))
-                }
-                ((Some(_), None) | (None, Some(_)), None) => Err(
-                    "give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)".to_owned(),
-                ),
-                (_, profile) => {
-                    let home = std::env::var_os("HOME").map(PathBuf::from);
-                    credentials::resolve(profile, &|k| std::env::var(k).ok(), home.as_deref())
-                }
-            };
-            let found = match found {
-                Ok(Some(found)) => found,
-                Ok(None) => credentials::Found {
-                    credentials: Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
-                    source: "the mock's default key pair".into(),
-                },
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::from(CANNOT_CHECK));
-                }
-            };
+                };
             println!(
                 "target: {url} (access key {} from {})",
                 found.credentials.access_key_id, found.source
@@ -688,18 +662,6 @@ async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::from(status))
-}
-
-/// A secret from a file: its first line, trimmed; the file's contents never appear in an error.
-fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot read the secret file {}: {}",
-            path.display(),
-            e.kind()
-        )
-    })?;
-    Ok(text.lines().next().unwrap_or_default().trim().to_owned())
 }
 
 /// A report directory: created if absent, and empty of anything a report does not hold.
