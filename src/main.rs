@@ -1,22 +1,25 @@
 //! The `ecs-conformance` command: `run` runs the conformance suite, `mock` serves the mock ECS
-//! endpoint, `call` sends one signed call to any endpoint.
+//! endpoint, `call` sends one signed call to any endpoint. This file holds the arguments and
+//! dispatches; the commands' bodies are in `cli/`.
+
+mod cli;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use cli::{CANNOT_CHECK, Fail};
+use ecs_conformance::container;
+use ecs_conformance::credentials;
 use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, Results, diff};
 use ecs_conformance::suite::{
     self, DiscoverOptions, RunError, SuiteConfig, SuiteFiles, Target, WorldMode,
 };
 use ecs_conformance::{
-    Call, Client, Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY,
-    Format, MockConfig, WireForm, World,
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY, Format, WireForm,
 };
-use ecs_conformance::{container, credentials};
 
 #[derive(Parser)]
 #[command(
@@ -307,127 +310,23 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Mock(args) => mock(args).await.map(|()| ExitCode::SUCCESS),
-            Command::Run(args) => run(*args).await,
-            Command::Call(args) => call(args).await,
+            Command::Mock(args) => cli::mock::exec(args).await,
+            Command::Run(args) => run(*args).await.map_err(Fail::from),
+            Command::Call(args) => cli::call::exec(args).await,
             Command::Evidence => {
                 print!("{}", suite::evidence_markdown());
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Verify { dir } => Ok(verify(&dir)),
-            Command::ControlCheck { endpoint } => Ok(control_check(&endpoint).await),
-            Command::Diff(args) => Ok(diff(args).await),
+            Command::Verify { dir } => cli::verify::exec(&dir),
+            Command::ControlCheck { endpoint } => cli::control_check::exec(&endpoint).await,
+            Command::Diff(args) => cli::diff::exec(args).await,
         }
     });
-    result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
-        ExitCode::FAILURE
+    result.unwrap_or_else(|fail| {
+        eprintln!("{fail}");
+        fail.exit_status()
     })
 }
-
-async fn mock(args: MockArgs) -> anyhow::Result<()> {
-    let world = match &args.state {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .with_context(|| format!("cannot read the state file {}", path.display()))?;
-            World::from_json(&bytes).with_context(|| {
-                format!("the state file {} is not a valid world", path.display())
-            })?
-        }
-        None => World::sample(),
-    };
-    let secret = match &args.access_key_secret_file {
-        Some(path) => credentials::read_secret_file(path).map_err(anyhow::Error::msg)?,
-        None => args.access_key_secret.clone(),
-    };
-    if secret.is_empty() {
-        bail!("the access key secret must not be empty");
-    }
-    let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(ecs_conformance::TlsPem {
-            cert_chain: std::fs::read(cert)
-                .with_context(|| format!("cannot read {}", cert.display()))?,
-            key: std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?,
-        }),
-        _ => None,
-    };
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let addr = listener.local_addr()?;
-    let control = if args.no_control {
-        "off".to_owned()
-    } else {
-        format!("{scheme}://{addr}{}", ecs_conformance::CONTROL_PREFIX)
-    };
-    let creds =
-        if args.access_key_id == DEFAULT_ACCESS_KEY_ID && secret == DEFAULT_ACCESS_KEY_SECRET {
-            String::new()
-        } else {
-            format!(
-                " --access-key-id {} --access-key-secret <your secret>",
-                args.access_key_id
-            )
-        };
-    // An example that names resources of the world actually served.
-    let (disk, snapshot) = world
-        .snapshots
-        .iter()
-        .find(|s| world.disk(&s.source_disk_id).is_some())
-        .map_or(("d-diskid1", "s-snapshotid1"), |s| {
-            (s.source_disk_id.as_str(), s.snapshot_id.as_str())
-        });
-    // Written once, and a stdout nobody reads (a closed pipe, `| head -1`) is no reason to stop
-    // serving: `println!` would panic.
-    {
-        use std::io::Write as _;
-        let _ = write!(
-            std::io::stdout().lock(),
-            "ecs-conformance mock listening on {scheme}://{addr}\n\
-             control API: {control}\n\
-             try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}\n"
-        );
-        let _ = std::io::stdout().flush();
-    }
-    let config = MockConfig {
-        access_key_id: args.access_key_id,
-        access_key_secret: secret,
-        security_token: args.security_token.clone(),
-        tls,
-        world,
-        control: !args.no_control,
-        log: true,
-        ..MockConfig::default()
-    };
-    // SIGINT (Ctrl-C) or SIGTERM: stop accepting, let requests in flight finish, exit.
-    let shutdown = async {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        let terminate = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = terminate => {}
-        }
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"ecs-conformance mock: shutting down\n",
-        );
-    };
-    ecs_conformance::serve(listener, config, shutdown)
-        .await
-        .context("the server stopped")
-}
-
-/// Could not check anything (exit status 2).
-const CANNOT_CHECK: u8 = 2;
 
 async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let region_url = args
@@ -683,140 +582,4 @@ fn prepare_report_dir(dir: &std::path::Path) -> Result<(), String> {
         let _ = std::fs::remove_file(dir.join(name));
     }
     Ok(())
-}
-
-async fn diff(args: DiffArgs) -> ExitCode {
-    let (base, new) = match (args.runs.as_slice(), args.endpoints.as_slice()) {
-        ([base, new], []) => match (report::load(base), report::load(new)) {
-            (Ok(b), Ok(n)) => (b, n),
-            (Err(e), _) | (_, Err(e)) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(CANNOT_CHECK);
-            }
-        },
-        ([], [a, b]) => {
-            let credentials = match (&args.access_key_id, &args.access_key_secret) {
-                (Some(id), Some(secret)) => Credentials::new(id.clone(), secret.clone()),
-                (None, None) => Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
-                _ => {
-                    eprintln!("error: give both an access key id and its secret");
-                    return ExitCode::from(CANNOT_CHECK);
-                }
-            };
-            let mut sides = Vec::new();
-            for url in [a, b] {
-                println!("running the suite against {url}");
-                let config = SuiteConfig {
-                    target: Target::Endpoint {
-                        url: url.clone(),
-                        credentials: credentials.clone(),
-                    },
-                    progress: false,
-                    fail_on: args.fail_on,
-                    timeout: std::time::Duration::from_secs(args.timeout.max(1)),
-                    ..SuiteConfig::default()
-                };
-                match suite::run(config).await {
-                    Ok(out) => {
-                        let r = &out.report;
-                        println!(
-                            "  {} passed, {} failed, {} not run",
-                            r.passed(),
-                            r.failed(),
-                            r.not_run()
-                        );
-                        sides.push(Results::of(&out));
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(CANNOT_CHECK);
-                    }
-                }
-            }
-            let new = sides.pop().expect("two runs");
-            let base = sides.pop().expect("two runs");
-            (base, new)
-        }
-        _ => {
-            eprintln!(
-                "error: give two runs (BASE NEW: report directories or results.json) or two --endpoint URLs"
-            );
-            return ExitCode::from(CANNOT_CHECK);
-        }
-    };
-    let d = diff::diff(&base, &new, args.fail_on);
-    print!("{}", d.markdown());
-    if let Some(Err(e)) = args
-        .report
-        .as_deref()
-        .map(|dir| report::write_diff(dir, &d))
-    {
-        eprintln!("error: {e}");
-        return ExitCode::from(CANNOT_CHECK);
-    }
-    if d.regressed() || (args.fail_on_change && !d.changed_answers.is_empty()) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-async fn control_check(endpoint: &str) -> ExitCode {
-    match ecs_conformance::control_check::run(endpoint).await {
-        Ok(report) => {
-            print!("{}", report.text());
-            if report.failed() == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(CANNOT_CHECK)
-        }
-    }
-}
-
-fn verify(dir: &std::path::Path) -> ExitCode {
-    let fingerprint = match SuiteFiles::Embedded.fingerprint() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(CANNOT_CHECK);
-        }
-    };
-    match ecs_conformance::report::verify(dir, &fingerprint) {
-        Ok(()) => {
-            println!(
-                "verified: {} matches its manifest, and ran this harness's suite ({fingerprint})",
-                dir.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("not verified: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
-    let credentials = Credentials::new(args.access_key_id, args.access_key_secret);
-    let client = Client::new(&args.endpoint, credentials)?;
-    let mut call = Call::new(&args.action, args.form, args.format);
-    for p in &args.params {
-        let Some((name, value)) = p.split_once('=') else {
-            bail!("parameter {p:?} is not of the form Name=Value");
-        };
-        call = call.param(name, value);
-    }
-    let response = client.send(&call).await?;
-    println!("HTTP {} ({})", response.status, response.content_type);
-    println!("{}", response.body);
-    Ok(if (200..300).contains(&response.status) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }
