@@ -5,6 +5,7 @@ pub mod call;
 pub mod control_check;
 pub mod diff;
 pub mod mock;
+pub mod run;
 pub mod verify;
 
 use std::fmt;
@@ -37,6 +38,17 @@ impl Fail {
     /// Nothing could be checked (exit status 2): `error: WHAT`.
     pub fn cannot_check(what: impl fmt::Display) -> Self {
         Self::error(CANNOT_CHECK, what)
+    }
+
+    /// Ctrl-C before anything was certified (exit status 130, as a shell reports SIGINT).
+    pub fn interrupted() -> Self {
+        Self::new(130, "interrupted: nothing was certified")
+    }
+
+    /// The same failure, with one more line of explanation.
+    pub fn and(mut self, line: impl fmt::Display) -> Self {
+        self.message = format!("{}\n{line}", self.message);
+        self
     }
 
     pub fn exit_status(&self) -> ExitCode {
