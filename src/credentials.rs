@@ -6,18 +6,88 @@
 //! `~/.alibabacloud/credentials.ini`; type `access_key`). A profile is named by `--profile`, else
 //! `ALIBABA_CLOUD_PROFILE`, else the CLI file's `current` (`default` in the INI file).
 //!
+//! [`choose`] owns the whole order a run follows, the command line first and the mock's own key
+//! pair last; [`resolve`] is its part over the environment and the files.
+//!
 //! The environment and the home directory are passed in, so the chain is tested without touching
 //! the real ones. Errors name files and profiles, never a secret.
 
 use std::path::{Path, PathBuf};
 
 use crate::client::Credentials;
+use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 
 /// Where credentials were found, for the run's first line (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     pub credentials: Credentials,
     pub source: String,
+}
+
+/// What the command line says about credentials: its flags, or the environment variables the
+/// command line reads in their place (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `_SECRET`,
+/// `_SECURITY_TOKEN`). No `Debug`: it may hold a secret.
+#[derive(Clone, Default)]
+pub struct Given {
+    pub access_key_id: Option<String>,
+    pub access_key_secret: Option<String>,
+    /// A file whose first line is the secret (`--access-key-secret-file`).
+    pub access_key_secret_file: Option<PathBuf>,
+    pub security_token: Option<String>,
+    /// `--profile`: skips the command line's key pair for that profile of the files.
+    pub profile: Option<String>,
+}
+
+/// The key pair a run signs with, in docs/credentials.md's order: the command line or the
+/// environment (both halves, or neither; skipped when a profile is named), then the CLI's and the
+/// SDKs' files ([`resolve`]), then the mock's own key pair. `Err` is the message for the user.
+pub fn choose(
+    given: &Given,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&Path>,
+) -> Result<Found, String> {
+    let file_secret = given
+        .access_key_secret_file
+        .as_deref()
+        .map(read_secret_file)
+        .transpose()?;
+    let secret = given.access_key_secret.clone().or(file_secret);
+    let found = match (
+        given.access_key_id.clone(),
+        secret,
+        given.profile.as_deref(),
+    ) {
+        (Some(id), Some(secret), None) => {
+            let mut credentials = Credentials::new(id, secret);
+            if let Some(token) = given.security_token.clone() {
+                credentials = credentials.with_security_token(token);
+            }
+            Some(Found {
+                credentials,
+                source: "the command line or the environment".into(),
+            })
+        }
+        (Some(_), None, None) | (None, Some(_), None) => {
+            return Err("give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)".into());
+        }
+        (_, _, profile) => resolve(profile, env, home)?,
+    };
+    Ok(found.unwrap_or_else(|| Found {
+        credentials: Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
+        source: "the mock's default key pair".into(),
+    }))
+}
+
+/// A secret from a file: its first line, trimmed; the file's contents never appear in an error.
+pub fn read_secret_file(path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read the secret file {}: {}",
+            path.display(),
+            e.kind()
+        )
+    })?;
+    Ok(text.lines().next().unwrap_or_default().trim().to_owned())
 }
 
 /// Resolves credentials. `env` reads an environment variable; `home` is the user's home.
@@ -243,5 +313,92 @@ mod tests {
                 .contains("ecs_ram_role")
         );
         assert_eq!(resolve(None, &no_env, Some(&home(&[]))).unwrap(), None);
+    }
+
+    fn flags(id: Option<&str>, secret: Option<&str>) -> Given {
+        Given {
+            access_key_id: id.map(str::to_owned),
+            access_key_secret: secret.map(str::to_owned),
+            ..Given::default()
+        }
+    }
+
+    #[test]
+    fn the_command_line_comes_before_the_files_and_carries_its_token() {
+        let h = home(&[(".aliyun/config.json", CLI)]);
+        let given = Given {
+            security_token: Some("tok".into()),
+            ..flags(Some("id"), Some("secret"))
+        };
+        let found = choose(&given, &no_env, Some(&h)).unwrap();
+        assert_eq!(found.source, "the command line or the environment");
+        assert_eq!(found.credentials.access_key_id, "id");
+        assert_eq!(found.credentials.secret(), "secret");
+        assert_eq!(found.credentials.security_token(), Some("tok"));
+    }
+
+    #[test]
+    fn a_named_profile_skips_the_command_line() {
+        let h = home(&[(".aliyun/config.json", CLI)]);
+        let given = Given {
+            profile: Some("sts".into()),
+            ..flags(Some("id"), Some("secret"))
+        };
+        let found = choose(&given, &no_env, Some(&h)).unwrap();
+        assert_eq!(found.credentials.access_key_id, "STS.b");
+        assert!(
+            found.source.starts_with("profile \"sts\""),
+            "{}",
+            found.source
+        );
+    }
+
+    #[test]
+    fn half_a_key_pair_on_the_command_line_is_refused() {
+        let h = home(&[(".aliyun/config.json", CLI)]);
+        for given in [flags(Some("id"), None), flags(None, Some("secret"))] {
+            assert_eq!(
+                choose(&given, &no_env, Some(&h)).unwrap_err(),
+                "give both an access key id and its secret (--access-key-id and --access-key-secret, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
+            );
+        }
+    }
+
+    #[test]
+    fn a_secret_file_stands_in_for_the_secret_but_not_over_it() {
+        let h = home(&[("secret", "  from-file \nsecond line\n")]);
+        let given = Given {
+            access_key_secret_file: Some(h.join("secret")),
+            ..flags(Some("id"), None)
+        };
+        let found = choose(&given, &no_env, None).unwrap();
+        assert_eq!(found.credentials.secret(), "from-file");
+        assert_eq!(found.source, "the command line or the environment");
+        let both = Given {
+            access_key_secret: Some("given".into()),
+            ..given.clone()
+        };
+        assert_eq!(
+            choose(&both, &no_env, None).unwrap().credentials.secret(),
+            "given"
+        );
+        let missing = Given {
+            access_key_secret_file: Some(h.join("absent")),
+            ..given
+        };
+        let e = choose(&missing, &no_env, None).unwrap_err();
+        assert!(e.starts_with("cannot read the secret file "), "{e}");
+    }
+
+    #[test]
+    fn the_files_come_before_the_mocks_key_pair_which_comes_last() {
+        let h = home(&[(".aliyun/config.json", CLI)]);
+        let found = choose(&Given::default(), &no_env, Some(&h)).unwrap();
+        assert_eq!(found.credentials.access_key_id, "LTAIa");
+        let nothing = choose(&Given::default(), &no_env, Some(&home(&[]))).unwrap();
+        assert_eq!(nothing.source, "the mock's default key pair");
+        assert_eq!(nothing.credentials.access_key_id, DEFAULT_ACCESS_KEY_ID);
+        assert_eq!(nothing.credentials.secret(), DEFAULT_ACCESS_KEY_SECRET);
+        assert_eq!(nothing.credentials.security_token(), None);
     }
 }

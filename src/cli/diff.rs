@@ -1,0 +1,71 @@
+//! `diff`: two runs compared, from their results or run now against two endpoints.
+
+use std::process::ExitCode;
+
+use ecs_conformance::report::{self, Results, diff};
+use ecs_conformance::suite::{self, SuiteConfig, Target};
+use ecs_conformance::{Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+
+use super::Fail;
+use crate::DiffArgs;
+
+pub async fn exec(args: DiffArgs) -> Result<ExitCode, Fail> {
+    let (base, new) = match (args.runs.as_slice(), args.endpoints.as_slice()) {
+        ([base, new], []) => (
+            report::load(base).map_err(Fail::cannot_check)?,
+            report::load(new).map_err(Fail::cannot_check)?,
+        ),
+        ([], [a, b]) => (run_now(&args, a).await?, run_now(&args, b).await?),
+        _ => {
+            return Err(Fail::cannot_check(
+                "give two runs (BASE NEW: report directories or results.json) or two --endpoint URLs",
+            ));
+        }
+    };
+    let d = diff::diff(&base, &new, args.fail_on);
+    print!("{}", d.markdown());
+    if let Some(dir) = &args.report {
+        report::write_diff(dir, &d).map_err(Fail::cannot_check)?;
+    }
+    Ok(
+        if d.regressed() || (args.fail_on_change && !d.changed_answers.is_empty()) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// One side: the suite run now against `url`, with the same key pair for both sides (the given
+/// one, else the mock's; the credential files are not read here).
+async fn run_now(args: &DiffArgs, url: &str) -> Result<Results, Fail> {
+    let credentials = match (&args.access_key_id, &args.access_key_secret) {
+        (Some(id), Some(secret)) => Credentials::new(id.clone(), secret.clone()),
+        (None, None) => Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
+        _ => {
+            return Err(Fail::cannot_check(
+                "give both an access key id and its secret",
+            ));
+        }
+    };
+    println!("running the suite against {url}");
+    let config = SuiteConfig {
+        target: Target::Endpoint {
+            url: url.to_owned(),
+            credentials,
+        },
+        progress: false,
+        fail_on: args.fail_on,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ..SuiteConfig::default()
+    };
+    let out = suite::run(config).await.map_err(Fail::cannot_check)?;
+    let r = &out.report;
+    println!(
+        "  {} passed, {} failed, {} not run",
+        r.passed(),
+        r.failed(),
+        r.not_run()
+    );
+    Ok(Results::of(&out))
+}

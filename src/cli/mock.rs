@@ -1,0 +1,118 @@
+//! `mock`: the mock ECS endpoint, standalone, until SIGINT or SIGTERM.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use ecs_conformance::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig, World, credentials,
+};
+
+use super::Fail;
+use crate::MockArgs;
+
+pub async fn exec(args: MockArgs) -> Result<ExitCode, Fail> {
+    serve(args).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves until a signal; an error (exit status 1) when the mock cannot start or stops.
+async fn serve(args: MockArgs) -> anyhow::Result<()> {
+    let world = match &args.state {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read the state file {}", path.display()))?;
+            World::from_json(&bytes).with_context(|| {
+                format!("the state file {} is not a valid world", path.display())
+            })?
+        }
+        None => World::sample(),
+    };
+    let secret = match &args.access_key_secret_file {
+        Some(path) => credentials::read_secret_file(path).map_err(anyhow::Error::msg)?,
+        None => args.access_key_secret.clone(),
+    };
+    if secret.is_empty() {
+        bail!("the access key secret must not be empty");
+    }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(ecs_conformance::TlsPem {
+            cert_chain: std::fs::read(cert)
+                .with_context(|| format!("cannot read {}", cert.display()))?,
+            key: std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?,
+        }),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let control = if args.no_control {
+        "off".to_owned()
+    } else {
+        format!("{scheme}://{addr}{}", ecs_conformance::CONTROL_PREFIX)
+    };
+    let creds =
+        if args.access_key_id == DEFAULT_ACCESS_KEY_ID && secret == DEFAULT_ACCESS_KEY_SECRET {
+            String::new()
+        } else {
+            format!(
+                " --access-key-id {} --access-key-secret <your secret>",
+                args.access_key_id
+            )
+        };
+    // An example that names resources of the world actually served.
+    let (disk, snapshot) = world
+        .snapshots
+        .iter()
+        .find(|s| world.disk(&s.source_disk_id).is_some())
+        .map_or(("d-diskid1", "s-snapshotid1"), |s| {
+            (s.source_disk_id.as_str(), s.snapshot_id.as_str())
+        });
+    // Written once, and a stdout nobody reads (a closed pipe, `| head -1`) is no reason to stop
+    // serving: `println!` would panic.
+    {
+        use std::io::Write as _;
+        let _ = write!(
+            std::io::stdout().lock(),
+            "ecs-conformance mock listening on {scheme}://{addr}\n\
+             control API: {control}\n\
+             try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}\n"
+        );
+        let _ = std::io::stdout().flush();
+    }
+    let config = MockConfig {
+        access_key_id: args.access_key_id,
+        access_key_secret: secret,
+        security_token: args.security_token.clone(),
+        tls,
+        world,
+        control: !args.no_control,
+        log: true,
+        ..MockConfig::default()
+    };
+    // SIGINT (Ctrl-C) or SIGTERM: stop accepting, let requests in flight finish, exit.
+    let shutdown = async {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let terminate = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"ecs-conformance mock: shutting down\n",
+        );
+    };
+    ecs_conformance::serve(listener, config, shutdown)
+        .await
+        .context("the server stopped")
+}

@@ -1,0 +1,306 @@
+//! `run`: the conformance suite against one target, as a pipeline of stages. Each stage prints
+//! what it decided and ends the run with a [`Fail`] when it cannot go on; a container started for
+//! the run is removed on every path (by [`teardown`], or by dropping it on an early exit).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use ecs_conformance::Format;
+use ecs_conformance::container::{self, ContainerInfo, Started};
+use ecs_conformance::credentials;
+use ecs_conformance::evidence::Level;
+use ecs_conformance::report::{self, Results, diff};
+use ecs_conformance::suite::{
+    self, DiscoverOptions, Fixtures, Report, RunError, RunOutput, SuiteConfig, SuiteFiles, Target,
+};
+
+use super::{CANNOT_CHECK, Fail};
+use crate::RunArgs;
+
+pub async fn exec(args: RunArgs) -> Result<ExitCode, Fail> {
+    let ca_cert = read_ca_cert(args.ca_cert.as_deref())?;
+    let container = start_container(&args).await?;
+    let discover = discover_options(&args)?;
+    let target = resolve_target(&args, container.as_ref())?;
+    let fail_on = fail_on(&args, &target);
+    if let Some(dir) = &args.report {
+        prepare_report_dir(dir).map_err(Fail::cannot_check)?;
+    }
+    let baseline = load_baseline(args.baseline.as_deref())?;
+    let config = suite_config(&args, target, fail_on, ca_cert, discover);
+    // The run, unless interrupted: a container is removed either way.
+    let outcome = run_suite(config).await;
+    let (container_log, container_info) = teardown(container).await;
+    let mut out = judged(outcome)?;
+    out.meta.container = container_info;
+    let regression = summarize(&out, baseline.as_ref(), fail_on);
+    if let Some(dir) = &args.report {
+        write_report(dir, &out, regression.as_ref(), container_log.as_deref())?;
+    }
+    exit_policy(&out.report)
+}
+
+/// `--ca-cert`'s PEM, read before anything starts.
+fn read_ca_cert(path: Option<&Path>) -> Result<Option<Vec<u8>>, Fail> {
+    path.map(std::fs::read).transpose().map_err(|e| {
+        Fail::cannot_check(format_args!("cannot read the CA certificate: {}", e.kind()))
+    })
+}
+
+/// With `--image`: the container, started and ready; Ctrl-C while it starts removes what the
+/// start created.
+async fn start_container(args: &RunArgs) -> Result<Option<Started>, Fail> {
+    let Some(image) = &args.image else {
+        return Ok(None);
+    };
+    let mut target = container::ImageTarget::new(image);
+    target.port = args.image_port;
+    target.cmd = args.image_cmd.clone();
+    target.ready_path = args.ready_path.clone();
+    target.startup_timeout = Duration::from_secs(args.startup_timeout.max(1));
+    for kv in &args.image_env {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(Fail::cannot_check(format_args!(
+                "--image-env {kv:?} is not of the form K=V"
+            )));
+        };
+        target.env.push((k.to_owned(), v.to_owned()));
+    }
+    println!("starting the image {image}");
+    let started = tokio::select! {
+        r = container::start(&target) => r,
+        _ = tokio::signal::ctrl_c() => return Err(Fail::interrupted()),
+    };
+    let started = started
+        .map_err(|e| Fail::cannot_check(e).and("nothing was certified: no scenario was run"))?;
+    println!(
+        "container {} serves {} (ready in {:.1} s)",
+        &started.info.container_id[..12.min(started.info.container_id.len())],
+        started.url,
+        started.info.startup.as_secs_f64()
+    );
+    Ok(Some(started))
+}
+
+/// What discovering existing resources needs: the region, `--fixtures` and the key pairs its
+/// accounts name by environment variables.
+fn discover_options(args: &RunArgs) -> Result<DiscoverOptions, Fail> {
+    let fixtures = match &args.fixtures {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {}", path.display(), e.kind()))
+            .and_then(|t| {
+                Fixtures::parse(&t)
+                    .map_err(|e| format!("{} is not a fixtures file: {e}", path.display()))
+            }),
+        None => Ok(Fixtures::default()),
+    };
+    let fixtures = fixtures.map_err(|e| Fail::cannot_check(format_args!("--fixtures: {e}")))?;
+    let accounts = fixtures
+        .accounts(&|k| std::env::var(k).ok())
+        .map_err(|e| Fail::cannot_check(format_args!("--fixtures: {e}")))?;
+    Ok(DiscoverOptions {
+        region: args.region.clone().unwrap_or_else(|| "cn-hangzhou".into()),
+        fixtures,
+        accounts,
+        allow_destructive: args.allow_destructive,
+        settle_timeout: Duration::from_secs(args.settle_timeout),
+    })
+}
+
+/// The target, announced on the run's first line: the container, `--endpoint`, `--region`'s
+/// endpoint, else the embedded mock. An endpoint gets the key pair [`credentials::choose`] finds.
+fn resolve_target(args: &RunArgs, container: Option<&Started>) -> Result<Target, Fail> {
+    let region_url = args
+        .region
+        .as_deref()
+        .map(|r| format!("https://ecs.{r}.aliyuncs.com"));
+    let endpoint = match container {
+        Some(started) => Some(started.url.clone()),
+        None => args.endpoint.clone().or(region_url),
+    };
+    let Some(url) = endpoint else {
+        println!("target: the embedded mock");
+        return Ok(Target::Embedded);
+    };
+    let given = credentials::Given {
+        access_key_id: args.access_key_id.clone(),
+        access_key_secret: args.access_key_secret.clone(),
+        access_key_secret_file: args.access_key_secret_file.clone(),
+        security_token: args.security_token.clone(),
+        profile: args.profile.clone(),
+    };
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let found = credentials::choose(&given, &|k| std::env::var(k).ok(), home.as_deref())
+        .map_err(Fail::cannot_check)?;
+    println!(
+        "target: {url} (access key {} from {})",
+        found.credentials.access_key_id, found.source
+    );
+    Ok(Target::Endpoint {
+        url,
+        credentials: found.credentials,
+    })
+}
+
+/// `--fail-on`, else chosen against the embedded mock and observed against an endpoint.
+fn fail_on(args: &RunArgs, target: &Target) -> Level {
+    let fail_on = args.fail_on.unwrap_or(match target {
+        Target::Embedded => Level::Chosen,
+        _ => Level::Observed,
+    });
+    println!("failures count at --fail-on {fail_on}; every level is evaluated");
+    fail_on
+}
+
+/// A report directory: created if absent, and empty of anything a report does not hold.
+fn prepare_report_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let foreign = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| !report::is_report_file(n));
+    if let Some(name) = foreign {
+        return Err(format!(
+            "{} holds {name}, which is not part of a report: give an empty or new directory",
+            dir.display()
+        ));
+    }
+    // A report written again into the same directory: nothing of the last one may linger.
+    for name in report::report_files() {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    Ok(())
+}
+
+/// `--baseline`'s results, read before the run so that a wrong path costs no run.
+fn load_baseline(path: Option<&Path>) -> Result<Option<Results>, Fail> {
+    path.map(report::load)
+        .transpose()
+        .map_err(|e| Fail::cannot_check(format_args!("the baseline: {e}")))
+}
+
+fn suite_config(
+    args: &RunArgs,
+    target: Target,
+    fail_on: Level,
+    ca_cert: Option<Vec<u8>>,
+    discover: DiscoverOptions,
+) -> SuiteConfig {
+    SuiteConfig {
+        target,
+        tags: args.tags.clone(),
+        formats: match args.format.as_str() {
+            "xml" => vec![Format::Xml],
+            "json" => vec![Format::Json],
+            _ => Format::BOTH.to_vec(),
+        },
+        timeout: Duration::from_secs(args.timeout.max(1)),
+        max_body: args.max_body,
+        fail_on,
+        machine_reports: args.report.clone(),
+        ca_cert,
+        world: args.world,
+        discover,
+        concurrency: args.concurrency,
+        files: match &args.features {
+            Some(dir) => SuiteFiles::directory(dir, args.recorded_answers.as_deref()),
+            None => SuiteFiles::Embedded,
+        },
+        ..SuiteConfig::default()
+    }
+}
+
+/// The suite's run, or `None` when Ctrl-C interrupted it.
+async fn run_suite(config: SuiteConfig) -> Option<Result<RunOutput, RunError>> {
+    tokio::select! {
+        out = suite::run(config) => Some(out),
+        _ = tokio::signal::ctrl_c() => None,
+    }
+}
+
+/// The container's log and what the report says of it; the container removed.
+async fn teardown(container: Option<Started>) -> (Option<String>, Option<ContainerInfo>) {
+    let Some(started) = container else {
+        return (None, None);
+    };
+    let log = started.logs().await;
+    let info = started.info.clone();
+    if let Err(e) = started.remove().await {
+        eprintln!("warning: {e}");
+    }
+    (Some(log), Some(info))
+}
+
+/// The run's output, unless it was interrupted or could not judge anything.
+fn judged(outcome: Option<Result<RunOutput, RunError>>) -> Result<RunOutput, Fail> {
+    match outcome {
+        None => Err(Fail::interrupted()),
+        Some(Ok(out)) => Ok(out),
+        Some(Err(e)) => {
+            let why = if matches!(e, RunError::Other(_)) {
+                "nothing was certified"
+            } else {
+                "nothing was certified: no scenario was run"
+            };
+            Err(Fail::cannot_check(e).and(why))
+        }
+    }
+}
+
+/// The summary, and with `--baseline` what changed since, printed; the change is returned for the
+/// report.
+fn summarize(out: &RunOutput, baseline: Option<&Results>, fail_on: Level) -> Option<diff::Diff> {
+    print!("{}", out.report.summary());
+    let d = diff::diff(baseline?, &Results::of(out), fail_on);
+    println!("\n{}", d.markdown());
+    Some(d)
+}
+
+fn write_report(
+    dir: &Path,
+    out: &RunOutput,
+    regression: Option<&diff::Diff>,
+    container_log: Option<&str>,
+) -> Result<(), Fail> {
+    let started = Instant::now();
+    report::write(dir, out, regression, container_log)
+        .map_err(|e| Fail::cannot_check(format_args!("the report could not be written: {e}")))?;
+    println!(
+        "report: {} (written in {:.0} ms; check it with `ecs-conformance verify {}`)",
+        dir.display(),
+        started.elapsed().as_secs_f64() * 1e3,
+        dir.display()
+    );
+    Ok(())
+}
+
+/// The exit status the report earns (EXIT_STATUSES in main.rs), with the reason when it is not a
+/// verdict on the scenarios alone.
+fn exit_policy(report: &Report) -> Result<ExitCode, Fail> {
+    let status = report.exit_status();
+    if !report.suite_problems.is_empty() {
+        Err(Fail::error(
+            status,
+            "the suite is inconsistent with its catalogues; nothing was certified",
+        ))
+    } else if status == CANNOT_CHECK {
+        Err(Fail::cannot_check(format_args!(
+            "no scenario ran ({} not run, {} of them for a failed setup; reasons above); \
+             nothing was certified",
+            report.not_run(),
+            report.setup_failed()
+        )))
+    } else if report.unanswered() > 0 {
+        Err(Fail::error(
+            status,
+            format_args!(
+                "the endpoint did not answer: {} scenarios were left unjudged",
+                report.unanswered()
+            ),
+        ))
+    } else {
+        Ok(ExitCode::from(status))
+    }
+}
