@@ -5,6 +5,8 @@
 //! client ([`Client`]), the world document ([`World`]), and the suite runner.
 
 mod api_error;
+#[cfg(test)]
+mod architecture;
 mod catalogue;
 mod client;
 pub mod container;

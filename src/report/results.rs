@@ -150,15 +150,6 @@ pub struct Exchange {
     pub body: String,
 }
 
-/// `feature-slug/scenario-slug`.
-pub fn scenario_id(feature: &str, scenario: &str) -> String {
-    format!("{}/{}", slug(feature), slug(scenario))
-}
-
-fn slug(s: &str) -> String {
-    crate::suite::slug_with(s, '-')
-}
-
 fn exchange(a: &AnswerSummary) -> Exchange {
     Exchange {
         action: a.action.clone(),
@@ -187,26 +178,19 @@ impl Results {
             .results
             .iter()
             .map(|r| {
-                let (outcome, failed_at, cause) = match &r.outcome {
-                    Outcome::Passed => ("passed", None, None),
-                    Outcome::Failed { level } => ("failed", Some(*level), None),
-                    Outcome::NotRun(_) => ("not-run", None, None),
-                    Outcome::SetupFailed {
-                        no_answer: false, ..
-                    } => ("not-run", None, Some("setup")),
-                    Outcome::SetupFailed {
-                        no_answer: true, ..
-                    } => ("not-run", None, Some("setup-no-answer")),
-                    Outcome::NoAnswer { .. } => ("no-answer", None, Some("no-answer")),
+                let (outcome, cause) = r.outcome.wire();
+                let failed_at = match r.outcome {
+                    Outcome::Failed { level } => Some(level),
+                    _ => None,
                 };
                 Scenario {
-                    id: scenario_id(&r.feature, &r.scenario),
-                    feature: r.feature.clone(),
-                    name: r.scenario.clone(),
+                    id: r.id.slug(),
+                    feature: r.id.feature.clone(),
+                    name: r.id.scenario.clone(),
                     tags: r.tags.clone(),
                     outcome: outcome.into(),
                     failed_at,
-                    counted: r.fails_at(report.fail_on) || r.outcome.for_want_of_an_answer(),
+                    counted: r.counted(report.fail_on),
                     reason: r.outcome.reason().map(str::to_owned),
                     cause: cause.map(str::to_owned),
                     duration_ms: r.duration.as_millis() as u64,
@@ -221,29 +205,13 @@ impl Results {
                         })
                         .collect(),
                     not_checked: r.not_checked.clone(),
-                    exchanges: out
-                        .answers
-                        .get(&r.name())
-                        .map(|a| a.iter().map(exchange).collect())
-                        .unwrap_or_default(),
+                    exchanges: r.answers.iter().map(exchange).collect(),
                 }
             })
             .collect();
         let verdict = Level::ALL
             .into_iter()
-            .map(|l| {
-                let v = if !report.suite_problems.is_empty() || report.checked() == 0 {
-                    "not certified"
-                } else if report.results.iter().any(|r| r.fails_at(l)) {
-                    "failed"
-                } else if report.unanswered() > 0 {
-                    // Scenarios the endpoint left unjudged: nothing can be said of them.
-                    "not certified"
-                } else {
-                    "passed"
-                };
-                (l, v.to_owned())
-            })
+            .map(|l| (l, report.verdict_at(l).as_str().to_owned()))
             .collect();
         Self {
             schema: SCHEMA.into(),

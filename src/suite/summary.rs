@@ -9,8 +9,9 @@ use std::time::Duration;
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step};
 use cucumber::{Event, Writer, cli, gherkin, parser};
 
+use super::Context;
+use super::record::{AnswerSummary, ScenarioId};
 use super::verdict::{self, Finding};
-use super::{Context, Stop};
 use crate::evidence::Level;
 
 /// What happened to one scenario.
@@ -32,6 +33,23 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// How `results.json` writes it: `outcome`, and `cause` when it did not reach a verdict for
+    /// want of a setup or an answer.
+    pub fn wire(&self) -> (&'static str, Option<&'static str>) {
+        match self {
+            Self::Passed => ("passed", None),
+            Self::Failed { .. } => ("failed", None),
+            Self::NotRun(_) => ("not-run", None),
+            Self::SetupFailed {
+                no_answer: false, ..
+            } => ("not-run", Some("setup")),
+            Self::SetupFailed {
+                no_answer: true, ..
+            } => ("not-run", Some("setup-no-answer")),
+            Self::NoAnswer { .. } => ("no-answer", Some("no-answer")),
+        }
+    }
+
     /// Not run, whatever the reason (a setup failure included).
     pub fn is_not_run(&self) -> bool {
         matches!(self, Self::NotRun(_) | Self::SetupFailed { .. })
@@ -100,6 +118,43 @@ pub struct StoppedAnswering {
     pub answered_later: bool,
 }
 
+impl StoppedAnswering {
+    /// From the results: when the first call (or setup) got no answer, which scenario had been
+    /// answered last before that. `None` when every call was answered.
+    pub fn of(results: &[ScenarioResult]) -> Option<Self> {
+        let first = results.iter().filter_map(|r| r.silent_at).min()?;
+        let answered = || results.iter().filter_map(|r| Some((r, r.answered_at?)));
+        let after = answered()
+            .filter(|(_, at)| *at <= first)
+            .max_by_key(|(_, at)| *at)
+            .map(|(r, _)| r.name());
+        Some(Self {
+            after,
+            answered_later: answered().any(|(_, at)| at > first),
+        })
+    }
+}
+
+/// What a run says at one evidence level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// Nothing can be said: the suite is inconsistent, nothing was checked, or the endpoint left
+    /// scenarios unjudged.
+    NotCertified,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Failed => "failed",
+            Verdict::NotCertified => "not certified",
+        }
+    }
+}
+
 /// `reason` with what differs between scenarios of one cause masked (list indices, ids that are
 /// UUIDs), so that setup failures group by cause.
 pub fn cause_group(reason: &str) -> String {
@@ -133,11 +188,11 @@ fn is_uuid(s: &str) -> bool {
         })
 }
 
+/// A finished scenario: its record, closed with its outcome ([`super::record::ScenarioRecord::close`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioResult {
-    /// The feature's name: the area the summary groups by.
-    pub feature: String,
-    pub scenario: String,
+    /// Which scenario; its feature is the area the summary groups by.
+    pub id: ScenarioId,
     pub outcome: Outcome,
     /// Every expectation the scenario missed, at every level.
     pub findings: Vec<Finding>,
@@ -147,12 +202,39 @@ pub struct ScenarioResult {
     pub duration: Duration,
     /// Expectations this target cannot show ("not checked on this target"): never passed.
     pub not_checked: Vec<String>,
+    /// Every call it made and what came back, in order.
+    pub answers: Vec<AnswerSummary>,
+    /// When it last got an answer.
+    pub answered_at: Option<std::time::Instant>,
+    /// When one of its calls (or its setup) got no answer at all.
+    pub silent_at: Option<std::time::Instant>,
 }
 
 impl ScenarioResult {
+    /// Not run before it started, for `reason`.
+    pub fn not_run(id: ScenarioId, tags: Vec<String>, reason: String) -> Self {
+        Self {
+            id,
+            outcome: Outcome::NotRun(reason),
+            findings: Vec::new(),
+            tags,
+            duration: Duration::ZERO,
+            not_checked: Vec::new(),
+            answers: Vec::new(),
+            answered_at: None,
+            silent_at: None,
+        }
+    }
+
     /// `feature / scenario`.
     pub fn name(&self) -> String {
-        format!("{} / {}", self.feature, self.scenario)
+        self.id.name()
+    }
+
+    /// Counts against the run: failed at `fail_on` or a stronger level, or left unjudged by an
+    /// endpoint that gave no answer.
+    pub fn counted(&self, fail_on: Level) -> bool {
+        self.fails_at(fail_on) || self.outcome.for_want_of_an_answer()
     }
 
     /// Failed at `fail_on` or a stronger level.
@@ -235,12 +317,28 @@ impl Report {
     /// inconsistent, 1 when a scenario failed at the `--fail-on` level or the endpoint stopped
     /// answering, else 0 (docs: the exit-status table in `run --help`).
     pub fn exit_status(&self) -> u8 {
-        if !self.suite_problems.is_empty() || self.checked() == 0 {
-            2
-        } else if self.failed() > 0 || self.unanswered() > 0 {
-            1
+        match self.verdict_at(self.fail_on) {
+            Verdict::NotCertified if !self.certifiable() => 2,
+            Verdict::Passed => 0,
+            Verdict::Failed | Verdict::NotCertified => 1,
+        }
+    }
+
+    /// Whether the run can say anything: the suite is consistent and something was checked.
+    fn certifiable(&self) -> bool {
+        self.suite_problems.is_empty() && self.checked() > 0
+    }
+
+    /// The run's verdict at `level`: the one place it is decided (exit status, `results.json`).
+    pub fn verdict_at(&self, level: Level) -> Verdict {
+        if !self.certifiable() {
+            Verdict::NotCertified
+        } else if self.results.iter().any(|r| r.fails_at(level)) {
+            Verdict::Failed
+        } else if self.unanswered() > 0 {
+            Verdict::NotCertified
         } else {
-            0
+            Verdict::Passed
         }
     }
 
@@ -304,7 +402,7 @@ impl Report {
                 Outcome::NotRun(_) | Outcome::SetupFailed { .. } => 4,
                 Outcome::NoAnswer { .. } => 5,
             };
-            areas.entry(&r.feature).or_default()[slot] += 1;
+            areas.entry(&r.id.feature).or_default()[slot] += 1;
         }
         let unanswered = self.no_answer() > 0;
         let width = areas
@@ -465,22 +563,22 @@ impl Report {
     }
 }
 
-/// The cucumber writer: collects outcomes into a shared list and prints progress.
+/// The results of a run, shared by the writers as scenarios finish.
+pub type Results = Arc<Mutex<Vec<ScenarioResult>>>;
+
+/// The cucumber writer: closes each finished scenario's record into its result, and prints
+/// progress.
 pub struct Collector {
     ctx: Arc<Context>,
-    results: Arc<Mutex<Vec<ScenarioResult>>>,
-    step_errors: HashMap<(String, String), Vec<String>>,
-    tags: HashMap<(String, String), Vec<String>>,
-    started: HashMap<(String, String), std::time::Instant>,
+    results: Results,
+    step_errors: HashMap<ScenarioId, Vec<String>>,
+    tags: HashMap<ScenarioId, Vec<String>>,
+    started: HashMap<ScenarioId, std::time::Instant>,
     progress: bool,
 }
 
 impl Collector {
-    pub fn new(
-        ctx: Arc<Context>,
-        results: Arc<Mutex<Vec<ScenarioResult>>>,
-        progress: bool,
-    ) -> Self {
+    pub fn new(ctx: Arc<Context>, results: Results, progress: bool) -> Self {
         Self {
             ctx,
             results,
@@ -497,12 +595,12 @@ impl Collector {
         scenario: &gherkin::Scenario,
         ev: Scenario<W>,
     ) {
-        let key = (feature.name.clone(), scenario.name.clone());
+        let id = ScenarioId::new(&feature.name, &scenario.name);
         self.tags
-            .entry(key.clone())
+            .entry(id.clone())
             .or_insert_with(|| scenario.tags.clone());
         self.started
-            .entry(key.clone())
+            .entry(id.clone())
             .or_insert_with(std::time::Instant::now);
         let error = match ev {
             Scenario::Step(step, Step::Failed(_, _, _, err))
@@ -516,87 +614,45 @@ impl Collector {
                 Some(format!("hook failed: {}", panic_text(&info)))
             }
             Scenario::Finished => {
-                self.finish(key.clone());
+                self.finish(id.clone());
                 None
             }
             _ => None,
         };
         if let Some(e) = error {
-            self.step_errors.entry(key).or_default().push(e);
+            self.step_errors.entry(id).or_default().push(e);
         }
     }
 
-    /// A finished scenario: its findings, and any step that failed without recording one that
-    /// counts (counted at `documented`, so it cannot pass unseen).
-    fn finish(&mut self, key: (String, String)) {
-        let mut findings = self.ctx.take_findings(&key.0, &key.1);
-        let errors = self.step_errors.remove(&key).unwrap_or_default();
-        let tags = self.tags.remove(&key).unwrap_or_default();
+    /// A finished scenario: the record its world handed over, closed into its result.
+    fn finish(&mut self, id: ScenarioId) {
+        let record = self.ctx.take_record(&id);
+        let errors = self.step_errors.remove(&id).unwrap_or_default();
+        let tags = self.tags.remove(&id).unwrap_or_default();
         let duration = self
             .started
-            .remove(&key)
+            .remove(&id)
             .map(|t| t.elapsed())
             .unwrap_or_default();
-        let stop = self.ctx.stop_of(&key.0, &key.1);
-        // A step that failed without a finding that counts (a defect of the suite's own) still
-        // fails the scenario, unless the scenario stopped short of a verdict and said why.
-        let counted = findings.iter().any(|f| f.level <= self.ctx.fail_on);
-        if !counted && !errors.is_empty() && stop.is_none() {
-            findings.push(Finding {
-                expectation: "step".into(),
-                level: Level::Documented,
-                source: "the suite's step definitions".into(),
-                problem: errors.join("\n"),
-            });
-        }
-        let not_checked = self.ctx.take_not_checked(&key.0, &key.1);
-        let outcome = match (stop, verdict::worst(&findings)) {
-            (Some(Stop::NotRun(why)), _) => {
-                findings.clear();
-                Outcome::NotRun(why)
-            }
-            // A mismatch that counts, seen before the state could no longer be read or before
-            // the endpoint stopped answering, is still a failure; one beyond --fail-on is kept
-            // with the findings, and the scenario stays unjudged.
-            (Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. }), Some(level))
-                if level <= self.ctx.fail_on =>
-            {
-                Outcome::Failed { level }
-            }
-            (Some(Stop::SetupFailed { reason, no_answer }), _) => {
-                Outcome::SetupFailed { reason, no_answer }
-            }
-            (Some(Stop::NoAnswer { kind, reason }), _) => Outcome::NoAnswer { kind, reason },
-            (None, Some(level)) => Outcome::Failed { level },
-            (None, None) => Outcome::Passed,
-        };
-        if outcome.omitted_from_machine_reports() {
-            self.ctx.mark_omitted(&key.0, &key.1);
-        }
+        let result = record.close(id, tags, duration, errors, self.ctx.fail_on);
         if self.progress {
-            let mark = match &outcome {
+            let mark = match &result.outcome {
                 Outcome::Failed { level } if *level <= self.ctx.fail_on => format!("✘ [{level}]"),
                 Outcome::Failed { level } => format!("~ [{level}, not counted]"),
                 Outcome::NotRun(_) => "– [not run]".into(),
                 Outcome::SetupFailed { .. } => "– [not run: setup failed]".into(),
                 Outcome::NoAnswer { .. } => "✘ [no answer]".into(),
-                Outcome::Passed if !not_checked.is_empty() => "✔ [partly not checked]".into(),
+                Outcome::Passed if !result.not_checked.is_empty() => {
+                    "✔ [partly not checked]".into()
+                }
                 Outcome::Passed => "✔".into(),
             };
-            println!("{mark} {} / {}", key.0, key.1);
+            println!("{mark} {}", result.id);
         }
         self.results
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(ScenarioResult {
-                feature: key.0,
-                scenario: key.1,
-                outcome,
-                findings,
-                tags,
-                duration,
-                not_checked,
-            });
+            .push(result);
     }
 }
 
@@ -625,8 +681,6 @@ impl<W: cucumber::World> Writer<W> for Collector {
             }
             Err(e) => {
                 let result = ScenarioResult {
-                    feature: "(feature files)".into(),
-                    scenario: "parse".into(),
                     outcome: Outcome::Failed {
                         level: Level::Documented,
                     },
@@ -636,9 +690,11 @@ impl<W: cucumber::World> Writer<W> for Collector {
                         source: "the feature files".into(),
                         problem: e.to_string(),
                     }],
-                    tags: Vec::new(),
-                    duration: Duration::ZERO,
-                    not_checked: Vec::new(),
+                    ..ScenarioResult::not_run(
+                        ScenarioId::new("(feature files)", "parse"),
+                        Vec::new(),
+                        String::new(),
+                    )
                 };
                 self.results
                     .lock()
@@ -653,13 +709,13 @@ impl<W: cucumber::World> Writer<W> for Collector {
 /// One event as a writer receives it.
 type Received<W> = parser::Result<Event<Cucumber<W>>>;
 
-/// A scenario's key, and whether the event finishes it.
-fn scenario_event<W>(event: &Received<W>) -> Option<((String, String), bool)> {
+/// A scenario's id, and whether the event finishes it.
+fn scenario_event<W>(event: &Received<W>) -> Option<(ScenarioId, bool)> {
     let Ok(event) = event else { return None };
     match &event.value {
         Cucumber::Feature(f, Feature::Scenario(s, ev))
         | Cucumber::Feature(f, Feature::Rule(_, Rule::Scenario(s, ev))) => Some((
-            (f.name.clone(), s.name.clone()),
+            ScenarioId::new(&f.name, &s.name),
             matches!(ev.event, Scenario::Finished),
         )),
         _ => None,
@@ -671,18 +727,28 @@ fn scenario_event<W>(event: &Received<W>) -> Option<((String, String), bool)> {
 /// failed step there would read as a failure. Such scenarios are in `results.json` and the report,
 /// with their reason. A scenario whose call got no answer stays: it fails the run.
 pub struct OmitNotRun<W, Wr> {
-    ctx: Arc<Context>,
+    results: Results,
     inner: Wr,
-    held: HashMap<(String, String), Vec<Received<W>>>,
+    held: HashMap<ScenarioId, Vec<Received<W>>>,
 }
 
 impl<W, Wr> OmitNotRun<W, Wr> {
-    pub fn new(ctx: Arc<Context>, inner: Wr) -> Self {
+    pub fn new(results: Results, inner: Wr) -> Self {
         Self {
-            ctx,
+            results,
             inner,
             held: HashMap::new(),
         }
+    }
+
+    /// Whether the finished scenario `id` is left out, by the outcome the collector gave it.
+    fn omitted(&self, id: &ScenarioId) -> bool {
+        let results = self.results.lock().unwrap_or_else(|p| p.into_inner());
+        results
+            .iter()
+            .rev()
+            .find(|r| &r.id == id)
+            .is_some_and(|r| r.outcome.omitted_from_machine_reports())
     }
 }
 
@@ -690,15 +756,15 @@ impl<W: cucumber::World, Wr: Writer<W>> Writer<W> for OmitNotRun<W, Wr> {
     type Cli = Wr::Cli;
 
     async fn handle_event(&mut self, event: Received<W>, cli: &Self::Cli) {
-        let Some((key, finished)) = scenario_event(&event) else {
+        let Some((id, finished)) = scenario_event(&event) else {
             return self.inner.handle_event(event, cli).await;
         };
-        self.held.entry(key.clone()).or_default().push(event);
+        self.held.entry(id.clone()).or_default().push(event);
         if finished {
-            let events = self.held.remove(&key).unwrap_or_default();
+            let events = self.held.remove(&id).unwrap_or_default();
             // The collector, teed before this writer, has decided the scenario's outcome by now:
             // cucumber's Tee polls its left writer first, and the collector never waits.
-            if !self.ctx.is_omitted(&key.0, &key.1) {
+            if !self.omitted(&id) {
                 for e in events {
                     self.inner.handle_event(e, cli).await;
                 }
@@ -727,13 +793,8 @@ mod tests {
 
     fn result(outcome: Outcome) -> ScenarioResult {
         ScenarioResult {
-            feature: "F".into(),
-            scenario: "S".into(),
             outcome,
-            findings: Vec::new(),
-            tags: Vec::new(),
-            duration: Duration::ZERO,
-            not_checked: Vec::new(),
+            ..ScenarioResult::not_run(ScenarioId::new("F", "S"), Vec::new(), String::new())
         }
     }
 
@@ -756,7 +817,7 @@ mod tests {
             problem: problem.into(),
         };
         let failed = |name: &str, problems: &[&str]| ScenarioResult {
-            scenario: name.into(),
+            id: ScenarioId::new("F", name),
             outcome: Outcome::Failed {
                 level: Level::Observed,
             },

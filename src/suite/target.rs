@@ -185,7 +185,7 @@ impl Seam for ControlApi {
                 .map_err(|e| match e {
                     ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
                         "the control API did not answer: {}",
-                        super::unreachable_cause(&source)
+                        super::connect::unreachable_cause(&source)
                     )),
                     ClientError::Control { message, .. } => {
                         Unbound::Failed(format!("the control API refused the world: {message}"))
@@ -207,7 +207,7 @@ impl Seam for ControlApi {
                 .map_err(|e| match e {
                     ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
                         "the control API did not answer when the world was read: {}",
-                        super::unreachable_cause(&source)
+                        super::connect::unreachable_cause(&source)
                     )),
                     ClientError::Control { message, .. } => Unbound::Failed(format!(
                         "the control API did not show the world: {message}"

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::check::Answer;
 use super::target::{Binding, Unbound};
 use super::verdict::{self, Finding, Findings};
-use super::{Context, Stop};
+use super::{AnswerSummary, Context, ScenarioId, ScenarioRecord, Stop};
 use crate::client::{Call, ClientError};
 use crate::evidence::{Level, ids};
 use crate::world::{Disk, Instance, Snapshot, World};
@@ -17,8 +17,9 @@ use crate::world::{Disk, Instance, Snapshot, World};
 #[derive(Debug, Default, cucumber::World)]
 pub struct SuiteWorld {
     pub(super) ctx: Option<Arc<Context>>,
-    pub(super) feature: String,
-    pub(super) scenario: String,
+    pub(super) id: ScenarioId,
+    /// What the scenario produced: handed over once, when it ends.
+    pub(super) record: ScenarioRecord,
     /// The scenario is tagged `@chosen`: what it expects rests on a choice of the mock's, so every
     /// finding counts at `chosen` at most.
     pub(super) chosen_only: bool,
@@ -137,7 +138,7 @@ impl SuiteWorld {
         } else {
             Err(verdict::describe(&counted))
         };
-        ctx.record_findings(&self.feature, &self.scenario, findings);
+        self.record.findings.extend(findings);
         result
     }
 
@@ -150,17 +151,14 @@ impl SuiteWorld {
     }
 
     /// Records why the scenario stopped short of a verdict (the first reason wins).
-    fn stop(&self, stop: Stop) {
-        if let Some(ctx) = &self.ctx {
-            ctx.mark_stop(&self.feature, &self.scenario, stop);
-        }
+    fn stop(&mut self, stop: Stop) {
+        self.record.stop(stop);
     }
 
     /// Records an expectation this target cannot show: reported "not checked on this target",
     /// never passed.
     pub fn not_checked(&mut self, expectation: &str) -> Result<(), String> {
-        self.ctx()?
-            .mark_not_checked(&self.feature, &self.scenario, expectation);
+        self.record.not_checked.push(expectation.to_owned());
         Ok(())
     }
 
@@ -274,7 +272,7 @@ impl SuiteWorld {
 
     /// Keeps what one call sent and received, for reports and proofs.
     fn record(
-        &self,
+        &mut self,
         binding: &Binding,
         call: &Call,
         nonce: &str,
@@ -282,15 +280,8 @@ impl SuiteWorld {
         answer: &Answer,
     ) -> Result<(), String> {
         let key = &binding.client.credentials().access_key_id;
-        self.ctx()?.record(
-            &self.feature,
-            &self.scenario,
-            call,
-            key,
-            nonce,
-            setup,
-            answer,
-        );
+        let summary = AnswerSummary::of(call, key, nonce, setup, answer);
+        self.record.answered(summary);
         Ok(())
     }
 
@@ -308,13 +299,13 @@ impl SuiteWorld {
             let _ = self.judge(f);
             return text;
         };
-        let cause = super::unreachable_cause(source);
+        let cause = super::connect::unreachable_cause(source);
         if setup {
             return self.setup_failed(format!("{call} got no answer: {cause}"), true);
         }
         let text = format!("no answer: {call}: {cause}");
         self.stop(Stop::NoAnswer {
-            kind: super::no_answer_kind(source).to_owned(),
+            kind: super::connect::no_answer_kind(source).to_owned(),
             reason: text.clone(),
         });
         text
@@ -386,7 +377,7 @@ impl SuiteWorld {
     }
 
     pub fn recorded_answer_name(&self) -> String {
-        super::recorded::snapshot_name(&self.feature, &self.scenario)
+        self.id.recorded_answer()
     }
 
     /// The stored recorded answer `name`, from the run's suite files.

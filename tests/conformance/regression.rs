@@ -78,7 +78,7 @@ pub async fn sections_are_exact(baseline: &RunOutput) -> Vec<String> {
     let d = diff::diff(&base, &now, Level::Observed);
     let diff_ms = diff_started.elapsed().as_secs_f64() * 1e3;
     let expect_failing: BTreeSet<String> = new
-        .answers
+        .answers()
         .iter()
         .filter(|(_, a)| {
             a.iter().any(|a| {
@@ -92,7 +92,7 @@ pub async fn sections_are_exact(baseline: &RunOutput) -> Vec<String> {
         .map(|(name, _)| name.clone())
         .collect();
     let expect_changed: BTreeSet<String> = new
-        .answers
+        .answers()
         .iter()
         .filter(|(name, a)| {
             !expect_failing.contains(*name)

@@ -540,7 +540,7 @@ async fn run_through(
 /// The scenarios that received at least one changed answer (setup calls aside).
 fn touched(out: &RunOutput, proxy: &proxy::Proxy) -> BTreeSet<String> {
     let changed = proxy.changed.lock().expect("the proxy lock is whole");
-    out.answers
+    out.answers()
         .iter()
         .filter(|(_, answers)| {
             answers

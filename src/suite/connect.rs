@@ -1,0 +1,174 @@
+//! Reaching the target and choosing how scenarios get their state: the embedded mock or an
+//! endpoint (with the preflight that tells an unreachable endpoint apart), then the control API,
+//! existing resources, or no state at all — with the words that say why when it is chosen for the
+//! user.
+
+use super::discover::{self, TAG_KEY, TAG_VALUE};
+use super::target::{self, Seam};
+use super::{RunError, SuiteConfig, Target, WorldMode};
+use crate::client::{Client, ClientError, Credentials};
+use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockServer};
+
+/// A reached target: the run's client, the control API's optional features when it offers one,
+/// its URL for messages, and the embedded mock when the run started one.
+pub(super) struct Connected {
+    pub client: Client,
+    pub control: Option<Vec<String>>,
+    pub url: String,
+    /// Kept until the run ends: dropping it stops the mock.
+    pub _embedded: Option<MockServer>,
+}
+
+/// Starts the embedded mock, or reaches the endpoint and asks whether it offers the control API.
+pub(super) async fn connect(config: &SuiteConfig) -> Result<Connected, RunError> {
+    let mut embedded = None;
+    let (client, control, url) = match &config.target {
+        Target::Embedded => {
+            let mock = MockServer::start().await.map_err(anyhow::Error::from)?;
+            let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
+            let client = Client::new(mock.url(), credentials)
+                .map_err(anyhow::Error::from)?
+                .with_timeout(config.timeout)
+                .with_max_body(config.max_body);
+            embedded = Some(mock);
+            let features = crate::protocol::FEATURES.iter().map(|f| (*f).to_owned());
+            (
+                client,
+                Some(features.collect()),
+                "the embedded mock".to_owned(),
+            )
+        }
+        Target::Endpoint { url, credentials } => {
+            let mut client = Client::new(url, credentials.clone())
+                .map_err(anyhow::Error::from)?
+                .with_timeout(config.timeout)
+                .with_max_body(config.max_body);
+            if let Some(pem) = &config.ca_cert {
+                client = client.with_ca_cert(pem).map_err(anyhow::Error::from)?;
+            }
+            let control = preflight(&client, url).await?;
+            (client, control, url.clone())
+        }
+    };
+    Ok(Connected {
+        client,
+        control,
+        url,
+        _embedded: embedded,
+    })
+}
+
+/// How scenarios get their state on `target`, by `--world` and what the target offers.
+pub(super) async fn seam(
+    config: &SuiteConfig,
+    target: &Connected,
+) -> Result<Box<dyn Seam>, RunError> {
+    let Connected {
+        client,
+        control,
+        url,
+        ..
+    } = target;
+    let seam: Box<dyn Seam> = match (config.world, control.clone()) {
+        (WorldMode::Auto | WorldMode::Control, Some(features)) => {
+            Box::new(target::ControlApi::new(url, features))
+        }
+        (WorldMode::Control, None) => {
+            return Err(anyhow::anyhow!(
+                "--world control: {url} does not offer the control API (docs/control-api.md); \
+                 try --world discover"
+            )
+            .into());
+        }
+        (WorldMode::Auto | WorldMode::Discover, _) => {
+            let found = discover::Discover::new(client, config.discover.clone()).await;
+            if config.progress
+                && let Ok(found) = &found
+            {
+                for (i, (ni, nd, ns, other)) in found.found().into_iter().enumerate() {
+                    let whose = if i == 0 {
+                        "the run's account"
+                    } else {
+                        "a fixture account"
+                    };
+                    println!(
+                        "discovered in {} ({whose}): {ni} instances, {nd} disks, {ns} snapshots \
+                         tagged {TAG_KEY}={TAG_VALUE}; {other} other resources, never named",
+                        config.discover.region
+                    );
+                }
+            }
+            match (config.world, found) {
+                (WorldMode::Discover, found) => Box::new(found.map_err(anyhow::Error::msg)?),
+                // Chosen for the user, not asked for: an endpoint that cannot list resources, or
+                // holds none tagged, still runs its world-free scenarios.
+                (_, Ok(found)) if found.has_tagged() => Box::new(found),
+                (_, found) => Box::new(target::NoState {
+                    reason: format!(
+                        "needs a world: {url} does not offer the control API \
+                         (docs/control-api.md), and {}",
+                        match found {
+                            Ok(_) => format!(
+                                "no resource in {} is tagged {TAG_KEY}={TAG_VALUE} \
+                                 (docs/discover.md)",
+                                config.discover.region
+                            ),
+                            Err(e) => format!("listing its resources failed ({e})"),
+                        }
+                    ),
+                }),
+            }
+        }
+        (WorldMode::None, _) => Box::new(target::NoState {
+            reason: "needs a world, and --world none runs only the scenarios that need none".into(),
+        }),
+    };
+    Ok(seam)
+}
+
+/// The preflight: one request that tells an unreachable endpoint (refused, DNS, TLS, timeout)
+/// from a reachable one, and whether it speaks the control API (with which optional features).
+async fn preflight(client: &Client, url: &str) -> Result<Option<Vec<String>>, RunError> {
+    match client.control_api().await {
+        Ok(control) => Ok(control.map(|d| d.features)),
+        Err(ClientError::Http { source, .. }) => Err(RunError::Unreachable {
+            endpoint: url.to_owned(),
+            cause: unreachable_cause(&source),
+        }),
+        // The endpoint answered, only not as the control API does.
+        Err(_) => Ok(None),
+    }
+}
+
+pub(super) fn unreachable_cause(e: &reqwest::Error) -> String {
+    format!("{} ({})", no_answer_kind(e), crate::client::causes(e))
+}
+
+/// What kind of "no answer" `e` is: the key causes are grouped by.
+pub(super) fn no_answer_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "no answer before the timeout"
+    } else if e.is_connect() {
+        "the connection failed"
+    } else {
+        "the request failed"
+    }
+}
+
+type Sink = Box<dyn std::io::Write + Send>;
+
+/// The files cucumber's JUnit and JSON writers write to: in `dir` when given, else nowhere.
+pub(super) fn machine_report_files(
+    dir: Option<&std::path::Path>,
+) -> Result<(Sink, Sink), RunError> {
+    let Some(dir) = dir else {
+        return Ok((Box::new(std::io::sink()), Box::new(std::io::sink())));
+    };
+    let create = |name: &str| -> Result<Sink, RunError> {
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        Ok(Box::new(std::io::BufWriter::new(file)))
+    };
+    Ok((create("junit.xml")?, create("cucumber.json")?))
+}

@@ -1,0 +1,160 @@
+//! Which scenarios a run selects (formats and tags), and what a scenario needs of its target.
+
+use std::collections::BTreeSet;
+
+use cucumber::feature::Ext as _;
+use cucumber::gherkin::{self, StepType, tagexpr::TagOperation};
+use cucumber::tag::Ext as _;
+
+use super::{RunError, SuiteConfig};
+use crate::format::Format;
+
+/// Whether a scenario states a world with Given steps (its own or its feature's Background):
+/// such a scenario needs the control API.
+pub(super) fn needs_world(
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    let given = |steps: &[gherkin::Step]| steps.iter().any(|s| s.ty == StepType::Given);
+    feature.background.as_ref().is_some_and(|b| given(&b.steps))
+        || rule
+            .and_then(|r| r.background.as_ref())
+            .is_some_and(|b| given(&b.steps))
+        || given(&scenario.steps)
+}
+
+/// The `format` column of an expanded outline, if it has one.
+fn scenario_format(scenario: &gherkin::Scenario) -> Option<Format> {
+    let table = scenario.examples.first()?.table.as_ref()?;
+    let (header, row) = (table.rows.first()?, table.rows.get(1)?);
+    let i = header.iter().position(|h| h == "format")?;
+    row.get(i)?.parse().ok()
+}
+
+/// Every tag of the features, their rules and scenarios, sorted.
+fn all_tags(features: &[gherkin::Feature]) -> Vec<String> {
+    let mut tags = BTreeSet::new();
+    for f in features {
+        tags.extend(f.tags.iter().cloned());
+        for r in &f.rules {
+            tags.extend(r.tags.iter().cloned());
+            tags.extend(r.scenarios.iter().flat_map(|s| s.tags.iter().cloned()));
+        }
+        tags.extend(f.scenarios.iter().flat_map(|s| s.tags.iter().cloned()));
+    }
+    tags.into_iter().map(|t| format!("@{t}")).collect()
+}
+
+/// The scenario selection of a run: formats and tags.
+#[derive(Clone)]
+pub(super) struct Selection {
+    formats: Vec<Format>,
+    tags: Option<TagOperation>,
+}
+
+impl Selection {
+    pub(super) fn selects(
+        &self,
+        f: &gherkin::Feature,
+        r: Option<&gherkin::Rule>,
+        s: &gherkin::Scenario,
+    ) -> bool {
+        if scenario_format(s).is_some_and(|fmt| !self.formats.contains(&fmt)) {
+            return false;
+        }
+        self.tags.as_ref().is_none_or(|op| {
+            op.eval(
+                f.tags
+                    .iter()
+                    .chain(r.iter().flat_map(|r| &r.tags))
+                    .chain(&s.tags),
+            )
+        })
+    }
+
+    /// How many expanded scenarios of `features` this selects.
+    fn count(&self, features: &[gherkin::Feature]) -> usize {
+        features
+            .iter()
+            .filter_map(|f| f.clone().expand_examples().ok())
+            .map(|f| {
+                let plain = f
+                    .scenarios
+                    .iter()
+                    .filter(|s| self.selects(&f, None, s))
+                    .count();
+                let ruled: usize = f
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        r.scenarios
+                            .iter()
+                            .filter(|s| self.selects(&f, Some(r), s))
+                            .count()
+                    })
+                    .sum();
+                plain + ruled
+            })
+            .sum()
+    }
+}
+
+/// How many scenarios `config` selects from its suite (formats and tags), whatever becomes of
+/// them: what a run's results must number.
+pub fn selected_scenarios(config: &SuiteConfig) -> Result<usize, String> {
+    let features = config.files.features().map_err(|e| e.to_string())?;
+    let tags = match &config.tags {
+        Some(t) => Some(
+            t.parse::<TagOperation>()
+                .map_err(|e| format!("invalid tag expression {t:?}: {e}"))?,
+        ),
+        None => None,
+    };
+    let selection = Selection {
+        formats: config.formats.clone(),
+        tags,
+    };
+    Ok(selection.count(&features))
+}
+
+/// What a run will run: its features, their texts for cucumber's parser, and the selection.
+pub(super) struct Chosen {
+    pub features: Vec<gherkin::Feature>,
+    pub texts: Vec<(String, String)>,
+    pub selection: Selection,
+}
+
+/// The run's selection from `config`; an error when the tag expression is bad, the features
+/// cannot be read, or nothing is selected (naming the tags there are).
+pub(super) fn choose(config: &SuiteConfig) -> Result<Chosen, RunError> {
+    let tags: Option<TagOperation> = match &config.tags {
+        Some(t) => Some(
+            t.parse()
+                .map_err(|e| anyhow::anyhow!("invalid tag expression {t:?}: {e}"))?,
+        ),
+        None => None,
+    };
+    let texts = config.files.feature_texts().map_err(anyhow::Error::msg)?;
+    let features = config.files.features().map_err(anyhow::Error::msg)?;
+    let selection = Selection {
+        formats: config.formats.clone(),
+        tags,
+    };
+    if selection.count(&features) == 0 {
+        let formats: Vec<String> = config.formats.iter().map(Format::to_string).collect();
+        return Err(RunError::EmptySelection {
+            selection: format!(
+                "the tag expression {:?} with --format {}",
+                config.tags.as_deref().unwrap_or(""),
+                formats.join(",")
+            ),
+            tags: all_tags(&features),
+        });
+    }
+    Ok(Chosen {
+        features,
+        texts,
+        selection,
+    })
+}
