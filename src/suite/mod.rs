@@ -57,7 +57,7 @@ use world::SuiteWorld;
 
 /// What every scenario of a run shares.
 #[derive(Debug)]
-pub(crate) struct Context {
+pub(crate) struct RunState {
     /// The run's client: the target, with the run's own credentials.
     client: Client,
     /// How scenarios get their state.
@@ -69,7 +69,7 @@ pub(crate) struct Context {
     records: Mutex<HashMap<ScenarioId, ScenarioRecord>>,
 }
 
-impl Context {
+impl RunState {
     /// A scenario's world hands over its record, once, when the scenario ends.
     fn hand_over(&self, id: ScenarioId, record: ScenarioRecord) {
         self.records
@@ -152,7 +152,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         container: None,
     };
     let suite_problems = coverage::problems(&chosen.features);
-    let ctx = Arc::new(Context {
+    let ctx = Arc::new(RunState {
         client: target.client.clone(),
         seam,
         files: config.files.clone(),
@@ -182,7 +182,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
 /// cannot install are not run, with its reason.
 async fn scenarios(
     config: &SuiteConfig,
-    ctx: Arc<Context>,
+    ctx: Arc<RunState>,
     chosen: selection::Chosen,
 ) -> Result<Vec<ScenarioResult>, RunError> {
     let (junit, json) = connect::machine_report_files(config.machine_reports.as_deref())?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step};
 use cucumber::{Event, Writer, cli, gherkin, parser};
 
-use super::Context;
+use super::RunState;
 use super::record::{AnswerSummary, ScenarioId};
 use super::verdict::{self, Finding};
 use crate::evidence::Level;
@@ -569,7 +569,7 @@ pub type Results = Arc<Mutex<Vec<ScenarioResult>>>;
 /// The cucumber writer: closes each finished scenario's record into its result, and prints
 /// progress.
 pub struct Collector {
-    ctx: Arc<Context>,
+    ctx: Arc<RunState>,
     results: Results,
     step_errors: HashMap<ScenarioId, Vec<String>>,
     tags: HashMap<ScenarioId, Vec<String>>,
@@ -578,7 +578,7 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(ctx: Arc<Context>, results: Results, progress: bool) -> Self {
+    pub fn new(ctx: Arc<RunState>, results: Results, progress: bool) -> Self {
         Self {
             ctx,
             results,

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use super::check::Answer;
 use super::target::{Binding, Unbound};
 use super::verdict::{self, Finding, Findings};
-use super::{AnswerSummary, Context, ScenarioId, ScenarioRecord, Stop};
+use super::{AnswerSummary, RunState, ScenarioId, ScenarioRecord, Stop};
 use crate::client::{Call, ClientError};
 use crate::evidence::{Level, ids};
 use crate::world::{Disk, Instance, Snapshot, World};
 
 #[derive(Debug, Default, cucumber::World)]
 pub struct SuiteWorld {
-    pub(super) ctx: Option<Arc<Context>>,
+    pub(super) ctx: Option<Arc<RunState>>,
     pub(super) id: ScenarioId,
     /// What the scenario produced: handed over once, when it ends.
     pub(super) record: ScenarioRecord,
@@ -36,7 +36,7 @@ pub struct SuiteWorld {
 }
 
 impl SuiteWorld {
-    fn ctx(&self) -> Result<&Arc<Context>, String> {
+    fn ctx(&self) -> Result<&Arc<RunState>, String> {
         self.ctx
             .as_ref()
             .ok_or_else(|| "the suite's context was not set (run through suite::run)".into())
