@@ -12,7 +12,8 @@
 
 use std::sync::OnceLock;
 
-use crate::api_error::ApiError;
+use std::borrow::Cow;
+
 use crate::evidence::Level;
 
 /// An HTTP status, or a class of them (`4xx`).
@@ -72,6 +73,20 @@ pub struct CatalogueRow {
     pub answer: ErrorAnswer,
     pub level: Level,
     pub source: String,
+}
+
+/// One error answer: HTTP status, `Code` and `Message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: Cow<'static, str>,
+    pub message: Cow<'static, str>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.code, self.message)
+    }
 }
 
 /// The rows of one catalogue, in the file's order.
@@ -174,6 +189,29 @@ impl Catalogue {
             .unwrap_or_else(|| panic!("{code} is not in features/{}", self.name))
     }
 
+    /// The error of the first row with the code pattern `code`, an exact status, and every
+    /// placeholder of `fill` in its message, with those placeholders filled (in code and
+    /// message). `{any}` takes the `any` values of `fill` in order.
+    pub fn fill(&self, code: &str, fill: &[(&str, &str)]) -> Option<ApiError> {
+        let row = self.rows.iter().find(|r| {
+            matches!(r.answer.status, Status::Exact(_))
+                && r.answer.code == code
+                && fill
+                    .iter()
+                    .all(|(k, _)| r.answer.message.contains(&format!("{{{k}}}")))
+        })?;
+        let Status::Exact(status) = row.answer.status else {
+            return None;
+        };
+        let code = substitute(&row.answer.code, fill);
+        let message = substitute(&row.answer.message, fill);
+        Some(ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+        })
+    }
+
     /// The error for `code`, if a row with that code has an exact status.
     pub fn answer(&self, code: &str) -> Option<ApiError> {
         self.rows.iter().find_map(|r| match r.answer.status {
@@ -185,6 +223,29 @@ impl Catalogue {
             _ => None,
         })
     }
+}
+
+/// `template` with each `{key}` of `fill` replaced, in one pass from the left (so a value that
+/// itself reads `{any}` is never filled again); `{any}` takes the `any` values in order.
+fn substitute(template: &str, fill: &[(&str, &str)]) -> String {
+    let mut anys = fill.iter().filter(|(k, _)| *k == "any").map(|(_, v)| *v);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else { break };
+        let key = &after[1..close];
+        let value = if key == "any" {
+            anys.next()
+        } else {
+            fill.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        };
+        out.push_str(value.unwrap_or(&after[..=close]));
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a feature's expectation is looked up: the first catalogue that has it (the actions',

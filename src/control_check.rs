@@ -347,7 +347,7 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
     );
 
     // fault
-    let fault = ApiError::INJECTABLE_COMMON[1].clone();
+    let fault = ApiError::injectable_common()[1].clone();
     let fault_doc = json!({"action": action().name, "code": fault.code, "message": fault.message});
     let disk = sample
         .disks

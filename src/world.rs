@@ -172,7 +172,7 @@ impl Fault {
                 }),
                 _ => None,
             })
-            .chain(ApiError::INJECTABLE_COMMON)
+            .chain(ApiError::injectable_common())
             .collect()
     }
 

@@ -96,10 +96,10 @@ pub fn authenticate(
     };
 
     if req.method != "GET" && req.method != "POST" {
-        return Err(reject(ApiError::UNSUPPORTED_METHOD, format, None));
+        return Err(reject(ApiError::unsupported_method(), format, None));
     }
     if req.path != "/" {
-        return Err(reject(ApiError::ACTION_NOT_FOUND, format, None));
+        return Err(reject(ApiError::action_not_found(), format, None));
     }
     if req.query.len() > MAX_QUERY_BYTES {
         return Err(reject(
@@ -173,18 +173,18 @@ fn check_action_and_version(
     let name = action
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::missing("Action"))?;
-    let action = actions::find(name).ok_or(ApiError::ACTION_NOT_FOUND)?;
+    let action = actions::find(name).ok_or(ApiError::action_not_found())?;
     match version {
         None | Some("") => Err(ApiError::missing("Version")),
         Some(API_VERSION) => Ok(action),
-        Some(_) => Err(ApiError::INVALID_VERSION),
+        Some(_) => Err(ApiError::invalid_version()),
     }
 }
 
 fn check_timestamp(value: &str, now: Option<OffsetDateTime>) -> Result<(), ApiError> {
-    let at = OffsetDateTime::parse(value, &Rfc3339).map_err(|_| ApiError::TIMESTAMP_FORMAT)?;
+    let at = OffsetDateTime::parse(value, &Rfc3339).map_err(|_| ApiError::timestamp_format())?;
     match now {
-        Some(now) if (now - at).abs() > CLOCK_SKEW => Err(ApiError::TIMESTAMP_EXPIRED),
+        Some(now) if (now - at).abs() > CLOCK_SKEW => Err(ApiError::timestamp_expired()),
         _ => Ok(()),
     }
 }
@@ -221,7 +221,7 @@ fn check_v1(
     let nonce = get("SignatureNonce")?;
     let signature = get("Signature")?;
     check_timestamp(timestamp, now).map_err(fail)?;
-    let secret = secret_of(access_key_id).ok_or_else(|| fail(ApiError::ACCESS_KEY_NOT_FOUND))?;
+    let secret = secret_of(access_key_id).ok_or_else(|| fail(ApiError::access_key_not_found()))?;
     let string_to_sign = signing::v1_string_to_sign(req.method, params.iter());
     if !signing::v1_verify(&secret, &string_to_sign, signature) {
         return Err(fail(ApiError::signature_does_not_match(&string_to_sign)));
@@ -247,7 +247,7 @@ fn check_v3(
     let auth = req
         .header("authorization")
         .and_then(Authorization::parse)
-        .ok_or_else(|| fail(ApiError::INCOMPLETE_SIGNATURE))?;
+        .ok_or_else(|| fail(ApiError::incomplete_signature()))?;
     let mut values = [""; 3];
     for (slot, (header, logical)) in values.iter_mut().zip(V3_HEADERS) {
         *slot = req
@@ -264,11 +264,11 @@ fn check_v3(
         .filter(|k| k.starts_with("x-acs-") || *k == "host")
         .any(|k| !auth.signed_headers.iter().any(|s| s == k));
     if unsigned {
-        return Err(fail(ApiError::INCOMPLETE_SIGNATURE));
+        return Err(fail(ApiError::incomplete_signature()));
     }
     check_timestamp(date, now).map_err(fail)?;
     let secret =
-        secret_of(&auth.access_key_id).ok_or_else(|| fail(ApiError::ACCESS_KEY_NOT_FOUND))?;
+        secret_of(&auth.access_key_id).ok_or_else(|| fail(ApiError::access_key_not_found()))?;
     let query = Params::parse(req.query).unwrap_or_default().to_pairs();
     let canonical = signing::v3_canonical_request(&signing::V3Input {
         method: req.method,

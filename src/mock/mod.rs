@@ -179,7 +179,7 @@ impl Shared {
             .unwrap_or_else(|p| p.into_inner())
             .insert(&call.access_key_id, &call.nonce, instant);
         let result = if !fresh {
-            Err(ApiError::NONCE_USED)
+            Err(ApiError::nonce_used())
         } else {
             match self.tenants().get_mut(&call.access_key_id) {
                 Some(t) => t
@@ -193,7 +193,7 @@ impl Shared {
                             now,
                         )
                     }),
-                None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
+                None => Err(ApiError::access_key_not_found()),
             }
         };
         (call.format, Some(call.action.name().to_owned()), result)
