@@ -139,3 +139,60 @@ fn no_source_file_outgrows_its_room() {
         );
     }
 }
+
+/// Every `.rs`, `.sh`, `.py` and `.js` file of `src/`, `tests/` and `benches/`, relative to the
+/// repository (`src/` left off for the crate's own).
+fn listed_files() -> Vec<String> {
+    let repo = root().parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut stack = vec![repo.join("src"), repo.join("tests"), repo.join("benches")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() {
+                if name != "node_modules" && name != "snapshots" && !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if ["rs", "sh", "py", "js"]
+                .iter()
+                .any(|e| path.extension().is_some_and(|x| x == *e))
+            {
+                let rel = path.strip_prefix(&repo).unwrap_or(&path).to_string_lossy();
+                let rel = rel.replace('\\', "/");
+                out.push(rel.strip_prefix("src/").unwrap_or(&rel).to_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_map_names_every_file() {
+    let map = std::fs::read_to_string(root().join("../ARCHITECTURE.md")).unwrap_or_default();
+    // A bullet: a line starting `- ` and the lines that continue it.
+    let mut bullets: Vec<String> = Vec::new();
+    for line in map.lines() {
+        if line.starts_with("- ") || line.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            bullets.push(line.to_owned());
+        } else if line.starts_with("  ")
+            && let Some(last) = bullets.last_mut()
+        {
+            last.push(' ');
+            last.push_str(line.trim());
+        }
+    }
+    let files = listed_files();
+    assert!(files.len() > 80, "{} files found", files.len());
+    for rel in files {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
+        let named = bullets.iter().any(|b| {
+            b.contains(&rel)
+                || (!folder.is_empty()
+                    && b.contains(&format!("{folder}/"))
+                    && b.contains(&format!("`{name}`")))
+        });
+        assert!(named, "ARCHITECTURE.md does not name {rel}: add it to the map");
+    }
+}
