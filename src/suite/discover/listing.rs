@@ -313,3 +313,132 @@ fn parse_snapshot(item: &Value) -> Option<Snapshot> {
 }
 
 // --- Assignment ---------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    //! What discovery reads of an item, and what it forgives: fields left out, unknown values.
+    use serde_json::json;
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn an_instance_needs_its_id_and_a_known_status_only() {
+        let x = parse_instance(&json!({"InstanceId": "i-1", "Status": "Running"}));
+        assert_eq!(x, Some(Instance::new("i-1", InstanceStatus::Running)));
+        assert_eq!(parse_instance(&json!({"InstanceId": "i-1"})), None);
+        assert_eq!(parse_instance(&json!({"Status": "Running"})), None);
+        let odd = json!({"InstanceId": "i-1", "Status": "Hibernating"});
+        assert_eq!(parse_instance(&odd), None);
+        let odd = json!({"InstanceId": "i-1", "Status": "Running", "InstanceChargeType": "Spot"});
+        assert_eq!(parse_instance(&odd), None);
+    }
+
+    #[test]
+    fn an_instance_s_expiry_reads_either_time_form_and_forgives_others() {
+        let with = |t: &str| {
+            parse_instance(&json!({"InstanceId": "i-1", "Status": "Stopped", "ExpiredTime": t}))
+                .map(|x| x.expired_time)
+        };
+        assert_eq!(
+            with("2030-01-02T03:04Z"),
+            Some(Some(datetime!(2030-01-02 03:04 UTC)))
+        );
+        assert_eq!(
+            with("2030-01-02T03:04:05Z"),
+            Some(Some(datetime!(2030-01-02 03:04:05 UTC)))
+        );
+        assert_eq!(with("soon"), Some(None));
+        assert_eq!(with(""), Some(None));
+    }
+
+    #[test]
+    fn what_discovery_does_not_read_keeps_the_world_s_defaults() {
+        let x = parse_instance(&json!({
+            "InstanceId": "i-1", "Status": "Stopped", "RegionId": "cn-beijing",
+            "CreationTime": "2024-01-01T00:00Z"
+        }));
+        assert_eq!(x, Some(Instance::new("i-1", InstanceStatus::Stopped)));
+        let d = parse_disk(&json!({
+            "DiskId": "d-1", "Status": "Available", "RegionId": "cn-beijing", "Type": "data",
+            "Size": 100, "SourceSnapshotId": "s-1", "CreationTime": "2024-01-01T00:00:00Z"
+        }));
+        assert_eq!(d, Some(Disk::new("d-1", DiskStatus::Available, None)));
+    }
+
+    #[test]
+    fn a_disk_is_unattached_when_its_instance_id_is_empty_or_absent() {
+        let d = |v: Value| parse_disk(&v).map(|d| d.instance_id);
+        assert_eq!(
+            d(json!({"DiskId": "d-1", "Status": "Available"})),
+            Some(None)
+        );
+        let empty = json!({"DiskId": "d-1", "Status": "Available", "InstanceId": ""});
+        assert_eq!(d(empty), Some(None));
+        let on = json!({"DiskId": "d-1", "Status": "In_use", "InstanceId": "i-1"});
+        assert_eq!(d(on), Some(Some("i-1".to_owned())));
+        let category = |v: Value| parse_disk(&v).map(|d| d.category);
+        let bare = json!({"DiskId": "d-1", "Status": "Available"});
+        assert_eq!(category(bare).as_deref(), Some("cloud_essd"));
+        let local = json!({"DiskId": "d-1", "Status": "Available", "Category": "local_ssd_pro"});
+        assert_eq!(category(local).as_deref(), Some("local_ssd_pro"));
+    }
+
+    #[test]
+    fn locks_are_read_under_each_kind_s_list_and_an_unknown_one_hides_the_item() {
+        let disk = |locks: Value| {
+            parse_disk(&json!({"DiskId": "d-1", "Status": "Available", "OperationLocks": locks}))
+                .map(|d| d.lock_reasons)
+        };
+        assert_eq!(
+            disk(json!({"OperationLock": [{"LockReason": "financial"}]})),
+            Some(vec![LockReason::Financial])
+        );
+        assert_eq!(disk(json!({})), Some(vec![]));
+        assert_eq!(
+            disk(json!({"OperationLock": [{"LockReason": "mystery"}]})),
+            None
+        );
+        assert_eq!(disk(json!({"OperationLock": [{}]})), None);
+        let instance = json!({
+            "InstanceId": "i-1", "Status": "Stopped",
+            "OperationLocks": {"LockReason": [{"LockReason": "security"}]}
+        });
+        let x = parse_instance(&instance).map(|x| x.lock_reasons);
+        assert_eq!(x, Some(vec![LockReason::Security]));
+    }
+
+    #[test]
+    fn a_snapshot_needs_a_creation_time_it_can_read() {
+        let s = |v: Value| parse_snapshot(&v);
+        let ok = json!({
+            "SnapshotId": "s-1", "SourceDiskId": "d-1", "Status": "accomplished",
+            "CreationTime": "2013-07-14T23:59:59Z"
+        });
+        let mut want = Snapshot::new("s-1", "d-1", SnapshotStatus::Accomplished);
+        want.creation_time = datetime!(2013-07-14 23:59:59 UTC);
+        assert_eq!(s(ok), Some(want));
+        let no_disk =
+            json!({"SnapshotId": "s-1", "Status": "failed", "CreationTime": "2024-01-01T00:00Z"});
+        assert_eq!(s(no_disk).map(|s| s.source_disk_id), Some(String::new()));
+        assert_eq!(s(json!({"SnapshotId": "s-1", "Status": "failed"})), None);
+        let unreadable = json!({"SnapshotId": "s-1", "Status": "failed", "CreationTime": "then"});
+        assert_eq!(s(unreadable), None);
+    }
+
+    #[test]
+    fn tags_forgive_a_missing_value_and_skip_a_missing_key() {
+        let tags = |t: Value| {
+            parse_disk(&json!({"DiskId": "d-1", "Status": "Available", "Tags": t})).map(|d| d.tags)
+        };
+        let got = tags(
+            json!({"Tag": [{"TagKey": "k"}, {"TagValue": "v"}, {"TagKey": "a", "TagValue": "b"}]}),
+        );
+        let want = [("k", ""), ("a", "b")].map(|(key, value)| Tag {
+            key: key.into(),
+            value: value.into(),
+        });
+        assert_eq!(got, Some(want.to_vec()));
+        assert_eq!(tags(json!({})), Some(vec![]));
+    }
+}
