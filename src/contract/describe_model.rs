@@ -1,7 +1,7 @@
 //! The one model of the Describe answers: an item of each list (instance, disk, snapshot) and the
 //! page around it, as ECS writes them. The mock renders its answers from these types, in XML and
-//! JSON (`Format::render`); discovery is to read JSON answers back into them, so that the answers
-//! the mock gives and the answers discovery expects cannot drift apart.
+//! JSON (`Format::render`); discovery reads JSON answers back into them, so that the answers the
+//! mock gives and the answers discovery expects cannot drift apart.
 //!
 //! Field names, order and spellings are the wire's (docs/wire.md §8). Reading is tolerant where
 //! ECS answers vary or discovery has no use for a field: a field left out takes its default. A
@@ -9,7 +9,9 @@
 //! snapshot's unreadable creation time: discovery never binds such a resource, since it would not
 //! behave as any scenario states.
 //!
-//! The conversions from the world, for the mock, sit beside the types ([`InstanceItem::of`]…).
+//! The conversions sit beside the types: from the world for the mock ([`InstanceItem::of`]…), and
+//! back to the world for discovery ([`InstanceItem::into_instance`]…). Discovery reads back only
+//! what it matches on; the rest keeps the world's defaults.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -215,6 +217,9 @@ pub struct TagItem {
 // --- From the world (the mock) ------------------------------------------------------------------
 
 impl InstanceItem {
+    /// The field that names an instance: read alone from an item that cannot be read whole.
+    pub const ID: &'static str = "InstanceId";
+
     pub fn of(x: &Instance) -> Self {
         Self {
             instance_id: x.instance_id.clone(),
@@ -232,6 +237,9 @@ impl InstanceItem {
 }
 
 impl DiskItem {
+    /// The field that names a disk: read alone from an item that cannot be read whole.
+    pub const ID: &'static str = "DiskId";
+
     pub fn of(d: &Disk) -> Self {
         Self {
             disk_id: d.disk_id.clone(),
@@ -252,6 +260,9 @@ impl DiskItem {
 }
 
 impl SnapshotItem {
+    /// The field that names a snapshot: read alone from an item that cannot be read whole.
+    pub const ID: &'static str = "SnapshotId";
+
     /// `source` is the disk it was taken from, when the world still holds it.
     pub fn of(s: &Snapshot, source: Option<&Disk>) -> Self {
         let progress = match s.status {
@@ -305,4 +316,69 @@ fn seconds(t: OffsetDateTime) -> String {
 fn minutes(t: OffsetDateTime) -> String {
     t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]Z"))
         .unwrap_or_default()
+}
+
+// --- Back to the world (discovery) --------------------------------------------------------------
+
+impl InstanceItem {
+    /// The instance as discovery sees it: id, status, locks, charge type, expiry and tags.
+    pub fn into_instance(self) -> Instance {
+        let mut x = Instance::new(self.instance_id, self.status);
+        x.lock_reasons = reasons(self.operation_locks.lock_reason);
+        x.charge_type = self.instance_charge_type;
+        x.expired_time = parse_time(&self.expired_time);
+        x.tags = self.tags.into_tags();
+        x
+    }
+}
+
+impl DiskItem {
+    /// The disk as discovery sees it: id, status, attachment, category, locks and tags.
+    pub fn into_disk(self) -> Disk {
+        let instance = Some(self.instance_id).filter(|i| !i.is_empty());
+        let mut d = Disk::new(self.disk_id, self.status, instance);
+        if let Some(category) = self.category {
+            d.category = category;
+        }
+        d.lock_reasons = reasons(self.operation_locks.operation_lock);
+        d.tags = self.tags.into_tags();
+        d
+    }
+}
+
+impl SnapshotItem {
+    /// The snapshot as discovery sees it: id, source disk, status, creation time and tags; `None`
+    /// when its creation time cannot be read.
+    pub fn into_snapshot(self) -> Option<Snapshot> {
+        let mut s = Snapshot::new(self.snapshot_id, self.source_disk_id, self.status);
+        s.creation_time = parse_time(&self.creation_time)?;
+        s.tags = self.tags.into_tags();
+        Some(s)
+    }
+}
+
+impl Tags {
+    pub fn into_tags(self) -> Vec<Tag> {
+        self.tag
+            .into_iter()
+            .filter(|t| !t.tag_key.is_empty())
+            .map(|t| Tag {
+                key: t.tag_key,
+                value: t.tag_value,
+            })
+            .collect()
+    }
+}
+
+fn reasons(locks: Vec<Lock>) -> Vec<LockReason> {
+    locks.into_iter().map(|l| l.lock_reason).collect()
+}
+
+/// Either of ECS's time forms ([`seconds`], [`minutes`]), or any RFC 3339 time.
+fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        let with_seconds = s.strip_suffix('Z').map(|t| format!("{t}:00Z"))?;
+        OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
+    })
 }

@@ -3,50 +3,62 @@
 
 use std::collections::HashSet;
 
+use serde::Deserialize;
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use super::{TAG_KEY, TAG_VALUE};
 use crate::client::{Call, Client, ClientError, RawResponse, WireForm};
 use crate::contract;
-use crate::format::Format;
-use crate::world::{
-    ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot, SnapshotStatus,
-    Tag, World,
+use crate::contract::describe_model::{
+    DiskItem, DisksPage, InstanceItem, InstancesPage, SnapshotItem, SnapshotsPage,
 };
+use crate::format::Format;
+use crate::world::{Disk, Instance, Snapshot, Tag, World};
 
 /// The most pages read of one list: 1,000 pages of 100.
 const MAX_PAGES: usize = 1000;
 
-/// One kind of resource as the Describe* calls list it.
+/// One kind of resource as the Describe* calls list it. Its answer's shape is the shared model's
+/// (`contract::describe_model`): a page is read with its items left as JSON values, then each item
+/// alone, so that an item discovery cannot read is only that item counted among the others.
 struct Kind<T> {
     action: &'static str,
-    /// The list's name in the answer: `Disks` (items under `Disks.Disk`).
-    plural: &'static str,
     /// The id field: `DiskId` (and `DiskIds`, the filter by id).
     id: &'static str,
+    page: fn(Value) -> serde_json::Result<Page>,
     parse: fn(&Value) -> Option<T>,
     tags: fn(&T) -> &[Tag],
 }
 
+/// A page's items, unread, and its `TotalCount`.
+type Page = (Vec<Value>, Option<usize>);
+
 const INSTANCES: Kind<Instance> = Kind {
     action: contract::describe::DESCRIBE_INSTANCES.name,
-    plural: "Instances",
-    id: "InstanceId",
+    id: InstanceItem::ID,
+    page: |body| {
+        serde_json::from_value::<InstancesPage<Value>>(body)
+            .map(|p| (p.instances.instance, p.total_count))
+    },
     parse: parse_instance,
     tags: |x| &x.tags,
 };
 const DISKS: Kind<Disk> = Kind {
     action: contract::describe::DESCRIBE_DISKS.name,
-    plural: "Disks",
-    id: "DiskId",
+    id: DiskItem::ID,
+    page: |body| {
+        serde_json::from_value::<DisksPage<Value>>(body).map(|p| (p.disks.disk, p.total_count))
+    },
     parse: parse_disk,
     tags: |x| &x.tags,
 };
 const SNAPSHOTS: Kind<Snapshot> = Kind {
     action: contract::describe::DESCRIBE_SNAPSHOTS.name,
-    plural: "Snapshots",
-    id: "SnapshotId",
+    id: SnapshotItem::ID,
+    page: |body| {
+        serde_json::from_value::<SnapshotsPage<Value>>(body)
+            .map(|p| (p.snapshots.snapshot, p.total_count))
+    },
     parse: parse_snapshot,
     tags: |x| &x.tags,
 };
@@ -62,7 +74,7 @@ async fn fetch<T>(
     let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
     let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
     let (mut tagged, mut others) = (Vec::new(), Vec::new());
-    for item in pages(client, region, kind.action, kind.plural, filter).await? {
+    for item in pages(client, region, kind, filter).await? {
         match (kind.parse)(&item) {
             Some(x) if disposable((kind.tags)(&x)) => tagged.push(x),
             _ => others.extend(id_of(&item, kind.id)),
@@ -163,15 +175,14 @@ fn id_of(item: &Value, field: &str) -> Option<String> {
     item.get(field)?.as_str().map(str::to_owned)
 }
 
-/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`).
-async fn pages(
+/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`), unread.
+async fn pages<T>(
     client: &Client,
     region: &str,
-    action: &str,
-    plural: &str,
+    kind: &Kind<T>,
     filter: Option<(&str, &str)>,
 ) -> Result<Vec<Value>, ListError> {
-    let singular = plural.trim_end_matches('s');
+    let action = kind.action;
     let mut items = Vec::new();
     for number in 1..=MAX_PAGES {
         let mut call = Call::new(action, WireForm::V1Get, Some(Format::Json))
@@ -199,21 +210,12 @@ async fn pages(
                 "{action} answered 200 with a body that is not JSON ({e})"
             ))
         })?;
-        let page = body
-            .get(plural)
-            .and_then(|p| p.get(singular))
-            .and_then(Value::as_array)
-            .ok_or_else(|| {
-                ListError::Answer(format!("{action}'s answer has no {plural}.{singular} list"))
-            })?;
+        let (page, total) = (kind.page)(body)
+            .map_err(|e| ListError::Answer(format!("{action}'s answer has no list ({e})")))?;
         // TotalCount may be missing or a string: a short page ends the list as surely.
-        let total = body.get("TotalCount").and_then(|t| {
-            t.as_u64()
-                .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
-        });
         let last = page.len() < 100;
-        items.extend(page.iter().cloned());
-        if last || total.is_some_and(|t| items.len() as u64 >= t) {
+        items.extend(page);
+        if last || total.is_some_and(|t| items.len() >= t) {
             return Ok(items);
         }
     }
@@ -228,88 +230,18 @@ fn excerpt(raw: &RawResponse) -> String {
     raw.body.chars().take(200).collect()
 }
 
-fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
-    item.get(field)?.as_str()
-}
-
-fn parse_tags(item: &Value) -> Vec<Tag> {
-    item.get("Tags")
-        .and_then(|t| t.get("Tag"))
-        .and_then(Value::as_array)
-        .map(|tags| {
-            tags.iter()
-                .filter_map(|t| {
-                    Some(Tag {
-                        key: text(t, "TagKey")?.to_owned(),
-                        value: text(t, "TagValue").unwrap_or_default().to_owned(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `OperationLocks.<inner>[].LockReason`; `None` when one is a reason this harness does not know
-/// (such a resource is never bound: it would not behave as any scenario states).
-fn parse_locks(item: &Value, inner: &str) -> Option<Vec<LockReason>> {
-    let Some(list) = item
-        .get("OperationLocks")
-        .and_then(|l| l.get(inner))
-        .and_then(Value::as_array)
-    else {
-        return Some(Vec::new());
-    };
-    list.iter()
-        .map(|l| text(l, "LockReason")?.parse().ok())
-        .collect()
-}
-
-/// ECS's times: `2024-01-01T00:00:00Z` or, for instances, `2024-01-01T00:00Z`.
-fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    use time::format_description::well_known::Rfc3339;
-    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
-        let with_seconds = s.strip_suffix('Z').map(|t| format!("{t}:00Z"))?;
-        OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
-    })
-}
-
 pub(super) fn parse_instance(item: &Value) -> Option<Instance> {
-    let status: InstanceStatus = text(item, "Status")?.parse().ok()?;
-    let mut x = Instance::new(text(item, "InstanceId")?, status);
-    x.lock_reasons = parse_locks(item, "LockReason")?;
-    x.charge_type = match text(item, "InstanceChargeType") {
-        Some(c) => c.parse::<ChargeType>().ok()?,
-        None => ChargeType::default(),
-    };
-    x.expired_time = text(item, "ExpiredTime").and_then(parse_time);
-    x.tags = parse_tags(item);
-    Some(x)
+    InstanceItem::deserialize(item)
+        .ok()
+        .map(InstanceItem::into_instance)
 }
 
 pub(super) fn parse_disk(item: &Value) -> Option<Disk> {
-    let status: DiskStatus = text(item, "Status")?.parse().ok()?;
-    let instance = text(item, "InstanceId")
-        .filter(|i| !i.is_empty())
-        .map(str::to_owned);
-    let mut d = Disk::new(text(item, "DiskId")?, status, instance);
-    if let Some(c) = text(item, "Category") {
-        d.category = c.to_owned();
-    }
-    d.lock_reasons = parse_locks(item, "OperationLock")?;
-    d.tags = parse_tags(item);
-    Some(d)
+    DiskItem::deserialize(item).ok().map(DiskItem::into_disk)
 }
 
 fn parse_snapshot(item: &Value) -> Option<Snapshot> {
-    let status: SnapshotStatus = text(item, "Status")?.parse().ok()?;
-    let mut s = Snapshot::new(
-        text(item, "SnapshotId")?,
-        text(item, "SourceDiskId").unwrap_or_default(),
-        status,
-    );
-    s.creation_time = text(item, "CreationTime").and_then(parse_time)?;
-    s.tags = parse_tags(item);
-    Some(s)
+    SnapshotItem::deserialize(item).ok()?.into_snapshot()
 }
 
 // --- Assignment ---------------------------------------------------------------------------------
@@ -321,6 +253,7 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
+    use crate::world::{DiskStatus, InstanceStatus, LockReason, SnapshotStatus};
 
     #[test]
     fn an_instance_needs_its_id_and_a_known_status_only() {
