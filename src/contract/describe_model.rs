@@ -382,3 +382,39 @@ fn parse_time(s: &str) -> Option<OffsetDateTime> {
         OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::world::World;
+
+    #[test]
+    fn each_item_names_its_resource_by_its_id_field() {
+        let world = World::sample();
+        let x = serde_json::to_value(InstanceItem::of(&world.instances[0])).unwrap();
+        assert_eq!(x[InstanceItem::ID], "i-instance1");
+        let d = serde_json::to_value(DiskItem::of(&world.disks[0])).unwrap();
+        assert_eq!(d[DiskItem::ID], "d-diskid1");
+        let s = serde_json::to_value(SnapshotItem::of(&world.snapshots[0], None)).unwrap();
+        assert_eq!(s[SnapshotItem::ID], "s-snapshotid1");
+    }
+
+    #[test]
+    fn a_page_s_count_is_a_number_or_a_string_of_one() {
+        let count = |total: Value| {
+            let page = json!({"TotalCount": total, "Disks": {"Disk": []}});
+            serde_json::from_value::<DisksPage<Value>>(page).map(|p| p.total_count)
+        };
+        assert_eq!(count(json!(150)).ok(), Some(Some(150)));
+        assert_eq!(count(json!("150")).ok(), Some(Some(150)));
+        assert_eq!(count(json!(null)).ok(), Some(None));
+        assert_eq!(count(json!(-1)).ok(), Some(None));
+        let without = json!({"Disks": {"Disk": [{"DiskId": "d-1"}]}});
+        let page = serde_json::from_value::<DisksPage<Value>>(without).unwrap();
+        assert_eq!((page.total_count, page.disks.disk.len()), (None, 1));
+        let no_list = json!({"TotalCount": 1, "Disks": {}});
+        assert!(serde_json::from_value::<DisksPage<Value>>(no_list).is_err());
+    }
+}

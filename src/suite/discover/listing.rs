@@ -253,7 +253,9 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::world::{DiskStatus, InstanceStatus, LockReason, SnapshotStatus};
+    use crate::world::{
+        ChargeType, DiskStatus, DiskType, InstanceStatus, LockReason, SnapshotStatus,
+    };
 
     #[test]
     fn an_instance_needs_its_id_and_a_known_status_only() {
@@ -373,5 +375,78 @@ mod tests {
         });
         assert_eq!(got, Some(want.to_vec()));
         assert_eq!(tags(json!({})), Some(vec![]));
+    }
+
+    /// The mock's answers, listed by discovery, give back the world they show: the tagged
+    /// resources as discovery sees them, over more than one page, and the others by id.
+    #[tokio::test]
+    async fn the_mock_s_answers_list_back_as_its_world() {
+        let tagged = vec![
+            Tag {
+                key: TAG_KEY.into(),
+                value: TAG_VALUE.into(),
+            },
+            Tag {
+                key: "a<b".into(),
+                value: r#""x" & y"#.into(),
+            },
+        ];
+        let mut prepaid = Instance::new("i-prepaid", InstanceStatus::Running);
+        prepaid.charge_type = ChargeType::PrePaid;
+        prepaid.expired_time = Some(datetime!(2030-01-02 03:04 UTC));
+        prepaid.lock_reasons = vec![LockReason::Financial, LockReason::Security];
+        prepaid.tags = tagged.clone();
+        let mut postpaid = Instance::new("i-postpaid", InstanceStatus::Stopped);
+        postpaid.tags = tagged.clone();
+        let mut detached = Disk::new("d-detached", DiskStatus::Available, None);
+        detached.category = "local_ssd_pro".into();
+        detached.lock_reasons = vec![LockReason::Recycling];
+        detached.tags = tagged.clone();
+        let mut data = Disk::new("d-data", DiskStatus::InUse, Some("i-prepaid".into()));
+        data.disk_type = DiskType::Data;
+        data.size_gib = 100;
+        data.source_snapshot_id = Some("s-old".into());
+        data.tags = tagged.clone();
+        let mut old = Snapshot::new("s-old", "d-gone", SnapshotStatus::Progressing);
+        old.creation_time = datetime!(2013-07-14 23:59:59 UTC);
+        old.tags = tagged.clone();
+
+        let mut world = World::sample();
+        world.instances.extend([prepaid.clone(), postpaid.clone()]);
+        world.disks.extend([detached.clone(), data.clone()]);
+        world.snapshots.push(old.clone());
+        let many: Vec<String> = (0..150).map(|i| format!("s-many{i}")).collect();
+        for id in &many {
+            let s = Snapshot::new(id, "d-diskid1", SnapshotStatus::Accomplished);
+            world.snapshots.push(s);
+        }
+        let config = crate::MockConfig {
+            world,
+            ..crate::MockConfig::default()
+        };
+        let server = crate::MockServer::start_with(config).await.unwrap();
+        let credentials = crate::Credentials::new(
+            crate::DEFAULT_ACCESS_KEY_ID,
+            crate::DEFAULT_ACCESS_KEY_SECRET,
+        );
+        let client = Client::new(server.url(), credentials).unwrap();
+        let (found, untagged) = list(&client, "cn-hangzhou").await.unwrap();
+
+        // What the answers do not carry, or discovery does not read, comes back as the default:
+        // a pay-as-you-go instance shows ECS's far-future expiry; a disk's type, size and source
+        // snapshot are not read.
+        postpaid.expired_time = Some(datetime!(2099-12-31 15:59 UTC));
+        let plain = Disk::new("d-data", DiskStatus::InUse, None);
+        data.disk_type = plain.disk_type;
+        data.size_gib = plain.size_gib;
+        data.source_snapshot_id = None;
+        assert_eq!(found.instances, [prepaid, postpaid]);
+        assert_eq!(found.disks, [detached, data]);
+        assert_eq!(found.snapshots, [old]);
+        let mut others: Vec<String> = ["i-instance1", "d-diskid1", "s-snapshotid1"]
+            .map(str::to_owned)
+            .into();
+        others.extend(many);
+        assert_eq!(untagged, others.into_iter().collect::<HashSet<_>>());
     }
 }
