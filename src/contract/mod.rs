@@ -6,9 +6,11 @@
 //! and matches by these declarations alone, and the control check calls the action under
 //! certification through them: no shared module names an action. An action's own rules live in
 //! its module here (`reset_disk.rs`); adding an action is one module and one line in [`ACTIONS`]
-//! (ARCHITECTURE.md, "Adding an action").
+//! (ARCHITECTURE.md, "Adding an action"). The Describe answers' one model, which the mock renders
+//! and discovery reads, is `describe_model.rs`.
 
 pub mod describe;
+pub(crate) mod describe_model;
 pub mod reset_disk;
 
 use crate::api_error::ApiError;

@@ -1,15 +1,12 @@
-//! What the actions share: required parameters, RegionId, paging, id filters, and the time and
-//! lock shapes of the Describe answers. Nothing here belongs to one action.
-
-use serde::Serialize;
-use time::OffsetDateTime;
-use time::macros::format_description;
+//! What the actions share: required parameters, RegionId, paging, and the id and tag filters of
+//! the Describe actions. Nothing here belongs to one action; the Describe answers' shapes are in
+//! `crate::contract::describe_model`, shared with discovery.
 
 use super::Context;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
-use crate::world::{LockReason, Tag};
+use crate::world::Tag;
 
 /// A required parameter's value; absent or empty is `Missing{name}`.
 pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
@@ -48,12 +45,6 @@ pub fn region<'p>(ctx: &Context<'_>, params: &'p Params) -> Result<&'p str, ApiE
     let region = required(params, "RegionId")?;
     check_region_id(ctx, region)?;
     Ok(region)
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Lock {
-    pub lock_reason: &'static str,
 }
 
 /// A page of a filtered list, from `PageNumber` (default 1) and `PageSize` (default 10, max 100).
@@ -109,77 +100,6 @@ pub fn matches(filter: &Option<Vec<String>>, id: &str) -> bool {
         .is_none_or(|ids| ids.iter().any(|i| i == id))
 }
 
-pub fn seconds(t: OffsetDateTime) -> String {
-    t.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .unwrap_or_default()
-}
-
-pub fn minutes(t: OffsetDateTime) -> String {
-    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]Z"))
-        .unwrap_or_default()
-}
-
-pub fn locks(reasons: &[LockReason]) -> Vec<Lock> {
-    reasons
-        .iter()
-        .map(|r| Lock {
-            lock_reason: r.as_str(),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn region_ids_are_checked_for_form_only() {
-        for good in ["cn-hangzhou", "ap-southeast-1", "us-west-1", "xx-nowhere-9"] {
-            assert!(well_formed_region_id(good), "{good}");
-        }
-        for bad in [
-            "",
-            "cn",
-            "CN-HANGZHOU",
-            "cn_hangzhou",
-            "cn--x",
-            "cn-hangzhou-",
-            "-cn",
-            "cn hangzhou",
-        ] {
-            assert!(!well_formed_region_id(bad), "{bad:?}");
-        }
-    }
-}
-
-/// `"Tags": {"Tag": [{"TagKey", "TagValue"}]}`, the same in every Describe action.
-#[derive(Debug, Serialize)]
-pub struct Tags {
-    #[serde(rename = "Tag")]
-    pub tag: Vec<TagItem>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TagItem {
-    pub tag_key: String,
-    pub tag_value: String,
-}
-
-pub fn tags(tags: &[Tag]) -> Tags {
-    Tags {
-        tag: tags
-            .iter()
-            .map(|t| TagItem {
-                tag_key: t.key.clone(),
-                tag_value: t.value.clone(),
-            })
-            .collect(),
-    }
-}
-
 /// The `Tag.N.Key` / `Tag.N.Value` filters (N from 1 to 20; the deprecated lowercase
 /// `Tag.N.key` / `Tag.N.value` too): every one must match (AND). A value without its key is
 /// `InvalidTag.Mismatch`; an N beyond 20 is `InvalidTagCount`. A key without a value matches any
@@ -221,4 +141,28 @@ pub fn tags_match(filters: &[(String, Option<String>)], tags: &[Tag]) -> bool {
         tags.iter()
             .any(|t| &t.key == key && value.as_ref().is_none_or(|v| &t.value == v))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_ids_are_checked_for_form_only() {
+        for good in ["cn-hangzhou", "ap-southeast-1", "us-west-1", "xx-nowhere-9"] {
+            assert!(well_formed_region_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "cn",
+            "CN-HANGZHOU",
+            "cn_hangzhou",
+            "cn--x",
+            "cn-hangzhou-",
+            "-cn",
+            "cn hangzhou",
+        ] {
+            assert!(!well_formed_region_id(bad), "{bad:?}");
+        }
+    }
 }

@@ -1,59 +1,16 @@
 //! DescribeDisks: the world's disks in one region, with the `DiskIds` and `InstanceId` filters,
 //! paging, and the documented nesting (`{"Disks":{"Disk":[…]}}`, `<Disks><Disk>…</Disk></Disks>`).
 
-use serde::Serialize;
-
-use super::common::{
-    Lock, Page, Tags, id_filter, locks, matches, region, seconds, tag_filter, tags, tags_match,
-};
+use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
 use super::{Action, Context};
 use crate::api_error::ApiError;
+use crate::contract::describe_model::{DiskItem, Disks, DisksPage};
 use crate::params::Params;
 
 pub const ACTION: Action = Action {
     spec: &crate::contract::describe::DESCRIBE_DISKS,
     handle: describe_disks,
 };
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeDisksResponse {
-    pub request_id: String,
-    pub total_count: usize,
-    pub page_number: usize,
-    pub page_size: usize,
-    pub disks: Disks,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Disks {
-    #[serde(rename = "Disk")]
-    pub disk: Vec<DiskItem>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DiskItem {
-    pub disk_id: String,
-    pub region_id: String,
-    pub status: &'static str,
-    #[serde(rename = "Type")]
-    pub disk_type: &'static str,
-    pub category: String,
-    pub size: u32,
-    /// Empty unless the disk is attached.
-    pub instance_id: String,
-    pub source_snapshot_id: String,
-    pub creation_time: String,
-    pub operation_locks: DiskLocks,
-    pub tags: Tags,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DiskLocks {
-    #[serde(rename = "OperationLock")]
-    pub operation_lock: Vec<Lock>,
-}
 
 fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
     let region = region(ctx, params)?;
@@ -71,28 +28,10 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
         .filter(|d| tags_match(&tag_filters, &d.tags))
         .collect();
     let total_count = matched.len();
-    let found: Vec<DiskItem> = page
-        .take(matched)
-        .into_iter()
-        .map(|d| DiskItem {
-            disk_id: d.disk_id.clone(),
-            region_id: d.region_id.clone(),
-            status: d.status.as_str(),
-            disk_type: d.disk_type.as_str(),
-            category: d.category.clone(),
-            size: d.size_gib,
-            instance_id: d.instance_id.clone().unwrap_or_default(),
-            source_snapshot_id: d.source_snapshot_id.clone().unwrap_or_default(),
-            creation_time: seconds(d.creation_time),
-            operation_locks: DiskLocks {
-                operation_lock: locks(&d.lock_reasons),
-            },
-            tags: tags(&d.tags),
-        })
-        .collect();
-    Ok(ctx.reply(&DescribeDisksResponse {
+    let found: Vec<DiskItem> = page.take(matched).into_iter().map(DiskItem::of).collect();
+    Ok(ctx.reply(&DisksPage {
         request_id: ctx.request_id.clone(),
-        total_count,
+        total_count: Some(total_count),
         page_number: page.number,
         page_size: page.size,
         disks: Disks { disk: found },

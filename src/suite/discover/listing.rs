@@ -3,50 +3,62 @@
 
 use std::collections::HashSet;
 
+use serde::Deserialize;
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use super::{TAG_KEY, TAG_VALUE};
 use crate::client::{Call, Client, ClientError, RawResponse, WireForm};
 use crate::contract;
-use crate::format::Format;
-use crate::world::{
-    ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot, SnapshotStatus,
-    Tag, World,
+use crate::contract::describe_model::{
+    DiskItem, DisksPage, InstanceItem, InstancesPage, SnapshotItem, SnapshotsPage,
 };
+use crate::format::Format;
+use crate::world::{Disk, Instance, Snapshot, Tag, World};
 
 /// The most pages read of one list: 1,000 pages of 100.
 const MAX_PAGES: usize = 1000;
 
-/// One kind of resource as the Describe* calls list it.
+/// One kind of resource as the Describe* calls list it. Its answer's shape is the shared model's
+/// (`contract::describe_model`): a page is read with its items left as JSON values, then each item
+/// alone, so that an item discovery cannot read is only that item counted among the others.
 struct Kind<T> {
     action: &'static str,
-    /// The list's name in the answer: `Disks` (items under `Disks.Disk`).
-    plural: &'static str,
     /// The id field: `DiskId` (and `DiskIds`, the filter by id).
     id: &'static str,
+    page: fn(Value) -> serde_json::Result<Page>,
     parse: fn(&Value) -> Option<T>,
     tags: fn(&T) -> &[Tag],
 }
 
+/// A page's items, unread, and its `TotalCount`.
+type Page = (Vec<Value>, Option<usize>);
+
 const INSTANCES: Kind<Instance> = Kind {
     action: contract::describe::DESCRIBE_INSTANCES.name,
-    plural: "Instances",
-    id: "InstanceId",
+    id: InstanceItem::ID,
+    page: |body| {
+        serde_json::from_value::<InstancesPage<Value>>(body)
+            .map(|p| (p.instances.instance, p.total_count))
+    },
     parse: parse_instance,
     tags: |x| &x.tags,
 };
 const DISKS: Kind<Disk> = Kind {
     action: contract::describe::DESCRIBE_DISKS.name,
-    plural: "Disks",
-    id: "DiskId",
+    id: DiskItem::ID,
+    page: |body| {
+        serde_json::from_value::<DisksPage<Value>>(body).map(|p| (p.disks.disk, p.total_count))
+    },
     parse: parse_disk,
     tags: |x| &x.tags,
 };
 const SNAPSHOTS: Kind<Snapshot> = Kind {
     action: contract::describe::DESCRIBE_SNAPSHOTS.name,
-    plural: "Snapshots",
-    id: "SnapshotId",
+    id: SnapshotItem::ID,
+    page: |body| {
+        serde_json::from_value::<SnapshotsPage<Value>>(body)
+            .map(|p| (p.snapshots.snapshot, p.total_count))
+    },
     parse: parse_snapshot,
     tags: |x| &x.tags,
 };
@@ -62,7 +74,7 @@ async fn fetch<T>(
     let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
     let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
     let (mut tagged, mut others) = (Vec::new(), Vec::new());
-    for item in pages(client, region, kind.action, kind.plural, filter).await? {
+    for item in pages(client, region, kind, filter).await? {
         match (kind.parse)(&item) {
             Some(x) if disposable((kind.tags)(&x)) => tagged.push(x),
             _ => others.extend(id_of(&item, kind.id)),
@@ -163,15 +175,14 @@ fn id_of(item: &Value, field: &str) -> Option<String> {
     item.get(field)?.as_str().map(str::to_owned)
 }
 
-/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`).
-async fn pages(
+/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`), unread.
+async fn pages<T>(
     client: &Client,
     region: &str,
-    action: &str,
-    plural: &str,
+    kind: &Kind<T>,
     filter: Option<(&str, &str)>,
 ) -> Result<Vec<Value>, ListError> {
-    let singular = plural.trim_end_matches('s');
+    let action = kind.action;
     let mut items = Vec::new();
     for number in 1..=MAX_PAGES {
         let mut call = Call::new(action, WireForm::V1Get, Some(Format::Json))
@@ -199,21 +210,12 @@ async fn pages(
                 "{action} answered 200 with a body that is not JSON ({e})"
             ))
         })?;
-        let page = body
-            .get(plural)
-            .and_then(|p| p.get(singular))
-            .and_then(Value::as_array)
-            .ok_or_else(|| {
-                ListError::Answer(format!("{action}'s answer has no {plural}.{singular} list"))
-            })?;
+        let (page, total) = (kind.page)(body)
+            .map_err(|e| ListError::Answer(format!("{action}'s answer has no list ({e})")))?;
         // TotalCount may be missing or a string: a short page ends the list as surely.
-        let total = body.get("TotalCount").and_then(|t| {
-            t.as_u64()
-                .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
-        });
         let last = page.len() < 100;
-        items.extend(page.iter().cloned());
-        if last || total.is_some_and(|t| items.len() as u64 >= t) {
+        items.extend(page);
+        if last || total.is_some_and(|t| items.len() >= t) {
             return Ok(items);
         }
     }
@@ -228,88 +230,221 @@ fn excerpt(raw: &RawResponse) -> String {
     raw.body.chars().take(200).collect()
 }
 
-fn text<'a>(item: &'a Value, field: &str) -> Option<&'a str> {
-    item.get(field)?.as_str()
-}
-
-fn parse_tags(item: &Value) -> Vec<Tag> {
-    item.get("Tags")
-        .and_then(|t| t.get("Tag"))
-        .and_then(Value::as_array)
-        .map(|tags| {
-            tags.iter()
-                .filter_map(|t| {
-                    Some(Tag {
-                        key: text(t, "TagKey")?.to_owned(),
-                        value: text(t, "TagValue").unwrap_or_default().to_owned(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `OperationLocks.<inner>[].LockReason`; `None` when one is a reason this harness does not know
-/// (such a resource is never bound: it would not behave as any scenario states).
-fn parse_locks(item: &Value, inner: &str) -> Option<Vec<LockReason>> {
-    let Some(list) = item
-        .get("OperationLocks")
-        .and_then(|l| l.get(inner))
-        .and_then(Value::as_array)
-    else {
-        return Some(Vec::new());
-    };
-    list.iter()
-        .map(|l| text(l, "LockReason")?.parse().ok())
-        .collect()
-}
-
-/// ECS's times: `2024-01-01T00:00:00Z` or, for instances, `2024-01-01T00:00Z`.
-fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    use time::format_description::well_known::Rfc3339;
-    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
-        let with_seconds = s.strip_suffix('Z').map(|t| format!("{t}:00Z"))?;
-        OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
-    })
-}
-
 pub(super) fn parse_instance(item: &Value) -> Option<Instance> {
-    let status: InstanceStatus = text(item, "Status")?.parse().ok()?;
-    let mut x = Instance::new(text(item, "InstanceId")?, status);
-    x.lock_reasons = parse_locks(item, "LockReason")?;
-    x.charge_type = match text(item, "InstanceChargeType") {
-        Some(c) => c.parse::<ChargeType>().ok()?,
-        None => ChargeType::default(),
-    };
-    x.expired_time = text(item, "ExpiredTime").and_then(parse_time);
-    x.tags = parse_tags(item);
-    Some(x)
+    InstanceItem::deserialize(item)
+        .ok()
+        .map(InstanceItem::into_instance)
 }
 
 pub(super) fn parse_disk(item: &Value) -> Option<Disk> {
-    let status: DiskStatus = text(item, "Status")?.parse().ok()?;
-    let instance = text(item, "InstanceId")
-        .filter(|i| !i.is_empty())
-        .map(str::to_owned);
-    let mut d = Disk::new(text(item, "DiskId")?, status, instance);
-    if let Some(c) = text(item, "Category") {
-        d.category = c.to_owned();
-    }
-    d.lock_reasons = parse_locks(item, "OperationLock")?;
-    d.tags = parse_tags(item);
-    Some(d)
+    DiskItem::deserialize(item).ok().map(DiskItem::into_disk)
 }
 
 fn parse_snapshot(item: &Value) -> Option<Snapshot> {
-    let status: SnapshotStatus = text(item, "Status")?.parse().ok()?;
-    let mut s = Snapshot::new(
-        text(item, "SnapshotId")?,
-        text(item, "SourceDiskId").unwrap_or_default(),
-        status,
-    );
-    s.creation_time = text(item, "CreationTime").and_then(parse_time)?;
-    s.tags = parse_tags(item);
-    Some(s)
+    SnapshotItem::deserialize(item).ok()?.into_snapshot()
 }
 
-// --- Assignment ---------------------------------------------------------------------------------
+#[cfg(test)]
+mod tests {
+    //! What discovery reads of an item, and what it forgives: fields left out, unknown values.
+    use serde_json::json;
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::world::{
+        ChargeType, DiskStatus, DiskType, InstanceStatus, LockReason, SnapshotStatus,
+    };
+
+    #[test]
+    fn an_instance_needs_its_id_and_a_known_status_only() {
+        let x = parse_instance(&json!({"InstanceId": "i-1", "Status": "Running"}));
+        assert_eq!(x, Some(Instance::new("i-1", InstanceStatus::Running)));
+        assert_eq!(parse_instance(&json!({"InstanceId": "i-1"})), None);
+        assert_eq!(parse_instance(&json!({"Status": "Running"})), None);
+        let odd = json!({"InstanceId": "i-1", "Status": "Hibernating"});
+        assert_eq!(parse_instance(&odd), None);
+        let odd = json!({"InstanceId": "i-1", "Status": "Running", "InstanceChargeType": "Spot"});
+        assert_eq!(parse_instance(&odd), None);
+    }
+
+    #[test]
+    fn an_instance_s_expiry_reads_either_time_form_and_forgives_others() {
+        let with = |t: &str| {
+            parse_instance(&json!({"InstanceId": "i-1", "Status": "Stopped", "ExpiredTime": t}))
+                .map(|x| x.expired_time)
+        };
+        assert_eq!(
+            with("2030-01-02T03:04Z"),
+            Some(Some(datetime!(2030-01-02 03:04 UTC)))
+        );
+        assert_eq!(
+            with("2030-01-02T03:04:05Z"),
+            Some(Some(datetime!(2030-01-02 03:04:05 UTC)))
+        );
+        assert_eq!(with("soon"), Some(None));
+        assert_eq!(with(""), Some(None));
+    }
+
+    #[test]
+    fn what_discovery_does_not_read_keeps_the_world_s_defaults() {
+        let x = parse_instance(&json!({
+            "InstanceId": "i-1", "Status": "Stopped", "RegionId": "cn-beijing",
+            "CreationTime": "2024-01-01T00:00Z"
+        }));
+        assert_eq!(x, Some(Instance::new("i-1", InstanceStatus::Stopped)));
+        let d = parse_disk(&json!({
+            "DiskId": "d-1", "Status": "Available", "RegionId": "cn-beijing", "Type": "data",
+            "Size": 100, "SourceSnapshotId": "s-1", "CreationTime": "2024-01-01T00:00:00Z"
+        }));
+        assert_eq!(d, Some(Disk::new("d-1", DiskStatus::Available, None)));
+    }
+
+    #[test]
+    fn a_disk_is_unattached_when_its_instance_id_is_empty_or_absent() {
+        let d = |v: Value| parse_disk(&v).map(|d| d.instance_id);
+        assert_eq!(
+            d(json!({"DiskId": "d-1", "Status": "Available"})),
+            Some(None)
+        );
+        let empty = json!({"DiskId": "d-1", "Status": "Available", "InstanceId": ""});
+        assert_eq!(d(empty), Some(None));
+        let on = json!({"DiskId": "d-1", "Status": "In_use", "InstanceId": "i-1"});
+        assert_eq!(d(on), Some(Some("i-1".to_owned())));
+        let category = |v: Value| parse_disk(&v).map(|d| d.category);
+        let bare = json!({"DiskId": "d-1", "Status": "Available"});
+        assert_eq!(category(bare).as_deref(), Some("cloud_essd"));
+        let local = json!({"DiskId": "d-1", "Status": "Available", "Category": "local_ssd_pro"});
+        assert_eq!(category(local).as_deref(), Some("local_ssd_pro"));
+    }
+
+    #[test]
+    fn locks_are_read_under_each_kind_s_list_and_an_unknown_one_hides_the_item() {
+        let disk = |locks: Value| {
+            parse_disk(&json!({"DiskId": "d-1", "Status": "Available", "OperationLocks": locks}))
+                .map(|d| d.lock_reasons)
+        };
+        assert_eq!(
+            disk(json!({"OperationLock": [{"LockReason": "financial"}]})),
+            Some(vec![LockReason::Financial])
+        );
+        assert_eq!(disk(json!({})), Some(vec![]));
+        assert_eq!(
+            disk(json!({"OperationLock": [{"LockReason": "mystery"}]})),
+            None
+        );
+        assert_eq!(disk(json!({"OperationLock": [{}]})), None);
+        let instance = json!({
+            "InstanceId": "i-1", "Status": "Stopped",
+            "OperationLocks": {"LockReason": [{"LockReason": "security"}]}
+        });
+        let x = parse_instance(&instance).map(|x| x.lock_reasons);
+        assert_eq!(x, Some(vec![LockReason::Security]));
+    }
+
+    #[test]
+    fn a_snapshot_needs_a_creation_time_it_can_read() {
+        let s = |v: Value| parse_snapshot(&v);
+        let ok = json!({
+            "SnapshotId": "s-1", "SourceDiskId": "d-1", "Status": "accomplished",
+            "CreationTime": "2013-07-14T23:59:59Z"
+        });
+        let mut want = Snapshot::new("s-1", "d-1", SnapshotStatus::Accomplished);
+        want.creation_time = datetime!(2013-07-14 23:59:59 UTC);
+        assert_eq!(s(ok), Some(want));
+        let no_disk =
+            json!({"SnapshotId": "s-1", "Status": "failed", "CreationTime": "2024-01-01T00:00Z"});
+        assert_eq!(s(no_disk).map(|s| s.source_disk_id), Some(String::new()));
+        assert_eq!(s(json!({"SnapshotId": "s-1", "Status": "failed"})), None);
+        let unreadable = json!({"SnapshotId": "s-1", "Status": "failed", "CreationTime": "then"});
+        assert_eq!(s(unreadable), None);
+    }
+
+    #[test]
+    fn tags_forgive_a_missing_value_and_skip_a_missing_key() {
+        let tags = |t: Value| {
+            parse_disk(&json!({"DiskId": "d-1", "Status": "Available", "Tags": t})).map(|d| d.tags)
+        };
+        let got = tags(
+            json!({"Tag": [{"TagKey": "k"}, {"TagValue": "v"}, {"TagKey": "a", "TagValue": "b"}]}),
+        );
+        let want = [("k", ""), ("a", "b")].map(|(key, value)| Tag {
+            key: key.into(),
+            value: value.into(),
+        });
+        assert_eq!(got, Some(want.to_vec()));
+        assert_eq!(tags(json!({})), Some(vec![]));
+    }
+
+    /// The mock's answers, listed by discovery, give back the world they show: the tagged
+    /// resources as discovery sees them, over more than one page, and the others by id.
+    #[tokio::test]
+    async fn the_mock_s_answers_list_back_as_its_world() {
+        let tagged = vec![
+            Tag {
+                key: TAG_KEY.into(),
+                value: TAG_VALUE.into(),
+            },
+            Tag {
+                key: "a<b".into(),
+                value: r#""x" & y"#.into(),
+            },
+        ];
+        let mut prepaid = Instance::new("i-prepaid", InstanceStatus::Running);
+        prepaid.charge_type = ChargeType::PrePaid;
+        prepaid.expired_time = Some(datetime!(2030-01-02 03:04 UTC));
+        prepaid.lock_reasons = vec![LockReason::Financial, LockReason::Security];
+        prepaid.tags = tagged.clone();
+        let mut postpaid = Instance::new("i-postpaid", InstanceStatus::Stopped);
+        postpaid.tags = tagged.clone();
+        let mut detached = Disk::new("d-detached", DiskStatus::Available, None);
+        detached.category = "local_ssd_pro".into();
+        detached.lock_reasons = vec![LockReason::Recycling];
+        detached.tags = tagged.clone();
+        let mut data = Disk::new("d-data", DiskStatus::InUse, Some("i-prepaid".into()));
+        data.disk_type = DiskType::Data;
+        data.size_gib = 100;
+        data.source_snapshot_id = Some("s-old".into());
+        data.tags = tagged.clone();
+        let mut old = Snapshot::new("s-old", "d-gone", SnapshotStatus::Progressing);
+        old.creation_time = datetime!(2013-07-14 23:59:59 UTC);
+        old.tags = tagged.clone();
+
+        let mut world = World::sample();
+        world.instances.extend([prepaid.clone(), postpaid.clone()]);
+        world.disks.extend([detached.clone(), data.clone()]);
+        world.snapshots.push(old.clone());
+        let many: Vec<String> = (0..150).map(|i| format!("s-many{i}")).collect();
+        for id in &many {
+            let s = Snapshot::new(id, "d-diskid1", SnapshotStatus::Accomplished);
+            world.snapshots.push(s);
+        }
+        let config = crate::MockConfig {
+            world,
+            ..crate::MockConfig::default()
+        };
+        let server = crate::MockServer::start_with(config).await.unwrap();
+        let credentials = crate::Credentials::new(
+            crate::DEFAULT_ACCESS_KEY_ID,
+            crate::DEFAULT_ACCESS_KEY_SECRET,
+        );
+        let client = Client::new(server.url(), credentials).unwrap();
+        let (found, untagged) = list(&client, "cn-hangzhou").await.unwrap();
+
+        // What the answers do not carry, or discovery does not read, comes back as the default:
+        // a pay-as-you-go instance shows ECS's far-future expiry; a disk's type, size and source
+        // snapshot are not read.
+        postpaid.expired_time = Some(datetime!(2099-12-31 15:59 UTC));
+        let plain = Disk::new("d-data", DiskStatus::InUse, None);
+        data.disk_type = plain.disk_type;
+        data.size_gib = plain.size_gib;
+        data.source_snapshot_id = None;
+        assert_eq!(found.instances, [prepaid, postpaid]);
+        assert_eq!(found.disks, [detached, data]);
+        assert_eq!(found.snapshots, [old]);
+        let mut others: Vec<String> = ["i-instance1", "d-diskid1", "s-snapshotid1"]
+            .map(str::to_owned)
+            .into();
+        others.extend(many);
+        assert_eq!(untagged, others.into_iter().collect::<HashSet<_>>());
+    }
+}
