@@ -193,6 +193,9 @@ fn the_map_names_every_file() {
                     && b.contains(&format!("{folder}/"))
                     && b.contains(&format!("`{name}`")))
         });
-        assert!(named, "ARCHITECTURE.md does not name {rel}: add it to the map");
+        assert!(
+            named,
+            "ARCHITECTURE.md does not name {rel}: add it to the map"
+        );
     }
 }

@@ -63,6 +63,8 @@ pub struct Action {
     /// The sample request's parameters, naming the sample world's resources (`World::sample`):
     /// what the gateway probes send.
     pub sample: &'static [(&'static str, &'static str)],
+    /// The documented top-level fields of its success answer.
+    pub answer_fields: &'static [&'static str],
     /// The kinds of resource a call may change (the rest it only reads). Discovery refuses a
     /// call that names a claimed resource of these kinds unless destruction is allowed.
     pub changes: &'static [Resource],
@@ -151,6 +153,7 @@ pub mod testing {
             ("SnapshotId", Resource::Snapshot),
         ],
         sample: &[("DiskId", "d-diskid1"), ("SnapshotId", "s-snapshotid1")],
+        answer_fields: &["RequestId"],
         changes: &[Resource::Disk],
         disk_marks: unmarked,
         snapshot_marks: unmarked,

@@ -16,6 +16,7 @@ pub const ACTION: Action = Action {
         ("SnapshotId", Resource::Snapshot),
     ],
     sample: &[("DiskId", "d-diskid1"), ("SnapshotId", "s-snapshotid1")],
+    answer_fields: &["RequestId"],
     changes: &[Resource::Disk],
     disk_marks,
     snapshot_marks,

@@ -8,6 +8,7 @@
 pub mod diff;
 mod render;
 mod results;
+mod shown;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -224,6 +224,7 @@ pub fn markdown(r: &Results) -> String {
             }
         }
     }
+    out.push_str(&shown_markdown(r));
     let unchecked = not_checked(r);
     if !unchecked.is_empty() {
         out.push_str(&format!(
@@ -267,6 +268,82 @@ pub fn markdown(r: &Results) -> String {
     for p in &run.suite_problems {
         out.push_str(&format!("\nThe suite itself: {p}\n"));
     }
+    out
+}
+
+/// How many scenarios, and one for example.
+fn seen_in(names: &std::collections::BTreeSet<String>) -> String {
+    match names.iter().next() {
+        Some(first) if names.len() > 1 => format!("{} scenarios, e.g. {first}", names.len()),
+        Some(first) => first.clone(),
+        None => String::new(),
+    }
+}
+
+/// "What the target was shown to do", in Markdown.
+fn shown_markdown(r: &Results) -> String {
+    let all = super::shown::shown(r);
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut out = "\n## What the target was shown to do\n\nFrom the answers the scenarios received (setup calls aside): facts about the answers, not verdicts.\n".to_owned();
+    for s in all {
+        out.push_str(&format!(
+            "\n### {}, {}\n\n| | code, field or Content-Type | seen in |\n|---|---|---|\n",
+            s.action, s.format
+        ));
+        for (code, names) in &s.returned {
+            out.push_str(&format!(
+                "| documented, returned | `{code}` | {} |\n",
+                md_cell(&seen_in(names))
+            ));
+        }
+        for code in &s.never {
+            out.push_str(&format!("| documented, never shown | `{code}` | |\n"));
+        }
+        for (what, names) in &s.undocumented {
+            out.push_str(&format!(
+                "| **undocumented** | {} | {} |\n",
+                md_cell(what),
+                md_cell(&seen_in(names))
+            ));
+        }
+    }
+    out
+}
+
+/// "What the target was shown to do", in HTML.
+fn shown_html(r: &Results) -> String {
+    let all = super::shown::shown(r);
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut out = "<section id=\"shown\"><h2>What the target was shown to do</h2><p class=\"muted\">From the answers the scenarios received (setup calls aside): facts about the answers, not verdicts.</p>".to_owned();
+    for s in all {
+        out.push_str(&format!(
+            "<h3>{}, {}</h3><table><tr><th></th><th>code, field or Content-Type</th><th>seen in</th></tr>",
+            esc(&s.action),
+            esc(&s.format)
+        ));
+        for (code, names) in &s.returned {
+            out.push_str(&format!(
+                "<tr><td>documented, returned</td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(code),
+                esc(&seen_in(names))
+            ));
+        }
+        for code in &s.never {
+            out.push_str(&format!(
+                "<tr><td>documented, never shown</td><td><code>{}</code></td><td></td></tr>",
+                esc(code)
+            ));
+        }
+        for (what, names) in &s.undocumented {
+            out.push_str(&format!("<tr class=\"undocumented\"><td><b>undocumented</b></td><td>{}</td><td>{}</td></tr>", esc(what), esc(&seen_in(names))));
+        }
+        out.push_str("</table>");
+    }
+    out.push_str("</section>\n");
     out
 }
 
@@ -472,6 +549,7 @@ pub fn html(r: &Results) -> String {
         out.push_str("</div>");
     }
     out.push_str("</section>\n");
+    out.push_str(&shown_html(r));
     let silent = unanswered(r);
     if !silent.is_empty() {
         out.push_str(&format!(

@@ -129,6 +129,11 @@ fn main() -> ExitCode {
             passed: usize::from(reports.is_empty()),
             problems: reports,
         });
+        let shown = reports::shown_to_return().await;
+        add(Tally {
+            passed: usize::from(shown.is_empty()),
+            problems: shown,
+        });
         add(throttle);
         let mut discover = Tally::default();
         discover::only_tagged_resources_are_named(&mut discover).await;

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use ecs_conformance::report;
+use ecs_conformance::{MockServer, report};
+
+use crate::proxy;
 use ecs_conformance::suite::{self, SuiteConfig, SuiteFiles};
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -249,4 +251,100 @@ fn replace(path: &Path, from: &str, to: &str) -> std::io::Result<()> {
         )));
     }
     std::fs::write(path, text.replacen(from, to, 1))
+}
+
+/// "What the target was shown to do": against the mock, every code of ResetDisk's table is shown
+/// in both formats and nothing undocumented appears; through a proxy that renames a code and
+/// changes the XML Content-Type, both deviations are listed apart, with the scenarios that saw
+/// them.
+pub async fn shown_to_return() -> Vec<String> {
+    let mut problems = Vec::new();
+    let quiet = SuiteConfig {
+        progress: false,
+        ..SuiteConfig::default()
+    };
+    let text = match report_of(quiet).await {
+        Ok(text) => text,
+        Err(e) => return vec![format!("the mock's report: {e}")],
+    };
+    let section = text
+        .split("## What the target was shown to do")
+        .nth(1)
+        .unwrap_or_default();
+    if section.is_empty() {
+        problems.push("the mock's report has no \"What the target was shown to do\"".into());
+    }
+    for format in ["XML", "JSON"] {
+        let Some(part) = section.split(&format!("### ResetDisk, {format}")).nth(1) else {
+            problems.push(format!("no ResetDisk, {format} in the shown section"));
+            continue;
+        };
+        let part = part.split("\n### ").next().unwrap_or_default();
+        for code in [
+            "IncorrectDiskStatus",
+            "InvalidSnapshot.TooOld",
+            "Operation.Conflict",
+        ] {
+            if !part.contains(&format!("| documented, returned | `{code}` |")) {
+                problems.push(format!(
+                    "ResetDisk, {format}: {code} not listed as returned"
+                ));
+            }
+        }
+        if part.contains("never shown") {
+            problems.push(format!(
+                "ResetDisk, {format}: a documented code is never shown"
+            ));
+        }
+    }
+    if section.contains("**undocumented**") {
+        problems.push("the mock's answers show something undocumented".into());
+    }
+
+    let mock = match MockServer::start().await {
+        Ok(m) => m,
+        Err(e) => return vec![format!("the mock did not start: {e}")],
+    };
+    let (url, _proxy, _stop) = proxy::start(mock.url(), |_, r| {
+        if r.content_type == "text/xml;charset=utf-8" {
+            r.content_type = "application/xml".into();
+        }
+        r.body = r
+            .body
+            .replace("IncorrectDiskStatus", "Disk.StatusIncorrect");
+    })
+    .await;
+    let text = match report_of(proxy::through(url)).await {
+        Ok(text) => text,
+        Err(e) => return vec![format!("the faulty target's report: {e}")],
+    };
+    for needle in [
+        "| **undocumented** | code Disk.StatusIncorrect |",
+        "| **undocumented** | Content-Type application/xml |",
+        "| documented, never shown | `IncorrectDiskStatus` |",
+    ] {
+        if !text.contains(needle) {
+            problems.push(format!("the faulty target's report lacks {needle:?}"));
+        }
+    }
+    println!(
+        "shown to return: the mock's report lists ResetDisk's codes and nothing undocumented; a renamed code and a changed Content-Type are listed apart"
+    );
+    problems
+}
+
+/// A run with a report directory (cucumber's own writers put their files there), and its
+/// report.md.
+async fn report_of(config: SuiteConfig) -> Result<String, String> {
+    let dir = std::env::temp_dir().join(format!("ecsc-shown-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let config = SuiteConfig {
+        machine_reports: Some(dir.clone()),
+        ..config
+    };
+    let out = suite::run(config).await.map_err(|e| e.to_string())?;
+    report::write(&dir, &out, None, None)?;
+    let text = std::fs::read_to_string(dir.join("report.md")).map_err(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    text
 }

@@ -106,7 +106,7 @@ async fn resets_at_once(
 
 #[then(expr = "the reset succeeds")]
 fn reset_succeeds(w: &mut SuiteWorld) -> Result<(), String> {
-    let findings = check::success(w.answer()?, ACTION.name, &["RequestId"]);
+    let findings = check::success(w.answer()?, ACTION.name, ACTION.answer_fields);
     w.judge(findings)
 }
 
@@ -155,7 +155,7 @@ fn exactly_one_wins(w: &mut SuiteWorld, others: usize, code: String) -> Result<(
         refused.len(),
     );
     for a in succeeded {
-        f.extend(check::success(a, ACTION.name, &["RequestId"]));
+        f.extend(check::success(a, ACTION.name, ACTION.answer_fields));
     }
     for a in refused {
         f.extend(check::error(a, &expected));
