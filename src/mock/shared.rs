@@ -1,0 +1,79 @@
+//! The store every request shares: the tenants (one world per access key) and the nonces seen,
+//! and the answer to an ECS request once its body is in hand.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use time::OffsetDateTime;
+
+use super::config::{Limits, MockConfig};
+use super::gateway::{self, Incoming};
+use super::nonces::Nonces;
+use super::tenant::Tenant;
+use crate::api_error::ApiError;
+use crate::format::Format;
+
+/// State shared by every request: the tenants (one world per access key) and the nonces seen.
+pub struct Shared {
+    tenants: Mutex<HashMap<String, Tenant>>,
+    nonces: Mutex<Nonces>,
+    pub(super) log: bool,
+    pub(super) limits: Limits,
+}
+
+impl Shared {
+    pub(super) fn new(config: MockConfig) -> Self {
+        let mut tenant = Tenant::new(config.access_key_secret, config.world);
+        tenant.security_token = config.security_token;
+        Self {
+            tenants: Mutex::new(HashMap::from([(config.access_key_id, tenant)])),
+            nonces: Mutex::new(Nonces::default()),
+            log: config.log,
+            limits: config.limits,
+        }
+    }
+
+    /// A poisoned lock only means another request panicked; the map itself is still whole.
+    pub(super) fn tenants(&self) -> MutexGuard<'_, HashMap<String, Tenant>> {
+        self.tenants.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn answer(
+        &self,
+        incoming: &Incoming<'_>,
+        request_id: &str,
+    ) -> (Format, Option<String>, Result<String, ApiError>) {
+        let now = OffsetDateTime::now_utc();
+        let instant = Instant::now();
+        let secret_of = |id: &str| self.tenants().get(id).map(|t| t.secret.clone());
+        let call = match gateway::authenticate(incoming, secret_of, Some(now)) {
+            Ok(call) => call,
+            Err(r) => return (r.format, r.action, Err(r.error)),
+        };
+        let fresh = self
+            .nonces
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(&call.access_key_id, &call.nonce, instant);
+        let result = if !fresh {
+            Err(ApiError::NONCE_USED)
+        } else {
+            match self.tenants().get_mut(&call.access_key_id) {
+                Some(t) => t
+                    .check_token(call.security_token.as_deref())
+                    .and_then(|()| {
+                        t.call(
+                            call.action,
+                            &call.params,
+                            call.format,
+                            request_id.to_owned(),
+                            now,
+                        )
+                    }),
+                None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
+            }
+        };
+        (call.format, Some(call.action.name.to_owned()), result)
+    }
+}
