@@ -46,8 +46,15 @@ impl Shared {
     ) -> (Format, Option<String>, Result<String, ApiError>) {
         let now = OffsetDateTime::now_utc();
         let instant = Instant::now();
-        let secret_of = |id: &str| self.tenants().get(id).map(|t| t.secret.clone());
-        let call = match gateway::authenticate(incoming, secret_of, Some(now)) {
+        let unverified = match gateway::check(incoming, Some(now)) {
+            Ok(unverified) => unverified,
+            Err(r) => return (r.format, r.action, Err(r.error)),
+        };
+        // One lock for the rest: the secret the signature is checked with belongs to the tenant
+        // the call then runs against.
+        let mut tenants = self.tenants();
+        let mut tenant = tenants.get_mut(unverified.access_key_id());
+        let call = match unverified.verify(tenant.as_ref().map(|t| t.secret.as_str())) {
             Ok(call) => call,
             Err(r) => return (r.format, r.action, Err(r.error)),
         };
@@ -59,7 +66,7 @@ impl Shared {
         let result = if !fresh {
             Err(ApiError::NONCE_USED)
         } else {
-            match self.tenants().get_mut(&call.access_key_id) {
+            match tenant.as_mut() {
                 Some(t) => t
                     .check_token(call.security_token.as_deref())
                     .and_then(|()| {
@@ -71,9 +78,11 @@ impl Shared {
                             now,
                         )
                     }),
+                // Not reached: verify refuses a key no tenant holds.
                 None => Err(ApiError::ACCESS_KEY_NOT_FOUND),
             }
         };
+        drop(tenants);
         (call.format, Some(call.action.name.to_owned()), result)
     }
 }
