@@ -155,7 +155,10 @@ fn log_line(line: std::fmt::Arguments<'_>) {
 
 pub(super) async fn ecs_handler(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string().to_uppercase();
+    let request_id = uuid::Uuid::new_v4()
+        .hyphenated()
+        .encode_upper(&mut uuid::Uuid::encode_buffer())
+        .to_owned();
     let (parts, body) = req.into_parts();
     let headers: Vec<(String, String)> = parts
         .headers
