@@ -5,6 +5,7 @@
 //! across the query and the body together. `+` decodes to a space, as in any form encoding.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 /// Why a parameter list could not be read. Each variant names the parameter (raw, as sent).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,10 +44,12 @@ impl Params {
             if name.is_empty() {
                 return Err(ParamError::EmptyName);
             }
-            if self.0.contains_key(&name) {
-                return Err(ParamError::Repeated(name));
+            match self.0.entry(name) {
+                Entry::Occupied(taken) => return Err(ParamError::Repeated(taken.key().clone())),
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
             }
-            self.0.insert(name, value);
         }
         Ok(())
     }
@@ -115,6 +118,10 @@ impl DecodeError {
 
 /// Decodes one name or value: `+` is a space, `%XY` a byte, the result UTF-8.
 fn decode(raw: &str) -> Result<String, DecodeError> {
+    if !raw.bytes().any(|b| b == b'%' || b == b'+') {
+        // Nothing to decode, and `raw` is UTF-8 already: most names and values.
+        return Ok(raw.to_owned());
+    }
     // percent-encoding decodes leniently (a stray `%` passes through), which would let a request
     // mean something other than what was signed; so a `%` must start a two-digit hex escape.
     let bytes = raw.as_bytes();

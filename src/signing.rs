@@ -23,7 +23,15 @@ const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes `s` as both signatures require: UTF-8, RFC 3986, space as `%20`, `~` kept.
 pub fn percent_encode(s: &str) -> String {
-    utf8_percent_encode(s, RFC3986).to_string()
+    let mut out = String::with_capacity(s.len());
+    percent_encode_into(&mut out, s);
+    out
+}
+
+/// [`percent_encode`], appended to `out`: runs of unreserved bytes are copied whole, without the
+/// formatting machinery `to_string` goes through.
+fn percent_encode_into(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, RFC3986));
 }
 
 /// `name=value` pairs, encoded, sorted by name and joined with `&`; `Signature` is left out.
@@ -36,14 +44,14 @@ pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>)
         .filter(|(name, _)| *name != "Signature")
         .collect();
     pairs.sort_unstable();
-    let mut out = String::new();
+    let mut out = String::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (name, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&percent_encode(name));
+        percent_encode_into(&mut out, name);
         out.push('=');
-        out.push_str(&percent_encode(value));
+        percent_encode_into(&mut out, value);
     }
     out
 }
@@ -53,11 +61,14 @@ pub fn v1_string_to_sign<'a>(
     method: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    format!(
-        "{method}&{}&{}",
-        percent_encode("/"),
-        percent_encode(&canonical_query(params))
-    )
+    let query = canonical_query(params);
+    let mut out = String::with_capacity(method.len() + 5 + query.len() * 5 / 4);
+    out.push_str(method);
+    out.push('&');
+    percent_encode_into(&mut out, "/");
+    out.push('&');
+    percent_encode_into(&mut out, &query);
+    out
 }
 
 /// V1 signature: base64 of HMAC-SHA1 keyed with `secret + "&"`.

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::Shared;
+use super::shared::Shared;
 use super::tenant::Tenant;
 use crate::protocol::{
     CONTROL_PREFIX as PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld, PutWorld,

@@ -2,9 +2,10 @@
 //! response format, checks the common parameters and the signature (V1 or V3), and hands the
 //! action an authenticated call — or answers with a common error.
 //!
-//! This is synchronous and does no I/O: the clock is passed in, secrets come from a lookup, and
-//! the nonce is returned for the caller to check against its store. The order of the checks is
-//! documented in docs/choices.md.
+//! This is synchronous and does no I/O: the clock is passed in, [`check`] does everything but the
+//! signature comparison, which [`Unverified::verify`] does with the secret the caller looked up,
+//! and the nonce is returned for the caller to check against its store. The order of the checks
+//! is documented in docs/choices.md.
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -81,13 +82,90 @@ pub struct Rejection {
     pub action: Option<String>,
 }
 
+/// A request that passed every check the secret is not needed for. What the signature is
+/// compared with is computed already, so that the caller holds the secret (and its lock) only
+/// for the comparison.
+pub struct Unverified {
+    call: Call,
+    proof: Proof,
+}
+
+/// What a signature is compared with, and the signature the request carried.
+enum Proof {
+    V1 {
+        string_to_sign: String,
+        signature: String,
+    },
+    V3 {
+        string_to_sign: String,
+        canonical: String,
+        body_matches: bool,
+        signature: String,
+    },
+}
+
+impl Unverified {
+    /// The access key the request names: the one whose secret [`Unverified::verify`] needs.
+    pub fn access_key_id(&self) -> &str {
+        &self.call.access_key_id
+    }
+
+    /// Checks the signature with the access key's secret (`None`: the key is unknown).
+    pub fn verify(self, secret: Option<&str>) -> Result<Call, Rejection> {
+        let Self { call, proof } = self;
+        let reject = |error: ApiError| Rejection {
+            error,
+            format: call.format,
+            action: Some(call.action.name().to_owned()),
+        };
+        let Some(secret) = secret else {
+            return Err(reject(ApiError::access_key_not_found()));
+        };
+        match proof {
+            Proof::V1 {
+                string_to_sign,
+                signature,
+            } => {
+                if !signing::v1_verify(secret, &string_to_sign, &signature) {
+                    return Err(reject(ApiError::signature_does_not_match(&string_to_sign)));
+                }
+            }
+            Proof::V3 {
+                string_to_sign,
+                canonical,
+                body_matches,
+                signature,
+            } => {
+                if !body_matches || !signing::v3_verify(secret, &string_to_sign, &signature) {
+                    return Err(reject(ApiError::v3_signature_does_not_match(
+                        &string_to_sign,
+                        &canonical,
+                    )));
+                }
+            }
+        }
+        Ok(call)
+    }
+}
+
 /// Checks `req`. `secret_of` looks up an access key's secret; `now` is `None` to skip the clock
 /// check (used to verify old captured requests).
+#[cfg(test)]
 pub fn authenticate(
     req: &Incoming<'_>,
     secret_of: impl Fn(&str) -> Option<String>,
     now: Option<OffsetDateTime>,
 ) -> Result<Call, Rejection> {
+    let unverified = check(req, now)?;
+    let secret = secret_of(unverified.access_key_id());
+    unverified.verify(secret.as_deref())
+}
+
+/// Checks `req` up to its signature, which needs the secret: [`Unverified::verify`] then
+/// compares it. `now` is `None` to skip the clock check (used to verify old captured requests).
+/// Each part of the request is read once: the query and the body are parsed here, and the
+/// signature checks reuse what was parsed.
+pub fn check(req: &Incoming<'_>, now: Option<OffsetDateTime>) -> Result<Unverified, Rejection> {
     let mut format = req.default_format();
     let reject = |error: ApiError, format: Format, action: Option<&str>| Rejection {
         error,
@@ -108,7 +186,8 @@ pub fn authenticate(
             None,
         ));
     }
-    let params = read_params(req).map_err(|e| reject(e, format, None))?;
+    let v3 = req.is_v3();
+    let (params, query_only) = read_params(req, v3).map_err(|e| reject(e, format, None))?;
     if let Some(f) = params.get("Format") {
         format = f.parse().map_err(|_| {
             reject(
@@ -119,30 +198,34 @@ pub fn authenticate(
         })?;
     }
 
-    let checked = if req.is_v3() {
-        check_v3(req, &secret_of, now)
+    let checked = if v3 {
+        check_v3(req, query_only.as_ref().unwrap_or(&params), now)
     } else {
-        check_v1(req, &params, &secret_of, now)
+        check_v1(req, &params, now)
     };
     match checked {
-        Ok((action, access_key_id, nonce)) => Ok(Call {
-            action,
-            access_key_id,
-            security_token: if req.is_v3() {
-                req.header("x-acs-security-token").map(str::to_owned)
-            } else {
-                params.get("SecurityToken").map(str::to_owned)
+        Ok((action, access_key_id, nonce, proof)) => Ok(Unverified {
+            call: Call {
+                action,
+                access_key_id,
+                security_token: if v3 {
+                    req.header("x-acs-security-token").map(str::to_owned)
+                } else {
+                    params.get("SecurityToken").map(str::to_owned)
+                },
+                nonce,
+                params,
+                format,
             },
-            nonce,
-            params,
-            format,
+            proof,
         }),
         Err((error, action)) => Err(reject(error, format, action.as_deref())),
     }
 }
 
-/// Query parameters, merged with a form body's on POST.
-fn read_params(req: &Incoming<'_>) -> Result<Params, ApiError> {
+/// Query parameters, merged with a form body's on POST. When `keep_query` and there is a form
+/// body, the query's own parameters come back too (V3 signs the query alone).
+fn read_params(req: &Incoming<'_>, keep_query: bool) -> Result<(Params, Option<Params>), ApiError> {
     let invalid = |e: ParamError| {
         let why = match e {
             ParamError::BadPercentEncoding(_) => "malformed percent-encoding",
@@ -156,15 +239,19 @@ fn read_params(req: &Incoming<'_>) -> Result<Params, ApiError> {
     let is_form = req
         .header("content-type")
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let mut query_only = None;
     if req.method == "POST" && is_form && !req.body.is_empty() {
         let body = std::str::from_utf8(req.body)
             .map_err(|_| ApiError::invalid_parameter("body", "not valid UTF-8"))?;
+        if keep_query {
+            query_only = Some(params.clone());
+        }
         params.extend_from_encoded(body).map_err(invalid)?;
     }
-    Ok(params)
+    Ok((params, query_only))
 }
 
-type Checked = Result<(&'static Action, String, String), (ApiError, Option<String>)>;
+type Checked = Result<(&'static Action, String, String, Proof), (ApiError, Option<String>)>;
 
 fn check_action_and_version(
     action: Option<&str>,
@@ -189,12 +276,7 @@ fn check_timestamp(value: &str, now: Option<OffsetDateTime>) -> Result<(), ApiEr
     }
 }
 
-fn check_v1(
-    req: &Incoming<'_>,
-    params: &Params,
-    secret_of: &impl Fn(&str) -> Option<String>,
-    now: Option<OffsetDateTime>,
-) -> Checked {
+fn check_v1(req: &Incoming<'_>, params: &Params, now: Option<OffsetDateTime>) -> Checked {
     let action = check_action_and_version(params.get("Action"), params.get("Version"))
         .map_err(|e| (e, None))?;
     let fail = |e: ApiError| (e, Some(action.name().to_owned()));
@@ -221,12 +303,11 @@ fn check_v1(
     let nonce = get("SignatureNonce")?;
     let signature = get("Signature")?;
     check_timestamp(timestamp, now).map_err(fail)?;
-    let secret = secret_of(access_key_id).ok_or_else(|| fail(ApiError::access_key_not_found()))?;
-    let string_to_sign = signing::v1_string_to_sign(req.method, params.iter());
-    if !signing::v1_verify(&secret, &string_to_sign, signature) {
-        return Err(fail(ApiError::signature_does_not_match(&string_to_sign)));
-    }
-    Ok((action, access_key_id.to_owned(), nonce.to_owned()))
+    let proof = Proof::V1 {
+        string_to_sign: signing::v1_string_to_sign(req.method, params.iter()),
+        signature: signature.to_owned(),
+    };
+    Ok((action, access_key_id.to_owned(), nonce.to_owned(), proof))
 }
 
 /// The V3 common headers, with the logical parameter each stands for in error codes.
@@ -236,11 +317,8 @@ const V3_HEADERS: [(&str, &str); 3] = [
     ("x-acs-content-sha256", "ContentSha256"),
 ];
 
-fn check_v3(
-    req: &Incoming<'_>,
-    secret_of: &impl Fn(&str) -> Option<String>,
-    now: Option<OffsetDateTime>,
-) -> Checked {
+/// `query` is the query string's own parameters, as parsed once.
+fn check_v3(req: &Incoming<'_>, query: &Params, now: Option<OffsetDateTime>) -> Checked {
     let action = check_action_and_version(req.header("x-acs-action"), req.header("x-acs-version"))
         .map_err(|e| (e, None))?;
     let fail = |e: ApiError| (e, Some(action.name().to_owned()));
@@ -267,26 +345,21 @@ fn check_v3(
         return Err(fail(ApiError::incomplete_signature()));
     }
     check_timestamp(date, now).map_err(fail)?;
-    let secret =
-        secret_of(&auth.access_key_id).ok_or_else(|| fail(ApiError::access_key_not_found()))?;
-    let query = Params::parse(req.query).unwrap_or_default().to_pairs();
     let canonical = signing::v3_canonical_request(&signing::V3Input {
         method: req.method,
         path: req.path,
-        query: &query,
+        query: &query.to_pairs(),
         headers: req.headers,
         signed_headers: &auth.signed_headers,
         payload_hash: content_sha256,
     });
-    let string_to_sign = signing::v3_string_to_sign(&canonical);
-    let body_matches = signing::sha256_hex(req.body) == content_sha256;
-    if !body_matches || !signing::v3_verify(&secret, &string_to_sign, &auth.signature) {
-        return Err(fail(ApiError::v3_signature_does_not_match(
-            &string_to_sign,
-            &canonical,
-        )));
-    }
-    Ok((action, auth.access_key_id, nonce.to_owned()))
+    let proof = Proof::V3 {
+        string_to_sign: signing::v3_string_to_sign(&canonical),
+        canonical,
+        body_matches: signing::sha256_hex(req.body) == content_sha256,
+        signature: auth.signature,
+    };
+    Ok((action, auth.access_key_id, nonce.to_owned(), proof))
 }
 
 #[cfg(test)]

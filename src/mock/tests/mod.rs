@@ -11,11 +11,19 @@ mod http;
 mod isolation;
 mod properties;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::*;
+use tokio::net::TcpListener;
+
+use super::config::{Limits, MockConfig};
+use super::gateway::{Incoming, MAX_BODY_BYTES, MAX_QUERY_BYTES};
+use super::handlers::respond;
+use super::server::{MockServer, serve};
+use super::shared::Shared;
 use crate::client::{Call, Client, Credentials, RawResponse, WireForm};
-use crate::world::InstanceStatus;
+use crate::format::Format;
+use crate::world::{InstanceStatus, World};
 
 pub(super) async fn mock() -> (MockServer, Client) {
     let server = MockServer::start().await.unwrap();

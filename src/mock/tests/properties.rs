@@ -188,7 +188,12 @@ fn check(shared: &Shared, r: &Request) -> Result<(), TestCaseError> {
         headers: &headers,
         body: &r.body,
     };
-    let a = shared.respond(&incoming, Ok(()), "F3CD6886-D8D0-4FEE-B93E-1B73239673DE");
+    let a = respond(
+        shared,
+        &incoming,
+        Ok(()),
+        "F3CD6886-D8D0-4FEE-B93E-1B73239673DE",
+    );
     prop_assert!(a.status < 500, "status {} for {r:?}", a.status);
     let doc = match a.format {
         Format::Xml => Document::parse_xml(&a.text),
