@@ -199,3 +199,86 @@ fn the_map_names_every_file() {
         );
     }
 }
+
+/// The modules a folder's `mod.rs` declares.
+fn declared_modules(mod_rs: &str) -> Vec<String> {
+    mod_rs
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l
+                .strip_prefix("pub(crate) ")
+                .or_else(|| l.strip_prefix("pub "))
+                .unwrap_or(l);
+            l.strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The first path segments a file imports through `use super::…;`.
+fn imported_from_super(text: &str) -> Vec<String> {
+    let code = code_before_tests(text).join("\n");
+    let mut out = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("use super::") {
+        let after = &rest[at + "use super::".len()..];
+        let end = after.find(';').unwrap_or(after.len());
+        let tree = &after[..end];
+        let tree = tree.trim();
+        let inner = tree
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or(tree);
+        // Top-level items of the tree: split on commas outside braces.
+        let mut depth = 0;
+        let mut item = String::new();
+        for c in inner.chars().chain([',']) {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    let first = item.trim().split("::").next().unwrap_or("").trim();
+                    if !first.is_empty() {
+                        out.push(first.to_owned());
+                    }
+                    item.clear();
+                    continue;
+                }
+                _ => {}
+            }
+            item.push(c);
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
+#[test]
+fn the_mock_imports_nothing_back_from_its_face() {
+    let mock = root().join("mock");
+    let face = std::fs::read_to_string(mock.join("mod.rs")).unwrap_or_default();
+    let modules = declared_modules(&face);
+    assert!(modules.len() >= 5, "{modules:?}");
+    for entry in std::fs::read_dir(&mock).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !name.ends_with(".rs") || name == "mod.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for first in imported_from_super(&text) {
+            assert!(
+                modules.contains(&first) || first == "*",
+                "src/mock/{name} imports super::{first} from the folder's face: import it from \
+                 the module that defines it"
+            );
+        }
+    }
+}
+
+#[test]
+fn imports_through_super_are_read_whole() {
+    let text = "use super::{a::B, c, d::{E, F}};\nuse super::g::H;\n";
+    assert_eq!(imported_from_super(text), ["a", "c", "d", "g"]);
+    assert_eq!(declared_modules("mod a;\npub mod b;\npub(crate) mod c;\n"), ["a", "b", "c"]);
+}
