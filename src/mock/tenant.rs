@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
-use super::actions::{self, Action};
+use super::actions::{self, Handler};
 use crate::api_error::ApiError;
 use crate::format::Format;
 use crate::params::Params;
@@ -62,7 +62,7 @@ impl Tenant {
     /// success comes rendered in `format`.
     pub fn call(
         &mut self,
-        action: &'static Action,
+        action: &'static Handler,
         params: &Params,
         format: Format,
         request_id: String,
@@ -71,7 +71,7 @@ impl Tenant {
         if let Some(fault) = self.world.take_fault(action.name()) {
             return Err(fault);
         }
-        let call = actions::Call {
+        let call = actions::Invocation {
             world: &mut self.world,
             state: self.states.entry(action.name()).or_default(),
             now,

@@ -2,12 +2,12 @@
 //! paging, and the documented nesting (`{"Disks":{"Disk":[…]}}`, `<Disks><Disk>…</Disk></Disks>`).
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Action, Context};
+use super::{Handler, Context};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{DiskItem, Disks, DisksPage};
 use crate::params::Params;
 
-pub const ACTION: Action = Action {
+pub const ACTION: Handler = Handler {
     spec: &crate::contract::describe::DESCRIBE_DISKS,
     handle: describe_disks,
 };

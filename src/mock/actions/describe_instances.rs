@@ -2,12 +2,12 @@
 //! and `OperationLocks` listed under `LockReason` (not `OperationLock`, as for disks).
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Action, Context};
+use super::{Handler, Context};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{InstanceItem, Instances, InstancesPage};
 use crate::params::Params;
 
-pub const ACTION: Action = Action {
+pub const ACTION: Handler = Handler {
     spec: &crate::contract::describe::DESCRIBE_INSTANCES,
     handle: describe_instances,
 };

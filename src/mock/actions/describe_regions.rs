@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{Action, Context};
+use super::{Handler, Context};
 use crate::api_error::ApiError;
 use crate::params::Params;
 
-pub const ACTION: Action = Action {
+pub const ACTION: Handler = Handler {
     spec: &crate::contract::describe::DESCRIBE_REGIONS,
     handle: describe_regions,
 };

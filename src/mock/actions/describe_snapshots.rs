@@ -2,12 +2,12 @@
 //! filters and paging.
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Action, Context};
+use super::{Handler, Context};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{SnapshotItem, Snapshots, SnapshotsPage};
 use crate::params::Params;
 
-pub const ACTION: Action = Action {
+pub const ACTION: Handler = Handler {
     spec: &crate::contract::describe::DESCRIBE_SNAPSHOTS,
     handle: describe_snapshots,
 };

@@ -68,19 +68,19 @@ pub fn state<T: Default + Send + 'static>(slot: &mut State) -> &mut T {
 
 /// One action: its declaration and what the mock does for it.
 #[derive(Debug)]
-pub struct Action {
+pub struct Handler {
     pub spec: &'static contract::Action,
     pub handle: fn(&mut Context<'_>, &Params) -> Result<String, ApiError>,
 }
 
-impl Action {
+impl Handler {
     pub fn name(&self) -> &'static str {
         self.spec.name
     }
 }
 
 /// Every action the mock serves; any other is `InvalidAction.NotFound`.
-pub const ACTIONS: &[Action] = &[
+pub const ACTIONS: &[Handler] = &[
     reset_disk::ACTION,
     describe_disks::ACTION,
     describe_snapshots::ACTION,
@@ -88,12 +88,12 @@ pub const ACTIONS: &[Action] = &[
     describe_regions::ACTION,
 ];
 
-pub fn find(name: &str) -> Option<&'static Action> {
+pub fn find(name: &str) -> Option<&'static Handler> {
     ACTIONS.iter().find(|a| a.spec.name == name)
 }
 
 /// The state a call runs against, borrowed from its tenant.
-pub struct Call<'a> {
+pub struct Invocation<'a> {
     pub world: &'a mut World,
     /// The action's own state (see [`State`]).
     pub state: &'a mut State,
@@ -104,7 +104,7 @@ pub struct Call<'a> {
 
 /// Runs `action` on `call`; the monotonic clock is read here, once the caller holds the tenant
 /// (an instant read before could be older than a reset another request recorded meanwhile).
-pub fn run(action: &'static Action, call: Call<'_>, params: &Params) -> Result<String, ApiError> {
+pub fn run(action: &'static Handler, call: Invocation<'_>, params: &Params) -> Result<String, ApiError> {
     let mut ctx = Context {
         world: call.world,
         now: call.now,

@@ -23,13 +23,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::common::{check_region_id, required};
-use super::{Action, Context, state};
+use super::{Handler, Context, state};
 use crate::api_error::ApiError;
 use crate::contract::reset_disk::{ACTION as SPEC, category_supports_reset, too_old};
 use crate::params::Params;
 use crate::world::{DiskStatus, InstanceStatus, LockReason, SnapshotStatus};
 
-pub const ACTION: Action = Action {
+pub const ACTION: Handler = Handler {
     spec: &SPEC,
     handle: reset_disk,
 };
