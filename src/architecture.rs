@@ -280,5 +280,8 @@ fn the_mock_imports_nothing_back_from_its_face() {
 fn imports_through_super_are_read_whole() {
     let text = "use super::{a::B, c, d::{E, F}};\nuse super::g::H;\n";
     assert_eq!(imported_from_super(text), ["a", "c", "d", "g"]);
-    assert_eq!(declared_modules("mod a;\npub mod b;\npub(crate) mod c;\n"), ["a", "b", "c"]);
+    assert_eq!(
+        declared_modules("mod a;\npub mod b;\npub(crate) mod c;\n"),
+        ["a", "b", "c"]
+    );
 }

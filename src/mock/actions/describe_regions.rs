@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{Handler, Context};
+use super::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::params::Params;
 

@@ -2,7 +2,7 @@
 //! filters and paging.
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Handler, Context};
+use super::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{SnapshotItem, Snapshots, SnapshotsPage};
 use crate::params::Params;

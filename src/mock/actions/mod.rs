@@ -104,7 +104,11 @@ pub struct Invocation<'a> {
 
 /// Runs `action` on `call`; the monotonic clock is read here, once the caller holds the tenant
 /// (an instant read before could be older than a reset another request recorded meanwhile).
-pub fn run(action: &'static Handler, call: Invocation<'_>, params: &Params) -> Result<String, ApiError> {
+pub fn run(
+    action: &'static Handler,
+    call: Invocation<'_>,
+    params: &Params,
+) -> Result<String, ApiError> {
     let mut ctx = Context {
         world: call.world,
         now: call.now,

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::common::{check_region_id, required};
-use super::{Handler, Context, state};
+use super::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::contract::reset_disk::{ACTION as SPEC, category_supports_reset, too_old};
 use crate::params::Params;
