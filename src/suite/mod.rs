@@ -70,12 +70,15 @@ pub(crate) struct RunState {
 }
 
 impl RunState {
-    /// A scenario's world hands over its record, once, when the scenario ends.
+    /// A scenario's world hands over its record, once, when the scenario ends. Two scenarios of
+    /// one id (the same feature and scenario names, from edited feature files) keep both records'
+    /// findings: a failure never vanishes behind a namesake that passed.
     fn hand_over(&self, id: ScenarioId, record: ScenarioRecord) {
-        self.records
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, record);
+        let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
+        match records.remove(&id) {
+            Some(earlier) => records.insert(id, earlier.merged(record)),
+            None => records.insert(id, record),
+        };
     }
 
     /// The record of the finished scenario `id` (empty when its world never started).
@@ -238,8 +241,9 @@ async fn scenarios(
             let ctx = after_ctx.clone();
             Box::pin(async move {
                 if let Some(w) = w {
-                    w.clean_up().await;
+                    // Handed over first: a clean-up that fails cannot lose what the scenario saw.
                     ctx.hand_over(w.id.clone(), std::mem::take(&mut w.record));
+                    w.clean_up().await;
                 }
             })
         })

@@ -101,6 +101,18 @@ impl ScenarioRecord {
         self.stop.get_or_insert_with(|| (stop, Instant::now()));
     }
 
+    /// Both records as one: answers and findings of both, the earlier stop.
+    pub fn merged(mut self, other: ScenarioRecord) -> Self {
+        self.answers.extend(other.answers);
+        self.findings.extend(other.findings);
+        self.not_checked.extend(other.not_checked);
+        if let Some((stop, _)) = other.stop {
+            self.stop(stop);
+        }
+        self.answered_at = self.answered_at.max(other.answered_at);
+        self
+    }
+
     /// Keeps what one call sent and received.
     pub fn answered(&mut self, answer: AnswerSummary) {
         self.answered_at = Some(Instant::now());
@@ -333,6 +345,19 @@ mod tests {
             no_answer: false,
         });
         assert!(matches!(close(setup, &["x"]), Outcome::SetupFailed { .. }));
+    }
+
+    #[test]
+    fn namesakes_keep_each_others_failures() {
+        let mut failed = ScenarioRecord::default();
+        failed.findings.push(finding(Level::Documented));
+        let merged = ScenarioRecord::default().merged(failed);
+        assert_eq!(
+            close(merged, &[]),
+            Outcome::Failed {
+                level: Level::Documented
+            }
+        );
     }
 
     #[test]
