@@ -265,8 +265,12 @@ impl Seam for Discover {
     }
 
     fn admit(&self, binding: &Binding, call: &Call) -> Result<(), String> {
-        let Some(claim) = claim_of(binding) else {
+        if binding.claim.is_none() {
             return Ok(());
+        }
+        // A hold this seam did not make is refused: the guard never fails open.
+        let Some(claim) = claim_of(binding) else {
+            return Err("the scenario's binding holds no claim of this seam: refused".into());
         };
         guard::admit(
             &self.pools[claim.pool],

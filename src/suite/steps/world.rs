@@ -140,6 +140,10 @@ fn no_balance(w: &mut SuiteWorld) -> Result<(), String> {
 /// A fault of the control API: the next call of the action is answered with this error.
 #[given(expr = "the next {word} fails with InternalError {string}")]
 fn fault(w: &mut SuiteWorld, action: String, message: String) -> Result<(), String> {
+    let action = crate::contract::find(&action)
+        .ok_or_else(|| format!("{action} is not a declared action (src/contract)"))?
+        .name
+        .to_owned();
     w.world_mut()?.faults.push(Fault {
         action,
         code: "InternalError".into(),
