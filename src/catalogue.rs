@@ -234,7 +234,10 @@ fn substitute(template: &str, fill: &[(&str, &str)]) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open..];
-        let Some(close) = after.find('}') else { break };
+        let Some(close) = after.find('}') else {
+            out.push_str(after);
+            return out;
+        };
         let key = &after[1..close];
         let value = if key == "any" {
             anys.next()
@@ -296,6 +299,15 @@ fn fill_name(template: &str, text: &str) -> Option<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substitution_keeps_what_it_cannot_fill() {
+        assert_eq!(substitute("abc {x", &[("x", "y")]), "abc {x");
+        assert_eq!(
+            substitute("{a} {b} {any} {any}", &[("a", "1"), ("any", "2")]),
+            "1 {b} 2 {any}"
+        );
+    }
 
     fn answer(status: &str, code: &str, message: &str) -> ErrorAnswer {
         ErrorAnswer {
