@@ -286,7 +286,7 @@ fn shown_markdown(r: &Results) -> String {
     if all.is_empty() {
         return String::new();
     }
-    let mut out = "\n## What the target was shown to do\n\nFrom the answers the scenarios received (setup calls aside): facts about the answers, not verdicts.\n".to_owned();
+    let mut out = "\n## What the target was shown to do\n\nFrom the answers the scenarios received (setup calls aside): facts about the answers, not verdicts. A documented code not shown in this run may only not have been asked for (a selection, scenarios not run).\n".to_owned();
     for s in all {
         out.push_str(&format!(
             "\n### {}, {}\n\n| | code, field or Content-Type | seen in |\n|---|---|---|\n",
@@ -299,7 +299,10 @@ fn shown_markdown(r: &Results) -> String {
             ));
         }
         for code in &s.never {
-            out.push_str(&format!("| documented, never shown | `{code}` | |\n"));
+            out.push_str(&format!(
+                "| documented, not shown in this run | `{}` | |\n",
+                md_cell(code)
+            ));
         }
         for (what, names) in &s.undocumented {
             out.push_str(&format!(
@@ -318,7 +321,7 @@ fn shown_html(r: &Results) -> String {
     if all.is_empty() {
         return String::new();
     }
-    let mut out = "<section id=\"shown\"><h2>What the target was shown to do</h2><p class=\"muted\">From the answers the scenarios received (setup calls aside): facts about the answers, not verdicts.</p>".to_owned();
+    let mut out = "<section id=\"shown\"><h2>What the target was shown to do</h2><p class=\"muted\">From the answers the scenarios received (setup calls aside): facts about the answers, not verdicts. A documented code not shown in this run may only not have been asked for (a selection, scenarios not run).</p>".to_owned();
     for s in all {
         out.push_str(&format!(
             "<h3>{}, {}</h3><table><tr><th></th><th>code, field or Content-Type</th><th>seen in</th></tr>",
@@ -334,7 +337,7 @@ fn shown_html(r: &Results) -> String {
         }
         for code in &s.never {
             out.push_str(&format!(
-                "<tr><td>documented, never shown</td><td><code>{}</code></td><td></td></tr>",
+                "<tr><td>documented, not shown in this run</td><td><code>{}</code></td><td></td></tr>",
                 esc(code)
             ));
         }
