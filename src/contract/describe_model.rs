@@ -104,13 +104,35 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
     })
 }
 
+/// A text field discovery reads as it comes or not at all: a string as it is, a number or a
+/// boolean as its text, anything else (`null` included) as empty. ECS sends strings; a field a
+/// vendor types otherwise must not make the whole resource unreadable.
+fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    })
+}
+
+/// An optional text field, as [`lenient`]; empty is none.
+fn lenient_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    lenient(d).map(|s| Some(s).filter(|s| !s.is_empty()))
+}
+
+/// A size: a number, or a string of digits; anything else is 0.
+fn lenient_size<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(lenient(d)?.parse().unwrap_or(0))
+}
+
 // --- Items --------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct InstanceItem {
     pub instance_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub region_id: String,
     pub status: InstanceStatus,
     /// Pay-as-you-go when left out.
@@ -118,9 +140,9 @@ pub struct InstanceItem {
     pub instance_charge_type: ChargeType,
     /// `yyyy-MM-ddTHH:mmZ`; pay-as-you-go instances carry the far-future date ECS shows. One that
     /// cannot be read is no expiry.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub expired_time: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub creation_time: String,
     #[serde(default)]
     pub operation_locks: InstanceLocks,
@@ -139,21 +161,22 @@ pub struct InstanceLocks {
 #[serde(rename_all = "PascalCase")]
 pub struct DiskItem {
     pub disk_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub region_id: String,
     pub status: DiskStatus,
-    #[serde(rename = "Type", default)]
+    #[serde(rename = "Type", default, deserialize_with = "lenient")]
     pub disk_type: String,
     /// Always sent by the mock; an answer without it leaves the world's default category.
+    #[serde(default, deserialize_with = "lenient_option")]
     pub category: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_size")]
     pub size: u32,
     /// Empty unless the disk is attached.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub instance_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub source_snapshot_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub creation_time: String,
     #[serde(default)]
     pub operation_locks: DiskLocks,
@@ -174,15 +197,23 @@ pub struct SnapshotItem {
     #[serde(default)]
     pub source_disk_id: String,
     /// `system` or `data`; absent when the source disk is no longer in the world.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "lenient_option"
+    )]
     pub source_disk_type: Option<String>,
     /// A string, as ECS sends it (`"40"`); absent when the source disk is gone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "lenient_option"
+    )]
     pub source_disk_size: Option<String>,
     pub status: SnapshotStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub progress: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub snapshot_type: String,
     /// Required, and must read as a time: ResetDisk treats old snapshots apart, so discovery must
     /// know a snapshot's age to bind it.

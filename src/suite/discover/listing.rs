@@ -317,6 +317,31 @@ mod tests {
         assert_eq!(category(local).as_deref(), Some("local_ssd_pro"));
     }
 
+    /// As the hand parser did before the shared model: a field discovery does not need, typed
+    /// otherwise or `null`, leaves the resource readable; a `null` InstanceId is unattached.
+    #[test]
+    fn fields_typed_otherwise_or_null_do_not_hide_a_resource() {
+        let disk = json!({
+            "DiskId": "d-1", "Status": "Available", "InstanceId": null, "Size": "40",
+            "SourceSnapshotId": null, "RegionId": 5, "CreationTime": null, "Type": null,
+            "Category": null
+        });
+        let d = parse_disk(&disk).expect("readable");
+        assert_eq!((d.instance_id, d.category.as_str()), (None, "cloud_essd"));
+        let instance = json!({
+            "InstanceId": "i-1", "Status": "Stopped", "ExpiredTime": null, "RegionId": null,
+            "CreationTime": 0
+        });
+        let i = parse_instance(&instance).expect("readable");
+        assert_eq!(i.expired_time, None);
+        let snapshot = json!({
+            "SnapshotId": "s-1", "SourceDiskId": "d-1", "Status": "accomplished",
+            "CreationTime": "2020-08-20T14:52:28Z", "SourceDiskSize": 40, "Progress": null,
+            "SourceDiskType": null, "SnapshotType": 1
+        });
+        assert!(parse_snapshot(&snapshot).is_some());
+    }
+
     #[test]
     fn locks_are_read_under_each_kind_s_list_and_an_unknown_one_hides_the_item() {
         let disk = |locks: Value| {
