@@ -28,70 +28,47 @@ const FAR_FUTURE: OffsetDateTime = time::macros::datetime!(2099-12-31 15:59 UTC)
 
 // --- Pages --------------------------------------------------------------------------------------
 
-/// One page of DescribeInstances. `T` is the item: discovery reads the page with each item left a
-/// JSON value, so that an item it cannot read costs that item only.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct InstancesPage<T = InstanceItem> {
-    /// Not read back: discovery needs only the list and its count.
-    #[serde(skip_deserializing)]
-    pub request_id: String,
-    #[serde(default, deserialize_with = "count")]
-    pub total_count: Option<usize>,
-    #[serde(skip_deserializing)]
-    pub page_number: usize,
-    #[serde(skip_deserializing)]
-    pub page_size: usize,
-    pub instances: Instances<T>,
+/// One page of a Describe list: `RequestId`, `TotalCount`, `PageNumber`, `PageSize`, then the
+/// list (`Disks.Disk[]`), in that order. `T` is the item: discovery reads the page with each item
+/// left a JSON value, so that an item it cannot read costs that item only; it reads back only the
+/// list and its count.
+macro_rules! page {
+    ($(#[$doc:meta])* $page:ident { $list_field:ident: $list:ident { $item_field:ident = $item_name:literal: $item:ty } }) => {
+        $(#[$doc])*
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        pub struct $page<T = $item> {
+            #[serde(skip_deserializing)]
+            pub request_id: String,
+            #[serde(default, deserialize_with = "count")]
+            pub total_count: Option<usize>,
+            #[serde(skip_deserializing)]
+            pub page_number: usize,
+            #[serde(skip_deserializing)]
+            pub page_size: usize,
+            pub $list_field: $list<T>,
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct $list<T = $item> {
+            #[serde(rename = $item_name)]
+            pub $item_field: Vec<T>,
+        }
+    };
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Instances<T = InstanceItem> {
-    #[serde(rename = "Instance")]
-    pub instance: Vec<T>,
-}
-
-/// One page of DescribeDisks (see [`InstancesPage`]).
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DisksPage<T = DiskItem> {
-    #[serde(skip_deserializing)]
-    pub request_id: String,
-    #[serde(default, deserialize_with = "count")]
-    pub total_count: Option<usize>,
-    #[serde(skip_deserializing)]
-    pub page_number: usize,
-    #[serde(skip_deserializing)]
-    pub page_size: usize,
-    pub disks: Disks<T>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Disks<T = DiskItem> {
-    #[serde(rename = "Disk")]
-    pub disk: Vec<T>,
-}
-
-/// One page of DescribeSnapshots (see [`InstancesPage`]).
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct SnapshotsPage<T = SnapshotItem> {
-    #[serde(skip_deserializing)]
-    pub request_id: String,
-    #[serde(default, deserialize_with = "count")]
-    pub total_count: Option<usize>,
-    #[serde(skip_deserializing)]
-    pub page_number: usize,
-    #[serde(skip_deserializing)]
-    pub page_size: usize,
-    pub snapshots: Snapshots<T>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Snapshots<T = SnapshotItem> {
-    #[serde(rename = "Snapshot")]
-    pub snapshot: Vec<T>,
-}
+page!(
+    /// One page of DescribeInstances.
+    InstancesPage { instances: Instances { instance = "Instance": InstanceItem } }
+);
+page!(
+    /// One page of DescribeDisks.
+    DisksPage { disks: Disks { disk = "Disk": DiskItem } }
+);
+page!(
+    /// One page of DescribeSnapshots.
+    SnapshotsPage { snapshots: Snapshots { snapshot = "Snapshot": SnapshotItem } }
+);
 
 /// `TotalCount`: the mock always sends a number. Read back, a string of digits counts too, and
 /// anything else is no count: discovery then ends the list at its first short page.

@@ -8,18 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::results::{Exchange, Results, Scenario};
 use crate::catalogue::Catalogue;
+use crate::suite::KNOWN_ERROR_FIELDS;
 use crate::suite::document::Document;
-
-/// The fields an error answer may carry (`features/expectations.tsv`: `error.fields`,
-/// `error.known-fields`).
-const ERROR_FIELDS: &[&str] = &[
-    "RequestId",
-    "HostId",
-    "Code",
-    "Message",
-    "Recommend",
-    "AccessDeniedDetail",
-];
 
 /// One action's answers in one format.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -101,7 +91,6 @@ pub fn shown(r: &Results) -> Vec<Shown> {
                 .map(|r| r.answer.code.clone())
                 .filter(|c| !shown.returned.contains_key(c))
                 .collect();
-            never.dedup();
             never.sort();
             never.dedup();
             shown.never = never;
@@ -132,7 +121,7 @@ fn note(shown: &mut Shown, s: &Scenario, x: &Exchange) {
     };
     let error = x.status >= 400;
     let known: &[&str] = if error {
-        ERROR_FIELDS
+        &KNOWN_ERROR_FIELDS
     } else {
         crate::contract::find(&x.action).map_or(&[], |a| a.answer_fields)
     };

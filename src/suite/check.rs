@@ -250,7 +250,9 @@ pub fn is_uuid(s: &str) -> bool {
 const ENVELOPE: [&str; 5] = ["RequestId", "HostId", "Code", "Message", "Recommend"];
 /// The documented four: the envelope without `Recommend`.
 const DOCUMENTED_FIELDS: &[&str] = ENVELOPE.split_at(4).0;
-const KNOWN_FIELDS: [&str; 6] = [
+/// Every field an error may carry: the envelope, and `AccessDeniedDetail` on RAM denials
+/// (`error.known-fields`).
+pub(crate) const KNOWN_FIELDS: [&str; 6] = [
     "RequestId",
     "HostId",
     "Code",

@@ -12,6 +12,7 @@
 //! one scenario produced, and its outcome), [`summary`] (the run's report and the writers).
 
 mod check;
+pub(crate) use check::KNOWN_FIELDS as KNOWN_ERROR_FIELDS;
 mod config;
 mod connect;
 mod coverage;

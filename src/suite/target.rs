@@ -34,7 +34,9 @@ pub trait Seam: Send + Sync + std::fmt::Debug {
     fn name(&self) -> &'static str;
 
     /// Why scenarios that need a world cannot run on this target; `None` when they can.
-    fn cannot_install(&self) -> Option<String>;
+    fn cannot_install(&self) -> Option<String> {
+        None
+    }
 
     /// Prepares one scenario: installs `world` (when the scenario has one) and gives the client
     /// and aliases its calls go through. `empty_account`: the scenario needs an account that
@@ -156,10 +158,6 @@ impl ControlApi {
 impl Seam for ControlApi {
     fn name(&self) -> &'static str {
         "control"
-    }
-
-    fn cannot_install(&self) -> Option<String> {
-        None
     }
 
     fn bind<'a>(

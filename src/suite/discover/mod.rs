@@ -198,10 +198,6 @@ impl Seam for Discover {
         "discover"
     }
 
-    fn cannot_install(&self) -> Option<String> {
-        None
-    }
-
     fn bind<'a>(
         &'a self,
         _: &'a Client,

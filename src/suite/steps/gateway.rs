@@ -8,20 +8,14 @@ use cucumber::{then, when};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{FormatParam, WireFormParam, with_table};
+use super::{FormatParam, WireFormParam, declared, with_table};
 use crate::client::{Call, WireForm};
-use crate::contract;
 use crate::evidence::ids;
 use crate::format::Format;
 use crate::suite::verdict::Findings;
 use crate::suite::world::SuiteWorld;
 
 /// The sample request, for scenarios about the request rather than the resources.
-/// The declared action called `name`, or why the step cannot send it.
-fn declared(name: &str) -> Result<&'static contract::Action, String> {
-    contract::find(name).ok_or_else(|| format!("{name} is not a declared action (src/contract)"))
-}
-
 /// The action's sample request, for scenarios about the request rather than the resources.
 fn sample(action: &str, format: Format) -> Result<Call, String> {
     sample_as(action, WireForm::V1Get, format)

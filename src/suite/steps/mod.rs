@@ -55,6 +55,12 @@ parameter!(
 );
 parameter!(LockReasonParam(LockReason), "lock_reason", "[A-Za-z_]+");
 
+/// The declared action called `name`, or why a step cannot use it.
+fn declared(name: &str) -> Result<&'static crate::contract::Action, String> {
+    crate::contract::find(name)
+        .ok_or_else(|| format!("{name} is not a declared action (src/contract)"))
+}
+
 fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| format!("{s:?} is not an RFC 3339 time: {e}"))
 }

@@ -4,7 +4,8 @@
 use cucumber::given;
 
 use super::{
-    DiskStatusParam, InstanceStatusParam, LockReasonParam, SnapshotStatusParam, parse_time,
+    DiskStatusParam, InstanceStatusParam, LockReasonParam, SnapshotStatusParam, declared,
+    parse_time,
 };
 use crate::suite::world::SuiteWorld;
 use crate::world::{ChargeType, Disk, DiskStatus, Fault, Instance, Snapshot};
@@ -140,10 +141,7 @@ fn no_balance(w: &mut SuiteWorld) -> Result<(), String> {
 /// A fault of the control API: the next call of the action is answered with this error.
 #[given(expr = "the next {word} fails with InternalError {string}")]
 fn fault(w: &mut SuiteWorld, action: String, message: String) -> Result<(), String> {
-    let action = crate::contract::find(&action)
-        .ok_or_else(|| format!("{action} is not a declared action (src/contract)"))?
-        .name
-        .to_owned();
+    let action = declared(&action)?.name.to_owned();
     w.world_mut()?.faults.push(Fault {
         action,
         code: "InternalError".into(),
