@@ -35,3 +35,19 @@ Feature: ResetDisk errors: internal errors
       | format |
       | XML    |
       | JSON   |
+
+  # Since 2024-12-02 a third InternalError, with status 400; as the others, only a fault gives it.
+  @editions:2024-12-02..
+  Scenario Outline: InternalError with status 400, "services is not available now" (<format>)
+    Given the next ResetDisk fails with InternalError "The requested services is not available now. Please try again later."
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 400                                                                   |
+      | Code    | InternalError                                                         |
+      | Message | The requested services is not available now. Please try again later. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |

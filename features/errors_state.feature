@@ -131,6 +131,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
+  @editions:2019-07-12..2024-12-02
   Scenario Outline: DiskCategory.OperationNotSupported for a local disk (<format>)
     Given the disk "d-1" is of category "ephemeral_ssd"
     When I reset disk "d-1" to snapshot "s-1" in <format>
@@ -145,6 +146,24 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
+  # The current edition ends the message with a period.
+  @editions:2024-12-02..
+  Scenario Outline: DiskCategory.OperationNotSupported for a local disk, with its final period (<format>)
+    Given the disk "d-1" is of category "ephemeral_ssd"
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 400                                                                            |
+      | Code    | DiskCategory.OperationNotSupported                                             |
+      | Message | The operation is not supported to the specified disk due to its disk category. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  # Since 2024-12-02 a second reset during a reset task has its own row.
+  @editions:2019-07-12..2024-12-02
   Scenario Outline: Operation.Conflict while a reset of the disk is in progress (<format>)
     Given a reset takes 60 seconds
     And a reset of disk "d-1" to snapshot "s-1" has started
@@ -160,12 +179,75 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
-  # Which of several concurrent resets wins, and that the others conflict, is the mock's choice.
+  @editions:2024-12-02..
+  Scenario Outline: InvalidOperation.DiskResetInProgress while a reset of the disk is in progress (<format>)
+    Given a reset takes 60 seconds
+    And a reset of disk "d-1" to snapshot "s-1" has started
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                                                                    |
+      | Code    | InvalidOperation.DiskResetInProgress                                                                   |
+      | Message | The operation cannot be performed because the disk has an ongoing reset task, please try again later. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  # That a reset task holds the instance, so another disk of it conflicts, is the mock's choice
+  # (docs/choices.md): the one trigger of Operation.Conflict in every edition.
   @chosen
+  Scenario Outline: Operation.Conflict while another disk of the instance is being reset (<format>)
+    Given a disk "d-2" that is In_use on instance "i-1"
+    And a snapshot "s-2" of disk "d-2" that is accomplished
+    And a reset takes 60 seconds
+    And a reset of disk "d-2" to snapshot "s-2" has started
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                       |
+      | Code    | Operation.Conflict                        |
+      | Message | The operation may conflicts with others. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  # Which of several concurrent resets wins, and that the others conflict, is the mock's choice.
+  @chosen @editions:2019-07-12..2024-12-02
   Scenario Outline: Of several concurrent resets of one disk exactly one wins (<format>)
     Given a reset takes 60 seconds
     When 8 resets of disk "d-1" to snapshot "s-1" run at once in <format>
     Then exactly one reset succeeds and the other 7 are "Operation.Conflict"
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  @chosen @editions:2024-12-02..
+  Scenario Outline: Of several concurrent resets of one disk exactly one wins, the others told a reset is in progress (<format>)
+    Given a reset takes 60 seconds
+    When 8 resets of disk "d-1" to snapshot "s-1" run at once in <format>
+    Then exactly one reset succeeds and the other 7 are "InvalidOperation.DiskResetInProgress"
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  # A snapshot of the disk still being made (the reference gives no other trigger).
+  @editions:2024-12-02..
+  Scenario Outline: IncorrectDiskStatus.HasUnfinishedSnapshot while another snapshot of the disk is progressing (<format>)
+    Given a snapshot "s-2" of disk "d-1" that is progressing
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                        |
+      | Code    | IncorrectDiskStatus.HasUnfinishedSnapshot  |
+      | Message | The current disk has unfinished snapshot. |
+    And the answer matches its recorded answer
 
     Examples:
       | format |

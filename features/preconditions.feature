@@ -19,6 +19,35 @@ Feature: ResetDisk preconditions
       | XML    |
       | JSON   |
 
+  # Until 2022 the disk had to be in use; since, an unattached (Available) disk may be reset too.
+  @editions:2019-07-12..2022-04-13
+  Scenario Outline: 1 broken: the disk is Available, IncorrectDiskStatus (<format>)
+    Given the disk "d-1" is Available
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the answer is
+      | status  | 403                                                       |
+      | Code    | IncorrectDiskStatus                                       |
+      | Message | The current disk status does not support this operation. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  @editions:2022-04-13..
+  Scenario Outline: 1 held: the disk is Available (unattached), the reset succeeds (<format>)
+    Given the disk "d-1" is Available
+    When I reset disk "d-1" to snapshot "s-1" in <format>
+    Then the reset succeeds
+    And the answer matches its recorded answer
+    And disk "d-1" was rolled back to snapshot "s-1"
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
   Scenario Outline: 1 broken: the disk is <status>, IncorrectDiskStatus (<format>)
     Given the disk "d-1" is <status>
     When I reset disk "d-1" to snapshot "s-1" in <format>
@@ -30,8 +59,6 @@ Feature: ResetDisk preconditions
 
     Examples:
       | status    | format |
-      | Available | XML    |
-      | Available | JSON   |
       | Attaching | XML    |
       | Attaching | JSON   |
       | Detaching | XML    |

@@ -21,6 +21,7 @@ Feature: Request validation
       | SnapshotId | XML    |
       | SnapshotId | JSON   |
 
+  @editions:2019-07-12..2024-12-02
   Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId on a disk that would reset (<format>)
     Given an instance "i-1" that is Stopped
     And a disk "d-1" that is In_use on instance "i-1"
@@ -37,11 +38,46 @@ Feature: Request validation
       | XML    |
       | JSON   |
 
+  @editions:2019-07-12..2024-12-02
   Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId, with no world (<format>)
     When I reset disk "d-never-existed" to snapshot "s-never-existed" in <format> with RegionId "CN_HANGZHOU"
     Then the answer is one of
       | status | Code                       | Message                                  |
       | 400    | InvalidRegionId.MalFormed  | The specified RegionId is not valid      |
+      | 404    | InvalidDiskId.NotFound     | The specified disk does not exist.       |
+      | 404    | Disk.NotFound              | The specified disk does not exist.       |
+      | 404    | InvalidSnapshotId.NotFound | The specified SnapshotId does not exist. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  # The current edition ends the message with a period.
+  @editions:2024-12-02..
+  Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId on a disk that would reset, with its final period (<format>)
+    Given an instance "i-1" that is Stopped
+    And a disk "d-1" that is In_use on instance "i-1"
+    And a snapshot "s-1" of disk "d-1" that is accomplished
+    When I reset disk "d-1" to snapshot "s-1" in <format> with RegionId "CN_HANGZHOU"
+    Then the answer is
+      | status  | 400                                  |
+      | Code    | InvalidRegionId.MalFormed            |
+      | Message | The specified RegionId is not valid. |
+    And the answer matches its recorded answer
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |
+
+  @editions:2024-12-02..
+  Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId, with no world, with its final period (<format>)
+    When I reset disk "d-never-existed" to snapshot "s-never-existed" in <format> with RegionId "CN_HANGZHOU"
+    Then the answer is one of
+      | status | Code                       | Message                                  |
+      | 400    | InvalidRegionId.MalFormed  | The specified RegionId is not valid.     |
       | 404    | InvalidDiskId.NotFound     | The specified disk does not exist.       |
       | 404    | Disk.NotFound              | The specified disk does not exist.       |
       | 404    | InvalidSnapshotId.NotFound | The specified SnapshotId does not exist. |

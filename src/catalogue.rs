@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use std::borrow::Cow;
 
+use crate::contract::editions::{self, Edition, Range};
 use crate::evidence::Level;
 
 /// An HTTP status, or a class of them (`4xx`).
@@ -73,6 +74,9 @@ pub struct CatalogueRow {
     pub answer: ErrorAnswer,
     pub level: Level,
     pub source: String,
+    /// The editions of the contract it holds in (`crate::contract::editions`); every edition
+    /// when the catalogue has no `editions` column.
+    pub editions: Range,
 }
 
 /// One error answer: HTTP status, `Code` and `Message`.
@@ -137,8 +141,8 @@ impl Catalogue {
             .filter(|_| self.name != COMMON)
     }
 
-    /// Parses `status<TAB>code<TAB>message<TAB>level<TAB>source` lines; `#` comments and the
-    /// header line are skipped. Every column is required.
+    /// Parses `status<TAB>code<TAB>message<TAB>level<TAB>source[<TAB>editions]` lines; `#`
+    /// comments and the header line are skipped. Every column but `editions` is required.
     pub fn parse(name: &'static str, tsv: &str) -> Result<Self, String> {
         let mut rows = Vec::new();
         for (i, line) in tsv.lines().enumerate() {
@@ -147,8 +151,14 @@ impl Catalogue {
             }
             let at = |e: String| format!("{name} line {}: {e}", i + 1);
             let cols: Vec<&str> = line.split('\t').collect();
-            let [status, code, message, level, source] = cols[..] else {
-                return Err(at("expected 5 tab-separated columns".into()));
+            let (status, code, message, level, source, range) = match cols[..] {
+                [status, code, message, level, source] => {
+                    (status, code, message, level, source, None)
+                }
+                [status, code, message, level, source, range] => {
+                    (status, code, message, level, source, Some(range))
+                }
+                _ => return Err(at("expected 5 or 6 tab-separated columns".into())),
             };
             if [code, message, source].iter().any(|c| c.trim().is_empty()) {
                 return Err(at("code, message and source must not be empty".into()));
@@ -161,13 +171,20 @@ impl Catalogue {
                 },
                 level: level.parse().map_err(at)?,
                 source: source.to_owned(),
+                editions: range.map_or(Ok(Range::ALL), str::parse).map_err(at)?,
             });
         }
         Ok(Self { name, rows })
     }
 
+    /// Every row, of every edition.
     pub fn rows(&self) -> &[CatalogueRow] {
         &self.rows
+    }
+
+    /// The rows that hold in `edition`.
+    pub fn rows_in<'a>(&'a self, edition: &'a Edition) -> impl Iterator<Item = &'a CatalogueRow> {
+        self.rows.iter().filter(|r| r.editions.contains(edition))
     }
 
     /// The row that states `answer`, a feature's expectation: the same status (or class), and a
@@ -212,9 +229,15 @@ impl Catalogue {
         })
     }
 
-    /// The error for `code`, if a row with that code has an exact status.
+    /// The error for `code` in the newest edition, if a row with that code has an exact status.
     pub fn answer(&self, code: &str) -> Option<ApiError> {
-        self.rows.iter().find_map(|r| match r.answer.status {
+        self.answer_in(code, editions::latest())
+    }
+
+    /// The error for `code` in `edition`: the first row of that edition with the code and an
+    /// exact status.
+    pub fn answer_in(&self, code: &str, edition: &Edition) -> Option<ApiError> {
+        self.rows_in(edition).find_map(|r| match r.answer.status {
             Status::Exact(status) if r.answer.code == code => Some(ApiError {
                 status,
                 code: r.answer.code.clone().into(),
@@ -369,7 +392,7 @@ mod tests {
     fn parse_reports_the_bad_line_and_missing_evidence() {
         let e = Catalogue::parse("t", "# c\nstatus\tcode\tmessage\tlevel\tsource\n404\tX\n")
             .unwrap_err();
-        assert_eq!(e, "t line 3: expected 5 tab-separated columns");
+        assert_eq!(e, "t line 3: expected 5 or 6 tab-separated columns");
         assert!(
             Catalogue::parse("t", "404\tX\tm\tdocumented\t ")
                 .unwrap_err()

@@ -99,6 +99,7 @@ pub mod ids {
     pub const PARITY: &str = "parity";
     pub const ROLLED_BACK: &str = "rolled-back";
     pub const ONE_RESET_WINS: &str = "one-reset-wins";
+    pub const DRY_RUN_CHANGES_NOTHING: &str = "dry-run.changes-nothing";
     pub const SIGNATURE_CHECKED: &str = "signature.checked";
 
     pub const ALL: &[&str] = &[
@@ -130,6 +131,7 @@ pub mod ids {
         PARITY,
         ROLLED_BACK,
         ONE_RESET_WINS,
+        DRY_RUN_CHANGES_NOTHING,
         SIGNATURE_CHECKED,
     ];
 }

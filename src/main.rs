@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use ecs_conformance::contract::editions::Edition;
 use ecs_conformance::evidence::Level;
 use ecs_conformance::suite::{self, WorldMode};
 use ecs_conformance::{
@@ -55,6 +56,24 @@ enum Command {
     Verify {
         /// The report directory.
         dir: PathBuf,
+    },
+    /// List the editions of the contract, one per line starting with its name (docs/editions.md);
+    /// `editions diff A B` prints what changed from A to B and the scenarios judged in only one.
+    Editions {
+        #[command(subcommand)]
+        diff: Option<EditionsCommand>,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum EditionsCommand {
+    /// What changed from edition A to edition B: error rows added, removed and reworded,
+    /// parameters and preconditions, and the scenarios judged in only one of them.
+    Diff {
+        /// An edition's name, or `latest`.
+        a: String,
+        /// An edition's name, or `latest`.
+        b: String,
     },
 }
 
@@ -166,6 +185,15 @@ struct RunArgs {
     /// level is evaluated and reported either way.
     #[arg(long, value_parser = parse_level)]
     fail_on: Option<Level>,
+    /// The edition of the contract whose verdict sets the exit status: a date from
+    /// `ecs-conformance editions`, or latest. Every edition is judged and reported either way;
+    /// the embedded mock serves this edition.
+    #[arg(long, default_value = "latest", value_parser = parse_edition, value_name = "NAME")]
+    edition: &'static Edition,
+    /// The edition the embedded mock serves, when it is not the one gated on (to see how an
+    /// endpoint of one edition fares against another).
+    #[arg(long, value_parser = parse_edition, value_name = "NAME")]
+    mock_edition: Option<&'static Edition>,
     /// The largest answer read, in bytes; a larger one fails its scenario at once.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
     max_body: usize,
@@ -211,6 +239,10 @@ fn parse_level(s: &str) -> Result<Level, String> {
     s.parse()
 }
 
+fn parse_edition(s: &str) -> Result<&'static Edition, String> {
+    ecs_conformance::contract::editions::named(s)
+}
+
 fn parse_world(s: &str) -> Result<WorldMode, String> {
     s.parse()
 }
@@ -249,6 +281,10 @@ struct MockArgs {
     /// reference's sample resources.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// The edition of the contract to serve: a date from `ecs-conformance editions`, or
+    /// `latest` (docs/editions.md).
+    #[arg(long, default_value = "latest", value_name = "NAME")]
+    edition: String,
     /// Turn the control API off.
     #[arg(long)]
     no_control: bool,
@@ -314,6 +350,10 @@ fn main() -> ExitCode {
             Command::Verify { dir } => cli::verify::exec(&dir),
             Command::ControlCheck { endpoint } => cli::control_check::exec(&endpoint).await,
             Command::Diff(args) => cli::diff::exec(args).await,
+            Command::Editions { diff: None } => cli::editions::list(),
+            Command::Editions {
+                diff: Some(EditionsCommand::Diff { a, b }),
+            } => cli::editions::diff(&a, &b),
         }
     });
     result.unwrap_or_else(|fail| {

@@ -38,7 +38,11 @@ pub struct GetWorld {
 
 /// The optional features of version 1 a server may offer, in the order they arrived
 /// (`docs/control-api.md`, change log). A server that lists none offers the first published set.
-pub const FEATURES: &[&str] = &[crate::world::FEATURE_TAGS, FEATURE_SECURITY_TOKEN];
+pub const FEATURES: &[&str] = &[
+    crate::world::FEATURE_TAGS,
+    FEATURE_SECURITY_TOKEN,
+    crate::world::FEATURE_ENCRYPTION,
+];
 
 /// `security_token` in `PUT /worlds/{access_key_id}`: a temporary (STS) key pair.
 pub const FEATURE_SECURITY_TOKEN: &str = "security_token";

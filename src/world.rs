@@ -10,7 +10,8 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 
 use crate::api_error::ApiError;
-use crate::catalogue::{Catalogue, Status};
+use crate::catalogue::{Catalogue, CatalogueRow, Status};
+use crate::contract::editions::Edition;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +34,22 @@ pub struct World {
     /// `Operation.Conflict`). Default 0: resets are instant.
     #[serde(default)]
     pub reset_duration_ms: u64,
+    /// The account's KMS keys (control API feature `encryption`).
+    #[serde(default)]
+    pub kms_keys: Vec<KmsKey>,
+}
+
+/// A KMS key (a CMK) that encrypted disks and snapshots name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsKey {
+    pub key_id: String,
+    /// `false`: ResetDisk answers `InvalidParameter.KMSKeyId.CMKNotEnabled` (editions that list it).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `false`: the key lacks the tag that lets ECS use it, `…CMKUnauthorized`.
+    #[serde(default = "yes")]
+    pub ecs_tagged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +64,10 @@ pub struct Account {
     /// `false`: `InvalidAccountStatus.NotEnoughBalance`.
     #[serde(default = "yes")]
     pub balance_sufficient: bool,
+    /// `false`: the account has not authorised ECS to use KMS,
+    /// `InvalidParameter.KMSKeyId.KMSUnauthorized` for an encrypted disk or snapshot.
+    #[serde(default = "yes")]
+    pub kms_authorized: bool,
 }
 
 impl Default for Account {
@@ -55,6 +76,7 @@ impl Default for Account {
             in_disk_white_list: true,
             snapshot_service_opened: true,
             balance_sufficient: true,
+            kms_authorized: true,
         }
     }
 }
@@ -117,6 +139,11 @@ pub struct Disk {
     /// The snapshot the last successful ResetDisk rolled this disk back to.
     #[serde(default)]
     pub last_reset_snapshot_id: Option<String>,
+    /// Encrypted, with the KMS key `kms_key_id` (control API feature `encryption`).
+    #[serde(default)]
+    pub encrypted: bool,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
     #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
     pub creation_time: OffsetDateTime,
     #[serde(default)]
@@ -137,6 +164,11 @@ pub struct Snapshot {
     /// `false`: ResetDisk answers `OperationDenied`.
     #[serde(default = "yes")]
     pub supports_reset: bool,
+    /// Encrypted, with the KMS key `kms_key_id` (control API feature `encryption`).
+    #[serde(default)]
+    pub encrypted: bool,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
 }
@@ -157,15 +189,34 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    /// Faults may inject an action catalogue's 5xx rows (ResetDisk's two `InternalError`s),
-    /// `Throttling` or `ServiceUnavailable`.
+    /// Faults may inject an action catalogue's 5xx rows and the other rows of their codes
+    /// (ResetDisk's three `InternalError`s, one of them a 400), `Throttling` or
+    /// `ServiceUnavailable`: of every edition.
     pub fn injectable() -> Vec<ApiError> {
+        Self::injectable_where(|_| true)
+    }
+
+    /// Those of `edition`: a mock serving it schedules no other.
+    pub fn injectable_in(edition: &Edition) -> Vec<ApiError> {
+        Self::injectable_where(|r| r.editions.contains(edition))
+    }
+
+    fn injectable_where(keep: impl Fn(&CatalogueRow) -> bool) -> Vec<ApiError> {
+        let server_side =
+            |r: &CatalogueRow| matches!(r.answer.status, Status::Exact(s) if s >= 500);
         Catalogue::all()
             .iter()
             .filter(|c| c.action().is_some())
-            .flat_map(|c| c.rows())
+            .flat_map(|c| {
+                c.rows().iter().filter(|r| {
+                    c.rows()
+                        .iter()
+                        .any(|o| server_side(o) && o.answer.code == r.answer.code)
+                })
+            })
+            .filter(|r| keep(r))
             .filter_map(|r| match r.answer.status {
-                Status::Exact(status) if status >= 500 => Some(ApiError {
+                Status::Exact(status) => Some(ApiError {
                     status,
                     code: r.answer.code.clone().into(),
                     message: r.answer.message.clone().into(),
@@ -311,6 +362,8 @@ impl Disk {
             lock_reasons: vec![],
             source_snapshot_id: None,
             last_reset_snapshot_id: None,
+            encrypted: false,
+            kms_key_id: None,
             creation_time: default_creation_time(),
             tags: vec![],
         }
@@ -327,6 +380,8 @@ impl Snapshot {
             status,
             creation_time: default_creation_time(),
             supports_reset: true,
+            encrypted: false,
+            kms_key_id: None,
             tags: vec![],
         }
     }
@@ -367,8 +422,9 @@ impl WorldError {
 
 /// The fields of the world document (and the control API's) that hold lists. Anywhere else an
 /// array is refused: serde would read one as a struct, field by field, and accept `["s", []]`.
-const LIST_FIELDS: [&str; 7] = [
+const LIST_FIELDS: [&str; 8] = [
     "instances",
+    "kms_keys",
     "disks",
     "snapshots",
     "released_disk_ids",
@@ -446,6 +502,10 @@ pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, WorldError> {
 /// a world document uses: `tags` when a resource carries one.
 pub const FEATURE_TAGS: &str = "tags";
 
+/// The optional feature for encrypted disks and snapshots, KMS keys and the account's KMS
+/// authorisation (`docs/control-api.md`, change log).
+pub const FEATURE_ENCRYPTION: &str = "encryption";
+
 impl World {
     /// The document a scenario states: every field at its documented default left out (empty
     /// lists, `null`s, the default region, times and flags), so that a control API written
@@ -488,11 +548,45 @@ impl World {
         let tagged = self.instances.iter().any(|i| !i.tags.is_empty())
             || self.disks.iter().any(|d| !d.tags.is_empty())
             || self.snapshots.iter().any(|s| !s.tags.is_empty());
+        let encrypted = !self.kms_keys.is_empty()
+            || !self.account.kms_authorized
+            || self
+                .disks
+                .iter()
+                .any(|d| d.encrypted || d.kms_key_id.is_some())
+            || self
+                .snapshots
+                .iter()
+                .any(|s| s.encrypted || s.kms_key_id.is_some());
+        let mut out = Vec::new();
         if tagged {
-            vec![FEATURE_TAGS]
-        } else {
-            Vec::new()
+            out.push(FEATURE_TAGS);
         }
+        if encrypted {
+            out.push(FEATURE_ENCRYPTION);
+        }
+        out
+    }
+
+    /// Whether a mock serving `edition` can hold this world: every fault is an error of that
+    /// edition.
+    pub fn check_edition(&self, edition: &Edition) -> Result<(), WorldError> {
+        let valid = Fault::injectable_in(edition);
+        for (i, f) in self.faults.iter().enumerate() {
+            if !valid
+                .iter()
+                .any(|e| e.code == f.code && e.message == f.message)
+            {
+                return Err(WorldError::new(
+                    format!("faults[{i}]"),
+                    format!(
+                        "{} {:?} is not an error of the edition this mock serves ({})",
+                        f.code, f.message, edition.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Parses and validates a world document.

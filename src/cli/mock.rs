@@ -17,13 +17,17 @@ pub async fn exec(args: MockArgs) -> Result<ExitCode, Fail> {
 
 /// Serves until a signal; an error (exit status 1) when the mock cannot start or stops.
 async fn serve(args: MockArgs) -> anyhow::Result<()> {
+    let edition =
+        ecs_conformance::contract::editions::named(&args.edition).map_err(anyhow::Error::msg)?;
     let world = match &args.state {
         Some(path) => {
             let bytes = std::fs::read(path)
                 .with_context(|| format!("cannot read the state file {}", path.display()))?;
-            World::from_json(&bytes).with_context(|| {
-                format!("the state file {} is not a valid world", path.display())
-            })?
+            World::from_json(&bytes)
+                .and_then(|w| w.check_edition(edition).map(|()| w))
+                .with_context(|| {
+                    format!("the state file {} is not a valid world", path.display())
+                })?
         }
         None => World::sample(),
     };
@@ -77,7 +81,9 @@ async fn serve(args: MockArgs) -> anyhow::Result<()> {
             std::io::stdout().lock(),
             "ecs-conformance mock listening on {scheme}://{addr}\n\
              control API: {control}\n\
-             try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}\n"
+             edition of the contract: {}\n\
+             try: cargo run -- call --endpoint {scheme}://{addr}{creds} ResetDisk DiskId={disk} SnapshotId={snapshot}\n",
+            edition.label()
         );
         let _ = std::io::stdout().flush();
     }
@@ -89,6 +95,7 @@ async fn serve(args: MockArgs) -> anyhow::Result<()> {
         world,
         control: !args.no_control,
         log: true,
+        edition,
         ..MockConfig::default()
     };
     // SIGINT (Ctrl-C) or SIGTERM: stop accepting, let requests in flight finish, exit.

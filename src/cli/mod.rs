@@ -4,6 +4,7 @@
 pub mod call;
 pub mod control_check;
 pub mod diff;
+pub mod editions;
 pub mod mock;
 pub mod run;
 pub mod verify;

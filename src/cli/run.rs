@@ -204,6 +204,8 @@ fn suite_config(
         world: args.world,
         discover,
         concurrency: args.concurrency,
+        edition: args.edition,
+        mock_edition: args.mock_edition,
         files: match &args.features {
             Some(dir) => SuiteFiles::directory(dir, args.recorded_answers.as_deref()),
             None => SuiteFiles::Embedded,

@@ -11,6 +11,7 @@
 
 pub mod describe;
 pub(crate) mod describe_model;
+pub mod editions;
 pub mod reset_disk;
 
 use crate::api_error::ApiError;
@@ -69,7 +70,7 @@ pub struct Action {
     /// call that names a claimed resource of these kinds unless destruction is allowed.
     pub changes: &'static [Resource],
     /// What sets a disk apart for this action.
-    pub disk_marks: fn(&Disk) -> Vec<Mark>,
+    pub disk_marks: fn(&Disk, &World) -> Vec<Mark>,
     /// What sets a snapshot apart for this action.
     pub snapshot_marks: fn(&Snapshot) -> Vec<Mark>,
     /// Why a world this action's scenarios state can only be arranged through the control API,
@@ -88,10 +89,35 @@ impl Action {
     /// # Panics
     /// When neither catalogue has the code: a bug in the action, caught by its tests.
     pub fn refuse(&self, code: &str) -> ApiError {
+        self.refuse_in(code, editions::latest())
+    }
+
+    /// Its answer for `code` in `edition`: its own catalogue's row of that edition, else the
+    /// platform's common one.
+    ///
+    /// # Panics
+    /// When neither catalogue has the code in that edition: a bug in the action, caught by its
+    /// tests.
+    pub fn refuse_in(&self, code: &str, edition: &editions::Edition) -> ApiError {
         self.catalogue()
-            .and_then(|c| c.answer(code))
-            .or_else(|| Catalogue::common().answer(code))
-            .unwrap_or_else(|| panic!("{}: no catalogue lists {code}", self.name))
+            .and_then(|c| c.answer_in(code, edition))
+            .or_else(|| Catalogue::common().answer_in(code, edition))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no catalogue lists {code} in {}",
+                    self.name, edition.name
+                )
+            })
+    }
+
+    /// Whether it takes parameter `name` in `edition` (`features/{Action}.contract.tsv`).
+    pub fn takes(&self, name: &str, edition: &editions::Edition) -> bool {
+        editions::holds(self.name, "parameter", name, edition)
+    }
+
+    /// Whether precondition `name` admits a call in `edition`.
+    pub fn admits(&self, name: &str, edition: &editions::Edition) -> bool {
+        editions::holds(self.name, "precondition", name, edition)
     }
 
     /// Whether a call of this action may change a resource of `kind`.
@@ -107,6 +133,11 @@ impl Action {
 
 /// No marks: the resource's shared state (status, locks, attachment) is all that counts.
 pub fn unmarked<T>(_: &T) -> Vec<Mark> {
+    Vec::new()
+}
+
+/// Nothing sets it apart, wherever it is.
+pub fn unmarked_in<T>(_: &T, _: &World) -> Vec<Mark> {
     Vec::new()
 }
 
@@ -143,7 +174,7 @@ pub fn find(name: &str) -> Option<&'static Action> {
 /// guarded by what it declares, with no edit to the code that guards (`suite/discover/guard.rs`).
 #[cfg(test)]
 pub mod testing {
-    use super::{Action, Resource, Role, never_control_only, unmarked};
+    use super::{Action, Resource, Role, never_control_only, unmarked, unmarked_in};
 
     pub const WIPE_DISK: Action = Action {
         name: "TestOnlyWipeDisk",
@@ -155,7 +186,7 @@ pub mod testing {
         sample: &[("DiskId", "d-diskid1"), ("SnapshotId", "s-snapshotid1")],
         answer_fields: &["RequestId"],
         changes: &[Resource::Disk],
-        disk_marks: unmarked,
+        disk_marks: unmarked_in,
         snapshot_marks: unmarked,
         control_only: never_control_only,
     };
@@ -166,9 +197,11 @@ pub fn certified() -> impl Iterator<Item = &'static Action> {
     ACTIONS.iter().copied().filter(|a| a.role == Role::Contract)
 }
 
-/// What sets `disk` apart for any action under certification.
-pub fn disk_marks(disk: &Disk) -> Vec<Mark> {
-    certified().flat_map(|a| (a.disk_marks)(disk)).collect()
+/// What sets `disk`, in `world` (its snapshots, say), apart for any action under certification.
+pub fn disk_marks(disk: &Disk, world: &World) -> Vec<Mark> {
+    certified()
+        .flat_map(|a| (a.disk_marks)(disk, world))
+        .collect()
 }
 
 /// What sets `snapshot` apart for any action under certification.

@@ -6,7 +6,7 @@
 use time::OffsetDateTime;
 
 use super::{Action, Mark, Resource, Role, unmarked};
-use crate::world::{Disk, Snapshot, World};
+use crate::world::{Disk, Snapshot, SnapshotStatus, World};
 
 pub const ACTION: Action = Action {
     name: "ResetDisk",
@@ -37,14 +37,30 @@ pub fn category_supports_reset(category: &str) -> bool {
     !(category.starts_with("ephemeral") || category.starts_with("local_"))
 }
 
-fn disk_marks(disk: &Disk) -> Vec<Mark> {
-    if category_supports_reset(&disk.category) {
-        return unmarked(disk);
+fn disk_marks(disk: &Disk, world: &World) -> Vec<Mark> {
+    let mut marks = unmarked(disk);
+    if !category_supports_reset(&disk.category) {
+        marks.push(Mark {
+            key: "category refused",
+            words: format!("of a category ResetDisk refuses ({})", disk.category),
+        });
     }
-    vec![Mark {
-        key: "category refused",
-        words: format!("of a category ResetDisk refuses ({})", disk.category),
-    }]
+    if has_unfinished_snapshot(disk, world) {
+        marks.push(Mark {
+            key: "unfinished snapshot",
+            words: "with a snapshot still being made".into(),
+        });
+    }
+    marks
+}
+
+/// A snapshot of `disk` is still being made: editions that list
+/// `IncorrectDiskStatus.HasUnfinishedSnapshot` refuse to reset it.
+pub fn has_unfinished_snapshot(disk: &Disk, world: &World) -> bool {
+    world
+        .snapshots
+        .iter()
+        .any(|s| s.source_disk_id == disk.disk_id && s.status == SnapshotStatus::Progressing)
 }
 
 fn snapshot_marks(snapshot: &Snapshot) -> Vec<Mark> {
@@ -63,6 +79,12 @@ fn control_only(world: &World) -> Option<String> {
         return Some(format!(
             "needs a reset that lasts {} s, {ONLY}",
             world.reset_duration_ms / 1000
+        ));
+    }
+    if world.features().contains(&crate::world::FEATURE_ENCRYPTION) {
+        return Some(format!(
+            "needs encrypted disks or snapshots, KMS keys or the account's KMS authorisation \
+             as stated, {ONLY}"
         ));
     }
     if world.snapshots.iter().any(|s| !s.supports_reset) {
@@ -93,22 +115,31 @@ mod tests {
         s.creation_time = time::macros::datetime!(2013-07-14 23:59:59 UTC);
         assert_eq!(snapshot_marks(&s)[0].key, "too old");
         let mut d = Disk::new("d-1", crate::world::DiskStatus::InUse, None);
-        assert!(disk_marks(&d).is_empty());
+        let mut w = World::default();
+        assert!(disk_marks(&d, &w).is_empty());
         d.category = "local_ssd_pro".into();
-        assert!(disk_marks(&d)[0].words.contains("local_ssd_pro"));
+        assert!(disk_marks(&d, &w)[0].words.contains("local_ssd_pro"));
+        w.snapshots
+            .push(Snapshot::new("s-9", "d-1", SnapshotStatus::Progressing));
+        assert_eq!(disk_marks(&d, &w)[1].key, "unfinished snapshot");
     }
 
     #[test]
-    fn reset_disk_has_20_documented_rows_and_19_codes() {
+    fn reset_disk_has_20_rows_in_its_first_edition_and_29_in_the_latest() {
+        use crate::contract::editions;
         let c = ACTION
             .catalogue()
             .expect("features/ResetDisk.errors.tsv is compiled in");
-        assert_eq!(c.rows().len(), 20);
         assert!(c.rows().iter().all(|r| r.level == Level::Documented));
-        let mut codes: Vec<_> = c.rows().iter().map(|r| r.answer.code.as_str()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), 19);
+        for (edition, rows, distinct) in
+            [(&editions::all()[0], 20, 19), (editions::latest(), 29, 26)]
+        {
+            let mut codes: Vec<_> = c.rows_in(edition).map(|r| r.answer.code.as_str()).collect();
+            assert_eq!(codes.len(), rows, "{}", edition.name);
+            codes.sort_unstable();
+            codes.dedup();
+            assert_eq!(codes.len(), distinct, "{}", edition.name);
+        }
         let denied = c
             .by_code("OperationDenied")
             .map(|r| r.answer.message.as_str());

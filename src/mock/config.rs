@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::contract::editions::{self, Edition};
 use crate::world::World;
 
 /// How a mock starts.
@@ -22,6 +23,8 @@ pub struct MockConfig {
     pub limits: Limits,
     /// Serve HTTPS with this certificate chain and key (PEM), as real endpoints do.
     pub tls: Option<TlsPem>,
+    /// The edition of the contract it serves (default the newest).
+    pub edition: &'static Edition,
 }
 
 /// A certificate chain and its private key, PEM-encoded.
@@ -102,6 +105,7 @@ impl Default for MockConfig {
             log: false,
             limits: Limits::default(),
             tls: None,
+            edition: editions::latest(),
         }
     }
 }

@@ -136,7 +136,11 @@ fn put_world(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
         Ok(doc) => doc,
         Err(e) => return invalid(&e, ""),
     };
-    if let Err(e) = doc.world.validate() {
+    if let Err(e) = doc
+        .world
+        .validate()
+        .and_then(|()| doc.world.check_edition(shared.edition))
+    {
         return invalid(&e, "world.");
     }
     let mut tenants = shared.tenants();
@@ -191,7 +195,10 @@ fn add_fault(shared: &Arc<Shared>, key: &str, body: &[u8]) -> Response {
     };
     let mut world = tenant.world.clone();
     world.faults.push(fault);
-    if let Err(e) = world.validate() {
+    if let Err(e) = world
+        .validate()
+        .and_then(|()| world.check_edition(shared.edition))
+    {
         return invalid(&e, "");
     }
     tenant.world.faults = world.faults;

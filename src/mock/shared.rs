@@ -12,6 +12,7 @@ use super::gateway::{self, Incoming};
 use super::nonces::Nonces;
 use super::tenant::Tenant;
 use crate::api_error::ApiError;
+use crate::contract::editions::Edition;
 use crate::format::Format;
 
 /// State shared by every request: the tenants (one world per access key) and the nonces seen.
@@ -20,6 +21,8 @@ pub struct Shared {
     nonces: Mutex<Nonces>,
     pub(super) log: bool,
     pub(super) limits: Limits,
+    /// The edition of the contract every tenant is served.
+    pub(super) edition: &'static Edition,
 }
 
 impl Shared {
@@ -31,6 +34,7 @@ impl Shared {
             nonces: Mutex::new(Nonces::default()),
             log: config.log,
             limits: config.limits,
+            edition: config.edition,
         }
     }
 
@@ -76,6 +80,7 @@ impl Shared {
                             call.format,
                             request_id.to_owned(),
                             now,
+                            self.edition,
                         )
                     }),
                 // Not reached: verify refuses a key no tenant holds.

@@ -2,6 +2,7 @@
 //! hold (each action's own, such as ResetDisk's resets in progress). Worlds are isolated per access key: every call is signed, and the
 //! key that signed it selects the world it runs against.
 
+use crate::contract::editions::Edition;
 use std::collections::HashMap;
 
 use time::OffsetDateTime;
@@ -67,6 +68,7 @@ impl Tenant {
         format: Format,
         request_id: String,
         now: OffsetDateTime,
+        edition: &'static Edition,
     ) -> Result<String, ApiError> {
         if let Some(fault) = self.world.take_fault(action.name()) {
             return Err(fault);
@@ -77,6 +79,7 @@ impl Tenant {
             now,
             request_id,
             format,
+            edition,
         };
         actions::run(action, call, params)
     }

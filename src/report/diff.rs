@@ -43,6 +43,9 @@ pub struct Side {
     pub started_at: String,
     pub suite_fingerprint: String,
     pub harness_commit: String,
+    /// The edition of the contract the run was gated on; absent for runs that predate editions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +57,10 @@ pub struct Diff {
     pub new: Side,
     /// The two runs ran different suites: differences may be the suite's, not the endpoint's.
     pub fingerprints_differ: bool,
+    /// The two runs were gated on different editions of the contract: their verdicts answer
+    /// different questions. Absent when they were not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub editions_differ: bool,
     pub newly_failing: Vec<Change>,
     pub newly_passing: Vec<Change>,
     pub newly_not_run: Vec<Change>,
@@ -98,6 +105,7 @@ fn side(r: &Results) -> Side {
         started_at: r.run.started_at.clone(),
         suite_fingerprint: r.run.suite_fingerprint.clone(),
         harness_commit: r.run.harness.commit.clone(),
+        edition: r.run.edition.clone(),
     }
 }
 
@@ -170,6 +178,7 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
         base: side(base),
         new: side(new),
         fingerprints_differ: base.run.suite_fingerprint != new.run.suite_fingerprint,
+        editions_differ: base.run.edition != new.run.edition,
         newly_failing: vec![],
         newly_passing: vec![],
         newly_not_run: vec![],
@@ -274,6 +283,13 @@ impl Diff {
                 self.base.suite_fingerprint, self.new.suite_fingerprint
             ));
         }
+        if self.editions_differ {
+            out.push_str(&format!(
+                "\n> **Warning:** the two runs were gated on different editions of the contract ({} and {}): a scenario judged in one may not be judged in the other.\n",
+                self.base.edition.as_deref().unwrap_or("none named"),
+                self.new.edition.as_deref().unwrap_or("none named")
+            ));
+        }
         out.push_str("\n| section | scenarios |\n|---|---|\n");
         for (title, list) in self.sections() {
             out.push_str(&format!("| {} | {} |\n", title.to_lowercase(), list.len()));
@@ -325,6 +341,13 @@ impl Diff {
         );
         if self.fingerprints_differ {
             out.push_str("<p class=\"tag\">the two runs used different suites: some differences may be the suite's</p>");
+        }
+        if self.editions_differ {
+            out.push_str(&format!(
+                "<p class=\"tag\">the two runs were gated on different editions of the contract ({} and {})</p>",
+                esc(self.base.edition.as_deref().unwrap_or("none named")),
+                esc(self.new.edition.as_deref().unwrap_or("none named"))
+            ));
         }
         let verdict = if self.regressed() { "failed" } else { "passed" };
         out.push_str(&format!(
@@ -395,6 +418,8 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
+            editions: None,
+            judged: None,
             not_checked: vec![],
             exchanges: vec![Exchange {
                 action: "ResetDisk".into(),
@@ -439,10 +464,14 @@ mod tests {
                     not_run: 0,
                     setup_failed: 0,
                     no_answer: 0,
+                    other_editions: 0,
                 },
                 suite_problems: vec![],
                 stopped_answering_after: None,
                 container: None,
+                edition: None,
+                editions: vec![],
+                conforms_to: None,
             },
             scenarios,
         }

@@ -1,6 +1,7 @@
 //! `results.json`: a run as data, in a versioned schema of the project's own
 //! (`docs/reports.md`). Reports, verification and regression diffs all read it.
 
+use crate::contract::editions::{self, Range};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -11,8 +12,7 @@ use crate::suite::{AnswerSummary, Outcome, RunOutput};
 /// The schema's name and version; a reader refuses any other.
 pub const SCHEMA: &str = "ecs-conformance/results/v1";
 /// The contract the suite certifies against.
-pub const CONTRACT: &str =
-    "ECS ResetDisk, API version 2014-05-26, 2020 edition of the API reference";
+pub const CONTRACT: &str = "ECS ResetDisk, API version 2014-05-26";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +52,34 @@ pub struct Run {
     /// The container the target ran in, when the run started one.
     #[serde(default)]
     pub container: Option<Container>,
+    /// The edition of the contract the run is gated on: `verdict` and `counts` are its.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    /// Every edition's verdict from the same answers, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub editions: Vec<EditionVerdict>,
+    /// The newest edition whose verdict at `fail_on` is `passed`; `(none)` when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conforms_to: Option<String>,
+}
+
+/// One edition's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionVerdict {
+    pub name: String,
+    /// Per level, as `run.verdict`.
+    pub verdict: BTreeMap<Level, String>,
+    /// The scenarios that judge it.
+    pub scenarios: usize,
+}
+
+/// A scenario's outcome in the editions it judges, when the gated edition is not one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Judged {
+    pub outcome: String,
+    pub failed_at: Option<Level>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +115,9 @@ pub struct Counts {
     /// Scenarios one of whose calls got no answer at all (outcome `no-answer`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub no_answer: usize,
+    /// Of `not_run`, the scenarios the gated edition does not judge (cause `other-edition`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub other_editions: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -116,6 +147,13 @@ pub struct Scenario {
     pub cause: Option<String>,
     pub duration_ms: u64,
     pub findings: Vec<Finding>,
+    /// The editions it judges (`FROM..` or `FROM..UNTIL`); absent when it judges every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editions: Option<String>,
+    /// Its outcome in those editions, when the gated edition is not one of them (its `outcome`
+    /// is then `not-run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<Judged>,
     /// Expectations the target cannot show: "not checked on this target", never passed.
     #[serde(default)]
     pub not_checked: Vec<String>,
@@ -192,7 +230,10 @@ impl Results {
                     failed_at,
                     counted: r.counted(report.fail_on),
                     reason: r.outcome.reason().map(str::to_owned),
-                    cause: cause.map(str::to_owned),
+                    cause: match r.elsewhere {
+                        Some(_) => Some("other-edition".to_owned()),
+                        None => cause.map(str::to_owned),
+                    },
                     duration_ms: r.duration.as_millis() as u64,
                     findings: r
                         .findings
@@ -204,6 +245,16 @@ impl Results {
                             problem: f.problem.clone(),
                         })
                         .collect(),
+                    editions: Some(r.editions())
+                        .filter(|e| *e != Range::ALL)
+                        .map(|e| e.to_string()),
+                    judged: r.elsewhere.as_ref().map(|o| Judged {
+                        outcome: o.wire().0.into(),
+                        failed_at: match o {
+                            Outcome::Failed { level } => Some(*level),
+                            _ => None,
+                        },
+                    }),
                     not_checked: r.not_checked.clone(),
                     exchanges: r.answers.iter().map(exchange).collect(),
                 }
@@ -222,7 +273,7 @@ impl Results {
                     commit: env!("ECSC_COMMIT").into(),
                 },
                 suite_fingerprint: meta.fingerprint.clone(),
-                contract: CONTRACT.into(),
+                contract: format!("{CONTRACT}, edition {}", report.edition.name),
                 target: meta.target.clone(),
                 access_key_id: meta.access_key_id.clone(),
                 control_api: meta.control_api,
@@ -247,7 +298,8 @@ impl Results {
                         .into_iter()
                         .map(|l| (l, report.failed_at(l)))
                         .collect(),
-                    not_run: report.not_run(),
+                    not_run: report.not_run() + report.of_other_editions(),
+                    other_editions: report.of_other_editions(),
                     setup_failed: report.setup_failed(),
                     no_answer: report.no_answer(),
                 },
@@ -263,6 +315,27 @@ impl Results {
                     digest: c.digest.clone(),
                     startup_ms: c.startup.as_millis() as u64,
                 }),
+                edition: Some(report.edition.name.to_owned()),
+                editions: editions::all()
+                    .iter()
+                    .map(|e| EditionVerdict {
+                        name: e.name.to_owned(),
+                        verdict: Level::ALL
+                            .into_iter()
+                            .map(|l| (l, report.verdict_in(e, l).as_str().to_owned()))
+                            .collect(),
+                        scenarios: report
+                            .results
+                            .iter()
+                            .filter(|r| r.editions().contains(e))
+                            .count(),
+                    })
+                    .collect(),
+                conforms_to: Some(
+                    report
+                        .conforms_to()
+                        .map_or_else(|| "(none)".to_owned(), |e| e.name.to_owned()),
+                ),
             },
             scenarios,
         }

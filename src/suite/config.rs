@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::{DiscoverOptions, Fixtures, SnapshotMode, SuiteFiles};
 use crate::client::Credentials;
+use crate::contract::editions::{self, Edition};
 use crate::evidence::Level;
 use crate::format::Format;
 
@@ -112,6 +113,10 @@ pub struct SuiteConfig {
     pub discover: DiscoverOptions,
     /// Scenarios run at once (default [`default_concurrency`]).
     pub concurrency: Option<usize>,
+    /// The edition of the contract whose verdict sets the exit status (every edition is judged).
+    pub edition: &'static Edition,
+    /// The edition the embedded mock serves; `None`: the gated one.
+    pub mock_edition: Option<&'static Edition>,
 }
 
 impl Default for SuiteConfig {
@@ -129,6 +134,8 @@ impl Default for SuiteConfig {
             machine_reports: None,
             ca_cert: None,
             world: WorldMode::Auto,
+            edition: editions::latest(),
+            mock_edition: None,
             discover: DiscoverOptions::default(),
             concurrency: None,
         }

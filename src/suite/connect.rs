@@ -24,7 +24,12 @@ pub(super) async fn connect(config: &SuiteConfig) -> Result<Connected, RunError>
     let mut embedded = None;
     let (client, control, url) = match &config.target {
         Target::Embedded => {
-            let mock = MockServer::start().await.map_err(anyhow::Error::from)?;
+            let mock = MockServer::start_with(crate::MockConfig {
+                edition: config.mock_edition.unwrap_or(config.edition),
+                ..crate::MockConfig::default()
+            })
+            .await
+            .map_err(anyhow::Error::from)?;
             let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
             let client = Client::new(mock.url(), credentials)
                 .map_err(anyhow::Error::from)?

@@ -10,7 +10,8 @@ use std::collections::HashSet;
 use cucumber::gherkin;
 
 use super::check::answers_in_table;
-use crate::catalogue::{self, Catalogue, ErrorAnswer};
+use crate::catalogue::{Catalogue, ErrorAnswer};
+use crate::contract::editions::{Edition, Range};
 
 /// An expected error found in a feature file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct Expectation {
     pub answer: ErrorAnswer,
     /// The scenario's own pick (the first row), rather than an answer it also allows.
     pub primary: bool,
+    /// The editions the scenario judges.
+    pub editions: Range,
 }
 
 /// The Examples rows of a scenario as `(column, value)` pairs; one empty row for a plain scenario.
@@ -51,7 +54,7 @@ pub fn expanded_names(scenario: &gherkin::Scenario) -> Vec<String> {
         .collect()
 }
 
-fn scenarios(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Scenario> {
+pub(super) fn scenarios(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Scenario> {
     feature
         .scenarios
         .iter()
@@ -63,6 +66,7 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
     let mut out = Vec::new();
     for f in features {
         for s in scenarios(f) {
+            let editions = super::editions::range_of(&s.tags).unwrap_or(Range::ALL);
             for example in example_rows(s) {
                 for step in &s.steps {
                     let Some(table) = &step.table else { continue };
@@ -80,6 +84,7 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
                             scenario: format!("{} / {}", f.name, fill(&s.name, &example)),
                             answer,
                             primary: i == 0,
+                            editions,
                         });
                     }
                 }
@@ -93,21 +98,46 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
 pub fn problems(features: &[gherkin::Feature]) -> Vec<String> {
     let expected = expectations(features);
     let mut problems = Vec::new();
+    if let Err(e) = super::editions::scenario_ranges(features) {
+        problems.push(e);
+    }
     for catalogue in Catalogue::all().iter().filter(|c| c.action().is_some()) {
         for row in catalogue.rows() {
-            if !expected.iter().any(|e| e.primary && row.states(&e.answer)) {
-                problems.push(format!(
-                    "{} error {} has no scenario (features/{})",
-                    row.level, row.answer, catalogue.name
-                ));
+            for edition in row.editions.editions() {
+                let covered = expected
+                    .iter()
+                    .any(|e| e.primary && e.editions.contains(edition) && row.states(&e.answer));
+                if !covered {
+                    problems.push(format!(
+                        "{} error {} has no scenario in edition {} (features/{})",
+                        row.level, row.answer, edition.name, catalogue.name
+                    ));
+                }
             }
         }
     }
     for e in &expected {
-        if catalogue::find(&e.answer).is_none() {
+        let listed = |edition: &Edition| {
+            Catalogue::all()
+                .iter()
+                .any(|c| c.rows_in(edition).any(|r| r.states(&e.answer)))
+        };
+        // Its own pick must be an answer of every edition it judges; an answer it also allows,
+        // of one of them.
+        let missing: Vec<&str> = e
+            .editions
+            .editions()
+            .filter(|ed| !listed(ed))
+            .map(|ed| ed.name)
+            .collect();
+        let judged = e.editions.editions().count();
+        if (e.primary && !missing.is_empty()) || missing.len() == judged {
             problems.push(format!(
-                "{} expects {}, which no catalogue lists (so it has no evidence level or source)",
-                e.scenario, e.answer
+                "{} expects {}, which no catalogue lists in edition {} (so it has no evidence \
+                 level or source there)",
+                e.scenario,
+                e.answer,
+                missing.join(", ")
             ));
         }
     }
@@ -149,10 +179,15 @@ mod tests {
         let p = problems(&f);
         assert_eq!(
             p.iter()
-                .filter(|p| p.contains("has no scenario (features/ResetDisk"))
+                .filter(|p| p.contains("has no scenario in edition 2019-07-12 (features/ResetDisk"))
                 .count(),
             20
         );
+        let latest = p
+            .iter()
+            .filter(|p| p.contains("has no scenario in edition 2024-12-02 (features/ResetDisk"))
+            .count();
+        assert_eq!(latest, 29);
         assert!(
             p.iter()
                 .any(|p| p.contains("F / S expects 404 Nope.NotFound")

@@ -18,6 +18,7 @@ mod connect;
 mod coverage;
 mod discover;
 pub(crate) mod document;
+mod editions;
 mod evidence_table;
 mod files;
 mod record;
@@ -40,6 +41,7 @@ pub(crate) use config::is_local_url;
 pub use config::{RunError, SuiteConfig, Target, WorldMode, default_concurrency};
 pub use discover::Options as DiscoverOptions;
 pub use discover::{Fixtures, TAG_KEY, TAG_VALUE};
+pub use editions::judged_only_in;
 pub(crate) use evidence_table::md_cell;
 pub use files::SuiteFiles;
 pub use record::{AnswerSummary, EXCHANGE_BODY_BYTES, ScenarioId};
@@ -50,6 +52,7 @@ pub use summary::{Outcome, Report, ScenarioResult, StoppedAnswering, Verdict, ca
 pub use verdict::Finding;
 
 use crate::client::Client;
+use crate::contract::editions::Range;
 use crate::evidence::Level;
 use crate::format::Format;
 use summary::Results;
@@ -66,6 +69,11 @@ pub(crate) struct RunState {
     files: SuiteFiles,
     snapshot_mode: SnapshotMode,
     fail_on: Level,
+    /// The edition the run is gated on.
+    edition: &'static crate::contract::editions::Edition,
+    /// The edition the embedded mock serves, whose answers may be recorded; `None` for an
+    /// endpoint.
+    recording: Option<&'static crate::contract::editions::Edition>,
     /// The records worlds handed over as their scenarios ended, until the collector closes them.
     records: Mutex<HashMap<ScenarioId, ScenarioRecord>>,
 }
@@ -162,6 +170,11 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         files: config.files.clone(),
         snapshot_mode: config.snapshot_mode,
         fail_on: config.fail_on,
+        edition: config.edition,
+        recording: match config.target {
+            Target::Embedded => Some(config.mock_edition.unwrap_or(config.edition)),
+            Target::Endpoint { .. } => None,
+        },
         records: Mutex::new(HashMap::new()),
     });
     let results = scenarios(&config, ctx, chosen).await?;
@@ -177,6 +190,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             fail_on: config.fail_on,
             suite_problems,
             stopped_answering,
+            edition: config.edition,
         },
     })
 }
@@ -236,6 +250,7 @@ async fn scenarios(
             w.ctx = Some(before_ctx.clone());
             w.id = ScenarioId::new(&feature.name, &scenario.name);
             w.chosen_only = scenario.tags.iter().any(|t| t == "chosen");
+            w.editions = editions::range_of(&scenario.tags).unwrap_or(Range::ALL);
             Box::pin(async {})
         })
         .after(move |_, _, _, _, w| {

@@ -181,6 +181,7 @@ impl ScenarioRecord {
             answers,
             answered_at,
             silent_at,
+            elsewhere: None,
         }
     }
 }

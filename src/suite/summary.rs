@@ -12,6 +12,7 @@ use cucumber::{Event, Writer, cli, gherkin, parser};
 use super::RunState;
 use super::record::{AnswerSummary, ScenarioId};
 use super::verdict::{self, Finding};
+use crate::contract::editions::{self, Edition, Range};
 use crate::evidence::Level;
 
 /// What happened to one scenario.
@@ -208,6 +209,9 @@ pub struct ScenarioResult {
     pub answered_at: Option<std::time::Instant>,
     /// When one of its calls (or its setup) got no answer at all.
     pub silent_at: Option<std::time::Instant>,
+    /// Its outcome, when the edition the run is gated on is not one it judges (its `outcome` is
+    /// then not run): the verdicts of the editions it judges read this ([`Self::judged`]).
+    pub elsewhere: Option<Outcome>,
 }
 
 impl ScenarioResult {
@@ -223,7 +227,18 @@ impl ScenarioResult {
             answers: Vec::new(),
             answered_at: None,
             silent_at: None,
+            elsewhere: None,
         }
+    }
+
+    /// The editions it judges (its `@editions:` tag; every edition without one).
+    pub fn editions(&self) -> Range {
+        super::editions::range_of(&self.tags).unwrap_or(Range::ALL)
+    }
+
+    /// Its outcome for the editions it judges.
+    pub fn judged(&self) -> &Outcome {
+        self.elsewhere.as_ref().unwrap_or(&self.outcome)
     }
 
     /// `feature / scenario`.
@@ -255,6 +270,8 @@ pub struct Report {
     pub suite_problems: Vec<String>,
     /// When calls began to get no answer, if they did.
     pub stopped_answering: Option<StoppedAnswering>,
+    /// The edition of the contract whose verdict sets the exit status.
+    pub edition: &'static Edition,
 }
 
 impl Report {
@@ -274,11 +291,19 @@ impl Report {
             .count()
     }
 
-    /// Scenarios not run, setup failures included.
+    /// Scenarios of the gated edition not run, setup failures included.
     pub fn not_run(&self) -> usize {
         self.results
             .iter()
-            .filter(|r| r.outcome.is_not_run())
+            .filter(|r| r.outcome.is_not_run() && r.elsewhere.is_none())
+            .count()
+    }
+
+    /// Scenarios the gated edition does not judge: they ran, for the editions they judge.
+    pub fn of_other_editions(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.elsewhere.is_some())
             .count()
     }
 
@@ -329,17 +354,81 @@ impl Report {
         self.suite_problems.is_empty() && self.checked() > 0
     }
 
-    /// The run's verdict at `level`: the one place it is decided (exit status, `results.json`).
+    /// The run's verdict at `level`, for the edition it is gated on (exit status,
+    /// `results.json`).
     pub fn verdict_at(&self, level: Level) -> Verdict {
-        if !self.certifiable() {
+        self.verdict_in(self.edition, level)
+    }
+
+    /// The verdict at `level` for `edition`, from the outcomes of the scenarios that judge it:
+    /// the one place a verdict is decided. Not certified when the suite is inconsistent, when
+    /// no such scenario was checked, or when none fails but the endpoint stopped answering.
+    pub fn verdict_in(&self, edition: &Edition, level: Level) -> Verdict {
+        let judged = || {
+            self.results
+                .iter()
+                .filter(|r| r.editions().contains(edition))
+                .map(ScenarioResult::judged)
+        };
+        let checked = judged().any(|o| o.ran() || o.for_want_of_an_answer());
+        if !self.suite_problems.is_empty() || !checked {
             Verdict::NotCertified
-        } else if self.results.iter().any(|r| r.fails_at(level)) {
+        } else if judged().any(|o| matches!(o, Outcome::Failed { level: l } if *l <= level)) {
             Verdict::Failed
         } else if self.unanswered() > 0 {
             Verdict::NotCertified
         } else {
             Verdict::Passed
         }
+    }
+
+    /// Every edition's verdict per level, the gated one marked, and the newest it conforms to.
+    pub fn editions_summary(&self) -> String {
+        let mut out = format!(
+            "\nEditions of the contract (the same answers judged against each; gated on {}):\n",
+            self.edition.label()
+        );
+        for e in editions::all() {
+            let verdicts: Vec<String> = Level::ALL
+                .into_iter()
+                .map(|l| format!("{l}: {}", self.verdict_in(e, l).as_str()))
+                .collect();
+            let judged = self
+                .results
+                .iter()
+                .filter(|r| r.editions().contains(e))
+                .count();
+            let gate = if std::ptr::eq(e, self.edition) {
+                "→"
+            } else {
+                " "
+            };
+            out.push_str(&format!(
+                "{gate} {}  {}  ({judged} scenarios)\n",
+                e.name,
+                verdicts.join(", ")
+            ));
+        }
+        out.push_str(&match self.conforms_to() {
+            Some(e) => format!(
+                "Nearest conforming edition at --fail-on {}: {}\n",
+                self.fail_on,
+                e.label()
+            ),
+            None => format!(
+                "Nearest conforming edition at --fail-on {}: none\n",
+                self.fail_on
+            ),
+        });
+        out
+    }
+
+    /// The newest edition the target conforms to at the `--fail-on` level, if any.
+    pub fn conforms_to(&self) -> Option<&'static Edition> {
+        editions::all()
+            .iter()
+            .rev()
+            .find(|e| self.verdict_in(e, self.fail_on) == Verdict::Passed)
     }
 
     /// Scenarios whose strongest deviation is at `level`.
@@ -429,8 +518,12 @@ impl Report {
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         let mut setup: BTreeMap<String, usize> = BTreeMap::new();
         let mut silent: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        let mut elsewhere: BTreeMap<String, usize> = BTreeMap::new();
         for r in &self.results {
             match &r.outcome {
+                Outcome::NotRun(_) if r.elsewhere.is_some() => {
+                    *elsewhere.entry(r.editions().to_string()).or_default() += 1
+                }
                 Outcome::NotRun(why) => *reasons.entry(why).or_default() += 1,
                 Outcome::SetupFailed { reason, .. } => {
                     *setup.entry(cause_group(reason)).or_default() += 1
@@ -443,6 +536,12 @@ impl Report {
         }
         for (why, n) in reasons {
             out.push_str(&format!("Not run ({n}): {why}\n"));
+        }
+        for (range, n) in elsewhere {
+            out.push_str(&format!(
+                "Of other editions ({n}): judged in editions {range}, not in {} (see Editions below)\n",
+                self.edition.name
+            ));
         }
         if !setup.is_empty() {
             out.push_str(&format!(
@@ -535,6 +634,7 @@ impl Report {
         for p in &self.suite_problems {
             out.push_str(&format!("✘ the suite itself: {p}\n"));
         }
+        out.push_str(&self.editions_summary());
         // Counts that are zero are left out, so a passing run's line reads as it always has.
         let setup = match self.setup_failed() {
             0 => String::new(),
@@ -543,6 +643,10 @@ impl Report {
         let silent = match self.no_answer() {
             0 => String::new(),
             n => format!(", {n} no answer"),
+        };
+        let silent = match self.of_other_editions() {
+            0 => silent,
+            n => format!("{silent}, {n} of other editions"),
         };
         out.push_str(&format!(
             "\n{} scenarios in {:.2} s at --fail-on {}: {} passed, {} failed ({} documented, {} observed, {} chosen), {} not run{setup}{silent}\n{} passed, {} failed\n",
@@ -635,6 +739,7 @@ impl Collector {
             .map(|t| t.elapsed())
             .unwrap_or_default();
         let result = record.close(id, tags, duration, errors, self.ctx.fail_on);
+        let result = super::editions::gate(result, self.ctx.edition);
         if self.progress {
             let mark = match &result.outcome {
                 Outcome::Failed { level } if *level <= self.ctx.fail_on => format!("✘ [{level}]"),
@@ -805,6 +910,7 @@ mod tests {
             fail_on: Level::Observed,
             suite_problems: Vec::new(),
             stopped_answering: None,
+            edition: editions::latest(),
         }
     }
 

@@ -23,6 +23,8 @@ pub struct SuiteWorld {
     /// The scenario is tagged `@chosen`: what it expects rests on a choice of the mock's, so every
     /// finding counts at `chosen` at most.
     pub(super) chosen_only: bool,
+    /// The editions the scenario judges (its `@editions:` tag).
+    pub(super) editions: crate::contract::editions::Range,
     /// The world the Given steps describe; installed on the first call.
     pub world: World,
     /// The scenario needs an account with no resources at all (`Given an account with no
@@ -385,8 +387,17 @@ impl SuiteWorld {
         Ok(self.ctx()?.files.recorded_answer(name))
     }
 
+    /// How a recorded answer that differs is handled: recorded for review only from an
+    /// embedded mock serving an edition this scenario judges (another edition's answer is not
+    /// this scenario's reference), else only checked.
     pub fn snapshot_mode(&self) -> Result<super::SnapshotMode, String> {
-        Ok(self.ctx()?.snapshot_mode)
+        let ctx = self.ctx()?;
+        let judged = ctx.recording.is_some_and(|e| self.editions.contains(e));
+        Ok(if judged {
+            ctx.snapshot_mode
+        } else {
+            super::SnapshotMode::CheckOnly
+        })
     }
 }
 

@@ -78,7 +78,7 @@ pub struct Proxy {
     worlds: Mutex<HashMap<String, World>>,
     /// `(access key id, nonce)` of every call whose answer the rewrite changed.
     pub changed: Mutex<HashSet<(String, String)>>,
-    /// Worlds created (PUT) and removed (DELETE) through the control API.
+    /// Worlds created (a PUT the upstream accepted) and removed (DELETE) through the control API.
     pub created: AtomicUsize,
     pub removed: AtomicUsize,
 }
@@ -134,7 +134,6 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
     if let Some(key) = path.strip_prefix("/ecs-conformance/v1/worlds/") {
         match parts.method.as_str() {
             "PUT" => {
-                proxy.created.fetch_add(1, Ordering::Relaxed);
                 let doc: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
                 if let Ok(world) = World::from_json(doc["world"].to_string().as_bytes()) {
                     let mut worlds = proxy.worlds.lock().expect("the proxy lock is whole");
@@ -218,6 +217,9 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
             retry_after: None,
         },
     };
+    if control && parts.method.as_str() == "PUT" && (200..300).contains(&answer.status) {
+        proxy.created.fetch_add(1, Ordering::Relaxed);
+    }
     if let Some(exchange) = exchange {
         let before = answer.clone();
         (proxy.rewrite)(&exchange, &mut answer);

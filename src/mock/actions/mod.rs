@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 
 use crate::api_error::ApiError;
 use crate::contract;
+use crate::contract::editions::Edition;
 use crate::format::Format;
 use crate::params::Params;
 use crate::world::World;
@@ -37,6 +38,8 @@ pub struct Context<'a> {
     pub request_id: String,
     format: Format,
     action: &'static contract::Action,
+    /// The edition of the contract served: which rows it answers, which parameters it takes.
+    pub edition: &'static Edition,
 }
 
 impl Context<'_> {
@@ -46,9 +49,46 @@ impl Context<'_> {
             .render(&format!("{}Response", self.action.name), body)
     }
 
-    /// The calling action's answer for `code`: its catalogue's row, else the common one.
+    /// The calling action's answer for `code` in the edition served: its catalogue's row,
+    /// else the common one.
     pub fn refuse(&self, code: &str) -> ApiError {
-        self.action.refuse(code)
+        self.action.refuse_in(code, self.edition)
+    }
+
+    /// The calling action's row of the edition served with `code` and a message containing
+    /// `words`, for a code with several rows; `None` when the edition has no such row.
+    pub fn refusal_saying(&self, code: &str, words: &str) -> Option<ApiError> {
+        let row = self
+            .action
+            .catalogue()?
+            .rows_in(self.edition)
+            .find(|r| r.answer.code == code && r.answer.message.contains(words))?;
+        let crate::catalogue::Status::Exact(status) = row.answer.status else {
+            return None;
+        };
+        Some(ApiError {
+            status,
+            code: row.answer.code.clone().into(),
+            message: row.answer.message.clone().into(),
+        })
+    }
+
+    /// Whether the edition served lists `code` among the calling action's errors: an action
+    /// checks what an edition's row names only in editions that have the row.
+    pub fn lists(&self, code: &str) -> bool {
+        self.action
+            .catalogue()
+            .is_some_and(|c| c.rows_in(self.edition).any(|r| r.answer.code == code))
+    }
+
+    /// Whether the calling action takes parameter `name` in the edition served.
+    pub fn takes(&self, name: &str) -> bool {
+        self.action.takes(name, self.edition)
+    }
+
+    /// Whether precondition `name` admits the call in the edition served.
+    pub fn admits(&self, name: &str) -> bool {
+        self.action.admits(name, self.edition)
     }
 }
 
@@ -100,6 +140,7 @@ pub struct Invocation<'a> {
     pub now: OffsetDateTime,
     pub request_id: String,
     pub format: Format,
+    pub edition: &'static Edition,
 }
 
 /// Runs `action` on `call`; the monotonic clock is read here, once the caller holds the tenant
@@ -117,6 +158,7 @@ pub fn run(
         request_id: call.request_id,
         format: call.format,
         action: action.spec,
+        edition: call.edition,
     };
     (action.handle)(&mut ctx, params)
 }
@@ -137,5 +179,6 @@ pub(crate) fn context<'a>(
         request_id: "R".into(),
         format: Format::Json,
         action,
+        edition: crate::contract::editions::latest(),
     }
 }

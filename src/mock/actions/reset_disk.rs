@@ -1,19 +1,28 @@
 //! ResetDisk: which error each world state answers, in which order, and what a successful reset
-//! changes. Statuses and messages come from the contract's table
-//! (`features/ResetDisk.errors.tsv`); this file names codes only.
+//! changes, in the edition of the contract served. Statuses and messages come from the table
+//! (`features/ResetDisk.errors.tsv`) and the parameters and preconditions of each edition from
+//! `features/ResetDisk.contract.tsv`; this file names codes only, and checks what a row names
+//! only in editions that list the row.
 //!
 //! The checks run in this order; the first that fails answers (docs/choices.md says why):
-//! 1. parameters: `MissingDiskId`, `MissingSnapshotId`, `InvalidRegionId.MalFormed`;
+//! 1. parameters: `MissingDiskId`, `MissingSnapshotId`, `InvalidRegionId.MalFormed`, and
+//!    `DryRun` (`true` or `false`, any case) in editions that take it;
 //! 2. account: `UserNotInTheWhiteList`, `InvalidAccountStatus.SnapshotServiceUnavailable`,
 //!    `InvalidAccountStatus.NotEnoughBalance`;
 //! 3. lookups: `Disk.NotFound` (released), `InvalidDiskId.NotFound` (never existed),
 //!    `InvalidSnapshotId.NotFound`;
-//! 4. relation and kind: `InvalidParameter.Mismatch`, `DiskCategory.OperationNotSupported`;
-//! 5. the disk: `Operation.Conflict` (a reset in progress), `IncorrectDiskStatus` (not In_use,
-//!    or locked for arrears);
-//! 6. its instance: `InvalidInstanceId.NotFound`, `InstanceLockedForSecurity`,
+//! 4. relation and kind: `InvalidParameter.Mismatch` (another disk's snapshot, then an encrypted
+//!    snapshot for an unencrypted disk), `DiskCategory.OperationNotSupported`;
+//! 5. KMS, for an encrypted disk or snapshot: `…KMSUnauthorized` (the account), then for the
+//!    disk's key and the snapshot's: `…KMSKeyId.NotFound`, `…CMKNotEnabled`, `…CMKUnauthorized`;
+//! 6. the disk: a reset task on it (`InvalidOperation.DiskResetInProgress` where listed, else
+//!    `Operation.Conflict`), one on another disk of its instance (`Operation.Conflict`),
+//!    `IncorrectDiskStatus` (not In_use — or Available, where admitted — or locked for arrears);
+//! 7. its instance, if attached: `InvalidInstanceId.NotFound`, `InstanceLockedForSecurity`,
 //!    `InstanceExpiredOrInArrears`, `IncorrectInstanceStatus` (not Stopped);
-//! 7. the snapshot: `InvalidSnapshotId.NotReady`, `OperationDenied`, `InvalidSnapshot.TooOld`.
+//! 8. the snapshot: `InvalidSnapshotId.NotReady`, `OperationDenied`, `InvalidSnapshot.TooOld`,
+//!    then another snapshot of the disk unfinished (`IncorrectDiskStatus.HasUnfinishedSnapshot`);
+//! 9. a dry run that passed all of these: `DryRunOperation`, and nothing changes.
 //!
 //! `InternalError` is a scheduled fault, answered before any of these (see the tenant).
 
@@ -25,9 +34,11 @@ use serde::Serialize;
 use super::common::{check_region_id, required};
 use super::{Context, Handler, state};
 use crate::api_error::ApiError;
-use crate::contract::reset_disk::{ACTION as SPEC, category_supports_reset, too_old};
+use crate::contract::reset_disk::{
+    ACTION as SPEC, category_supports_reset, has_unfinished_snapshot, too_old,
+};
 use crate::params::Params;
-use crate::world::{DiskStatus, InstanceStatus, LockReason, SnapshotStatus};
+use crate::world::{Disk, DiskStatus, InstanceStatus, LockReason, Snapshot, SnapshotStatus, World};
 
 pub const ACTION: Handler = Handler {
     spec: &SPEC,
@@ -43,83 +54,79 @@ struct ResetDiskResponse {
     request_id: String,
 }
 
-/// The contract's error for `code`.
-fn refuse(code: &str) -> ApiError {
-    SPEC.refuse(code)
+/// `DryRun` in editions that take it: `true` or `false` in any letter case, as the SDKs send it;
+/// absent is `false`. In other editions it is an unknown parameter, ignored like any other.
+fn dry_run(ctx: &Context<'_>, params: &Params) -> Result<bool, ApiError> {
+    if !ctx.takes("DryRun") {
+        return Ok(false);
+    }
+    match params.get("DryRun") {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(ApiError::invalid_parameter(
+            "DryRun",
+            "it must be true or false",
+        )),
+    }
 }
 
 /// Runs ResetDisk; on success the disk records the snapshot and, when the world sets a reset
-/// duration, stays busy until then.
+/// duration, stays busy until then. A dry run runs every check and changes nothing.
 fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
     let disk_id = required(params, "DiskId")?;
     let snapshot_id = required(params, "SnapshotId")?;
     if let Some(region) = params.get("RegionId") {
         check_region_id(ctx, region)?;
     }
+    let dry_run = dry_run(ctx, params)?;
+    let instant = ctx.instant;
+    let busy: Vec<String> = state::<Resetting>(ctx.state)
+        .iter()
+        .filter(|(_, until)| **until > instant)
+        .map(|(id, _)| id.clone())
+        .collect();
 
     let world = &*ctx.world;
     let account = &world.account;
     if !account.in_disk_white_list {
-        return Err(refuse("UserNotInTheWhiteList"));
+        return Err(ctx.refuse("UserNotInTheWhiteList"));
     }
     if !account.snapshot_service_opened {
-        return Err(refuse("InvalidAccountStatus.SnapshotServiceUnavailable"));
+        return Err(ctx.refuse("InvalidAccountStatus.SnapshotServiceUnavailable"));
     }
     if !account.balance_sufficient {
-        return Err(refuse("InvalidAccountStatus.NotEnoughBalance"));
+        return Err(ctx.refuse("InvalidAccountStatus.NotEnoughBalance"));
     }
 
     let Some(disk) = world.disk(disk_id) else {
         return Err(if world.released_disk_ids.iter().any(|id| id == disk_id) {
-            refuse("Disk.NotFound")
+            ctx.refuse("Disk.NotFound")
         } else {
-            refuse("InvalidDiskId.NotFound")
+            ctx.refuse("InvalidDiskId.NotFound")
         });
     };
     let snapshot = world
         .snapshot(snapshot_id)
-        .ok_or_else(|| refuse("InvalidSnapshotId.NotFound"))?;
+        .ok_or_else(|| ctx.refuse("InvalidSnapshotId.NotFound"))?;
     if snapshot.source_disk_id != disk.disk_id {
-        return Err(refuse("InvalidParameter.Mismatch"));
+        return Err(ctx.refuse("InvalidParameter.Mismatch"));
+    }
+    if snapshot.encrypted
+        && !disk.encrypted
+        && let Some(e) = ctx.refusal_saying("InvalidParameter.Mismatch", "encrypted")
+    {
+        return Err(e);
     }
     if !category_supports_reset(&disk.category) {
-        return Err(refuse("DiskCategory.OperationNotSupported"));
+        return Err(ctx.refuse("DiskCategory.OperationNotSupported"));
     }
-
-    let resetting: &mut Resetting = state(ctx.state);
-    if resetting
-        .get(disk_id)
-        .is_some_and(|until| *until > ctx.instant)
-    {
-        return Err(refuse("Operation.Conflict"));
-    }
-    if disk.status != DiskStatus::InUse || disk.lock_reasons.contains(&LockReason::Financial) {
-        return Err(refuse("IncorrectDiskStatus"));
-    }
-
-    // In_use disks always name an instance (World::validate); it may be gone from the world.
-    let instance_id = disk.instance_id.as_deref().unwrap_or_default();
-    let instance = world
-        .instance(instance_id)
-        .ok_or_else(|| refuse("InvalidInstanceId.NotFound"))?;
-    if instance.lock_reasons.contains(&LockReason::Security) {
-        return Err(refuse("InstanceLockedForSecurity"));
-    }
-    if instance.expired(ctx.now) || instance.lock_reasons.contains(&LockReason::Financial) {
-        return Err(refuse("InstanceExpiredOrInArrears"));
-    }
-    if instance.status != InstanceStatus::Stopped {
-        return Err(refuse("IncorrectInstanceStatus"));
-    }
-
-    if snapshot.status != SnapshotStatus::Accomplished {
-        return Err(refuse("InvalidSnapshotId.NotReady"));
-    }
-    if !snapshot.supports_reset {
-        return Err(refuse("OperationDenied"));
-    }
-    if too_old(snapshot) {
-        return Err(refuse("InvalidSnapshot.TooOld"));
+    check_kms(ctx, world, disk, snapshot)?;
+    check_disk(ctx, disk, &busy)?;
+    check_instance(ctx, world, disk)?;
+    check_snapshot(ctx, world, disk, snapshot)?;
+    if dry_run {
+        return Err(ctx.refuse("DryRunOperation"));
     }
 
     let duration = world.reset_duration_ms;
@@ -127,6 +134,7 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     if let Some(disk) = ctx.world.disk_mut(&disk_id) {
         disk.last_reset_snapshot_id = Some(snapshot_id);
     }
+    let resetting: &mut Resetting = state(ctx.state);
     if duration > 0 {
         let until = ctx.instant + Duration::from_millis(duration);
         resetting.insert(disk_id, until);
@@ -138,11 +146,128 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     }))
 }
 
+/// The account may let ECS use KMS, and each key named (the disk's, then the snapshot's) must
+/// exist, be enabled and carry ECS's tag; each only where the edition lists its row.
+fn check_kms(
+    ctx: &Context<'_>,
+    world: &World,
+    disk: &Disk,
+    snapshot: &Snapshot,
+) -> Result<(), ApiError> {
+    if !(disk.encrypted || snapshot.encrypted) {
+        return Ok(());
+    }
+    let refuse_if = |broken: bool, code: &str| {
+        if broken && ctx.lists(code) {
+            Err(ctx.refuse(code))
+        } else {
+            Ok(())
+        }
+    };
+    refuse_if(
+        !world.account.kms_authorized,
+        "InvalidParameter.KMSKeyId.KMSUnauthorized",
+    )?;
+    let keys = [
+        (disk.encrypted, &disk.kms_key_id),
+        (snapshot.encrypted, &snapshot.kms_key_id),
+    ];
+    for key_id in keys
+        .iter()
+        .filter(|(e, _)| *e)
+        .filter_map(|(_, k)| k.as_deref())
+    {
+        let key = world.kms_keys.iter().find(|k| k.key_id == key_id);
+        refuse_if(key.is_none(), "InvalidParameter.KMSKeyId.NotFound")?;
+        let Some(key) = key else { continue };
+        refuse_if(!key.enabled, "InvalidParameter.KMSKeyId.CMKNotEnabled")?;
+        refuse_if(!key.ecs_tagged, "InvalidParameter.KMSKeyId.CMKUnauthorized")?;
+    }
+    Ok(())
+}
+
+/// A reset task on the disk or on another disk of its instance, and the disk's own status.
+fn check_disk(ctx: &Context<'_>, disk: &Disk, busy: &[String]) -> Result<(), ApiError> {
+    let busy = |id: &str| busy.iter().any(|b| b == id);
+    if busy(&disk.disk_id) {
+        return Err(if ctx.lists("InvalidOperation.DiskResetInProgress") {
+            ctx.refuse("InvalidOperation.DiskResetInProgress")
+        } else {
+            ctx.refuse("Operation.Conflict")
+        });
+    }
+    let sibling_busy = disk.instance_id.as_deref().is_some_and(|instance| {
+        ctx.world.disks.iter().any(|d| {
+            d.disk_id != disk.disk_id
+                && d.instance_id.as_deref() == Some(instance)
+                && busy(&d.disk_id)
+        })
+    });
+    if sibling_busy {
+        return Err(ctx.refuse("Operation.Conflict"));
+    }
+    let status_admitted = match disk.status {
+        DiskStatus::InUse => true,
+        DiskStatus::Available => ctx.admits("disk-status Available"),
+        _ => false,
+    };
+    if !status_admitted || disk.lock_reasons.contains(&LockReason::Financial) {
+        return Err(ctx.refuse("IncorrectDiskStatus"));
+    }
+    Ok(())
+}
+
+/// The instance of an attached disk (an unattached one has none to check).
+fn check_instance(ctx: &Context<'_>, world: &World, disk: &Disk) -> Result<(), ApiError> {
+    // In_use disks always name an instance (World::validate); it may be gone from the world.
+    let Some(instance_id) = disk.instance_id.as_deref() else {
+        return Ok(());
+    };
+    let instance = world
+        .instance(instance_id)
+        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
+    if instance.lock_reasons.contains(&LockReason::Security) {
+        return Err(ctx.refuse("InstanceLockedForSecurity"));
+    }
+    if instance.expired(ctx.now) || instance.lock_reasons.contains(&LockReason::Financial) {
+        return Err(ctx.refuse("InstanceExpiredOrInArrears"));
+    }
+    if instance.status != InstanceStatus::Stopped {
+        return Err(ctx.refuse("IncorrectInstanceStatus"));
+    }
+    Ok(())
+}
+
+/// The snapshot itself, then the disk's other snapshots.
+fn check_snapshot(
+    ctx: &Context<'_>,
+    world: &World,
+    disk: &Disk,
+    snapshot: &Snapshot,
+) -> Result<(), ApiError> {
+    if snapshot.status != SnapshotStatus::Accomplished {
+        return Err(ctx.refuse("InvalidSnapshotId.NotReady"));
+    }
+    if !snapshot.supports_reset {
+        return Err(ctx.refuse("OperationDenied"));
+    }
+    if too_old(snapshot) {
+        return Err(ctx.refuse("InvalidSnapshot.TooOld"));
+    }
+    if has_unfinished_snapshot(disk, world)
+        && ctx.lists("IncorrectDiskStatus.HasUnfinishedSnapshot")
+    {
+        return Err(ctx.refuse("IncorrectDiskStatus.HasUnfinishedSnapshot"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use time::OffsetDateTime;
 
     use super::*;
+    use crate::contract::editions::{self, Edition};
     use crate::mock::actions::{State, context};
     use crate::world::World;
 
@@ -154,10 +279,111 @@ mod tests {
         params(&[("DiskId", "d-diskid1"), ("SnapshotId", "s-snapshotid1")])
     }
 
-    /// Runs ResetDisk at `instant`; the answer's code, or `OK`.
+    /// Runs ResetDisk at `instant`, served at the latest edition; the answer's code, or `OK`.
     fn at(world: &mut World, resetting: &mut State, p: &Params, instant: Instant) -> String {
+        in_edition(editions::latest(), world, resetting, p, instant)
+    }
+
+    fn in_edition(
+        edition: &'static Edition,
+        world: &mut World,
+        resetting: &mut State,
+        p: &Params,
+        instant: Instant,
+    ) -> String {
         let mut ctx = context(world, resetting, &SPEC, OffsetDateTime::now_utc(), instant);
+        ctx.edition = edition;
         reset_disk(&mut ctx, p).map_or_else(|e| e.code.into_owned(), |_| "OK".into())
+    }
+
+    fn first() -> &'static Edition {
+        &editions::all()[0]
+    }
+
+    fn with(extra: (&str, &str)) -> Params {
+        params(&[
+            ("DiskId", "d-diskid1"),
+            ("SnapshotId", "s-snapshotid1"),
+            extra,
+        ])
+    }
+
+    #[test]
+    fn a_dry_run_checks_everything_and_changes_nothing() {
+        let (mut w, mut r) = (World::sample(), None);
+        w.reset_duration_ms = 60_000;
+        let now = Instant::now();
+        for value in ["true", "TRUE", "True"] {
+            assert_eq!(
+                at(&mut w, &mut r, &with(("DryRun", value)), now),
+                "DryRunOperation"
+            );
+        }
+        assert_eq!(w.disks[0].last_reset_snapshot_id, None, "no reset");
+        // No reset task either: the real reset that follows is not refused as in progress.
+        assert_eq!(at(&mut w, &mut r, &with(("DryRun", "false")), now), "OK");
+        assert_eq!(
+            w.disks[0].last_reset_snapshot_id.as_deref(),
+            Some("s-snapshotid1")
+        );
+        // A check that fails answers before DryRunOperation.
+        assert_eq!(
+            at(&mut w, &mut r, &with(("DryRun", "true")), now),
+            "InvalidOperation.DiskResetInProgress"
+        );
+        assert_eq!(
+            at(&mut w, &mut r, &with(("DryRun", "maybe")), now),
+            "InvalidParameter"
+        );
+    }
+
+    #[test]
+    fn before_2022_dry_run_is_an_unknown_parameter_and_ignored() {
+        let (mut w, mut r) = (World::sample(), None);
+        let p = with(("DryRun", "maybe"));
+        assert_eq!(
+            in_edition(first(), &mut w, &mut r, &p, Instant::now()),
+            "OK"
+        );
+        assert!(w.disks[0].last_reset_snapshot_id.is_some());
+    }
+
+    #[test]
+    fn an_available_disk_is_reset_from_2022_and_refused_before() {
+        let (mut w, mut r) = (World::sample(), None);
+        w.disks[0].status = DiskStatus::Available;
+        w.disks[0].instance_id = None;
+        let now = Instant::now();
+        assert_eq!(
+            in_edition(first(), &mut w, &mut r, &sample(), now),
+            "IncorrectDiskStatus"
+        );
+        assert_eq!(at(&mut w, &mut r, &sample(), now), "OK");
+    }
+
+    #[test]
+    fn a_reset_task_holds_its_instance_for_its_other_disks() {
+        let (mut w, mut r) = (World::sample(), None);
+        w.reset_duration_ms = 60_000;
+        let mut d2 = w.disks[0].clone();
+        d2.disk_id = "d-2".into();
+        w.disks.push(d2);
+        w.snapshots.push(crate::world::Snapshot::new(
+            "s-2",
+            "d-2",
+            SnapshotStatus::Accomplished,
+        ));
+        let now = Instant::now();
+        let p2 = params(&[("DiskId", "d-2"), ("SnapshotId", "s-2")]);
+        assert_eq!(at(&mut w, &mut r, &p2, now), "OK");
+        for edition in editions::all() {
+            assert_eq!(
+                in_edition(edition, &mut w, &mut r, &sample(), now),
+                "Operation.Conflict",
+                "{}",
+                edition.name
+            );
+        }
     }
 
     #[test]
@@ -170,7 +396,7 @@ mod tests {
             .collect();
         assert!(codes.len() >= 17, "{codes:?}");
         for code in codes {
-            assert_eq!(refuse(code).code, code);
+            assert_eq!(SPEC.refuse(code).code, code);
         }
     }
 
@@ -193,7 +419,15 @@ mod tests {
         let start = Instant::now();
         let ms = |n| start + Duration::from_millis(n);
         assert_eq!(at(&mut w, &mut r, &sample(), ms(0)), "OK");
-        assert_eq!(at(&mut w, &mut r, &sample(), ms(149)), "Operation.Conflict");
+        assert_eq!(
+            at(&mut w, &mut r, &sample(), ms(149)),
+            "InvalidOperation.DiskResetInProgress"
+        );
+        assert_eq!(
+            in_edition(first(), &mut w, &mut r, &sample(), ms(149)),
+            "Operation.Conflict",
+            "editions before the row of its own"
+        );
         assert_eq!(at(&mut w, &mut r, &sample(), ms(150)), "OK");
     }
 

@@ -52,11 +52,12 @@ fn instance_like(stated: &Instance, found: &Instance, now: OffsetDateTime) -> bo
 }
 
 /// A disk alike in itself: status, locks, attached or not, and the actions' marks.
-fn disk_like(stated: &Disk, found: &Disk) -> bool {
-    stated.status == found.status
-        && same_locks(&stated.lock_reasons, &found.lock_reasons)
-        && stated.instance_id.is_some() == found.instance_id.is_some()
-        && keys(contract::disk_marks(stated)) == keys(contract::disk_marks(found))
+fn disk_like(stated: (&Disk, &World), found: (&Disk, &World)) -> bool {
+    let (s, f) = (stated.0, found.0);
+    s.status == f.status
+        && same_locks(&s.lock_reasons, &f.lock_reasons)
+        && s.instance_id.is_some() == f.instance_id.is_some()
+        && keys(contract::disk_marks(s, stated.1)) == keys(contract::disk_marks(f, found.1))
 }
 
 /// Attached to the instance bound to the stated one.
@@ -129,7 +130,8 @@ pub fn solve(
         let c = found.disks.iter();
         slots.push(Slot::Disk(
             s,
-            c.filter(|f| free(&f.disk_id) && disk_like(s, f)).collect(),
+            c.filter(|f| free(&f.disk_id) && disk_like((s, world), (f, found)))
+                .collect(),
         ));
     }
     for s in &world.snapshots {
@@ -219,7 +221,7 @@ pub fn needs(world: &World, region: &str, account: &Account) -> String {
         if let Some(i) = &d.instance_id {
             s += &format!(" on {i}");
         }
-        for mark in contract::disk_marks(d) {
+        for mark in contract::disk_marks(d, world) {
             s += &format!(" {}", mark.words);
         }
         if !d.lock_reasons.is_empty() {

@@ -133,8 +133,8 @@ fn needs_names_every_resource() {
     assert_eq!(
         assign::needs(&w, "cn-shanghai", &Account::default()),
         "needs, tagged ecs-conformance=disposable in cn-shanghai: a Running instance i-1; a \
-         disk d-1 In_use on i-1; an accomplished snapshot s-1 of d-1; a progressing snapshot \
-         s-2 of d-1"
+         disk d-1 In_use on i-1 with a snapshot still being made; an accomplished snapshot s-1 \
+         of d-1; a progressing snapshot s-2 of d-1"
     );
 }
 

@@ -47,15 +47,17 @@ async fn reset_in(
         .await
 }
 
-#[when(expr = "I reset disk {string} to snapshot {string} in {format} with RegionId {string}")]
-async fn reset_with_region(
+/// One more parameter: `RegionId`, `DryRun`, or any other (which an edition may not know).
+#[when(expr = "I reset disk {string} to snapshot {string} in {format} with {word} {string}")]
+async fn reset_with(
     w: &mut SuiteWorld,
     disk: String,
     snapshot: String,
     f: FormatParam,
-    region: String,
+    name: String,
+    value: String,
 ) -> Result<(), String> {
-    let call = reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)).param("RegionId", region);
+    let call = reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)).param(&name, value);
     w.send(&call, None).await
 }
 
@@ -130,6 +132,36 @@ async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Resu
             ids::ROLLED_BACK,
             got.as_deref() == Some(snapshot.as_str()),
             || format!("disk {disk:?} records its last reset as {got:?}, expected {snapshot:?}"),
+        ),
+    }
+    w.judge(findings)
+}
+
+/// A dry run changed nothing: the target's disk records no reset at all.
+#[then(expr = "disk {string} was not rolled back")]
+async fn not_rolled_back(w: &mut SuiteWorld, disk: String) -> Result<(), String> {
+    if !w.observes()? {
+        return w.not_checked(&format!(
+            "{}: disk {disk:?} was not rolled back",
+            ids::DRY_RUN_CHANGES_NOTHING
+        ));
+    }
+    let world = w.target_world().await?;
+    let mut findings = Findings::default();
+    match world.disk(&disk) {
+        None => findings.fail(
+            ids::DRY_RUN_CHANGES_NOTHING,
+            format!("the target's world has no disk {disk:?}"),
+        ),
+        Some(d) => findings.check(
+            ids::DRY_RUN_CHANGES_NOTHING,
+            d.last_reset_snapshot_id.is_none(),
+            || {
+                format!(
+                    "disk {disk:?} records a reset to {:?}: the dry run changed it",
+                    d.last_reset_snapshot_id
+                )
+            },
         ),
     }
     w.judge(findings)

@@ -8,7 +8,7 @@ use super::{
     parse_time,
 };
 use crate::suite::world::SuiteWorld;
-use crate::world::{ChargeType, Disk, DiskStatus, Fault, Instance, Snapshot};
+use crate::world::{ChargeType, Disk, DiskStatus, Fault, Instance, KmsKey, Snapshot};
 
 #[given(expr = "an instance {string} that is {instance_status}")]
 fn instance(w: &mut SuiteWorld, id: String, status: InstanceStatusParam) -> Result<(), String> {
@@ -129,6 +129,58 @@ fn not_white_listed(w: &mut SuiteWorld) -> Result<(), String> {
 #[given(expr = "the account has not opened the snapshot service")]
 fn no_snapshot_service(w: &mut SuiteWorld) -> Result<(), String> {
     w.world_mut()?.account.snapshot_service_opened = false;
+    Ok(())
+}
+
+#[given(expr = "the account has not authorised ECS to use KMS")]
+fn kms_unauthorised(w: &mut SuiteWorld) -> Result<(), String> {
+    w.world_mut()?.account.kms_authorized = false;
+    Ok(())
+}
+
+#[given(expr = "a KMS key {string}")]
+fn kms_key(w: &mut SuiteWorld, id: String) -> Result<(), String> {
+    w.world_mut()?.kms_keys.push(KmsKey {
+        key_id: id,
+        enabled: true,
+        ecs_tagged: true,
+    });
+    Ok(())
+}
+
+#[given(expr = "the KMS key {string} is disabled")]
+fn kms_key_disabled(w: &mut SuiteWorld, id: String) -> Result<(), String> {
+    kms_key_mut(w, &id)?.enabled = false;
+    Ok(())
+}
+
+#[given(expr = "the KMS key {string} lacks the tag that lets ECS use it")]
+fn kms_key_untagged(w: &mut SuiteWorld, id: String) -> Result<(), String> {
+    kms_key_mut(w, &id)?.ecs_tagged = false;
+    Ok(())
+}
+
+fn kms_key_mut<'w>(w: &'w mut SuiteWorld, id: &str) -> Result<&'w mut KmsKey, String> {
+    w.world_mut()?
+        .kms_keys
+        .iter_mut()
+        .find(|k| k.key_id == id)
+        .ok_or_else(|| format!("the scenario states no KMS key {id:?}"))
+}
+
+#[given(expr = "the disk {string} is encrypted with KMS key {string}")]
+fn disk_encrypted(w: &mut SuiteWorld, id: String, key: String) -> Result<(), String> {
+    let d = w.disk_mut(&id)?;
+    d.encrypted = true;
+    d.kms_key_id = Some(key);
+    Ok(())
+}
+
+#[given(expr = "the snapshot {string} is encrypted with KMS key {string}")]
+fn snapshot_encrypted(w: &mut SuiteWorld, id: String, key: String) -> Result<(), String> {
+    let s = w.snapshot_mut(&id)?;
+    s.encrypted = true;
+    s.kms_key_id = Some(key);
     Ok(())
 }
 

@@ -1,0 +1,150 @@
+//! Editions of the contract, proven both ways: the embedded mock at each edition passes that
+//! edition at `chosen`; a mock of the first edition judged against the latest fails (or cannot be
+//! given the state of) exactly the scenarios `editions diff` lists as judged only in the latest,
+//! and the mock of the latest judged against the first fails exactly those judged only in the
+//! first. The second direction reads the main run (the embedded mock at `latest`).
+
+use std::collections::BTreeSet;
+
+use ecs_conformance::contract::editions::{self, Edition};
+use ecs_conformance::evidence::Level;
+use ecs_conformance::suite::{self, Outcome, Report, SnapshotMode, SuiteConfig, Target, Verdict};
+use ecs_conformance::{MockConfig, MockServer};
+
+use super::Tally;
+
+/// Names of the scenarios judging `edition` whose outcome there is anything but passed.
+fn not_passed_in(report: &Report, edition: &Edition) -> BTreeSet<String> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.editions().contains(edition) && *r.judged() != Outcome::Passed)
+        .map(|r| r.name())
+        .collect()
+}
+
+fn predicted(only: &Edition, not: &Edition) -> Result<BTreeSet<String>, String> {
+    Ok(suite::judged_only_in(only, not)?.into_iter().collect())
+}
+
+fn compare(what: &str, got: &BTreeSet<String>, want: &BTreeSet<String>) -> Result<(), String> {
+    if want.is_empty() {
+        return Err(format!("{what}: `editions diff` predicts no scenario"));
+    }
+    if got == want {
+        return Ok(());
+    }
+    let extra: Vec<_> = got.difference(want).collect();
+    let missing: Vec<_> = want.difference(got).collect();
+    Err(format!(
+        "{what}: not passed but not predicted {extra:?}; predicted but passed {missing:?}"
+    ))
+}
+
+/// Every check of this module; `main_run` is the embedded mock at `latest`.
+pub async fn proven_both_ways(main_run: &Report) -> Tally {
+    let mut tally = Tally::default();
+    let (first, latest) = (&editions::all()[0], editions::latest());
+
+    // The mock at `latest`, judged against the first edition.
+    tally.check(compare(
+        &format!("the mock at {} judged against {}", latest.name, first.name),
+        &not_passed_in(main_run, first),
+        &predicted(first, latest).unwrap_or_default(),
+    ));
+
+    // The embedded mock at every other edition passes it.
+    for edition in editions::all().iter().filter(|e| e.name != latest.name) {
+        let config = SuiteConfig {
+            fail_on: Level::Chosen,
+            snapshot_mode: SnapshotMode::Review,
+            progress: false,
+            edition,
+            ..SuiteConfig::default()
+        };
+        let result = match suite::run(config).await {
+            Ok(out) => {
+                let failing = not_passed_in(&out.report, edition);
+                if out.report.verdict_at(Level::Chosen) == Verdict::Passed && failing.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the embedded mock at {} fails its own edition: {failing:?}{}",
+                        edition.name,
+                        out.report.suite_problems.join("; ")
+                    ))
+                }
+            }
+            Err(e) => Err(format!(
+                "the run at {} could not start: {e:#}",
+                edition.name
+            )),
+        };
+        tally.check(result);
+    }
+
+    // An endpoint serving the first edition: judged against `latest` it fails exactly what the
+    // diff predicts, and exits 1; gated on the first edition it passes, and the summary names
+    // that edition as the nearest it conforms to.
+    let Ok(mock) = MockServer::start_with(MockConfig {
+        edition: first,
+        ..MockConfig::default()
+    })
+    .await
+    else {
+        tally.fail("a mock of the first edition could not start".into());
+        return tally;
+    };
+    let endpoint = |edition| SuiteConfig {
+        target: Target::Endpoint {
+            url: mock.url().to_owned(),
+            credentials: ecs_conformance::Credentials::new(
+                ecs_conformance::DEFAULT_ACCESS_KEY_ID,
+                ecs_conformance::DEFAULT_ACCESS_KEY_SECRET,
+            ),
+        },
+        fail_on: Level::Chosen,
+        progress: false,
+        edition,
+        ..SuiteConfig::default()
+    };
+    match suite::run(endpoint(latest)).await {
+        Ok(out) => {
+            let r = &out.report;
+            tally.check(compare(
+                &format!("the mock at {} judged against {}", first.name, latest.name),
+                &not_passed_in(r, latest),
+                &predicted(latest, first).unwrap_or_default(),
+            ));
+            let summary = r.summary();
+            let named = format!(
+                "Nearest conforming edition at --fail-on chosen: {}",
+                first.name
+            );
+            tally.check(if r.exit_status() == 1 && summary.contains(&named) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "gated on latest, a mock of {} exits {} and its summary does not say {named:?}",
+                    first.name,
+                    r.exit_status()
+                ))
+            });
+        }
+        Err(e) => tally.fail(format!(
+            "the run against a mock of the first edition: {e:#}"
+        )),
+    }
+    match suite::run(endpoint(first)).await {
+        Ok(out) if out.report.exit_status() == 0 => tally.pass(),
+        Ok(out) => tally.fail(format!(
+            "gated on {}, a mock of that edition exits {}: {:?}",
+            first.name,
+            out.report.exit_status(),
+            not_passed_in(&out.report, first)
+        )),
+        Err(e) => tally.fail(format!("the run gated on the first edition: {e:#}")),
+    }
+    drop(mock);
+    tally
+}
