@@ -126,9 +126,92 @@ fn not_run_words(c: &super::results::Counts) -> String {
     if c.setup_failed > 0 {
         out.push_str(&format!(" ({} setup failed)", c.setup_failed));
     }
+    if c.other_editions > 0 {
+        out.push_str(&format!(
+            " ({} of them judged only in other editions)",
+            c.other_editions
+        ));
+    }
     if c.no_answer > 0 {
         out.push_str(&format!(", {} no answer", c.no_answer));
     }
+    out
+}
+
+/// ", edition E" for the report's title, when the run names the edition it is gated on.
+fn title_edition(run: &super::results::Run) -> String {
+    run.edition
+        .as_deref()
+        .map_or_else(String::new, |e| format!(", edition {e}"))
+}
+
+/// "Gated on E; nearest conforming edition at --fail-on L: N", when the run names editions.
+fn editions_words(run: &super::results::Run) -> Option<String> {
+    let gate = run.edition.as_deref()?;
+    let nearest = run.conforms_to.as_deref().unwrap_or("(none)");
+    Some(format!(
+        "The same answers judged against every edition of the contract; this run is gated on \
+         {gate}. Nearest edition it conforms to at --fail-on {}: {nearest}.",
+        run.fail_on
+    ))
+}
+
+/// The editions section in Markdown; empty for a run that names none.
+fn editions_markdown(r: &Results) -> String {
+    let Some(words) = editions_words(&r.run) else {
+        return String::new();
+    };
+    let mut out = format!(
+        "\n## Editions of the contract\n\n{words}\n\n| edition | scenarios | documented | observed | chosen |\n|---|---|---|---|---|\n"
+    );
+    for e in &r.run.editions {
+        let gated = r.run.edition.as_deref() == Some(e.name.as_str());
+        let name = if gated {
+            format!("**{}** (gated)", e.name)
+        } else {
+            e.name.clone()
+        };
+        let v = |l: Level| e.verdict.get(&l).map_or("not certified", String::as_str);
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} | {} |\n",
+            e.scenarios,
+            v(Level::Documented),
+            v(Level::Observed),
+            v(Level::Chosen)
+        ));
+    }
+    out
+}
+
+/// The editions section in HTML; empty for a run that names none.
+fn editions_html(r: &Results) -> String {
+    let Some(words) = editions_words(&r.run) else {
+        return String::new();
+    };
+    let mut out = format!(
+        "<section id=\"editions\"><h2>Editions of the contract</h2><p>{}</p><table><tr><th>edition</th><th>scenarios</th><th>documented</th><th>observed</th><th>chosen</th></tr>",
+        esc(&words)
+    );
+    for e in &r.run.editions {
+        let gated = r.run.edition.as_deref() == Some(e.name.as_str());
+        out.push_str(&format!(
+            "<tr{}><td>{}{}</td><td class=\"num\">{}</td>",
+            if gated { " class=\"gated\"" } else { "" },
+            esc(&e.name),
+            if gated { " (gated)" } else { "" },
+            e.scenarios
+        ));
+        for l in Level::ALL {
+            let v = e.verdict.get(&l).map_or("not certified", String::as_str);
+            out.push_str(&format!(
+                "<td class=\"{}\">{}</td>",
+                v.replace(' ', "-"),
+                esc(v)
+            ));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table></section>\n");
     out
 }
 
@@ -156,14 +239,17 @@ fn verdict_of(r: &Results, level: Level) -> &str {
 pub fn markdown(r: &Results) -> String {
     let run = &r.run;
     let mut out = format!(
-        "# ECS conformance report\n\n**Target:** {}  \n**Contract:** {}  \n**Counted at:** `--fail-on {}`\n\n## Verdict\n\n| level | verdict |\n|---|---|\n",
-        run.target, run.contract, run.fail_on
+        "# ECS conformance report{}\n\n**Target:** {}  \n**Contract:** {}  \n**Counted at:** `--fail-on {}`\n\n## Verdict\n\n| level | verdict |\n|---|---|\n",
+        title_edition(run),
+        run.target,
+        run.contract,
+        run.fail_on
     );
     for level in Level::ALL {
         out.push_str(&format!("| {level} | **{}** |\n", verdict_of(r, level)));
     }
     out.push_str(&format!(
-        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen), {} (never counted as passed).\n\n## Score by area\n\nPassed / applicable at each level; not-run scenarios are not applicable.\n\n| area | documented | observed | chosen | not run |\n|---|---|---|---|---|\n",
+        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen), {} (never counted as passed).\n",
         run.counts.scenarios,
         run.counts.passed,
         run.counts.failed.values().sum::<usize>(),
@@ -172,6 +258,10 @@ pub fn markdown(r: &Results) -> String {
         run.counts.failed.get(&Level::Chosen).unwrap_or(&0),
         not_run_words(&run.counts),
     ));
+    out.push_str(&editions_markdown(r));
+    out.push_str(
+        "\n## Score by area\n\nPassed / applicable at each level; not-run scenarios are not applicable.\n\n| area | documented | observed | chosen | not run |\n|---|---|---|---|---|\n",
+    );
     for (area, s) in scores(r) {
         out.push_str(&format!(
             "| {area} | {}/{} | {}/{} | {}/{} | {} |\n",
@@ -427,6 +517,7 @@ h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:40px 0 12px;padding-bo
 .verdict.failed{border-color:var(--bad)}.verdict.failed .value{color:var(--bad)}
 .verdict.not-certified .value{color:var(--warn)}
 .verdict .note{font-size:13px;color:var(--mute)}
+td.passed{color:var(--ok)}td.failed{color:var(--bad)}td.not-certified{color:var(--warn)}tr.gated td{font-weight:600}
 table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{border:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600}
@@ -448,8 +539,10 @@ details summary{cursor:pointer;color:var(--mute)}
 pub fn html(r: &Results) -> String {
     let run = &r.run;
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>ECS conformance report: {}</title><style>{STYLE}</style></head><body><main>\n<h1>ECS conformance report</h1>\n<p class=\"sub\">{} · {} · counted at <code>--fail-on {}</code></p>\n<section id=\"verdict\"><h2>Verdict</h2><div class=\"verdicts\">",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>ECS conformance report{}: {}</title><style>{STYLE}</style></head><body><main>\n<h1>ECS conformance report{}</h1>\n<p class=\"sub\">{} · {} · counted at <code>--fail-on {}</code></p>\n<section id=\"verdict\"><h2>Verdict</h2><div class=\"verdicts\">",
+        esc(&title_edition(run)),
         esc(&run.target),
+        esc(&title_edition(run)),
         esc(&run.target),
         esc(&run.contract),
         run.fail_on
@@ -479,6 +572,7 @@ pub fn html(r: &Results) -> String {
         c.failed.get(&Level::Chosen).unwrap_or(&0),
         esc(&not_run_words(c))
     ));
+    out.push_str(&editions_html(r));
     out.push_str("<section id=\"score\"><h2>Score by area</h2><p class=\"muted\">Passed / applicable at each level; scenarios not run are not applicable.</p><table><tr><th>area</th><th>documented</th><th>observed</th><th>chosen</th><th>not run</th></tr>");
     for (area, s) in scores(r) {
         out.push_str(&format!("<tr><td>{}</td>", esc(area)));

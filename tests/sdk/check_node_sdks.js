@@ -5,7 +5,9 @@
 // Runs ResetDisk through @alicloud/ecs20140526 (signature V3, and V1 with signatureAlgorithm 'v2')
 // and @alicloud/pop-core (V1, GET and POST form body), and checks for each: the sample request
 // succeeds with an uppercase-UUID RequestId; an unknown disk fails with InvalidDiskId.NotFound
-// (status 404); a wrong secret fails with SignatureDoesNotMatch (status 400).
+// (status 404); a wrong secret fails with SignatureDoesNotMatch (status 400). With the new SDK,
+// `dryRun: true` fails with DryRunOperation (status 400) and leaves the disk as it was (read back
+// through the control API), and a real reset right after succeeds.
 // Prints one line per check and exits 1 if any failed.
 'use strict';
 
@@ -53,6 +55,38 @@ async function newSdk(endpoint, algorithm) {
   await expectError(`${label} SignatureDoesNotMatch`, () => reset('wrong-secret', 'd-diskid1'), 'SignatureDoesNotMatch', 400);
 }
 
+// A control API call on the world of 'testid'; the JSON answer, or null.
+async function control(endpoint, method, path) {
+  const r = await fetch(`http://${endpoint}/ecs-conformance/v1/worlds/testid${path}`, { method });
+  const text = await r.text();
+  return text ? JSON.parse(text) : null;
+}
+
+async function lastReset(endpoint, diskId) {
+  const { world } = await control(endpoint, 'GET', '');
+  return world.disks.find((d) => d.disk_id === diskId).last_reset_snapshot_id ?? null;
+}
+
+async function dryRun(endpoint, algorithm) {
+  const label = `@alicloud/ecs20140526 (${algorithm || 'v3'}) dry run`;
+  await control(endpoint, 'POST', '/reset');
+  const cfg = new OpenApi.$OpenApiUtil.Config({
+    accessKeyId: 'testid', accessKeySecret: 'testsecret', endpoint, protocol: 'http',
+    regionId: 'cn-hangzhou',
+  });
+  if (algorithm) cfg.signatureAlgorithm = algorithm;
+  const client = new Ecs.default(cfg);
+  const reset = (dry) => client.resetDisk(
+    new Ecs.ResetDiskRequest({ diskId: 'd-diskid1', snapshotId: 's-snapshotid1', dryRun: dry }));
+  await expectError(`${label} DryRunOperation`, () => reset(true), 'DryRunOperation', 400);
+  const after = await lastReset(endpoint, 'd-diskid1');
+  check(`${label} changes nothing`, after === null, `last reset after the dry run: ${after}`);
+  const resp = await reset(false);
+  const then = await lastReset(endpoint, 'd-diskid1');
+  check(`${label}, then a real reset`, resp.statusCode === 200 && then === 's-snapshotid1',
+    `status ${resp.statusCode}, last reset ${then}`);
+}
+
 async function popCore(endpoint, method) {
   const label = `@alicloud/pop-core (${method})`;
   const client = (secret) => new RPCClient({
@@ -74,7 +108,10 @@ async function main() {
     console.log('usage: node check_node_sdks.js HOST:PORT');
     return 2;
   }
-  for (const algorithm of [undefined, 'v2']) await newSdk(endpoint, algorithm);
+  for (const algorithm of [undefined, 'v2']) {
+    await newSdk(endpoint, algorithm);
+    await dryRun(endpoint, algorithm);
+  }
   for (const method of ['GET', 'POST']) await popCore(endpoint, method);
   const passed = results.filter(Boolean).length;
   console.log(`${passed} passed, ${results.length - passed} failed`);

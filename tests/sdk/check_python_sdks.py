@@ -9,13 +9,16 @@ and checks, for each:
   - an unknown disk raises InvalidDiskId.NotFound with HTTP status 404;
   - a wrong secret raises SignatureDoesNotMatch (400). The legacy SDK compares the server's
     string-to-sign with its own and, when they are equal, reports InvalidAccessKeySecret: that is
-    the answer expected from it, since it proves the mock's message carries the exact string.
+    the answer expected from it, since it proves the mock's message carries the exact string;
+  - (new SDK) reset_disk(..., dry_run=True) raises DryRunOperation (400) and leaves the disk as it
+    was (read back through the control API), and a real reset right after succeeds.
 Prints one line per check and exits 1 if any failed.
 """
 
 import json
 import re
 import sys
+import urllib.request
 
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
@@ -74,6 +77,43 @@ def check_new_sdk(endpoint, algorithm):
                   f"{type(e).__name__} code={got[0]} status={got[1]}")
 
 
+def control(endpoint, method, path):
+    """A control API call on the world of ACCESS_KEY_ID; the JSON answer, or None."""
+    url = f"http://{endpoint}/ecs-conformance/v1/worlds/{ACCESS_KEY_ID}{path}"
+    req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        text = r.read()
+    return json.loads(text) if text else None
+
+
+def last_reset(endpoint, disk):
+    world = control(endpoint, "GET", "")["world"]
+    return next(d.get("last_reset_snapshot_id") for d in world["disks"] if d["disk_id"] == disk)
+
+
+def check_dry_run(endpoint, algorithm):
+    label = f"alibabacloud-ecs20140526 ({algorithm or 'v3'}) dry run"
+    control(endpoint, "POST", "/reset")
+    client = new_sdk(endpoint, SECRET, algorithm)
+    request = ecs_models.ResetDiskRequest(
+        disk_id="d-diskid1", snapshot_id="s-snapshotid1", dry_run=True
+    )
+    try:
+        client.reset_disk(request)
+        check(f"{label} DryRunOperation", False, "no exception raised")
+    except Exception as e:  # the SDK's ClientException
+        got = (getattr(e, "code", None), getattr(e, "status_code", None))
+        check(f"{label} DryRunOperation", got == ("DryRunOperation", 400),
+              f"{type(e).__name__} code={got[0]} status={got[1]}")
+    after = last_reset(endpoint, "d-diskid1")
+    check(f"{label} changes nothing", after is None, f"last reset after the dry run: {after}")
+    request.dry_run = False
+    resp = client.reset_disk(request)
+    after = last_reset(endpoint, "d-diskid1")
+    check(f"{label}, then a real reset", resp.status_code == 200 and after == "s-snapshotid1",
+          f"status {resp.status_code}, last reset {after}")
+
+
 def check_legacy_sdk(host, port):
     label = "aliyun-python-sdk-ecs"
 
@@ -111,6 +151,7 @@ def main():
     host, port = endpoint.rsplit(":", 1)
     for algorithm in [None, "v2"]:
         check_new_sdk(endpoint, algorithm)
+        check_dry_run(endpoint, algorithm)
     check_legacy_sdk(host, port)
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
