@@ -34,8 +34,10 @@ pub struct World {
     /// `Operation.Conflict`). Default 0: resets are instant.
     #[serde(default)]
     pub reset_duration_ms: u64,
-    /// The account's KMS keys (control API feature `encryption`).
-    #[serde(default)]
+    /// The account's KMS keys (control API feature `encryption`). Left out of documents when
+    /// empty, as every field of that feature at its default: a world that does not use it reads
+    /// as it did before the feature.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kms_keys: Vec<KmsKey>,
 }
 
@@ -66,7 +68,7 @@ pub struct Account {
     pub balance_sufficient: bool,
     /// `false`: the account has not authorised ECS to use KMS,
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` for an encrypted disk or snapshot.
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub kms_authorized: bool,
 }
 
@@ -140,9 +142,9 @@ pub struct Disk {
     #[serde(default)]
     pub last_reset_snapshot_id: Option<String>,
     /// Encrypted, with the KMS key `kms_key_id` (control API feature `encryption`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_no")]
     pub encrypted: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default = "default_creation_time", with = "time::serde::rfc3339")]
     pub creation_time: OffsetDateTime,
@@ -165,9 +167,9 @@ pub struct Snapshot {
     #[serde(default = "yes")]
     pub supports_reset: bool,
     /// Encrypted, with the KMS key `kms_key_id` (control API feature `encryption`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_no")]
     pub encrypted: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
@@ -182,6 +184,14 @@ pub struct Fault {
     pub message: String,
     #[serde(default = "one")]
     pub count: u32,
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
+fn is_no(b: &bool) -> bool {
+    !*b
 }
 
 fn one() -> u32 {

@@ -5,6 +5,7 @@
 use super::coverage;
 use super::files::SuiteFiles;
 use crate::catalogue::Catalogue;
+use crate::contract::editions::{self, Range};
 use crate::evidence::{self, Level};
 
 /// A Markdown table cell: pipes escaped and line breaks as `<br>`, so no text can break the
@@ -51,12 +52,17 @@ pub fn markdown(files: &SuiteFiles) -> String {
     );
     for c in Catalogue::all() {
         out.push_str(&format!(
-            "\n### `features/{}`\n\n| status | Code | Message | level | source |\n|---|---|---|---|---|\n",
+            "\n### `features/{}`\n\n| status | Code | Message | level | source | editions |\n|---|---|---|---|---|---|\n",
             c.name
         ));
         for r in c.rows() {
+            let editions = if r.editions == Range::ALL {
+                "every".to_owned()
+            } else {
+                format!("`{}`", r.editions)
+            };
             out.push_str(&format!(
-                "| {} | `{}` | {} | {} | {} |\n",
+                "| {} | `{}` | {} | {} | {} | {editions} |\n",
                 r.answer.status,
                 md_cell(&r.answer.code),
                 md_cell(&r.answer.message),
@@ -66,6 +72,22 @@ pub fn markdown(files: &SuiteFiles) -> String {
         }
     }
     let features = files.features().unwrap_or_default();
+    out.push_str(
+        "\n## Per edition of the contract\n\nEach edition's own rows and the scenarios that \
+         judge it (`docs/editions.md`; a scenario's `@editions:` tag, none meaning every \
+         edition). Every row of an edition is the expected answer of a scenario that judges it.\n\n\
+         | edition | rows of the action catalogues | scenarios that judge it |\n|---|---|---|\n",
+    );
+    let ranges = super::editions::scenario_ranges(&features).unwrap_or_default();
+    for e in editions::all() {
+        let rows: usize = Catalogue::all()
+            .iter()
+            .filter(|c| c.action().is_some())
+            .map(|c| c.rows_in(e).count())
+            .sum();
+        let judged = ranges.iter().filter(|(_, r)| r.contains(e)).count();
+        out.push_str(&format!("| {} | {rows} | {judged} |\n", e.label()));
+    }
     out.push_str(
         "\n## Scenarios whose answer the contract leaves open\n\nEach allows every listed \
          answer at the level its catalogue row gives; the first is the mock's pick \

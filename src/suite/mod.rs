@@ -207,6 +207,7 @@ async fn scenarios(
     let results: Results = Arc::default();
     let cannot_install = ctx.seam.cannot_install();
     let (selection, not_run) = (chosen.selection, results.clone());
+    let edition = config.edition;
     let filter = move |f: &gherkin::Feature, r: Option<&gherkin::Rule>, s: &gherkin::Scenario| {
         if !selection.selects(f, r, s) {
             return false;
@@ -217,6 +218,7 @@ async fn scenarios(
         {
             let id = ScenarioId::new(&f.name, &s.name);
             let result = ScenarioResult::not_run(id, s.tags.clone(), reason.clone());
+            let result = editions::gate(result, edition);
             not_run
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
