@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use ecs_conformance::contract::editions::{self, Edition};
 use ecs_conformance::evidence::Level;
+use ecs_conformance::report::{self, Results, diff};
 use ecs_conformance::suite::{self, Outcome, Report, SnapshotMode, SuiteConfig, Target, Verdict};
 use ecs_conformance::{MockConfig, MockServer};
 
@@ -39,6 +40,62 @@ fn compare(what: &str, got: &BTreeSet<String>, want: &BTreeSet<String>) -> Resul
     Err(format!(
         "{what}: not passed but not predicted {extra:?}; predicted but passed {missing:?}"
     ))
+}
+
+/// The report of a run gated on `gated` whose target conforms to `nearest`: its title names the
+/// gated edition, and report.md, report.html and results.json give every edition's verdict and
+/// the nearest conforming one.
+fn report_names_editions(
+    out: &suite::RunOutput,
+    dir: &std::path::Path,
+    gated: &str,
+    nearest: &str,
+) -> Result<(), String> {
+    report::write(dir, out, None, None)?;
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+    let (md, html, json) = (read("report.md"), read("report.html"), read("results.json"));
+    let results: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    let title = format!("ECS conformance report, edition {gated}");
+    let wanted = [
+        ("report.md title", md.starts_with(&format!("# {title}"))),
+        (
+            "report.md gated row",
+            md.contains(&format!("| **{gated}** (gated) |")),
+        ),
+        (
+            "report.md nearest",
+            md.contains(&format!("conforms to at --fail-on chosen: {nearest}.")),
+        ),
+        (
+            "report.html section",
+            html.contains("<section id=\"editions\">"),
+        ),
+        (
+            "report.html title",
+            html.contains(&format!("<h1>{title}</h1>")),
+        ),
+        ("results.json edition", results["run"]["edition"] == gated),
+        (
+            "results.json conforms_to",
+            results["run"]["conforms_to"] == nearest,
+        ),
+        (
+            "results.json editions",
+            results["run"]["editions"].as_array().map_or(0, Vec::len) == editions::all().len(),
+        ),
+    ];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(w, _)| *w)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the report of a run gated on {gated} lacks: {missing:?}"
+        ))
+    }
 }
 
 /// Every check of this module; `main_run` is the embedded mock at `latest`.
@@ -108,8 +165,19 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         edition,
         ..SuiteConfig::default()
     };
-    match suite::run(endpoint(latest)).await {
+    let mut gated_on_latest = None;
+    let dir = std::env::temp_dir().join(format!("ecsc-editions-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    let with_report = SuiteConfig {
+        machine_reports: Some(dir.clone()),
+        ..endpoint(latest)
+    };
+    match suite::run(with_report).await {
         Ok(out) => {
+            tally.check(report_names_editions(&out, &dir, latest.name, first.name));
+            let _ = std::fs::remove_dir_all(&dir);
+            gated_on_latest = Some(Results::of(&out));
             let r = &out.report;
             tally.check(compare(
                 &format!("the mock at {} judged against {}", first.name, latest.name),
@@ -136,7 +204,23 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         )),
     }
     match suite::run(endpoint(first)).await {
-        Ok(out) if out.report.exit_status() == 0 => tally.pass(),
+        Ok(out) if out.report.exit_status() == 0 => {
+            tally.pass();
+            // Two runs gated on different editions: diff says so.
+            if let Some(base) = &gated_on_latest {
+                let d = diff::diff(base, &Results::of(&out), Level::Chosen);
+                tally.check(
+                    if d.editions_differ && d.markdown().contains("different editions") {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "a diff of runs gated on {} and {} does not warn",
+                            latest.name, first.name
+                        ))
+                    },
+                );
+            }
+        }
         Ok(out) => tally.fail(format!(
             "gated on {}, a mock of that edition exits {}: {:?}",
             first.name,
