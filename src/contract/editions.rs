@@ -95,7 +95,7 @@ pub fn named(name: &str) -> Result<&'static Edition, String> {
 impl Edition {
     /// `2024-12-02 (latest)` for the newest, else its name.
     pub fn label(&self) -> String {
-        if std::ptr::eq(self, latest()) {
+        if self.name == latest().name {
             format!("{} ({LATEST})", self.name)
         } else {
             self.name.to_owned()

@@ -324,11 +324,7 @@ impl Results {
                             .into_iter()
                             .map(|l| (l, report.verdict_in(e, l).as_str().to_owned()))
                             .collect(),
-                        scenarios: report
-                            .results
-                            .iter()
-                            .filter(|r| r.editions().contains(e))
-                            .count(),
+                        scenarios: report.judging(e),
                     })
                     .collect(),
                 conforms_to: Some(

@@ -382,45 +382,12 @@ impl Report {
         }
     }
 
-    /// Every edition's verdict per level, the gated one marked, and the newest it conforms to.
-    pub fn editions_summary(&self) -> String {
-        let mut out = format!(
-            "\nEditions of the contract (the same answers judged against each; gated on {}):\n",
-            self.edition.label()
-        );
-        for e in editions::all() {
-            let verdicts: Vec<String> = Level::ALL
-                .into_iter()
-                .map(|l| format!("{l}: {}", self.verdict_in(e, l).as_str()))
-                .collect();
-            let judged = self
-                .results
-                .iter()
-                .filter(|r| r.editions().contains(e))
-                .count();
-            let gate = if std::ptr::eq(e, self.edition) {
-                "→"
-            } else {
-                " "
-            };
-            out.push_str(&format!(
-                "{gate} {}  {}  ({judged} scenarios)\n",
-                e.name,
-                verdicts.join(", ")
-            ));
-        }
-        out.push_str(&match self.conforms_to() {
-            Some(e) => format!(
-                "Nearest conforming edition at --fail-on {}: {}\n",
-                self.fail_on,
-                e.label()
-            ),
-            None => format!(
-                "Nearest conforming edition at --fail-on {}: none\n",
-                self.fail_on
-            ),
-        });
-        out
+    /// How many scenarios judge `edition`.
+    pub fn judging(&self, edition: &Edition) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.editions().contains(edition))
+            .count()
     }
 
     /// The newest edition the target conforms to at the `--fail-on` level, if any.
@@ -634,7 +601,7 @@ impl Report {
         for p in &self.suite_problems {
             out.push_str(&format!("✘ the suite itself: {p}\n"));
         }
-        out.push_str(&self.editions_summary());
+        out.push_str(&super::editions::summary(self));
         // Counts that are zero are left out, so a passing run's line reads as it always has.
         let setup = match self.setup_failed() {
             0 => String::new(),
