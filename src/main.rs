@@ -283,8 +283,8 @@ struct MockArgs {
     state: Option<PathBuf>,
     /// The edition of the contract to serve: a date from `ecs-conformance editions`, or
     /// `latest` (docs/editions.md).
-    #[arg(long, default_value = "latest", value_name = "NAME")]
-    edition: String,
+    #[arg(long, default_value = "latest", value_parser = parse_edition, value_name = "NAME")]
+    edition: &'static Edition,
     /// Turn the control API off.
     #[arg(long)]
     no_control: bool,

@@ -17,8 +17,7 @@ pub async fn exec(args: MockArgs) -> Result<ExitCode, Fail> {
 
 /// Serves until a signal; an error (exit status 1) when the mock cannot start or stops.
 async fn serve(args: MockArgs) -> anyhow::Result<()> {
-    let edition =
-        ecs_conformance::contract::editions::named(&args.edition).map_err(anyhow::Error::msg)?;
+    let edition = args.edition;
     let world = match &args.state {
         Some(path) => {
             let bytes = std::fs::read(path)

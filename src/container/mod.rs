@@ -257,7 +257,13 @@ fn create_and_start(
     let host_port = inspected["NetworkSettings"]["Ports"][&port][0]["HostPort"]
         .as_str()
         .and_then(|p| p.parse().ok())
-        .ok_or_else(|| start(format!("the engine published no host port for {port}")))?;
+        .ok_or_else(|| {
+            // A container that exited at once has no ports: its exit is the reason.
+            start(
+                exit_of(&container.engine, &container.id)
+                    .unwrap_or_else(|| format!("the engine published no host port for {port}")),
+            )
+        })?;
     Ok((container, host_port))
 }
 

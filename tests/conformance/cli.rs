@@ -83,6 +83,62 @@ pub async fn cannot_check_exits_2() -> super::Tally {
         2,
         &["selects no scenario"],
     );
+    // Editions: an unknown one is a usage error naming the known ones, for run and for mock;
+    // `editions` lists each on its own line, and `editions diff` is derived from the data.
+    expect(
+        &mut tally,
+        "run with an unknown edition",
+        run(&["--edition", "2021-01-01"]),
+        2,
+        &[
+            "no edition \"2021-01-01\"",
+            "2019-07-12, 2020-09-10, 2022-04-13, 2024-12-02",
+        ],
+    );
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_ecs-conformance"));
+    let command = |args: &[&str]| exit_and_output(Command::new(binary).args(args));
+    expect(
+        &mut tally,
+        "mock with an unknown edition",
+        command(&["mock", "--edition", "nope", "--listen", "127.0.0.1:0"]),
+        2,
+        &["no edition \"nope\""],
+    );
+    let (code, listed) = command(&["editions"]);
+    let names: Vec<&str> = listed.lines().filter_map(|l| l.split(':').next()).collect();
+    if code == Some(0)
+        && names
+            == [
+                "2019-07-12",
+                "2020-09-10",
+                "2022-04-13",
+                "2024-12-02 (latest)",
+            ]
+    {
+        tally.pass();
+    } else {
+        tally.fail(format!(
+            "editions: expected one line per edition, got {code:?}:\n{listed}"
+        ));
+    }
+    let (code, diff) = command(&["editions", "diff", "2019-07-12", "latest"]);
+    let count = |what: &str| {
+        diff.lines()
+            .filter(|l| l.trim_start().starts_with(what))
+            .count()
+    };
+    if code == Some(0)
+        && count("row added:") == 9
+        && count("row reworded:") == 2
+        && count("parameter added: ResetDisk DryRun") == 1
+        && diff.contains("Scenarios judged only in 2019-07-12 (14):")
+    {
+        tally.pass();
+    } else {
+        tally.fail(format!(
+            "editions diff 2019-07-12 latest, got {code:?}:\n{diff}"
+        ));
+    }
     expect(
         &mut tally,
         "an unreachable endpoint",
