@@ -134,6 +134,20 @@ pub fn answers_in_table(rows: &[Vec<String>]) -> Result<Vec<ErrorAnswer>, String
     }
 }
 
+/// The rows of a Then step's table (`status` / `Code` / `Message`), each with the evidence of the
+/// catalogue row that states it.
+pub fn expected_rows(rows: &[Vec<String>]) -> Result<Vec<ExpectedRow>, String> {
+    answers_in_table(rows)?
+        .into_iter()
+        .map(|answer| {
+            let row = crate::catalogue::find(&answer).ok_or_else(|| {
+                format!("{answer} is in no catalogue: add it there with its level and source")
+            })?;
+            Ok(ExpectedRow::new(answer, row))
+        })
+        .collect()
+}
+
 /// Where an expected message stands for the client's own V1 or V3 string-to-sign.
 pub const STRING_TO_SIGN: &str = "{string-to-sign}";
 /// Where an expected message stands for the client's own V3 canonical request.
@@ -477,6 +491,129 @@ pub fn envelope(answer: &Answer, documented: &[&str]) -> Findings {
             success_shape(answer.format(), &doc, &answer.action, documented, &mut f);
         } else {
             error_envelope(answer.format(), &doc, &mut f);
+        }
+    }
+    f
+}
+
+/// A signature probe's answer against the same call signed right (`right`): they must differ in
+/// status or code, else the signature was not checked.
+pub fn signature_checked(probe: &Answer, right: &Answer) -> Findings {
+    let (status, code) = (probe.raw.status, probe.code());
+    let (right_status, right_code) = (right.raw.status, right.code());
+    let mut f = Findings::default();
+    f.check(
+        ids::SIGNATURE_CHECKED,
+        (status, &code) != (right_status, &right_code),
+        || {
+            format!(
+                "the wrongly signed call and the same call signed right were both answered \
+                 {status} {code:?}: the signature was not checked"
+            )
+        },
+    );
+    f
+}
+
+/// Calls of `action` sent at once: exactly one succeeds (with the `documented` fields), the
+/// `others` are the error `expected`; each answer is checked whole.
+pub fn one_wins(
+    answers: &[Answer],
+    action: &str,
+    documented: &[&str],
+    others: usize,
+    expected: &ExpectedRow,
+) -> Findings {
+    let mut f = Findings::default();
+    let (succeeded, refused): (Vec<_>, Vec<_>) = answers.iter().partition(|a| a.raw.status == 200);
+    f.expect(ids::ONE_RESET_WINS, "successful resets", 1, succeeded.len());
+    f.expect(
+        ids::ONE_RESET_WINS,
+        &format!("answers refused with {}", expected.answer.code),
+        others,
+        refused.len(),
+    );
+    for a in succeeded {
+        f.extend(success(a, action, documented));
+    }
+    for a in refused {
+        f.extend(error(a, std::slice::from_ref(expected)));
+    }
+    f
+}
+
+/// The same call in XML and in JSON: the same kind of answer (a success carrying the
+/// `documented` fields, or an error when there are none), well formed in both, with the same
+/// fields and the same values where values are the same from call to call.
+pub fn parity(xml: &Answer, json: &Answer, documented: &[&str]) -> Findings {
+    let mut f = Findings::default();
+    // The kind of answer first: parity between two refusals says nothing of a success, nor
+    // parity between two successes of an error.
+    for a in [xml, json] {
+        if documented.is_empty() {
+            f.check(ids::PARITY, a.raw.status >= 400, || {
+                format!(
+                    "expected an error in both formats, got status {} in {}",
+                    a.raw.status,
+                    a.format()
+                )
+            });
+        } else {
+            f.expect(
+                ids::SUCCESS_STATUS,
+                &format!("status ({})", a.format()),
+                200,
+                a.raw.status,
+            );
+        }
+        f.extend(envelope(a, documented));
+    }
+    f.expect(
+        ids::PARITY,
+        "status (XML vs JSON)",
+        xml.raw.status,
+        json.raw.status,
+    );
+    // Values are compared only where they are the same from call to call: an error's Code and
+    // Message, a success's documented fields but its RequestId. Every other field (RequestId,
+    // HostId, Recommend, a field the contract does not list, such as a task id) differs between
+    // two calls by nature: both formats must carry it, as often, and no more is asked.
+    const VOLATILE: [&str; 3] = ["RequestId", "HostId", "Recommend"];
+    let stable: Vec<&str> = if documented.is_empty() {
+        vec!["Code", "Message"]
+    } else {
+        documented
+            .iter()
+            .copied()
+            .filter(|f| !VOLATILE.contains(f))
+            .collect()
+    };
+    // JSON's key order is not significant: compare both sides with fields sorted by name.
+    if let (Ok(x), Ok(j)) = (xml.document(), json.document()) {
+        let (x, j) = (x.body.sorted(), j.body.sorted());
+        let (mut xn, mut jn) = (x.names(), j.names());
+        xn.sort_unstable();
+        jn.sort_unstable();
+        f.expect(ids::PARITY, "field names (XML vs JSON)", &xn, &jn);
+        xn.extend(jn);
+        xn.sort_unstable();
+        xn.dedup();
+        for name in xn {
+            if stable.contains(&name) {
+                f.expect(
+                    ids::PARITY,
+                    &format!("{name} (XML vs JSON)"),
+                    x.all(name),
+                    j.all(name),
+                );
+            } else {
+                f.expect(
+                    ids::PARITY,
+                    &format!("how often {name} occurs (XML vs JSON)"),
+                    x.all(name).len(),
+                    j.all(name).len(),
+                );
+            }
         }
     }
     f

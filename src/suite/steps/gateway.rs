@@ -10,9 +10,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{FormatParam, WireFormParam, declared, with_table};
 use crate::client::{Call, WireForm};
-use crate::evidence::ids;
 use crate::format::Format;
-use crate::suite::verdict::Findings;
+use crate::suite::check;
 use crate::suite::world::SuiteWorld;
 
 /// The sample request, for scenarios about the request rather than the resources.
@@ -95,23 +94,9 @@ async fn signature_checked(w: &mut SuiteWorld) -> Result<(), String> {
         .signed_right
         .clone()
         .ok_or("no signature probe was sent before this step")?;
-    let (status, code) = {
-        let a = w.answer()?;
-        (a.raw.status, a.code())
-    };
+    let probe = w.answer()?.clone();
     let right = w.send_aside(&call).await?;
-    let (right_status, right_code) = (right.raw.status, right.code());
-    let mut f = Findings::default();
-    f.check(
-        ids::SIGNATURE_CHECKED,
-        (status, &code) != (right_status, &right_code),
-        || {
-            format!(
-                "the wrongly signed call and the same call signed right were both answered \
-                 {status} {code:?}: the signature was not checked"
-            )
-        },
-    );
+    let f = check::signature_checked(&probe, &right);
     // Recorded, and the scenario fails on it; the step itself goes on, so that the probe's own
     // answer is still checked and a red scenario says all that is wrong with it at once.
     let _ = w.judge(f);

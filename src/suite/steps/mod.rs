@@ -15,7 +15,6 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::check::{self, ExpectedRow};
-use crate::catalogue;
 use crate::client::{Call, WireForm};
 use crate::format::Format;
 use crate::world::{DiskStatus, InstanceStatus, LockReason, SnapshotStatus};
@@ -95,13 +94,5 @@ fn expected_rows(step: &Step) -> Result<Vec<ExpectedRow>, String> {
         .table
         .as_ref()
         .ok_or("this step needs a table of status, Code and Message")?;
-    check::answers_in_table(&table.rows)?
-        .into_iter()
-        .map(|answer| {
-            let row = catalogue::find(&answer).ok_or_else(|| {
-                format!("{answer} is in no catalogue: add it there with its level and source")
-            })?;
-            Ok(ExpectedRow::new(answer, row))
-        })
-        .collect()
+    check::expected_rows(&table.rows)
 }

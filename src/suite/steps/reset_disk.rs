@@ -175,22 +175,13 @@ fn exactly_one_wins(w: &mut SuiteWorld, others: usize, code: String) -> Result<(
         .catalogue()
         .and_then(|c| c.by_code(&code))
         .ok_or_else(|| format!("{code} is not in ResetDisk's error table"))?;
-    let expected = [ExpectedRow::new(row.answer.clone(), row)];
-    let mut f = Findings::default();
-    let (succeeded, refused): (Vec<_>, Vec<_>) =
-        w.answers.iter().partition(|a| a.raw.status == 200);
-    f.expect(ids::ONE_RESET_WINS, "successful resets", 1, succeeded.len());
-    f.expect(
-        ids::ONE_RESET_WINS,
-        &format!("answers refused with {code}"),
+    let expected = ExpectedRow::new(row.answer.clone(), row);
+    let f = check::one_wins(
+        &w.answers,
+        ACTION.name,
+        ACTION.answer_fields,
         others,
-        refused.len(),
+        &expected,
     );
-    for a in succeeded {
-        f.extend(check::success(a, ACTION.name, ACTION.answer_fields));
-    }
-    for a in refused {
-        f.extend(check::error(a, &expected));
-    }
     w.judge(f)
 }
