@@ -432,6 +432,8 @@ mod tests {
                 content_type: "application/json;charset=utf-8".into(),
                 format: "json".into(),
                 body: body.into(),
+                string_to_sign: None,
+                canonical_request: None,
             }],
         }
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::evidence::Level;
-use crate::suite::{AnswerSummary, Outcome, RunOutput};
+use crate::suite::{AnswerSummary, Outcome, Report, RunOutput, ScenarioResult};
 
 /// The schema's name and version; a reader refuses any other.
 pub const SCHEMA: &str = "ecs-conformance/results/v1";
@@ -186,6 +186,12 @@ pub struct Exchange {
     pub format: String,
     /// Capped at 64 KiB.
     pub body: String,
+    /// The client's own string-to-sign and (V3) canonical request, only when the answer's
+    /// `Message` carries them (`verify --rejudge` matches `{string-to-sign}` with them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub string_to_sign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_request: Option<String>,
 }
 
 fn exchange(a: &AnswerSummary) -> Exchange {
@@ -204,6 +210,107 @@ fn exchange(a: &AnswerSummary) -> Exchange {
         content_type: a.content_type.clone(),
         format: a.format.to_string(),
         body: a.body.clone(),
+        string_to_sign: a.string_to_sign.clone(),
+        canonical_request: a.canonical_request.clone(),
+    }
+}
+
+/// What a run's verdicts are, from its scenarios' outcomes: the run's fields that `verify
+/// --rejudge` re-derives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Judgement {
+    pub verdict: BTreeMap<Level, String>,
+    pub counts: Counts,
+    pub editions: Vec<EditionVerdict>,
+    pub conforms_to: String,
+}
+
+impl Judgement {
+    pub(crate) fn of(report: &Report) -> Self {
+        Self {
+            verdict: Level::ALL
+                .into_iter()
+                .map(|l| (l, report.verdict_at(l).as_str().to_owned()))
+                .collect(),
+            counts: Counts {
+                scenarios: report.results.len(),
+                passed: report
+                    .results
+                    .iter()
+                    .filter(|r| r.outcome == Outcome::Passed)
+                    .count(),
+                failed: Level::ALL
+                    .into_iter()
+                    .map(|l| (l, report.failed_at(l)))
+                    .collect(),
+                not_run: report.not_run() + report.of_other_editions(),
+                other_editions: report.of_other_editions(),
+                setup_failed: report.setup_failed(),
+                no_answer: report.no_answer(),
+            },
+            editions: editions::all()
+                .iter()
+                .map(|e| EditionVerdict {
+                    name: e.name.to_owned(),
+                    verdict: Level::ALL
+                        .into_iter()
+                        .map(|l| (l, report.verdict_in(e, l).as_str().to_owned()))
+                        .collect(),
+                    scenarios: report.judging(e),
+                })
+                .collect(),
+            conforms_to: report
+                .conforms_to()
+                .map_or_else(|| "(none)".to_owned(), |e| e.name.to_owned()),
+        }
+    }
+}
+
+impl Scenario {
+    /// A scenario's entry, from its result in a run judged at `fail_on`.
+    pub(crate) fn of(r: &ScenarioResult, fail_on: Level) -> Self {
+        let (outcome, cause) = r.outcome.wire();
+        let failed_at = match r.outcome {
+            Outcome::Failed { level } => Some(level),
+            _ => None,
+        };
+        Scenario {
+            id: r.id.slug(),
+            feature: r.id.feature.clone(),
+            name: r.id.scenario.clone(),
+            tags: r.tags.clone(),
+            outcome: outcome.into(),
+            failed_at,
+            counted: r.counted(fail_on),
+            reason: r.outcome.reason().map(str::to_owned),
+            cause: match r.elsewhere {
+                Some(_) => Some("other-edition".to_owned()),
+                None => cause.map(str::to_owned),
+            },
+            duration_ms: r.duration.as_millis() as u64,
+            findings: r
+                .findings
+                .iter()
+                .map(|f| Finding {
+                    expectation: f.expectation.clone(),
+                    level: f.level,
+                    source: f.source.clone(),
+                    problem: f.problem.clone(),
+                })
+                .collect(),
+            editions: Some(r.editions())
+                .filter(|e| *e != Range::ALL)
+                .map(|e| e.to_string()),
+            judged: r.elsewhere.as_ref().map(|o| Judged {
+                outcome: o.wire().0.into(),
+                failed_at: match o {
+                    Outcome::Failed { level } => Some(*level),
+                    _ => None,
+                },
+            }),
+            not_checked: r.not_checked.clone(),
+            exchanges: r.answers.iter().map(exchange).collect(),
+        }
     }
 }
 
@@ -215,55 +322,9 @@ impl Results {
         let scenarios: Vec<Scenario> = report
             .results
             .iter()
-            .map(|r| {
-                let (outcome, cause) = r.outcome.wire();
-                let failed_at = match r.outcome {
-                    Outcome::Failed { level } => Some(level),
-                    _ => None,
-                };
-                Scenario {
-                    id: r.id.slug(),
-                    feature: r.id.feature.clone(),
-                    name: r.id.scenario.clone(),
-                    tags: r.tags.clone(),
-                    outcome: outcome.into(),
-                    failed_at,
-                    counted: r.counted(report.fail_on),
-                    reason: r.outcome.reason().map(str::to_owned),
-                    cause: match r.elsewhere {
-                        Some(_) => Some("other-edition".to_owned()),
-                        None => cause.map(str::to_owned),
-                    },
-                    duration_ms: r.duration.as_millis() as u64,
-                    findings: r
-                        .findings
-                        .iter()
-                        .map(|f| Finding {
-                            expectation: f.expectation.clone(),
-                            level: f.level,
-                            source: f.source.clone(),
-                            problem: f.problem.clone(),
-                        })
-                        .collect(),
-                    editions: Some(r.editions())
-                        .filter(|e| *e != Range::ALL)
-                        .map(|e| e.to_string()),
-                    judged: r.elsewhere.as_ref().map(|o| Judged {
-                        outcome: o.wire().0.into(),
-                        failed_at: match o {
-                            Outcome::Failed { level } => Some(*level),
-                            _ => None,
-                        },
-                    }),
-                    not_checked: r.not_checked.clone(),
-                    exchanges: r.answers.iter().map(exchange).collect(),
-                }
-            })
+            .map(|r| Scenario::of(r, report.fail_on))
             .collect();
-        let verdict = Level::ALL
-            .into_iter()
-            .map(|l| (l, report.verdict_at(l).as_str().to_owned()))
-            .collect();
+        let judged = Judgement::of(report);
         Self {
             schema: SCHEMA.into(),
             run: Run {
@@ -286,23 +347,8 @@ impl Results {
                 fail_on: report.fail_on,
                 tags: meta.tags.clone(),
                 formats: meta.formats.iter().map(|f| f.to_string()).collect(),
-                verdict,
-                counts: Counts {
-                    scenarios: report.results.len(),
-                    passed: report
-                        .results
-                        .iter()
-                        .filter(|r| r.outcome == Outcome::Passed)
-                        .count(),
-                    failed: Level::ALL
-                        .into_iter()
-                        .map(|l| (l, report.failed_at(l)))
-                        .collect(),
-                    not_run: report.not_run() + report.of_other_editions(),
-                    other_editions: report.of_other_editions(),
-                    setup_failed: report.setup_failed(),
-                    no_answer: report.no_answer(),
-                },
+                verdict: judged.verdict,
+                counts: judged.counts,
                 suite_problems: report.suite_problems.clone(),
                 stopped_answering_after: report
                     .stopped_answering
@@ -316,22 +362,8 @@ impl Results {
                     startup_ms: c.startup.as_millis() as u64,
                 }),
                 edition: Some(report.edition.name.to_owned()),
-                editions: editions::all()
-                    .iter()
-                    .map(|e| EditionVerdict {
-                        name: e.name.to_owned(),
-                        verdict: Level::ALL
-                            .into_iter()
-                            .map(|l| (l, report.verdict_in(e, l).as_str().to_owned()))
-                            .collect(),
-                        scenarios: report.judging(e),
-                    })
-                    .collect(),
-                conforms_to: Some(
-                    report
-                        .conforms_to()
-                        .map_or_else(|| "(none)".to_owned(), |e| e.name.to_owned()),
-                ),
+                editions: judged.editions,
+                conforms_to: Some(judged.conforms_to),
             },
             scenarios,
         }

@@ -210,6 +210,11 @@ pub struct AnswerSummary {
     pub nonce: String,
     /// The call prepared the scenario's state rather than being what it checks.
     pub setup: bool,
+    /// The client's own string-to-sign and (V3) canonical request, kept only when the answer's
+    /// `Message` already carries them (a `SignatureDoesNotMatch` that echoes them): what lets
+    /// `verify --rejudge` match `{string-to-sign}` in an expected message.
+    pub string_to_sign: Option<String>,
+    pub canonical_request: Option<String>,
 }
 
 /// How much of an answer's body a report keeps.
@@ -249,8 +254,18 @@ impl AnswerSummary {
                 nonce.to_owned()
             },
             setup,
+            string_to_sign: echoed(answer, &answer.string_to_sign),
+            canonical_request: echoed(answer, &answer.canonical_request),
         }
     }
+}
+
+/// `value` when the answer's `Message` carries it: nothing the answer does not already say.
+fn echoed(answer: &Answer, value: &Option<String>) -> Option<String> {
+    let message = answer.document().ok()?.field("Message")?.to_owned();
+    value
+        .clone()
+        .filter(|v| !v.is_empty() && message.contains(v.as_str()))
 }
 
 /// `s` cut to at most `max` bytes, on a character boundary, marked when cut.
