@@ -56,6 +56,10 @@ enum Command {
     Verify {
         /// The report directory.
         dir: PathBuf,
+        /// Also judge every scenario again from the exchanges results.json records, offline, with
+        /// this harness's suite: exit 1 naming the first whose recorded verdict does not follow.
+        #[arg(long)]
+        rejudge: bool,
     },
     /// List the editions of the contract, one per line starting with its name (docs/editions.md);
     /// `editions diff A B` prints what changed from A to B and the scenarios judged in only one.
@@ -347,7 +351,7 @@ fn main() -> ExitCode {
                 print!("{}", suite::evidence_markdown());
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Verify { dir } => cli::verify::exec(&dir),
+            Command::Verify { dir, rejudge } => cli::verify::exec(&dir, rejudge),
             Command::ControlCheck { endpoint } => cli::control_check::exec(&endpoint).await,
             Command::Diff(args) => cli::diff::exec(args).await,
             Command::Editions { diff: None } => cli::editions::list(),

@@ -1,5 +1,5 @@
 //! `verify`: a report directory against its manifest, and the suite it ran against this
-//! harness's own.
+//! harness's own; with `--rejudge`, its verdicts judged again from the exchanges it records.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,15 +8,31 @@ use ecs_conformance::suite::SuiteFiles;
 
 use super::Fail;
 
-pub fn exec(dir: &Path) -> Result<ExitCode, Fail> {
+pub fn exec(dir: &Path, rejudge: bool) -> Result<ExitCode, Fail> {
     let fingerprint = SuiteFiles::Embedded
         .fingerprint()
         .map_err(Fail::cannot_check)?;
     ecs_conformance::report::verify(dir, &fingerprint)
         .map_err(|e| Fail::new(1, format!("not verified: {e}")))?;
+    if !rejudge {
+        println!(
+            "verified: {} matches its manifest, and ran this harness's suite ({fingerprint})",
+            dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let started = std::time::Instant::now();
+    let results = ecs_conformance::report::load(dir)
+        .map_err(|e| Fail::new(1, format!("not verified: {e}")))?;
+    let done = ecs_conformance::report::rejudge(&results)
+        .map_err(|e| Fail::new(1, format!("not verified: verdict does not follow: {e}")))?;
     println!(
-        "verified: {} matches its manifest, and ran this harness's suite ({fingerprint})",
-        dir.display()
+        "verified: {} matches its manifest, ran this harness's suite ({fingerprint}), and every \
+         verdict follows from its exchanges ({} scenarios, {} answers re-judged in {} ms)",
+        dir.display(),
+        done.scenarios,
+        done.exchanges,
+        started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -25,7 +25,7 @@ pub struct Expectation {
 }
 
 /// The Examples rows of a scenario as `(column, value)` pairs; one empty row for a plain scenario.
-fn example_rows(scenario: &gherkin::Scenario) -> Vec<Vec<(String, String)>> {
+pub(crate) fn example_rows(scenario: &gherkin::Scenario) -> Vec<Vec<(String, String)>> {
     let mut rows = Vec::new();
     for ex in &scenario.examples {
         if let Some((header, values)) = ex.table.as_ref().and_then(|t| t.rows.split_first()) {
@@ -41,7 +41,7 @@ fn example_rows(scenario: &gherkin::Scenario) -> Vec<Vec<(String, String)>> {
 }
 
 /// `text` with an outline row's `<placeholders>` filled in.
-fn fill(text: &str, row: &[(String, String)]) -> String {
+pub(crate) fn fill(text: &str, row: &[(String, String)]) -> String {
     row.iter()
         .fold(text.to_owned(), |t, (k, v)| t.replace(&format!("<{k}>"), v))
 }
@@ -54,7 +54,7 @@ pub fn expanded_names(scenario: &gherkin::Scenario) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn scenarios(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Scenario> {
+pub(crate) fn scenarios(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Scenario> {
     feature
         .scenarios
         .iter()

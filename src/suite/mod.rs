@@ -11,24 +11,24 @@
 //! scenarios get their state), [`world`] and [`steps`] (one scenario as it runs), [`record`] (what
 //! one scenario produced, and its outcome), [`summary`] (the run's report and the writers).
 
-mod check;
+pub(crate) mod check;
 pub(crate) use check::KNOWN_FIELDS as KNOWN_ERROR_FIELDS;
 mod config;
 mod connect;
-mod coverage;
+pub(crate) mod coverage;
 mod discover;
 pub(crate) mod document;
-mod editions;
+pub(crate) mod editions;
 mod evidence_table;
 mod files;
 mod record;
-mod recorded;
+pub(crate) mod recorded;
 mod selection;
 mod steps;
 mod summary;
 mod target;
 mod throttle;
-mod verdict;
+pub(crate) mod verdict;
 mod world;
 
 use std::collections::HashMap;

@@ -1,0 +1,573 @@
+//! `verify --rejudge`: a report's verdicts re-derived from the exchanges it records.
+//!
+//! A manifest proves a report was not edited after the run, not that its verdicts are true: one
+//! can edit `results.json` and recompute its hash. Every exchange (status, Content-Type, body,
+//! wire form, format asked) is in `results.json`, so the verdicts can be judged again, offline,
+//! with this harness's own suite (its features, catalogues and recorded answers):
+//!
+//! - each scenario's answers are checked again by the checks its Then steps make, step by step
+//!   as the run made them (a step whose findings count at `fail_on` ends the scenario), and the
+//!   findings they yield must be exactly the recorded ones of those expectations (expectation,
+//!   level and problem); findings of [`TAKEN_AS_RECORDED`] expectations, which need the target's
+//!   world or a call that got no answer, are taken as recorded;
+//! - each scenario's `outcome`, `failed_at`, `counted`, `cause`, `reason`, `editions` and `judged`
+//!   must follow from its findings as [`ScenarioRecord::close`] and the edition gate decide;
+//! - the run's `verdict`, `counts`, `editions` and `conforms_to` must follow from the scenarios as
+//!   [`Report::verdict_in`] decides.
+//!
+//! The first scenario (or run field) that does not follow is named.
+
+use std::collections::HashMap;
+
+use cucumber::gherkin::{self, StepType};
+
+use super::results::{Exchange, Judgement, Results, Scenario};
+use crate::client::{RawResponse, WireForm};
+use crate::contract::editions::{self, Edition};
+use crate::evidence::{Level, ids};
+use crate::format::Format;
+use crate::suite::check::{self, Answer, ExpectedRow};
+use crate::suite::verdict::{Finding, Findings};
+use crate::suite::{
+    Outcome, Report, ScenarioId, ScenarioRecord, ScenarioResult, SnapshotMode, Stop, SuiteFiles,
+    coverage, recorded,
+};
+
+/// Expectations `--rejudge` cannot re-derive from the recorded exchanges, so takes as recorded:
+/// what the target's world showed after a call (`rolled-back`, `dry-run.changes-nothing`), a
+/// world the target refused as invalid (`setup`), an answer never received whole
+/// (`answer.received`), and a step that failed without a finding (`step`).
+pub const TAKEN_AS_RECORDED: [&str; 5] = [
+    ids::ROLLED_BACK,
+    ids::DRY_RUN_CHANGES_NOTHING,
+    ids::SETUP,
+    ids::ANSWER_RECEIVED,
+    "step",
+];
+
+/// What a re-judged report held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejudged {
+    pub scenarios: usize,
+    /// Exchanges whose answers were checked again.
+    pub exchanges: usize,
+}
+
+/// An embedded scenario: its steps (background first) with an outline's placeholders filled, and
+/// its own tags.
+struct Embedded {
+    steps: Vec<(StepType, String, Vec<Vec<String>>)>,
+    tags: Vec<String>,
+}
+
+fn embedded() -> Result<HashMap<(String, String), Embedded>, String> {
+    let features = SuiteFiles::Embedded.features()?;
+    let mut out = HashMap::new();
+    for f in &features {
+        for s in coverage::scenarios(f) {
+            for row in coverage::example_rows(s) {
+                let steps = f
+                    .background
+                    .iter()
+                    .flat_map(|b| &b.steps)
+                    .chain(&s.steps)
+                    .map(|step: &gherkin::Step| {
+                        let rows = step.table.iter().flat_map(|t| &t.rows);
+                        let rows = rows
+                            .map(|r| r.iter().map(|c| coverage::fill(c, &row)).collect())
+                            .collect();
+                        (step.ty, coverage::fill(&step.value, &row), rows)
+                    })
+                    .collect();
+                let name = coverage::fill(&s.name, &row);
+                let tags = s.tags.clone();
+                out.insert((f.name.clone(), name), Embedded { steps, tags });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Re-judges `results`; `Err` names the first scenario (or run field) whose recorded verdict does
+/// not follow from its exchanges, or that cannot be re-judged.
+pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
+    let suite = embedded()?;
+    let run = &results.run;
+    let fail_on = run.fail_on;
+    let gated = match &run.edition {
+        Some(name) => editions::named(name).map_err(|e| format!("run.edition: {e}"))?,
+        None => editions::latest(),
+    };
+    let mut rebuilt = Vec::new();
+    let mut exchanges = 0;
+    for s in &results.scenarios {
+        let name = format!("{} / {}", s.feature, s.name);
+        let fail = |why: String| format!("scenario {name:?} ({}): {why}", s.id);
+        let embedded = suite
+            .get(&(s.feature.clone(), s.name.clone()))
+            .ok_or_else(|| {
+                fail("cannot be re-judged: the embedded suite has no scenario of that feature and name".into())
+            })?;
+        if s.tags != embedded.tags {
+            return Err(fail(format!(
+                "its tags {:?} are not the suite's {:?}",
+                s.tags, embedded.tags
+            )));
+        }
+        let result = follows(s, fail_on, gated).map_err(&fail)?;
+        exchanges += answers(s, embedded, &result, fail_on).map_err(&fail)?;
+        rebuilt.push(result);
+    }
+    let report = Report {
+        results: rebuilt,
+        elapsed: std::time::Duration::ZERO,
+        fail_on,
+        suite_problems: run.suite_problems.clone(),
+        stopped_answering: None,
+        edition: gated,
+    };
+    let judged = Judgement::of(&report);
+    let differs = |field: &str, recorded: String, derived: String| {
+        Err(format!(
+            "run.{field}: recorded {recorded}, but its scenarios make it {derived}"
+        ))
+    };
+    if run.verdict != judged.verdict {
+        return differs(
+            "verdict",
+            format!("{:?}", run.verdict),
+            format!("{:?}", judged.verdict),
+        );
+    }
+    if run.counts != judged.counts {
+        return differs(
+            "counts",
+            format!("{:?}", run.counts),
+            format!("{:?}", judged.counts),
+        );
+    }
+    if !run.editions.is_empty() && run.editions != judged.editions {
+        return differs(
+            "editions",
+            format!("{:?}", run.editions),
+            format!("{:?}", judged.editions),
+        );
+    }
+    if let Some(c) = &run.conforms_to
+        && *c != judged.conforms_to
+    {
+        return differs(
+            "conforms_to",
+            format!("{c:?}"),
+            format!("{:?}", judged.conforms_to),
+        );
+    }
+    Ok(Rejudged {
+        scenarios: results.scenarios.len(),
+        exchanges,
+    })
+}
+
+/// The scenario's result as the run would have closed it from its recorded findings, when its
+/// recorded verdict fields are what [`ScenarioRecord::close`] and the edition gate make of them.
+fn follows(
+    s: &Scenario,
+    fail_on: Level,
+    gated: &'static Edition,
+) -> Result<ScenarioResult, String> {
+    let mut record = ScenarioRecord::default();
+    record.findings.extend(s.findings.iter().map(|f| Finding {
+        expectation: f.expectation.clone(),
+        level: f.level,
+        source: f.source.clone(),
+        problem: f.problem.clone(),
+    }));
+    let reason = s.reason.clone().unwrap_or_default();
+    // Its outcome before the gate: for a scenario of other editions, the one it has there.
+    let (outcome, cause) = match (&s.cause, &s.judged) {
+        (Some(c), Some(j)) if c == "other-edition" => (j.outcome.as_str(), None),
+        (c, _) => (s.outcome.as_str(), c.as_deref()),
+    };
+    let stop = match (outcome, cause) {
+        ("passed" | "failed", None) => None,
+        ("not-run", None) => Some(Stop::NotRun(reason)),
+        ("not-run", Some("setup")) => Some(Stop::SetupFailed {
+            reason,
+            no_answer: false,
+        }),
+        ("not-run", Some("setup-no-answer")) => Some(Stop::SetupFailed {
+            reason,
+            no_answer: true,
+        }),
+        ("no-answer", Some("no-answer")) => Some(Stop::NoAnswer {
+            kind: String::new(),
+            reason,
+        }),
+        (o, c) => {
+            return Err(format!(
+                "outcome {o:?} with cause {c:?} is no outcome a run gives"
+            ));
+        }
+    };
+    if let Some(stop) = stop {
+        record.stop(stop);
+    }
+    let id = ScenarioId::new(&s.feature, &s.name);
+    let result = record.close(
+        id,
+        s.tags.clone(),
+        std::time::Duration::ZERO,
+        Vec::new(),
+        fail_on,
+    );
+    let result = crate::suite::editions::gate(result, gated);
+    let derived = Scenario::of(&result, fail_on);
+    let fields = [
+        ("id", format!("{:?}", s.id), format!("{:?}", derived.id)),
+        (
+            "outcome",
+            format!("{:?}", s.outcome),
+            format!("{:?}", derived.outcome),
+        ),
+        (
+            "failed_at",
+            format!("{:?}", s.failed_at),
+            format!("{:?}", derived.failed_at),
+        ),
+        (
+            "counted",
+            s.counted.to_string(),
+            derived.counted.to_string(),
+        ),
+        (
+            "cause",
+            format!("{:?}", s.cause),
+            format!("{:?}", derived.cause),
+        ),
+        (
+            "reason",
+            format!("{:?}", s.reason),
+            format!("{:?}", derived.reason),
+        ),
+        (
+            "editions",
+            format!("{:?}", s.editions),
+            format!("{:?}", derived.editions),
+        ),
+        (
+            "judged",
+            format!("{:?}", s.judged),
+            format!("{:?}", derived.judged),
+        ),
+        (
+            "findings",
+            format!("{:?}", s.findings),
+            format!("{:?}", derived.findings),
+        ),
+    ];
+    for (field, recorded, derived) in fields {
+        if recorded != derived {
+            return Err(format!(
+                "recorded {field} {recorded}, but its findings make it {derived} (fail_on {fail_on})"
+            ));
+        }
+    }
+    Ok(result)
+}
+
+/// The answer an exchange records, as the checks take it.
+fn answer_of(e: &Exchange) -> Result<Answer, String> {
+    let form = match e.wire_form.as_str() {
+        "V1Get" => WireForm::V1Get,
+        "V1PostQuery" => WireForm::V1PostQuery,
+        "V1PostForm" => WireForm::V1PostForm,
+        "V3" => WireForm::V3,
+        other => return Err(format!("an exchange's wire form {other:?} is unknown")),
+    };
+    let asked = e
+        .format_asked
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()?;
+    let answer = Answer {
+        action: e.action.clone(),
+        asked,
+        form,
+        raw: RawResponse {
+            status: e.status,
+            content_type: e.content_type.clone(),
+            body: e.body.clone(),
+            retry_after: None,
+        },
+        string_to_sign: e.string_to_sign.clone(),
+        canonical_request: e.canonical_request.clone(),
+    };
+    if answer.format().to_string() != e.format {
+        return Err(format!(
+            "an exchange records the format {:?}, but its answer reads as {}",
+            e.format,
+            answer.format()
+        ));
+    }
+    Ok(answer)
+}
+
+/// How many exchanges a When step makes.
+fn calls_made(step: &str) -> usize {
+    if step.ends_with("in XML and in JSON") || step.starts_with("I send the same ") {
+        return 2;
+    }
+    step.split_once(" resets of ")
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or(1)
+}
+
+/// The quoted values of a step's text, in order.
+fn quoted(step: &str) -> Vec<&str> {
+    step.split('"').skip(1).step_by(2).collect()
+}
+
+/// Why a re-judged scenario stopped short of its last step.
+enum Short {
+    /// A When step has no recorded exchange left: the call got no answer or was not made.
+    NoExchange(String),
+    /// A step could not be judged as written (it fails the step, a `step` finding).
+    StepFailed(String),
+}
+
+/// Re-judges the scenario's answers step by step, and compares what the checks yield with its
+/// recorded findings; returns how many exchanges were checked.
+fn answers(
+    s: &Scenario,
+    embedded: &Embedded,
+    result: &ScenarioResult,
+    fail_on: Level,
+) -> Result<usize, String> {
+    let calls: Vec<Answer> = s
+        .exchanges
+        .iter()
+        .filter(|e| !e.setup)
+        .map(answer_of)
+        .collect::<Result<_, _>>()?;
+    let chosen_only = s.tags.iter().any(|t| t == "chosen");
+    let recorded_at = |id: &str| -> Vec<Level> {
+        s.findings
+            .iter()
+            .filter(|f| f.expectation == id)
+            .map(|f| f.level)
+            .collect()
+    };
+    let id = ScenarioId::new(&s.feature, &s.name);
+    let mut next = 0;
+    let mut kept: Vec<Answer> = Vec::new();
+    let mut yielded: Vec<Finding> = Vec::new();
+    let mut short = None;
+    for (ty, text, rows) in &embedded.steps {
+        let column: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.first())
+            .map(String::as_str)
+            .collect();
+        let judged: Result<Option<Findings>, Short> = match ty {
+            StepType::Given => Ok(None),
+            StepType::When => {
+                let n = calls_made(text);
+                if calls.len() - next < n {
+                    short = Some(Short::NoExchange(format!("When {text}")));
+                    break;
+                }
+                kept.extend(calls[next..next + n].iter().cloned());
+                next += n;
+                Ok(None)
+            }
+            StepType::Then => then(text, rows, &column, &kept, &calls, &mut next, &id),
+        };
+        // A step that checks the target's world: taken as recorded, it ended the scenario if
+        // its recorded finding counts.
+        if let Some(t) = TAKEN_AS_RECORDED.iter().find(|t| text_takes(text, t)) {
+            if recorded_at(t).iter().any(|l| *l <= fail_on) {
+                break;
+            }
+            continue;
+        }
+        let findings = match judged {
+            Ok(Some(f)) => f.0,
+            Ok(None) => continue,
+            Err(s) => {
+                short = Some(s);
+                break;
+            }
+        };
+        let mut findings = findings;
+        if chosen_only {
+            for f in &mut findings {
+                f.level = f.level.max(Level::Chosen);
+            }
+        }
+        // The signature step records its finding and goes on; every other step that finds a
+        // mismatch that counts ends the scenario.
+        let counts = findings.iter().any(|f| f.level <= fail_on);
+        let goes_on = text == SIGNED_RIGHT;
+        yielded.extend(findings);
+        if counts && !goes_on {
+            break;
+        }
+    }
+    let stopped = !result.judged().ran();
+    let explained = s
+        .findings
+        .iter()
+        .any(|f| TAKEN_AS_RECORDED.contains(&f.expectation.as_str()));
+    match short {
+        Some(Short::NoExchange(step)) if !stopped && !explained => {
+            return Err(format!(
+                "cannot be re-judged: the step `{step}` has no recorded exchange"
+            ));
+        }
+        Some(Short::StepFailed(why)) if !stopped && !explained => {
+            return Err(format!("cannot be re-judged: {why}"));
+        }
+        None if next < calls.len() => {
+            return Err(format!(
+                "cannot be re-judged: it records {} exchanges, its steps make {next}",
+                calls.len()
+            ));
+        }
+        _ => {}
+    }
+    let key = |f: &Finding| (f.expectation.clone(), f.level, f.problem.clone());
+    let mut derived: Vec<_> = yielded.iter().map(key).collect();
+    derived.sort();
+    if matches!(result.judged(), Outcome::NotRun(_)) {
+        // Its findings were dropped when it was reported not run; its answers must not fail.
+        if let Some((e, l, p)) = derived.iter().find(|(_, l, _)| *l <= fail_on) {
+            return Err(format!(
+                "reported not run, yet its recorded answers fail at {l}: {e}: {p}"
+            ));
+        }
+        return Ok(next);
+    }
+    let mut recorded: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| !TAKEN_AS_RECORDED.contains(&f.expectation.as_str()))
+        .map(|f| (f.expectation.clone(), f.level, f.problem.clone()))
+        .collect();
+    recorded.sort();
+    for d in &derived {
+        if let Some(i) = recorded.iter().position(|r| r == d) {
+            recorded.remove(i);
+        } else {
+            let (e, l, p) = d;
+            return Err(format!(
+                "its recorded answers fail [{l}] {e}: {p} — a finding the report does not hold"
+            ));
+        }
+    }
+    if let Some((e, l, p)) = recorded.first() {
+        return Err(format!(
+            "it records the finding [{l}] {e}: {p}, which its recorded answers do not yield"
+        ));
+    }
+    Ok(next)
+}
+
+const SIGNED_RIGHT: &str = "the same call signed right gets another answer";
+
+/// Whether the Then step `text` is the one that checks the taken-as-recorded expectation `id`.
+fn text_takes(text: &str, id: &str) -> bool {
+    match id {
+        ids::ROLLED_BACK => text.contains(" was rolled back to snapshot "),
+        ids::DRY_RUN_CHANGES_NOTHING => text.ends_with(" was not rolled back"),
+        _ => false,
+    }
+}
+
+/// The findings of one Then step on the answers so far (`None`: taken as recorded).
+#[allow(clippy::too_many_arguments)]
+fn then(
+    text: &str,
+    rows: &[Vec<String>],
+    column: &[&str],
+    kept: &[Answer],
+    calls: &[Answer],
+    next: &mut usize,
+    id: &ScenarioId,
+) -> Result<Option<Findings>, Short> {
+    let last = || {
+        kept.last()
+            .ok_or_else(|| Short::StepFailed(format!("`Then {text}` has no answer")))
+    };
+    let step_failed = |e: String| Short::StepFailed(format!("`Then {text}`: {e}"));
+    let declared = |a: &Answer| {
+        crate::contract::find(&a.action)
+            .ok_or_else(|| step_failed(format!("{} is not a declared action", a.action)))
+    };
+    Ok(Some(match text {
+        "the answer is" | "the answer is one of" => {
+            let expected = check::expected_rows(rows).map_err(step_failed)?;
+            check::error(last()?, &expected)
+        }
+        "the call succeeds with the fields" => {
+            let a = last()?;
+            check::success(a, &a.action, column)
+        }
+        "the reset succeeds" => {
+            let a = last()?;
+            let action = declared(a)?;
+            check::success(a, action.name, action.answer_fields)
+        }
+        "the answer matches its recorded answer" => {
+            let a = last()?;
+            let content = recorded::canonical(a.format(), &a.raw);
+            let name = id.recorded_answer();
+            let stored = SuiteFiles::Embedded.recorded_answer(&name);
+            let mut f = Findings::default();
+            if let Err(e) =
+                recorded::check(&name, &content, stored.as_deref(), SnapshotMode::CheckOnly)
+            {
+                f.fail(ids::RECORDED_ANSWER, e);
+            }
+            f
+        }
+        "both answers carry the same fields and values" => match kept {
+            [xml, json] => check::parity(xml, json, column),
+            _ => {
+                return Err(step_failed(format!(
+                    "expected two answers, got {}",
+                    kept.len()
+                )));
+            }
+        },
+        SIGNED_RIGHT => {
+            let probe = last()?;
+            let Some(right) = calls.get(*next) else {
+                return Err(Short::NoExchange(format!("Then {text}")));
+            };
+            *next += 1;
+            check::signature_checked(probe, right)
+        }
+        t if t.starts_with("exactly one reset succeeds and the other ") => {
+            let others = t
+                .split_whitespace()
+                .find_map(|w| w.parse::<usize>().ok())
+                .ok_or_else(|| step_failed("no count".into()))?;
+            let code = *quoted(t)
+                .first()
+                .ok_or_else(|| step_failed("no code".into()))?;
+            let action = declared(last()?)?;
+            let row = action
+                .catalogue()
+                .and_then(|c| c.by_code(code))
+                .ok_or_else(|| step_failed(format!("{code} is not in the action's error table")))?;
+            let expected = ExpectedRow::new(row.answer.clone(), row);
+            check::one_wins(kept, action.name, action.answer_fields, others, &expected)
+        }
+        t if TAKEN_AS_RECORDED.iter().any(|id| text_takes(t, id)) => return Ok(None),
+        t => {
+            return Err(Short::StepFailed(format!(
+                "`Then {t}` is a step --rejudge does not know"
+            )));
+        }
+    }))
+}
