@@ -25,6 +25,7 @@ mod discover;
 mod editions;
 mod proxy;
 mod regression;
+mod rejudge;
 mod reports;
 mod throttle;
 mod variants;
@@ -143,6 +144,7 @@ fn main() -> ExitCode {
             passed: usize::from(reports.is_empty()),
             problems: reports,
         });
+        add(rejudge::verdicts_follow_from_exchanges().await);
         let shown = reports::shown_to_return().await;
         add(Tally {
             passed: usize::from(shown.is_empty()),
