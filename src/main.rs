@@ -51,8 +51,8 @@ enum Command {
         endpoint: String,
     },
     /// Check a report directory written by `run --report`: every file against its manifest, and
-    /// the suite it ran against this harness's own. Exit 0 when it holds, 1 with the first
-    /// mismatch otherwise.
+    /// the suite it ran against this harness's own; with `--rejudge`, every verdict against the
+    /// answers it records. Exit 0 when it holds, 1 with the first mismatch otherwise.
     Verify {
         /// The report directory.
         dir: PathBuf,

@@ -571,3 +571,114 @@ fn then(
         }
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::results::{Finding as Recorded, Judged};
+
+    fn scenario(outcome: &str, failed_at: Option<Level>, findings: &[Level]) -> Scenario {
+        Scenario {
+            id: "f/s".into(),
+            feature: "F".into(),
+            name: "S".into(),
+            tags: vec![],
+            outcome: outcome.into(),
+            failed_at,
+            counted: failed_at.is_some_and(|l| l <= Level::Observed),
+            reason: None,
+            cause: None,
+            duration_ms: 0,
+            findings: findings
+                .iter()
+                .map(|l| Recorded {
+                    expectation: "e".into(),
+                    level: *l,
+                    source: "s".into(),
+                    problem: "p".into(),
+                })
+                .collect(),
+            editions: None,
+            judged: None,
+            not_checked: vec![],
+            exchanges: vec![],
+        }
+    }
+
+    #[test]
+    fn an_outcome_must_follow_from_its_findings_as_the_run_closes_it() {
+        let latest = editions::latest();
+        let follows = |s: &Scenario| follows(s, Level::Observed, latest);
+        assert!(follows(&scenario("passed", None, &[])).is_ok());
+        let failed = scenario(
+            "failed",
+            Some(Level::Observed),
+            &[Level::Observed, Level::Chosen],
+        );
+        assert!(follows(&failed).is_ok());
+        let e = follows(&scenario("passed", None, &[Level::Observed])).unwrap_err();
+        assert!(e.contains("recorded outcome \"passed\""), "{e}");
+        let e = follows(&scenario("failed", Some(Level::Chosen), &[Level::Observed])).unwrap_err();
+        assert!(e.contains("failed_at"), "{e}");
+        let mut uncounted = scenario("failed", Some(Level::Chosen), &[Level::Chosen]);
+        uncounted.counted = true;
+        assert!(follows(&uncounted).unwrap_err().contains("counted"));
+        // A scenario of other editions only: not run for the gated one, judged for its own.
+        let mut other = scenario("not-run", None, &[Level::Documented]);
+        other.tags = vec!["editions:2019-07-12..2024-12-02".into()];
+        other.editions = Some("2019-07-12..2024-12-02".into());
+        other.cause = Some("other-edition".into());
+        other.judged = Some(Judged {
+            outcome: "failed".into(),
+            failed_at: Some(Level::Documented),
+        });
+        other.reason = Some(format!(
+            "not in edition {}: this scenario judges editions 2019-07-12..2024-12-02",
+            latest.name
+        ));
+        assert_eq!(follows(&other).map(|_| ()), Ok(()));
+        other.judged = Some(Judged {
+            outcome: "passed".into(),
+            failed_at: None,
+        });
+        assert!(follows(&other).unwrap_err().contains("judged"));
+        assert!(follows(&scenario("lost", None, &[])).is_err());
+    }
+
+    #[test]
+    fn when_steps_take_the_calls_they_make() {
+        assert_eq!(
+            calls_made("I reset disk \"d\" to snapshot \"s\" in XML and in JSON"),
+            2
+        );
+        assert_eq!(
+            calls_made("I send the same ResetDisk twice as V3 in JSON"),
+            2
+        );
+        assert_eq!(
+            calls_made("8 resets of disk \"d\" to snapshot \"s\" run at once in XML"),
+            8
+        );
+        assert_eq!(calls_made("I reset disk \"d\" to snapshot \"s\" in XML"), 1);
+        assert_eq!(
+            quoted("the other 7 are \"Operation.Conflict\""),
+            ["Operation.Conflict"]
+        );
+    }
+
+    #[test]
+    fn every_then_step_of_the_suite_is_one_rejudge_knows() {
+        for (name, s) in embedded().unwrap() {
+            for (ty, text, rows) in &s.steps {
+                if *ty != StepType::Then || TAKEN_AS_RECORDED.iter().any(|t| text_takes(text, t)) {
+                    continue;
+                }
+                let known = then(text, rows, &[], &[], &[], &mut 0, &ScenarioId::default());
+                assert!(
+                    !matches!(&known, Err(Short::StepFailed(why)) if why.contains("does not know")),
+                    "{name:?}: {text}"
+                );
+            }
+        }
+    }
+}
