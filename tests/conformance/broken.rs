@@ -50,6 +50,7 @@ fn all_fail_saying(out: &suite::RunOutput, symptoms: &[&str]) -> Result<(), Stri
         })
         .map(|x| x.name())
         .collect();
+    crate::rejudge::follows(out, &format!("broken target ({symptom})"))?;
     if r.failed() == 0 || r.not_run() == 0 || !unclear.is_empty() {
         return Err(format!(
             "every scenario that runs must fail saying {symptom:?}; these did not: {unclear:#?}\n{}",

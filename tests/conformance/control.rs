@@ -288,6 +288,9 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
             let r = &out.report;
             let failing: usize = Level::ALL.into_iter().map(|l| r.failed_at(l)).sum();
             let summary = r.summary();
+            if let Err(e) = crate::rejudge::follows(&out, "an endpoint that stops answering") {
+                problems.push(e);
+            }
             if failing == 0
                 && r.exit_status() == 1
                 && r.unanswered() > 0

@@ -261,3 +261,11 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
     );
     t
 }
+
+/// The results of `out`, as its report would hold them, re-judged: the run's own verdicts must
+/// follow from its exchanges, whatever the target did (`what` names the run).
+pub fn follows(out: &suite::RunOutput, what: &str) -> Result<(), String> {
+    report::rejudge(&report::Results::of(out))
+        .map(|_| ())
+        .map_err(|e| format!("{what}: verify --rejudge refuses the run's own results: {e}"))
+}

@@ -650,6 +650,9 @@ pub async fn prove_both_ways(edition: &'static Edition) -> Proof {
         if touched.is_empty() {
             wrong.push("it changed no answer: the variant proves nothing".into());
         }
+        if let Err(e) = crate::rejudge::follows(&out, v.name) {
+            wrong.push(e);
+        }
         if wrong.is_empty() {
             match v.level {
                 Some(_) => proof.faulty_caught += 1,
