@@ -373,6 +373,9 @@ pub async fn an_unsettled_resource_is_not_bound_again(tally: &mut super::Tally) 
         Ok(out) => out,
         Err(e) => return tally.fail(format!("discover: the run through the proxy failed: {e}")),
     };
+    if let Err(e) = crate::rejudge::follows(&out, "discover, a disk that never settles") {
+        tally.fail(e);
+    }
     let r = &out.report;
     let unsettled = r
         .results

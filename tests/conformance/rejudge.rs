@@ -163,6 +163,17 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
             name.clone(),
         ),
         (
+            "a failure edited into not run, its answers kept",
+            Box::new(move |r: &mut Value| {
+                let s = &mut r["scenarios"][index];
+                passed(s);
+                s["outcome"] = "not-run".into();
+                s["reason"] = "the target could not give its state".into();
+                s["findings"] = Value::Array(Vec::new());
+            }),
+            name.clone(),
+        ),
+        (
             "a finding removed",
             Box::new(move |r: &mut Value| {
                 if let Some(f) = r["scenarios"][index]["findings"].as_array_mut() {
@@ -256,8 +267,9 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
         let _ = std::fs::remove_dir_all(dir);
     }
     println!(
-        "rejudge: untouched reports follow; a failure edited into a pass, a removed finding, an \
-         edited status, an edited verdict and a renamed scenario are caught, named"
+        "rejudge: untouched reports follow; a failure edited into a pass or into not run, a \
+         removed finding, an edited status, an edited verdict and a renamed scenario are caught, \
+         named"
     );
     t
 }
