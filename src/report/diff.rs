@@ -5,8 +5,10 @@
 //! scenario passes when it fails at no level that strong. The sections: newly failing (with the
 //! field-level diff of its answers against the baseline's), newly passing, newly not run, newly
 //! run, still failing for another reason, and changed answers — both pass, yet a status, code,
-//! message, body field or Content-Type differs. Scenarios only in one run are listed apart, and a
-//! different suite fingerprint is warned about.
+//! message, body field or Content-Type differs. A scenario waived in one run (`run --waivers`)
+//! reads as `waived at LEVEL`: waived then failing is newly failing, waived then passing newly
+//! passing, and failing or passing then waived is newly waived. Scenarios only in one run are
+//! listed apart, and a different suite fingerprint is warned about.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,6 +69,9 @@ pub struct Diff {
     pub newly_run: Vec<Change>,
     pub still_failing_differently: Vec<Change>,
     pub changed_answers: Vec<Change>,
+    /// Failed or passed in the baseline, waived now: not a regression, but a deviation excused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub newly_waived: Vec<Change>,
     pub only_in_base: Vec<String>,
     pub only_in_new: Vec<String>,
 }
@@ -79,12 +84,15 @@ enum State {
     NoAnswer,
     Passed,
     Failed(Level),
+    /// Failed, and excused by waivers in force.
+    Waived(Level),
 }
 
 fn state(s: &Scenario, fail_on: Level) -> State {
     match (s.outcome.as_str(), s.failed_at) {
         ("not-run", _) => State::NotRun,
         ("no-answer", _) => State::NoAnswer,
+        (_, Some(level)) if !s.waived_by.is_empty() => State::Waived(level),
         (_, Some(level)) if level <= fail_on => State::Failed(level),
         _ => State::Passed,
     }
@@ -96,6 +104,7 @@ fn describe(state: State) -> String {
         State::NoAnswer => "no answer".into(),
         State::Passed => "passed".into(),
         State::Failed(l) => format!("failed at {l}"),
+        State::Waived(l) => format!("waived at {l}"),
     }
 }
 
@@ -185,6 +194,7 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
         newly_run: vec![],
         still_failing_differently: vec![],
         changed_answers: vec![],
+        newly_waived: vec![],
         only_in_base: b.keys().filter(|k| !n.contains_key(*k)).cloned().collect(),
         only_in_new: n.keys().filter(|k| !b.contains_key(*k)).cloned().collect(),
     };
@@ -208,7 +218,7 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
             (State::NotRun | State::NoAnswer, _) => {
                 d.newly_run.push(change(None, vec![describe(is)]))
             }
-            (State::Passed, State::Failed(level)) => {
+            (State::Passed | State::Waived(_), State::Failed(level)) => {
                 let mut details: Vec<String> = reasons(ns, fail_on).into_iter().collect();
                 details.extend(answer_diff(bs, ns));
                 d.newly_failing.push(change(Some(level), details));
@@ -218,7 +228,7 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
                 details.extend(answer_diff(bs, ns));
                 d.newly_failing.push(change(Some(level), details));
             }
-            (State::Failed(_), State::Passed) => {
+            (State::Failed(_) | State::Waived(_), State::Passed) => {
                 d.newly_passing.push(change(None, answer_diff(bs, ns)));
             }
             (State::Failed(_), State::Failed(level)) => {
@@ -233,6 +243,16 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
                         .push(change(Some(level), details));
                 }
             }
+            (State::Passed | State::Failed(_), State::Waived(level)) => {
+                let details = ns
+                    .findings
+                    .iter()
+                    .filter(|f| f.level <= fail_on)
+                    .map(|f| format!("waived: [{}] {}", f.level, f.problem))
+                    .collect();
+                d.newly_waived.push(change(Some(level), details));
+            }
+            (State::Waived(_), State::Waived(_)) => {}
             (State::Passed, State::Passed) => {
                 let details = answer_diff(bs, ns);
                 if !details.is_empty() {
@@ -245,9 +265,10 @@ pub fn diff(base: &Results, new: &Results, fail_on: Level) -> Diff {
 }
 
 impl Diff {
-    /// The sections with scenarios, titled, in the order reports show them.
-    fn sections(&self) -> [(&'static str, &Vec<Change>); 6] {
-        [
+    /// The sections with scenarios, titled, in the order reports show them ("Newly waived" only
+    /// when a run had waivers that excuse something).
+    fn sections(&self) -> Vec<(&'static str, &Vec<Change>)> {
+        let mut out = vec![
             ("Newly failing", &self.newly_failing),
             ("Newly passing", &self.newly_passing),
             ("Newly not run", &self.newly_not_run),
@@ -257,7 +278,11 @@ impl Diff {
                 &self.still_failing_differently,
             ),
             ("Changed answers (both pass)", &self.changed_answers),
-        ]
+        ];
+        if !self.newly_waived.is_empty() {
+            out.push(("Newly waived", &self.newly_waived));
+        }
+        out
     }
 
     /// Newly failing at the diff's level: what fails a regression check.
@@ -421,6 +446,7 @@ mod tests {
             editions: None,
             judged: None,
             not_checked: vec![],
+            waived_by: vec![],
             exchanges: vec![Exchange {
                 action: "ResetDisk".into(),
                 wire_form: "V1Get".into(),
@@ -467,6 +493,7 @@ mod tests {
                     setup_failed: 0,
                     no_answer: 0,
                     other_editions: 0,
+                    waived: 0,
                 },
                 suite_problems: vec![],
                 stopped_answering_after: None,
@@ -474,6 +501,7 @@ mod tests {
                 edition: None,
                 editions: vec![],
                 conforms_to: None,
+                waivers: vec![],
             },
             scenarios,
         }
@@ -538,6 +566,51 @@ mod tests {
             "{md}"
         );
         assert!(d.html().contains("id=\"regression\""));
+    }
+
+    #[test]
+    fn a_scenario_waived_in_one_run_reads_as_such() {
+        let waived = |id: &str| Scenario {
+            waived_by: vec![0],
+            ..scenario(id, "failed", Some(Level::Observed), OK)
+        };
+        let base = results(
+            "a",
+            vec![
+                waived("now-fails"),
+                waived("now-passes"),
+                scenario("now-waived", "failed", Some(Level::Observed), OK),
+                scenario("passed-now-waived", "passed", None, OK),
+                waived("still-waived"),
+            ],
+        );
+        let new = results(
+            "a",
+            vec![
+                scenario("now-fails", "failed", Some(Level::Observed), OK),
+                scenario("now-passes", "passed", None, OK),
+                waived("now-waived"),
+                waived("passed-now-waived"),
+                waived("still-waived"),
+            ],
+        );
+        let d = diff(&base, &new, Level::Observed);
+        let ids = |l: &[Change]| l.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&d.newly_failing), ["now-fails"]);
+        assert_eq!(d.newly_failing[0].base, "waived at observed");
+        assert_eq!(ids(&d.newly_passing), ["now-passes"]);
+        assert_eq!(ids(&d.newly_waived), ["now-waived", "passed-now-waived"]);
+        assert!(d.still_failing_differently.is_empty() && d.changed_answers.is_empty());
+        assert!(d.regressed());
+        let md = d.markdown();
+        assert!(
+            md.contains("| newly waived | 2 |")
+                && md.contains("waived at observed → failed at observed"),
+            "{md}"
+        );
+        // Without waivers the section is not there at all.
+        let plain = diff(&new, &new, Level::Observed);
+        assert!(plain.newly_waived.is_empty() && !plain.markdown().contains("newly waived"));
     }
 
     #[test]

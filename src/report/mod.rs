@@ -6,6 +6,7 @@
 //! Nothing in it holds a secret, a signature or a signed URL.
 
 pub mod diff;
+mod junit;
 pub mod rejudge;
 mod render;
 mod results;
@@ -80,6 +81,7 @@ pub fn write(
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
     };
     put("results.json", &json)?;
+    mark_waived(dir, &results)?;
     put("report.md", &render::markdown(&results))?;
     put("report.html", &render::html(&results))?;
     if let Some(d) = regression {
@@ -104,6 +106,71 @@ pub fn write(
         MANIFEST,
         &serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?,
     )
+}
+
+/// Cucumber's `junit.xml` with each waived scenario shown as `<skipped message="waived: REASON
+/// (ISSUE)"/>` instead of its failure.
+fn mark_waived(dir: &Path, results: &Results) -> Result<(), String> {
+    let waived: Vec<junit::WaivedCase> = (results.scenarios.iter())
+        .filter(|s| !s.waived_by.is_empty())
+        .map(|s| {
+            let why: Vec<String> = (s.waived_by.iter())
+                .filter_map(|i| results.run.waivers.get(*i))
+                .map(|w| format!("{} ({})", w.reason, w.issue))
+                .collect();
+            junit::WaivedCase {
+                feature: s.feature.clone(),
+                scenario: s.name.clone(),
+                message: format!("waived: {}", why.join("; ")),
+            }
+        })
+        .collect();
+    if waived.is_empty() {
+        return Ok(());
+    }
+    let path = dir.join("junit.xml");
+    let xml = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    std::fs::write(&path, junit::mark_waived(&xml, &waived)?)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Every waiver the report says was applied was in force on the run's date (`started_at`, in
+/// UTC): `Err` names the first that had expired, or that the report does not list.
+fn waivers_in_force(results: &Results) -> Result<(), String> {
+    let run = &results.run;
+    let started = time::OffsetDateTime::parse(
+        &run.started_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|e| format!("results.json: started_at {:?}: {e}", run.started_at))?;
+    let date = started.to_offset(time::UtcOffset::UTC).date();
+    let mut applied: Vec<usize> = (run.waivers.iter().enumerate())
+        .filter(|(_, w)| w.state == "applied")
+        .map(|(i, _)| i)
+        .collect();
+    applied.extend(results.scenarios.iter().flat_map(|s| &s.waived_by));
+    for i in applied {
+        let Some(w) = run.waivers.get(i) else {
+            return Err(format!(
+                "results.json: a scenario is waived by waiver {}, which run.waivers does not list",
+                i + 1
+            ));
+        };
+        let expires = crate::suite::parse_date(&w.expires)
+            .map_err(|e| format!("results.json: waiver {}: expires: {e}", i + 1))?;
+        if expires < date {
+            return Err(format!(
+                "results.json: waiver {} (scenario {}, expectation {}) was applied, but it had                  expired on the run's date: it expires {}, the run started {}",
+                i + 1,
+                w.scenario,
+                w.expectation,
+                w.expires,
+                run.started_at
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a run's results: a report directory's `results.json`, or the file itself.
@@ -135,7 +202,8 @@ pub fn write_diff(dir: &Path, d: &diff::Diff) -> Result<(), String> {
 
 /// Checks a report directory: every file present and matching the manifest, no other file, and
 /// a suite fingerprint (in the manifest and in `results.json`) equal to `fingerprint`, this
-/// harness's own. `Err` names the first mismatch.
+/// harness's own, and every waiver applied in force on the run's date. `Err` names the first
+/// mismatch.
 pub fn verify(dir: &Path, fingerprint: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(dir.join(MANIFEST))
         .map_err(|e| format!("{MANIFEST}: cannot read it: {e}"))?;
@@ -194,5 +262,5 @@ pub fn verify(dir: &Path, fingerprint: &str) -> Result<(), String> {
             results.run.suite_fingerprint
         ));
     }
-    Ok(())
+    waivers_in_force(&results)
 }

@@ -125,6 +125,7 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
         suite_problems: run.suite_problems.clone(),
         stopped_answering: None,
         edition: gated,
+        waivers: Vec::new(),
     };
     let judged = Judgement::of(&report);
     let differs = |field: &str, recorded: String, derived: String| {
@@ -602,6 +603,7 @@ mod tests {
             judged: None,
             not_checked: vec![],
             exchanges: vec![],
+            waived_by: vec![],
         }
     }
 

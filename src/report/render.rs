@@ -1,7 +1,8 @@
 //! The certification report a person reads, rendered from `results.json`: `report.md` and
 //! `report.html` (one self-contained file: no script, no external asset, readable without
 //! JavaScript). Both say the same, in this order: the verdict at each evidence level and a score
-//! per area; each failure with what was expected and what came, the answer beside it; the
+//! per area, with what waivers did (`run --waivers`: scenarios waived, stale and expired
+//! waivers); each failure with what was expected and what came, the answer beside it; the
 //! scenarios not run, by reason; the environment.
 
 use std::collections::BTreeMap;
@@ -47,7 +48,7 @@ fn failures(r: &Results) -> Vec<&Scenario> {
     let mut out: Vec<&Scenario> = r
         .scenarios
         .iter()
-        .filter(|s| s.failed_at.is_some())
+        .filter(|s| s.failed_at.is_some() && s.waived_by.is_empty())
         .collect();
     out.sort_by_key(|s| (s.failed_at, s.feature.clone(), s.name.clone()));
     out
@@ -57,7 +58,7 @@ fn failures(r: &Results) -> Vec<&Scenario> {
 /// "failures by cause", from results.json).
 fn failure_groups(r: &Results) -> Vec<(Level, &str, &str, Vec<&Scenario>)> {
     let mut groups: BTreeMap<(Level, &str, &str), Vec<&Scenario>> = BTreeMap::new();
-    for s in r.scenarios.iter().filter(|s| s.failed_at.is_some()) {
+    for s in (r.scenarios.iter()).filter(|s| s.failed_at.is_some() && s.waived_by.is_empty()) {
         for f in &s.findings {
             let list = groups
                 .entry((f.level, &f.expectation, &f.problem))
@@ -118,6 +119,56 @@ fn unanswered(r: &Results) -> Vec<&Scenario> {
         .iter()
         .filter(|s| s.outcome == "no-answer" || s.cause.as_deref() == Some("setup-no-answer"))
         .collect()
+}
+
+/// What waivers did, line by line: each waived scenario with the waivers that excuse it, each
+/// stale waiver (it fails the run), each expired one (ignored).
+fn waiver_lines(r: &Results) -> Vec<String> {
+    let label = |i: usize| {
+        r.run
+            .waivers
+            .get(i)
+            .map_or(format!("waiver {}", i + 1), |w| {
+                format!(
+                    "waiver {} ({}, {}): {} ({})",
+                    i + 1,
+                    w.scenario,
+                    w.expectation,
+                    w.reason,
+                    w.issue
+                )
+            })
+    };
+    let mut out = Vec::new();
+    for s in r.scenarios.iter().filter(|s| !s.waived_by.is_empty()) {
+        let by: Vec<String> = s.waived_by.iter().map(|i| label(*i)).collect();
+        let found: Vec<String> = (s.findings.iter())
+            .map(|f| format!("[{}] {}", f.level, f.problem))
+            .collect();
+        out.push(format!(
+            "waived: {} / {} [{}], by {} — found: {}",
+            s.feature,
+            s.name,
+            s.failed_at.map_or("", Level::as_str),
+            by.join("; "),
+            found.join("; ")
+        ));
+    }
+    for (i, w) in r.run.waivers.iter().enumerate() {
+        match w.state.as_str() {
+            "stale" => out.push(format!(
+                "stale waiver: the deviation is gone — remove it: {} (the run fails for it)",
+                label(i)
+            )),
+            "expired" => out.push(format!(
+                "warning: expired waiver, ignored (it waives nothing): {}, expired {}",
+                label(i),
+                w.expires
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// "N not run (M setup failed), K no answer": the zero parts left out.
@@ -235,6 +286,41 @@ fn verdict_of(r: &Results, level: Level) -> &str {
         .map_or("not certified", String::as_str)
 }
 
+/// ", N waived" when scenarios were waived.
+fn waived_words(c: &super::results::Counts) -> String {
+    match c.waived {
+        0 => String::new(),
+        n => format!(", {n} waived"),
+    }
+}
+
+/// The "Waivers" section of the Markdown report, when the run had waivers.
+fn waiver_markdown(r: &Results) -> String {
+    let lines = waiver_lines(r);
+    if r.run.waivers.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n## Waivers\n\n{} waivers: {}.\n\n",
+        r.run.waivers.len(),
+        waiver_states(r)
+    );
+    for line in lines {
+        out.push_str(&format!("- {}\n", md_cell(&line)));
+    }
+    out
+}
+
+/// "2 applied, 1 stale": the states of the run's waivers.
+fn waiver_states(r: &Results) -> String {
+    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
+    for w in &r.run.waivers {
+        *states.entry(&w.state).or_default() += 1;
+    }
+    let states: Vec<String> = states.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    states.join(", ")
+}
+
 /// The Markdown report.
 pub fn markdown(r: &Results) -> String {
     let run = &r.run;
@@ -249,14 +335,16 @@ pub fn markdown(r: &Results) -> String {
         out.push_str(&format!("| {level} | **{}** |\n", verdict_of(r, level)));
     }
     out.push_str(&format!(
-        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen), {} (never counted as passed).\n",
+        "\n{} scenarios: {} passed every expectation, {} failed ({} documented, {} observed, {} chosen){}, {} (never counted as passed).\n{}",
         run.counts.scenarios,
         run.counts.passed,
         run.counts.failed.values().sum::<usize>(),
         run.counts.failed.get(&Level::Documented).unwrap_or(&0),
         run.counts.failed.get(&Level::Observed).unwrap_or(&0),
         run.counts.failed.get(&Level::Chosen).unwrap_or(&0),
+        waived_words(&run.counts),
         not_run_words(&run.counts),
+        waiver_markdown(r),
     ));
     out.push_str(&editions_markdown(r));
     out.push_str(
@@ -535,6 +623,28 @@ details summary{cursor:pointer;color:var(--mute)}
 .muted{color:var(--mute)}
 ";
 
+/// What waivers did, in the verdict section (the report's first screen), when the run had any.
+fn waiver_html(r: &Results) -> String {
+    if r.run.waivers.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<div id=\"waivers\"><h3>Waivers</h3><p class=\"muted\">{} waivers: {}.</p><ul>",
+        r.run.waivers.len(),
+        esc(&waiver_states(r))
+    );
+    for line in waiver_lines(r) {
+        let class = if line.starts_with("stale") {
+            " class=\"tag\""
+        } else {
+            ""
+        };
+        out.push_str(&format!("<li{class}>{}</li>", esc(&line)));
+    }
+    out.push_str("</ul></div>");
+    out
+}
+
 /// The HTML report: one self-contained file.
 pub fn html(r: &Results) -> String {
     let run = &r.run;
@@ -563,14 +673,19 @@ pub fn html(r: &Results) -> String {
     }
     let c = &run.counts;
     out.push_str(&format!(
-        "</div><p>{} scenarios: <b>{}</b> passed every expectation, <b>{}</b> failed ({} documented, {} observed, {} chosen), <b>{}</b> — never counted as passed.</p></section>\n",
+        "</div><p>{} scenarios: <b>{}</b> passed every expectation, <b>{}</b> failed ({} documented, {} observed, {} chosen){}, <b>{}</b> — never counted as passed.</p>{}</section>\n",
         c.scenarios,
         c.passed,
         c.failed.values().sum::<usize>(),
         c.failed.get(&Level::Documented).unwrap_or(&0),
         c.failed.get(&Level::Observed).unwrap_or(&0),
         c.failed.get(&Level::Chosen).unwrap_or(&0),
-        esc(&not_run_words(c))
+        match c.waived {
+            0 => String::new(),
+            n => format!(", <b>{n} waived</b>"),
+        },
+        esc(&not_run_words(c)),
+        waiver_html(r)
     ));
     out.push_str(&editions_html(r));
     out.push_str("<section id=\"score\"><h2>Score by area</h2><p class=\"muted\">Passed / applicable at each level; scenarios not run are not applicable.</p><table><tr><th>area</th><th>documented</th><th>observed</th><th>chosen</th><th>not run</th></tr>");

@@ -61,6 +61,10 @@ pub struct Run {
     /// The newest edition whose verdict at `fail_on` is `passed`; `(none)` when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conforms_to: Option<String>,
+    /// The waivers of `run --waivers`, in the file's order, each with its state. Absent when the
+    /// run had none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<Waiver>,
 }
 
 /// One edition's verdict.
@@ -80,6 +84,24 @@ pub struct EditionVerdict {
 pub struct Judged {
     pub outcome: String,
     pub failed_at: Option<Level>,
+}
+
+/// A waiver of the run (`docs/waivers.md`) and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub scenario: String,
+    pub expectation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
+    pub reason: String,
+    pub issue: String,
+    /// `YYYY-MM-DD`: the last day it is in force.
+    pub expires: String,
+    /// `applied` (its deviation occurred), `stale` (a scenario it names ran, and its deviation
+    /// did not occur: the run fails), `expired` (ignored) or `unexercised` (no scenario it names
+    /// reached a verdict).
+    pub state: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +140,10 @@ pub struct Counts {
     /// Of `not_run`, the scenarios the gated edition does not judge (cause `other-edition`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub other_editions: usize,
+    /// Scenarios excused by waivers (outcome `failed`, not `counted`, `waived_by` set): counted
+    /// apart, not in `passed` nor in `failed`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waived: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -158,6 +184,10 @@ pub struct Scenario {
     #[serde(default)]
     pub not_checked: Vec<String>,
     pub exchanges: Vec<Exchange>,
+    /// The waivers (indices into `run.waivers`) that excuse it: set only on a waived scenario,
+    /// whose findings are all still listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waived_by: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +277,7 @@ impl Judgement {
                 other_editions: report.of_other_editions(),
                 setup_failed: report.setup_failed(),
                 no_answer: report.no_answer(),
+                waived: report.waived(),
             },
             editions: editions::all()
                 .iter()
@@ -310,6 +341,7 @@ impl Scenario {
             }),
             not_checked: r.not_checked.clone(),
             exchanges: r.answers.iter().map(exchange).collect(),
+            waived_by: r.waived.as_ref().map(|w| w.by.clone()).unwrap_or_default(),
         }
     }
 }
@@ -364,6 +396,19 @@ impl Results {
                 edition: Some(report.edition.name.to_owned()),
                 editions: judged.editions,
                 conforms_to: Some(judged.conforms_to),
+                waivers: report
+                    .waivers
+                    .iter()
+                    .map(|(w, state)| Waiver {
+                        scenario: w.scenario.clone(),
+                        expectation: w.expectation.clone(),
+                        received: w.received.clone(),
+                        reason: w.reason.clone(),
+                        issue: w.issue.clone(),
+                        expires: crate::suite::format_date(w.expires),
+                        state: state.as_str().into(),
+                    })
+                    .collect(),
             },
             scenarios,
         }

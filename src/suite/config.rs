@@ -117,6 +117,8 @@ pub struct SuiteConfig {
     pub edition: &'static Edition,
     /// The edition the embedded mock serves; `None`: the gated one.
     pub mock_edition: Option<&'static Edition>,
+    /// Known deviations excused for a while (`run --waivers`, `docs/waivers.md`).
+    pub waivers: super::Waivers,
 }
 
 impl Default for SuiteConfig {
@@ -138,6 +140,7 @@ impl Default for SuiteConfig {
             mock_edition: None,
             discover: DiscoverOptions::default(),
             concurrency: None,
+            waivers: super::Waivers::default(),
         }
     }
 }

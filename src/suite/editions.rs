@@ -130,6 +130,7 @@ mod tests {
             suite_problems: Vec::new(),
             stopped_answering: None,
             edition: gate,
+            waivers: Vec::new(),
         }
     }
 

@@ -29,6 +29,7 @@ mod summary;
 mod target;
 mod throttle;
 pub(crate) mod verdict;
+mod waivers;
 mod world;
 
 use std::collections::HashMap;
@@ -50,6 +51,9 @@ pub use recorded::{SnapshotMode, answer_fields, slug_with};
 pub use selection::selected_scenarios;
 pub use summary::{Outcome, Report, ScenarioResult, StoppedAnswering, Verdict, cause_group};
 pub use verdict::Finding;
+pub use waivers::{
+    Waived, Waiver, WaiverState, Waivers, format_date, glob, one_year_after, parse_date, renew_text,
+};
 
 use crate::client::Client;
 use crate::contract::editions::Range;
@@ -74,6 +78,9 @@ pub(crate) struct RunState {
     /// The edition the embedded mock serves, whose answers may be recorded; `None` for an
     /// endpoint.
     recording: Option<&'static crate::contract::editions::Edition>,
+    /// The run's waivers, and its date (in UTC), on which each is in force or expired.
+    waivers: Waivers,
+    date: time::Date,
     /// The records worlds handed over as their scenarios ended, until the collector closes them.
     records: Mutex<HashMap<ScenarioId, ScenarioRecord>>,
 }
@@ -175,6 +182,8 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             Target::Embedded => Some(config.mock_edition.unwrap_or(config.edition)),
             Target::Endpoint { .. } => None,
         },
+        waivers: config.waivers.clone(),
+        date: started_at.date(),
         records: Mutex::new(HashMap::new()),
     });
     let results = scenarios(&config, ctx, chosen).await?;
@@ -182,6 +191,8 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     // Said only when it left a scenario unjudged (a mismatch before the silence is a failure).
     let unanswered = results.iter().any(|r| r.outcome.for_want_of_an_answer());
     let stopped_answering = StoppedAnswering::of(&results).filter(|_| unanswered);
+    let states = config.waivers.states(&results, started_at.date());
+    let waivers = config.waivers.list.iter().cloned().zip(states).collect();
     Ok(RunOutput {
         meta,
         report: Report {
@@ -191,6 +202,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
             suite_problems,
             stopped_answering,
             edition: config.edition,
+            waivers,
         },
     })
 }

@@ -182,6 +182,7 @@ impl ScenarioRecord {
             answered_at,
             silent_at,
             elsewhere: None,
+            waived: None,
         }
     }
 }

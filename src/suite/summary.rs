@@ -12,6 +12,7 @@ use cucumber::{Event, Writer, cli, gherkin, parser};
 use super::RunState;
 use super::record::{AnswerSummary, ScenarioId};
 use super::verdict::{self, Finding};
+use super::waivers::{Waived, Waiver, WaiverState};
 use crate::contract::editions::{self, Edition, Range};
 use crate::evidence::Level;
 
@@ -212,6 +213,9 @@ pub struct ScenarioResult {
     /// Its outcome, when the edition the run is gated on is not one it judges (its `outcome` is
     /// then not run): the verdicts of the editions it judges read this ([`Self::judged`]).
     pub elsewhere: Option<Outcome>,
+    /// Excused by waivers in force: every finding that counts is matched by one
+    /// ([`super::waivers::Waivers::apply`]); counted apart, never a failure.
+    pub waived: Option<Waived>,
 }
 
 impl ScenarioResult {
@@ -228,6 +232,7 @@ impl ScenarioResult {
             answered_at: None,
             silent_at: None,
             elsewhere: None,
+            waived: None,
         }
     }
 
@@ -252,9 +257,28 @@ impl ScenarioResult {
         self.fails_at(fail_on) || self.outcome.for_want_of_an_answer()
     }
 
-    /// Failed at `fail_on` or a stronger level.
+    /// Failed at `fail_on` or a stronger level, by a finding no waiver in force matched.
     pub fn fails_at(&self, fail_on: Level) -> bool {
-        matches!(self.outcome, Outcome::Failed { level } if level <= fail_on)
+        match (&self.outcome, &self.waived) {
+            (Outcome::Failed { .. }, Some(w)) => w.residual.is_some_and(|l| l <= fail_on),
+            (Outcome::Failed { level }, None) => *level <= fail_on,
+            _ => false,
+        }
+    }
+
+    /// Excused by waivers: it failed at the run's `--fail-on` only as they expect.
+    pub fn is_waived(&self) -> bool {
+        self.waived.is_some() && matches!(self.outcome, Outcome::Failed { .. })
+    }
+
+    /// Its outcome for the editions it judges ([`Self::judged`]) fails at `level` or a stronger
+    /// one, by a finding no waiver in force matched.
+    pub fn judged_fails_at(&self, level: Level) -> bool {
+        match (self.judged(), &self.waived) {
+            (Outcome::Failed { .. }, Some(w)) => w.residual.is_some_and(|l| l <= level),
+            (Outcome::Failed { level: l }, None) => *l <= level,
+            _ => false,
+        }
     }
 }
 
@@ -272,15 +296,32 @@ pub struct Report {
     pub stopped_answering: Option<StoppedAnswering>,
     /// The edition of the contract whose verdict sets the exit status.
     pub edition: &'static Edition,
+    /// The run's waivers (`run --waivers`), each with what became of it.
+    pub waivers: Vec<(Waiver, WaiverState)>,
 }
 
 impl Report {
-    /// Scenarios that ran and did not fail at the `--fail-on` level.
+    /// Scenarios that ran and did not fail at the `--fail-on` level, waived ones aside.
     pub fn passed(&self) -> usize {
         self.results
             .iter()
-            .filter(|r| r.outcome.ran() && !r.fails_at(self.fail_on))
+            .filter(|r| r.outcome.ran() && !r.fails_at(self.fail_on) && !r.is_waived())
             .count()
+    }
+
+    /// Scenarios excused by waivers: counted apart from passed and failed.
+    pub fn waived(&self) -> usize {
+        self.results.iter().filter(|r| r.is_waived()).count()
+    }
+
+    /// The waivers in force whose deviation did not occur though a scenario they name reached a
+    /// verdict: each fails the run.
+    pub fn stale_waivers(&self) -> Vec<&Waiver> {
+        self.waivers
+            .iter()
+            .filter(|(_, s)| *s == WaiverState::Stale)
+            .map(|(w, _)| w)
+            .collect()
     }
 
     /// Scenarios that failed at the `--fail-on` level or a stronger one.
@@ -344,6 +385,8 @@ impl Report {
     pub fn exit_status(&self) -> u8 {
         match self.verdict_at(self.fail_on) {
             Verdict::NotCertified if !self.certifiable() => 2,
+            // A waiver whose deviation is gone fails the run until it is removed.
+            Verdict::Passed if !self.stale_waivers().is_empty() => 1,
             Verdict::Passed => 0,
             Verdict::Failed | Verdict::NotCertified => 1,
         }
@@ -373,7 +416,10 @@ impl Report {
         let checked = judged().any(|o| o.ran() || o.for_want_of_an_answer());
         if !self.suite_problems.is_empty() || !checked {
             Verdict::NotCertified
-        } else if judged().any(|o| matches!(o, Outcome::Failed { level: l } if *l <= level)) {
+        } else if (self.results.iter())
+            .filter(|r| r.editions().contains(edition))
+            .any(|r| r.judged_fails_at(level))
+        {
             Verdict::Failed
         } else if self.unanswered() > 0 {
             Verdict::NotCertified
@@ -398,11 +444,11 @@ impl Report {
             .find(|e| self.verdict_in(e, self.fail_on) == Verdict::Passed)
     }
 
-    /// Scenarios whose strongest deviation is at `level`.
+    /// Scenarios whose strongest deviation is at `level`, waived ones aside.
     pub fn failed_at(&self, level: Level) -> usize {
         self.results
             .iter()
-            .filter(|r| r.outcome == Outcome::Failed { level })
+            .filter(|r| r.outcome == Outcome::Failed { level } && !r.is_waived())
             .count()
     }
 
@@ -420,7 +466,7 @@ impl Report {
     pub fn failure_groups(&self) -> Vec<FailureGroup> {
         let mut groups: BTreeMap<(Level, &str, &str), Vec<String>> = BTreeMap::new();
         for r in &self.results {
-            if !matches!(r.outcome, Outcome::Failed { .. }) {
+            if !matches!(r.outcome, Outcome::Failed { .. }) || r.is_waived() {
                 continue;
             }
             for f in &r.findings {
@@ -450,10 +496,11 @@ impl Report {
     /// failure with its findings; the time; and a closing `N passed, N failed` line that counts at
     /// the `--fail-on` level.
     pub fn summary(&self) -> String {
-        let mut areas: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
+        let mut areas: BTreeMap<&str, [usize; 7]> = BTreeMap::new();
         for r in &self.results {
             let slot = match r.outcome {
                 Outcome::Passed => 0,
+                Outcome::Failed { .. } if r.is_waived() => 6,
                 Outcome::Failed { level } => 1 + level as usize,
                 Outcome::NotRun(_) | Outcome::SetupFailed { .. } => 4,
                 Outcome::NoAnswer { .. } => 5,
@@ -461,6 +508,7 @@ impl Report {
             areas.entry(&r.id.feature).or_default()[slot] += 1;
         }
         let unanswered = self.no_answer() > 0;
+        let waived = self.waived() > 0;
         let width = areas
             .keys()
             .map(|a| a.chars().count())
@@ -468,15 +516,21 @@ impl Report {
             .unwrap_or(0)
             .max(7);
         let mut out = format!(
-            "\n  {:<width$} passed  failed: documented observed chosen  not-run{}\n",
+            "\n  {:<width$} passed  failed: documented observed chosen  not-run{}{}\n",
             "By area",
-            if unanswered { "  no-answer" } else { "" }
+            if unanswered { "  no-answer" } else { "" },
+            if waived { "  waived" } else { "" }
         );
-        for (area, [p, d, o, c, n, u]) in &areas {
+        for (area, [p, d, o, c, n, u, w]) in &areas {
             out.push_str(&format!(
-                "  {area:<width$} {p:>6}  {d:>18} {o:>8} {c:>6}  {n:>7}{}\n",
+                "  {area:<width$} {p:>6}  {d:>18} {o:>8} {c:>6}  {n:>7}{}{}\n",
                 if unanswered {
                     format!("  {u:>9}")
+                } else {
+                    String::new()
+                },
+                if waived {
+                    format!("  {w:>6}")
                 } else {
                     String::new()
                 }
@@ -567,9 +621,10 @@ impl Report {
                 ));
             }
         }
+        out.push_str(&self.waivers_summary());
         let mut counted = Vec::new();
         let mut beyond = Vec::new();
-        for r in &self.results {
+        for r in self.results.iter().filter(|r| !r.is_waived()) {
             if let Outcome::Failed { level } = r.outcome {
                 let findings: Vec<&Finding> = r.findings.iter().collect();
                 let line = format!(
@@ -615,8 +670,12 @@ impl Report {
             0 => silent,
             n => format!("{silent}, {n} of other editions"),
         };
+        let waived = match self.waived() {
+            0 => String::new(),
+            n => format!(", {n} waived"),
+        };
         out.push_str(&format!(
-            "\n{} scenarios in {:.2} s at --fail-on {}: {} passed, {} failed ({} documented, {} observed, {} chosen), {} not run{setup}{silent}\n{} passed, {} failed\n",
+            "\n{} scenarios in {:.2} s at --fail-on {}: {} passed, {} failed ({} documented, {} observed, {} chosen){waived}, {} not run{setup}{silent}\n{} passed, {} failed{waived}\n",
             self.results.len(),
             self.elapsed.as_secs_f64(),
             self.fail_on,
@@ -630,6 +689,53 @@ impl Report {
             // The closing line counts what fails the run: a call that got no answer does.
             self.failed() + self.no_answer()
         ));
+        out
+    }
+
+    /// What the summary says of waivers: the scenarios waived, with the waivers that excuse them
+    /// and their findings; each stale waiver; each expired one.
+    fn waivers_summary(&self) -> String {
+        let mut out = String::new();
+        let waived: Vec<&ScenarioResult> = self.results.iter().filter(|r| r.is_waived()).collect();
+        if !waived.is_empty() {
+            out.push_str(&format!(
+                "\nWaived ({}: failed at --fail-on {} only as waivers in force expect; not counted):\n",
+                waived.len(),
+                self.fail_on
+            ));
+        }
+        for r in waived {
+            let findings: Vec<&Finding> = r.findings.iter().collect();
+            out.push_str(&format!(
+                "~ [waived] {}\n    {}\n",
+                r.name(),
+                verdict::describe(&findings).replace('\n', "\n    ")
+            ));
+            for i in r.waived.iter().flat_map(|w| &w.by) {
+                if let Some((w, _)) = self.waivers.get(*i) {
+                    out.push_str(&format!(
+                        "    by {}: {} ({})\n",
+                        w.label(),
+                        w.reason,
+                        w.issue
+                    ));
+                }
+            }
+        }
+        for (w, state) in &self.waivers {
+            match state {
+                WaiverState::Stale => out.push_str(&format!(
+                    "✘ stale waiver: the deviation is gone — remove it: {}\n",
+                    w.label()
+                )),
+                WaiverState::Expired => out.push_str(&format!(
+                    "warning: expired waiver (ignored, it waives nothing): {} expired on {}\n",
+                    w.label(),
+                    super::waivers::format_date(w.expires)
+                )),
+                WaiverState::Applied | WaiverState::Unexercised => {}
+            }
+        }
         out
     }
 }
@@ -706,9 +812,11 @@ impl Collector {
             .map(|t| t.elapsed())
             .unwrap_or_default();
         let result = record.close(id, tags, duration, errors, self.ctx.fail_on);
-        let result = super::editions::gate(result, self.ctx.edition);
+        let mut result = super::editions::gate(result, self.ctx.edition);
+        (self.ctx.waivers).apply(&mut result, self.ctx.fail_on, self.ctx.date);
         if self.progress {
             let mark = match &result.outcome {
+                Outcome::Failed { level } if result.is_waived() => format!("~ [{level}, waived]"),
                 Outcome::Failed { level } if *level <= self.ctx.fail_on => format!("✘ [{level}]"),
                 Outcome::Failed { level } => format!("~ [{level}, not counted]"),
                 Outcome::NotRun(_) => "– [not run]".into(),
@@ -878,6 +986,7 @@ mod tests {
             suite_problems: Vec::new(),
             stopped_answering: None,
             edition: editions::latest(),
+            waivers: Vec::new(),
         }
     }
 
