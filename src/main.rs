@@ -67,6 +67,9 @@ enum Command {
         #[command(subcommand)]
         diff: Option<EditionsCommand>,
     },
+    /// Keep a waivers file (`run --waivers`, docs/waivers.md).
+    #[command(subcommand)]
+    Waivers(WaiversCommand),
 }
 
 #[derive(clap::Subcommand)]
@@ -78,6 +81,23 @@ enum EditionsCommand {
         a: String,
         /// An edition's name, or `latest`.
         b: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum WaiversCommand {
+    /// Move to DATE the expiry of each waiver whose deviation the report shows, and only theirs;
+    /// the file is rewritten with every other byte as it was. Exit 0 (it says what it did), 2
+    /// when the file, the report or DATE is refused.
+    Renew {
+        /// The waivers file.
+        file: PathBuf,
+        /// The report (its directory, or its results.json) that shows which deviations remain.
+        #[arg(long, value_name = "REPORT")]
+        from: PathBuf,
+        /// The new expiry, YYYY-MM-DD: not before today, at most a year after it.
+        #[arg(long, value_name = "DATE")]
+        until: String,
     },
 }
 
@@ -117,8 +137,9 @@ const EXIT_STATUSES: &str = "Exit status:
   0  every scenario that ran passed at the --fail-on level (scenarios not run, setup failures
      included, are listed with their reasons and never count as passed)
   1  a scenario failed at the --fail-on level (or a stronger one), or the endpoint stopped
-     answering: a call, or the preparation of a scenario's state, got no answer at all
-  2  nothing could be checked: bad arguments, a selection that leaves no scenario, an
+     answering: a call, or the preparation of a scenario's state, got no answer at all, or a
+     waiver is stale (its scenario ran, and its deviation is gone: remove it)
+  2  nothing could be checked: bad arguments, a refused --waivers file, a selection that leaves no scenario, an
      unreachable endpoint, no scenario able to run (every one not run or failed in setup, for
      example a control API that refuses every world), or a suite inconsistent with its
      catalogues";
@@ -233,6 +254,11 @@ struct RunArgs {
     /// Seconds the container may take to start and become ready.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "image")]
     startup_timeout: u64,
+    /// Known deviations excused until a date (TOML; docs/waivers.md): a scenario that fails only
+    /// as waivers expect is counted waived, not failed; a waiver whose deviation is gone fails
+    /// the run.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
     /// After the summary, print what changed against a baseline run (a report directory or its
     /// results.json), judged at --fail-on; written into --report DIR too.
     #[arg(long, value_name = "DIR")]
@@ -358,6 +384,9 @@ fn main() -> ExitCode {
             Command::Editions {
                 diff: Some(EditionsCommand::Diff { a, b }),
             } => cli::editions::diff(&a, &b),
+            Command::Waivers(WaiversCommand::Renew { file, from, until }) => {
+                cli::waivers::renew(&file, &from, &until)
+            }
         }
     });
     result.unwrap_or_else(|fail| {

@@ -8,6 +8,7 @@ pub mod editions;
 pub mod mock;
 pub mod run;
 pub mod verify;
+pub mod waivers;
 
 use std::fmt;
 use std::process::ExitCode;

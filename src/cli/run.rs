@@ -24,11 +24,13 @@ pub async fn exec(args: RunArgs) -> Result<ExitCode, Fail> {
     let discover = discover_options(&args)?;
     let target = resolve_target(&args, container.as_ref())?;
     let fail_on = fail_on(&args, &target);
+    let waivers = super::waivers::load(args.waivers.as_deref())?;
     if let Some(dir) = &args.report {
         prepare_report_dir(dir).map_err(Fail::cannot_check)?;
     }
     let baseline = load_baseline(args.baseline.as_deref())?;
-    let config = suite_config(&args, target, fail_on, ca_cert, discover);
+    let mut config = suite_config(&args, target, fail_on, ca_cert, discover);
+    config.waivers = waivers;
     // The run, unless interrupted: a container is removed either way.
     let outcome = run_suite(config).await;
     let (container_log, container_info) = teardown(container).await;
@@ -300,6 +302,20 @@ fn exit_policy(report: &Report) -> Result<ExitCode, Fail> {
             format_args!(
                 "the endpoint did not answer: {} scenarios were left unjudged",
                 report.unanswered()
+            ),
+        ))
+    } else if let [first, ..] = report.stale_waivers().as_slice() {
+        let more = report.stale_waivers().len() - 1;
+        Err(Fail::error(
+            status,
+            format_args!(
+                "stale waiver: the deviation is gone — remove it: {}{}",
+                first.label(),
+                if more > 0 {
+                    format!(" (and {more} more, above)")
+                } else {
+                    String::new()
+                }
             ),
         ))
     } else {

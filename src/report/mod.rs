@@ -161,7 +161,8 @@ fn waivers_in_force(results: &Results) -> Result<(), String> {
             .map_err(|e| format!("results.json: waiver {}: expires: {e}", i + 1))?;
         if expires < date {
             return Err(format!(
-                "results.json: waiver {} (scenario {}, expectation {}) was applied, but it had                  expired on the run's date: it expires {}, the run started {}",
+                "results.json: waiver {} (scenario {}, expectation {}) was applied, but it had \
+                 expired on the run's date: it expires {}, the run started {}",
                 i + 1,
                 w.scenario,
                 w.expectation,

@@ -16,6 +16,8 @@
 //!     a control API that refuses every world, a target that stops answering, `control-check`.
 //! 11. Editions of the contract (`editions`): the mock at each edition passes it, and a mock of
 //!     one edition judged against another fails exactly what `editions diff` predicts.
+//! 12. Waivers (`waivers`): a real deviation waived, a stale and an expired waiver, refused
+//!     files, `waivers renew`, and `verify` and `diff` of waived runs.
 
 mod broken;
 mod cli;
@@ -29,6 +31,7 @@ mod rejudge;
 mod reports;
 mod throttle;
 mod variants;
+mod waivers;
 
 use std::process::ExitCode;
 
@@ -162,6 +165,7 @@ fn main() -> ExitCode {
         });
         add(cli::cannot_check_exits_2().await);
         add(editions::proven_both_ways(report).await);
+        add(waivers::excuse_expire_and_go_stale().await);
         for p in &problems {
             println!("✘ {p}");
         }
