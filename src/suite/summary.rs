@@ -621,7 +621,7 @@ impl Report {
                 ));
             }
         }
-        out.push_str(&self.waivers_summary());
+        out.push_str(&super::waivers::summary(self));
         let mut counted = Vec::new();
         let mut beyond = Vec::new();
         for r in self.results.iter().filter(|r| !r.is_waived()) {
@@ -689,53 +689,6 @@ impl Report {
             // The closing line counts what fails the run: a call that got no answer does.
             self.failed() + self.no_answer()
         ));
-        out
-    }
-
-    /// What the summary says of waivers: the scenarios waived, with the waivers that excuse them
-    /// and their findings; each stale waiver; each expired one.
-    fn waivers_summary(&self) -> String {
-        let mut out = String::new();
-        let waived: Vec<&ScenarioResult> = self.results.iter().filter(|r| r.is_waived()).collect();
-        if !waived.is_empty() {
-            out.push_str(&format!(
-                "\nWaived ({}: failed at --fail-on {} only as waivers in force expect; not counted):\n",
-                waived.len(),
-                self.fail_on
-            ));
-        }
-        for r in waived {
-            let findings: Vec<&Finding> = r.findings.iter().collect();
-            out.push_str(&format!(
-                "~ [waived] {}\n    {}\n",
-                r.name(),
-                verdict::describe(&findings).replace('\n', "\n    ")
-            ));
-            for i in r.waived.iter().flat_map(|w| &w.by) {
-                if let Some((w, _)) = self.waivers.get(*i) {
-                    out.push_str(&format!(
-                        "    by {}: {} ({})\n",
-                        w.label(),
-                        w.reason,
-                        w.issue
-                    ));
-                }
-            }
-        }
-        for (w, state) in &self.waivers {
-            match state {
-                WaiverState::Stale => out.push_str(&format!(
-                    "✘ stale waiver: the deviation is gone — remove it: {}\n",
-                    w.label()
-                )),
-                WaiverState::Expired => out.push_str(&format!(
-                    "warning: expired waiver (ignored, it waives nothing): {} expired on {}\n",
-                    w.label(),
-                    super::waivers::format_date(w.expires)
-                )),
-                WaiverState::Applied | WaiverState::Unexercised => {}
-            }
-        }
         out
     }
 }

@@ -11,7 +11,8 @@
 use serde::Deserialize;
 use time::Date;
 
-use super::summary::{Outcome, ScenarioResult};
+use super::summary::{Outcome, Report, ScenarioResult};
+use super::verdict::{self, Finding};
 use crate::evidence::Level;
 
 /// One waiver, as its file states it.
@@ -295,6 +296,53 @@ impl Waivers {
     }
 }
 
+/// What the summary says of waivers: the scenarios waived, with the waivers that excuse them
+/// and their findings; each stale waiver; each expired one.
+pub(super) fn summary(report: &Report) -> String {
+    let mut out = String::new();
+    let waived: Vec<&ScenarioResult> = report.results.iter().filter(|r| r.is_waived()).collect();
+    if !waived.is_empty() {
+        out.push_str(&format!(
+            "\nWaived ({}: failed at --fail-on {} only as waivers in force expect; not counted):\n",
+            waived.len(),
+            report.fail_on
+        ));
+    }
+    for r in waived {
+        let findings: Vec<&Finding> = r.findings.iter().collect();
+        out.push_str(&format!(
+            "~ [waived] {}\n    {}\n",
+            r.name(),
+            verdict::describe(&findings).replace('\n', "\n    ")
+        ));
+        for i in r.waived.iter().flat_map(|w| &w.by) {
+            if let Some((w, _)) = report.waivers.get(*i) {
+                out.push_str(&format!(
+                    "    by {}: {} ({})\n",
+                    w.label(),
+                    w.reason,
+                    w.issue
+                ));
+            }
+        }
+    }
+    for (w, state) in &report.waivers {
+        match state {
+            WaiverState::Stale => out.push_str(&format!(
+                "✘ stale waiver: the deviation is gone — remove it: {}\n",
+                w.label()
+            )),
+            WaiverState::Expired => out.push_str(&format!(
+                "warning: expired waiver (ignored, it waives nothing): {} expired on {}\n",
+                w.label(),
+                super::waivers::format_date(w.expires)
+            )),
+            WaiverState::Applied | WaiverState::Unexercised => {}
+        }
+    }
+    out
+}
+
 /// `line` (`expires = …`) with its value, quoted or a bare date, replaced by `date`: every other
 /// byte (spacing, a comment) as it was.
 fn with_date(line: &str, date: Date) -> String {
@@ -541,6 +589,39 @@ mod tests {
         assert_eq!(
             waivers.states(&[not_run], TODAY)[0],
             WaiverState::Unexercised
+        );
+    }
+
+    #[test]
+    fn a_waived_scenario_is_counted_apart_and_a_stale_waiver_fails_the_run() {
+        let waivers = Waivers::parse(&file(GOOD), TODAY).expect("read");
+        let mut waived = failed(vec![finding("content-type.xml", Level::Observed, CT)]);
+        waivers.apply(&mut waived, Level::Observed, TODAY);
+        let report = |results: Vec<ScenarioResult>| {
+            let states = waivers.states(&results, TODAY);
+            Report {
+                results,
+                elapsed: std::time::Duration::ZERO,
+                fail_on: Level::Observed,
+                suite_problems: vec![],
+                stopped_answering: None,
+                edition: crate::contract::editions::latest(),
+                waivers: waivers.list.iter().cloned().zip(states).collect(),
+            }
+        };
+        let r = report(vec![waived, failed(vec![])]);
+        assert_eq!((r.passed(), r.failed(), r.waived()), (1, 0, 1));
+        assert_eq!(r.failed_at(Level::Observed), 0);
+        assert_eq!(r.exit_status(), 0);
+        let text = r.summary();
+        assert!(text.contains("1 passed, 0 failed, 1 waived"), "{text}");
+        assert!(text.contains("by waiver 1 (scenario resetdisk-errors-the-account/*"));
+        let stale = report(vec![failed(vec![])]);
+        assert_eq!(stale.exit_status(), 1);
+        assert!(
+            stale
+                .summary()
+                .contains("✘ stale waiver: the deviation is gone — remove it: waiver 1")
         );
     }
 
