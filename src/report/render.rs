@@ -633,7 +633,10 @@ fn waiver_html(r: &Results) -> String {
         r.run.waivers.len(),
         esc(&waiver_states(r))
     );
-    for line in waiver_lines(r) {
+    let (waived, warnings): (Vec<String>, Vec<String>) = waiver_lines(r)
+        .into_iter()
+        .partition(|l| l.starts_with("waived: "));
+    for line in warnings {
         let class = if line.starts_with("stale") {
             " class=\"tag\""
         } else {
@@ -641,7 +644,18 @@ fn waiver_html(r: &Results) -> String {
         };
         out.push_str(&format!("<li{class}>{}</li>", esc(&line)));
     }
-    out.push_str("</ul></div>");
+    out.push_str("</ul>");
+    if !waived.is_empty() {
+        out.push_str(&format!(
+            "<details><summary>{} waived scenarios, with the waivers that excuse them and what they found</summary><ul>",
+            waived.len()
+        ));
+        for line in waived {
+            out.push_str(&format!("<li>{}</li>", esc(&line)));
+        }
+        out.push_str("</ul></details>");
+    }
+    out.push_str("</div>");
     out
 }
 
