@@ -165,6 +165,10 @@ fn waiver_lines(r: &Results) -> Vec<String> {
                 label(i),
                 w.expires
             )),
+            "unexercised" => out.push(format!(
+                "note: unexercised waiver (no scenario it names reached a verdict): {}",
+                label(i)
+            )),
             _ => {}
         }
     }

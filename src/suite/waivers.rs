@@ -337,7 +337,11 @@ pub(super) fn summary(report: &Report) -> String {
                 w.label(),
                 super::waivers::format_date(w.expires)
             )),
-            WaiverState::Applied | WaiverState::Unexercised => {}
+            WaiverState::Unexercised => out.push_str(&format!(
+                "note: unexercised waiver (no scenario it names reached a verdict): {}\n",
+                w.label()
+            )),
+            WaiverState::Applied => {}
         }
     }
     out
@@ -623,6 +627,15 @@ mod tests {
                 .summary()
                 .contains("✘ stale waiver: the deviation is gone — remove it: waiver 1")
         );
+        let elsewhere = ScenarioResult {
+            id: ScenarioId::new("Formats", "XML by default"),
+            ..failed(vec![])
+        };
+        let unexercised = report(vec![elsewhere]);
+        assert_eq!(unexercised.exit_status(), 0);
+        assert!(unexercised.summary().contains(
+            "note: unexercised waiver (no scenario it names reached a verdict): waiver 1"
+        ));
     }
 
     #[test]
