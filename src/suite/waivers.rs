@@ -405,7 +405,7 @@ pub fn renew_text(text: &str, renew: &[usize], until: Date) -> Result<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suite::{Finding, ScenarioId};
+    use crate::suite::{Finding, ScenarioId, Verdict};
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 30);
@@ -636,6 +636,40 @@ mod tests {
         assert!(unexercised.summary().contains(
             "note: unexercised waiver (no scenario it names reached a verdict): waiver 1"
         ));
+    }
+
+    #[test]
+    fn a_scenario_of_another_edition_is_waived_for_the_editions_it_judges() {
+        use crate::contract::editions;
+        let waivers = Waivers::parse(&file(GOOD), TODAY).expect("read");
+        let older = (editions::all().iter())
+            .find(|e| e.name == "2019-07-12")
+            .expect("the 2019-07-12 edition");
+        let scenario = || {
+            let mut r = failed(vec![finding("content-type.xml", Level::Observed, CT)]);
+            r.tags = vec!["editions:2019-07-12..2022-04-13".into()];
+            crate::suite::editions::gate(r, editions::latest())
+        };
+        let report = |results: Vec<ScenarioResult>| Report {
+            waivers: (waivers.list.iter().cloned())
+                .zip(waivers.states(&results, TODAY))
+                .collect(),
+            results,
+            elapsed: std::time::Duration::ZERO,
+            fail_on: Level::Observed,
+            suite_problems: vec![],
+            stopped_answering: None,
+            edition: editions::latest(),
+        };
+        let unwaived = report(vec![scenario()]);
+        assert_eq!(unwaived.verdict_in(older, Level::Observed), Verdict::Failed);
+        let mut waived = scenario();
+        waivers.apply(&mut waived, Level::Observed, TODAY);
+        let r = report(vec![waived]);
+        assert_eq!(r.verdict_in(older, Level::Observed), Verdict::Passed);
+        assert_eq!(r.waivers[0].1, WaiverState::Applied);
+        // Not run for the gated edition: neither waived nor failed there.
+        assert_eq!((r.waived(), r.failed()), (0, 0));
     }
 
     #[test]
