@@ -149,7 +149,9 @@ fn waiver_lines(r: &Results) -> Vec<String> {
             "waived: {} / {} [{}], by {} — found: {}",
             s.feature,
             s.name,
-            s.failed_at.map_or("", Level::as_str),
+            (s.failed_at)
+                .or(s.judged.as_ref().and_then(|j| j.failed_at))
+                .map_or("", Level::as_str),
             by.join("; "),
             found.join("; ")
         ));

@@ -184,8 +184,9 @@ pub struct Scenario {
     #[serde(default)]
     pub not_checked: Vec<String>,
     pub exchanges: Vec<Exchange>,
-    /// The waivers (indices into `run.waivers`) that excuse it: set only on a waived scenario,
-    /// whose findings are all still listed.
+    /// The waivers (indices into `run.waivers`) that excuse it: set only on a waived scenario
+    /// (or one of another edition, waived in those it judges), whose findings are all still
+    /// listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waived_by: Vec<usize>,
 }
