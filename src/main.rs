@@ -139,10 +139,10 @@ const EXIT_STATUSES: &str = "Exit status:
   1  a scenario failed at the --fail-on level (or a stronger one), or the endpoint stopped
      answering: a call, or the preparation of a scenario's state, got no answer at all, or a
      waiver is stale (its scenario ran, and its deviation is gone: remove it)
-  2  nothing could be checked: bad arguments, a refused --waivers file, a selection that leaves no scenario, an
-     unreachable endpoint, no scenario able to run (every one not run or failed in setup, for
-     example a control API that refuses every world), or a suite inconsistent with its
-     catalogues";
+  2  nothing could be checked: bad arguments, a refused --waivers file, a selection that
+     leaves no scenario, an unreachable endpoint, no scenario able to run (every one not run
+     or failed in setup, for example a control API that refuses every world), or a suite
+     inconsistent with its catalogues";
 
 #[derive(clap::Args)]
 struct RunArgs {
