@@ -13,7 +13,10 @@
 //! - each scenario's `outcome`, `failed_at`, `counted`, `cause`, `reason`, `editions` and `judged`
 //!   must follow from its findings as [`ScenarioRecord::close`] and the edition gate decide;
 //! - the run's `verdict`, `counts`, `editions` and `conforms_to` must follow from the scenarios as
-//!   [`Report::verdict_in`] decides.
+//!   [`Report::verdict_in`] decides;
+//! - with waivers (`run.waivers`), each scenario's `waived_by` and `counted`, and each waiver's
+//!   `state`, must be what the recorded waivers make of its findings on the run's date
+//!   ([`crate::suite::Waivers::apply`], [`crate::suite::Waivers::states`]).
 //!
 //! The first scenario (or run field) that does not follow is named.
 
@@ -30,7 +33,7 @@ use crate::suite::check::{self, Answer, ExpectedRow};
 use crate::suite::verdict::{Finding, Findings};
 use crate::suite::{
     Outcome, Report, ScenarioId, ScenarioRecord, ScenarioResult, SnapshotMode, Stop, SuiteFiles,
-    coverage, recorded,
+    Waiver, Waivers, coverage, parse_date, recorded,
 };
 
 /// Expectations `--rejudge` cannot re-derive from the recorded exchanges, so takes as recorded:
@@ -98,6 +101,7 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
         Some(name) => editions::named(name).map_err(|e| format!("run.edition: {e}"))?,
         None => editions::latest(),
     };
+    let (waivers, date) = recorded_waivers(run)?;
     let mut rebuilt = Vec::new();
     let mut exchanges = 0;
     for s in &results.scenarios {
@@ -114,7 +118,7 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
                 s.tags, embedded.tags
             )));
         }
-        let result = follows(s, fail_on, gated).map_err(&fail)?;
+        let result = follows(s, fail_on, gated, &waivers, date).map_err(&fail)?;
         exchanges += answers(s, embedded, &result, fail_on).map_err(&fail)?;
         rebuilt.push(result);
     }
@@ -127,6 +131,15 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
         edition: gated,
         waivers: Vec::new(),
     };
+    let states = waivers.states(&report.results, date);
+    let derived: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let recorded: Vec<&str> = run.waivers.iter().map(|w| w.state.as_str()).collect();
+    if recorded != derived {
+        return Err(format!(
+            "run.waivers: recorded states {recorded:?}, but the scenarios make them {derived:?} \
+             on the run's date"
+        ));
+    }
     let judged = Judgement::of(&report);
     let differs = |field: &str, recorded: String, derived: String| {
         Err(format!(
@@ -169,12 +182,45 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
     })
 }
 
+/// The run's waivers as `run.waivers` records them, and the run's date (its `started_at`, in
+/// UTC), on which each was in force or expired.
+fn recorded_waivers(run: &super::results::Run) -> Result<(Waivers, time::Date), String> {
+    if run.waivers.is_empty() {
+        return Ok((Waivers::default(), time::Date::MIN));
+    }
+    let started = time::OffsetDateTime::parse(
+        &run.started_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|e| format!("run.started_at {:?}: {e}", run.started_at))?;
+    let list = (run.waivers.iter().enumerate())
+        .map(|(i, w)| {
+            Ok(Waiver {
+                number: i + 1,
+                scenario: w.scenario.clone(),
+                expectation: w.expectation.clone(),
+                received: w.received.clone(),
+                reason: w.reason.clone(),
+                issue: w.issue.clone(),
+                expires: parse_date(&w.expires)
+                    .map_err(|e| format!("run.waivers[{i}].expires: {e}"))?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((
+        Waivers { list },
+        started.to_offset(time::UtcOffset::UTC).date(),
+    ))
+}
+
 /// The scenario's result as the run would have closed it from its recorded findings, when its
 /// recorded verdict fields are what [`ScenarioRecord::close`] and the edition gate make of them.
 fn follows(
     s: &Scenario,
     fail_on: Level,
     gated: &'static Edition,
+    waivers: &Waivers,
+    date: time::Date,
 ) -> Result<ScenarioResult, String> {
     let mut record = ScenarioRecord::default();
     record.findings.extend(s.findings.iter().map(|f| Finding {
@@ -221,7 +267,8 @@ fn follows(
         Vec::new(),
         fail_on,
     );
-    let result = crate::suite::editions::gate(result, gated);
+    let mut result = crate::suite::editions::gate(result, gated);
+    waivers.apply(&mut result, fail_on, date);
     let derived = Scenario::of(&result, fail_on);
     let fields = [
         ("id", format!("{:?}", s.id), format!("{:?}", derived.id)),
@@ -264,6 +311,11 @@ fn follows(
             "findings",
             format!("{:?}", s.findings),
             format!("{:?}", derived.findings),
+        ),
+        (
+            "waived_by",
+            format!("{:?}", s.waived_by),
+            format!("{:?}", derived.waived_by),
         ),
     ];
     for (field, recorded, derived) in fields {
@@ -610,7 +662,8 @@ mod tests {
     #[test]
     fn an_outcome_must_follow_from_its_findings_as_the_run_closes_it() {
         let latest = editions::latest();
-        let follows = |s: &Scenario| follows(s, Level::Observed, latest);
+        let none = Waivers::default();
+        let follows = |s: &Scenario| follows(s, Level::Observed, latest, &none, time::Date::MIN);
         assert!(follows(&scenario("passed", None, &[])).is_ok());
         let failed = scenario(
             "failed",

@@ -125,9 +125,9 @@ fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// A copy of the report `from` whose applied waiver expires `expires`, its manifest rewritten to
-/// match (as whoever holds a report can): only the waivers check can tell.
-fn with_expiry(from: &Path, to: &Path, was: &str, expires: &str) -> Result<(), String> {
+/// A copy of the report `from` whose results.json says `now` where it said `was`, its manifest
+/// rewritten to match (as whoever holds a report can): only the checks of its verdicts can tell.
+fn edited(from: &Path, to: &Path, was: &str, now: &str) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(to);
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
@@ -135,11 +135,10 @@ fn with_expiry(from: &Path, to: &Path, was: &str, expires: &str) -> Result<(), S
         std::fs::copy(entry.path(), to.join(entry.file_name())).map_err(|e| e.to_string())?;
     }
     let results = read(&to.join("results.json"));
-    let was = format!("\"expires\": \"{was}\"");
-    if !results.contains(&was) {
-        return Err("results.json holds no such expiry".into());
+    if !results.contains(was) {
+        return Err(format!("results.json holds no {was}"));
     }
-    let edited = results.replace(&was, &format!("\"expires\": \"{expires}\""));
+    let edited = results.replace(was, now);
     let manifest = read(&to.join("manifest.json"))
         .replace(&sha256(results.as_bytes()), &sha256(edited.as_bytes()));
     std::fs::write(to.join("results.json"), edited)
@@ -382,8 +381,9 @@ pub async fn excuse_expire_and_go_stale() -> Tally {
     // verify: the waived report with its waiver's expiry moved before the run is refused; the
     // same edit keeping the date verifies (the manifest is rewritten alike).
     let (late, same) = (dir.join("late"), dir.join("same"));
-    match with_expiry(&waived_dir, &late, &in_force, &yesterday)
-        .and_then(|()| with_expiry(&waived_dir, &same, &in_force, &in_force))
+    let expiry = |date: &str| format!("\"expires\": \"{date}\"");
+    match edited(&waived_dir, &late, &expiry(&in_force), &expiry(&yesterday))
+        .and_then(|()| edited(&waived_dir, &same, &expiry(&in_force), &expiry(&in_force)))
     {
         Ok(()) => {
             let got = spawn(&["verify", &late.to_string_lossy()]).await;
@@ -401,6 +401,35 @@ pub async fn excuse_expire_and_go_stale() -> Tally {
                 &got,
                 0,
                 &["verified"],
+            );
+        }
+        Err(e) => tally.fail(format!("waivers: cannot edit the report: {e}")),
+    }
+    // verify --rejudge: the waived report's verdicts follow from its exchanges and waivers; a
+    // waiver's state edited does not.
+    let got = spawn(&["verify", "--rejudge", &waived_arg]).await;
+    expect(
+        &mut tally,
+        "verify --rejudge, a waived run",
+        &got,
+        0,
+        &["every verdict follows"],
+    );
+    let forged = dir.join("forged");
+    match edited(
+        &waived_dir,
+        &forged,
+        "\"state\": \"applied\"",
+        "\"state\": \"unexercised\"",
+    ) {
+        Ok(()) => {
+            let got = spawn(&["verify", "--rejudge", &forged.to_string_lossy()]).await;
+            expect(
+                &mut tally,
+                "verify --rejudge, a waiver's state edited",
+                &got,
+                1,
+                &["run.waivers", "\"unexercised\"", "\"applied\""],
             );
         }
         Err(e) => tally.fail(format!("waivers: cannot edit the report: {e}")),
