@@ -134,11 +134,12 @@ struct DiffArgs {
 }
 
 const EXIT_STATUSES: &str = "Exit status:
-  0  every scenario that ran passed at the --fail-on level (scenarios not run, setup failures
-     included, are listed with their reasons and never count as passed)
-  1  a scenario failed at the --fail-on level (or a stronger one), or the endpoint stopped
-     answering: a call, or the preparation of a scenario's state, got no answer at all, or a
-     waiver is stale (its scenario ran, and its deviation is gone: remove it)
+  0  every scenario of the --edition gated on that ran passed at the --fail-on level (or was
+     waived); scenarios not run, setup failures included, are listed with their reasons and never
+     count as passed, and those of other editions only set those editions' verdicts
+  1  a scenario of that edition failed at the --fail-on level (or a stronger one), or the
+     endpoint stopped answering: a call, or the preparation of a scenario's state, got no
+     answer at all, or a waiver is stale (its scenario ran, and its deviation is gone: remove it)
   2  nothing could be checked: bad arguments, a refused --waivers file, a selection that
      leaves no scenario, an unreachable endpoint, no scenario able to run (every one not run
      or failed in setup, for example a control API that refuses every world), or a suite
