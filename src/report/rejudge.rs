@@ -270,54 +270,15 @@ fn follows(
     let mut result = crate::suite::editions::gate(result, gated);
     waivers.apply(&mut result, fail_on, date);
     let derived = Scenario::of(&result, fail_on);
-    let fields = [
-        ("id", format!("{:?}", s.id), format!("{:?}", derived.id)),
-        (
-            "outcome",
-            format!("{:?}", s.outcome),
-            format!("{:?}", derived.outcome),
-        ),
-        (
-            "failed_at",
-            format!("{:?}", s.failed_at),
-            format!("{:?}", derived.failed_at),
-        ),
-        (
-            "counted",
-            s.counted.to_string(),
-            derived.counted.to_string(),
-        ),
-        (
-            "cause",
-            format!("{:?}", s.cause),
-            format!("{:?}", derived.cause),
-        ),
-        (
-            "reason",
-            format!("{:?}", s.reason),
-            format!("{:?}", derived.reason),
-        ),
-        (
-            "editions",
-            format!("{:?}", s.editions),
-            format!("{:?}", derived.editions),
-        ),
-        (
-            "judged",
-            format!("{:?}", s.judged),
-            format!("{:?}", derived.judged),
-        ),
-        (
-            "findings",
-            format!("{:?}", s.findings),
-            format!("{:?}", derived.findings),
-        ),
-        (
-            "waived_by",
-            format!("{:?}", s.waived_by),
-            format!("{:?}", derived.waived_by),
-        ),
-    ];
+    // Each recorded field beside the one its findings make, as text.
+    macro_rules! fields {
+        ($($f:ident),*) => {
+            [$((stringify!($f), format!("{:?}", s.$f), format!("{:?}", derived.$f))),*]
+        };
+    }
+    let fields = fields!(
+        id, outcome, failed_at, counted, cause, reason, editions, judged, findings, waived_by
+    );
     for (field, recorded, derived) in fields {
         if recorded != derived {
             return Err(format!(
