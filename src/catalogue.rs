@@ -237,14 +237,9 @@ impl Catalogue {
     /// The error for `code` in `edition`: the first row of that edition with the code and an
     /// exact status.
     pub fn answer_in(&self, code: &str, edition: &Edition) -> Option<ApiError> {
-        self.rows_in(edition).find_map(|r| match r.answer.status {
-            Status::Exact(status) if r.answer.code == code => Some(ApiError {
-                status,
-                code: r.answer.code.clone().into(),
-                message: r.answer.message.clone().into(),
-            }),
-            _ => None,
-        })
+        self.rows_in(edition)
+            .filter(|r| r.answer.code == code)
+            .find_map(CatalogueRow::api_error)
     }
 }
 
@@ -281,6 +276,19 @@ pub fn find(answer: &ErrorAnswer) -> Option<&'static CatalogueRow> {
 }
 
 impl CatalogueRow {
+    /// The error this row answers, as written, when its status is exact (not a class such as
+    /// `4xx`); placeholders are filled by [`Catalogue::fill`].
+    pub fn api_error(&self) -> Option<ApiError> {
+        let Status::Exact(status) = self.answer.status else {
+            return None;
+        };
+        Some(ApiError {
+            status,
+            code: self.answer.code.clone().into(),
+            message: self.answer.message.clone().into(),
+        })
+    }
+
     /// Whether this row states `answer`: `{name}` in the row stands for one parameter name (the
     /// same in code and message); other placeholders must appear in the answer as they are.
     pub fn states(&self, answer: &ErrorAnswer) -> bool {

@@ -288,7 +288,7 @@ impl Judgement {
                         .into_iter()
                         .map(|l| (l, report.verdict_in(e, l).as_str().to_owned()))
                         .collect(),
-                    scenarios: report.judging(e),
+                    scenarios: report.judging(e).count(),
                 })
                 .collect(),
             conforms_to: report

@@ -27,9 +27,7 @@ pub fn range_of(tags: &[String]) -> Result<Range, String> {
 /// call that got no answer stays as it is: an endpoint that stops answering fails every run.
 pub fn gate(mut result: ScenarioResult, edition: &Edition) -> ScenarioResult {
     let range = result.editions();
-    let silent = matches!(result.outcome, Outcome::NoAnswer { .. })
-        || result.outcome.for_want_of_an_answer();
-    if !range.contains(edition) && !silent {
+    if !range.contains(edition) && !result.outcome.for_want_of_an_answer() {
         let reason = format!(
             "not in edition {}: this scenario judges editions {range}",
             edition.name
@@ -81,7 +79,7 @@ pub fn summary(report: &Report) -> String {
             .into_iter()
             .map(|l| format!("{l}: {}", report.verdict_in(e, l).as_str()))
             .collect();
-        let judged = report.judging(e);
+        let judged = report.judging(e).count();
         let gate = if e.name == report.edition.name {
             "→"
         } else {

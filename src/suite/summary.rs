@@ -259,11 +259,7 @@ impl ScenarioResult {
 
     /// Failed at `fail_on` or a stronger level, by a finding no waiver in force matched.
     pub fn fails_at(&self, fail_on: Level) -> bool {
-        match (&self.outcome, &self.waived) {
-            (Outcome::Failed { .. }, Some(w)) => w.residual.is_some_and(|l| l <= fail_on),
-            (Outcome::Failed { level }, None) => *level <= fail_on,
-            _ => false,
-        }
+        self.unwaived_failure_of(&self.outcome, fail_on)
     }
 
     /// Excused by waivers: it failed at the run's `--fail-on` only as they expect.
@@ -274,7 +270,13 @@ impl ScenarioResult {
     /// Its outcome for the editions it judges ([`Self::judged`]) fails at `level` or a stronger
     /// one, by a finding no waiver in force matched.
     pub fn judged_fails_at(&self, level: Level) -> bool {
-        match (self.judged(), &self.waived) {
+        self.unwaived_failure_of(self.judged(), level)
+    }
+
+    /// `outcome` (its own, or the one it keeps for its editions) fails at `level` or a stronger
+    /// one, by a finding no waiver in force matched.
+    fn unwaived_failure_of(&self, outcome: &Outcome, level: Level) -> bool {
+        match (outcome, &self.waived) {
             (Outcome::Failed { .. }, Some(w)) => w.residual.is_some_and(|l| l <= level),
             (Outcome::Failed { level: l }, None) => *l <= level,
             _ => false,
@@ -407,19 +409,13 @@ impl Report {
     /// the one place a verdict is decided. Not certified when the suite is inconsistent, when
     /// no such scenario was checked, or when none fails but the endpoint stopped answering.
     pub fn verdict_in(&self, edition: &Edition, level: Level) -> Verdict {
-        let judged = || {
-            self.results
-                .iter()
-                .filter(|r| r.editions().contains(edition))
-                .map(ScenarioResult::judged)
-        };
-        let checked = judged().any(|o| o.ran() || o.for_want_of_an_answer());
+        let checked = self.judging(edition).any(|r| {
+            let o = r.judged();
+            o.ran() || o.for_want_of_an_answer()
+        });
         if !self.suite_problems.is_empty() || !checked {
             Verdict::NotCertified
-        } else if (self.results.iter())
-            .filter(|r| r.editions().contains(edition))
-            .any(|r| r.judged_fails_at(level))
-        {
+        } else if self.judging(edition).any(|r| r.judged_fails_at(level)) {
             Verdict::Failed
         } else if self.unanswered() > 0 {
             Verdict::NotCertified
@@ -428,12 +424,14 @@ impl Report {
         }
     }
 
-    /// How many scenarios judge `edition`.
-    pub fn judging(&self, edition: &Edition) -> usize {
+    /// The scenarios that judge `edition`.
+    pub fn judging<'a>(
+        &'a self,
+        edition: &'a Edition,
+    ) -> impl Iterator<Item = &'a ScenarioResult> + 'a {
         self.results
             .iter()
-            .filter(|r| r.editions().contains(edition))
-            .count()
+            .filter(move |r| r.editions().contains(edition))
     }
 
     /// The newest edition the target conforms to at the `--fail-on` level, if any.

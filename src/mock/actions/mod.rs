@@ -63,14 +63,7 @@ impl Context<'_> {
             .catalogue()?
             .rows_in(self.edition)
             .find(|r| r.answer.code == code && r.answer.message.contains(words))?;
-        let crate::catalogue::Status::Exact(status) = row.answer.status else {
-            return None;
-        };
-        Some(ApiError {
-            status,
-            code: row.answer.code.clone().into(),
-            message: row.answer.message.clone().into(),
-        })
+        row.api_error()
     }
 
     /// Whether the edition served lists `code` among the calling action's errors: an action
