@@ -42,6 +42,7 @@ pub const FEATURES: &[&str] = &[
     crate::world::FEATURE_TAGS,
     FEATURE_SECURITY_TOKEN,
     crate::world::FEATURE_ENCRYPTION,
+    crate::world::FEATURE_EDITION_FAULTS,
 ];
 
 /// `security_token` in `PUT /worlds/{access_key_id}`: a temporary (STS) key pair.

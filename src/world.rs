@@ -225,21 +225,19 @@ impl Fault {
                 })
             })
             .filter(|r| keep(r))
-            .filter_map(|r| match r.answer.status {
-                Status::Exact(status) => Some(ApiError {
-                    status,
-                    code: r.answer.code.clone().into(),
-                    message: r.answer.message.clone().into(),
-                }),
-                _ => None,
-            })
+            .filter_map(CatalogueRow::api_error)
             .chain(ApiError::injectable_common())
             .collect()
     }
 
     /// The documented error this fault answers with, if its code and message name one.
     pub fn api_error(&self) -> Option<ApiError> {
-        Self::injectable()
+        self.named_in(Self::injectable())
+    }
+
+    /// The error of `valid` this fault names by its code and message.
+    fn named_in(&self, valid: Vec<ApiError>) -> Option<ApiError> {
+        valid
             .into_iter()
             .find(|e| e.code == self.code && e.message == self.message)
     }
@@ -516,6 +514,11 @@ pub const FEATURE_TAGS: &str = "tags";
 /// authorisation (`docs/control-api.md`, change log).
 pub const FEATURE_ENCRYPTION: &str = "encryption";
 
+/// The optional feature for faults that name an error added by a later edition of the contract
+/// than the first (the 400 `InternalError` of 2024-12-02): a server of the first published set
+/// schedules only the first edition's.
+pub const FEATURE_EDITION_FAULTS: &str = "edition_faults";
+
 impl World {
     /// The document a scenario states: every field at its documented default left out (empty
     /// lists, `null`s, the default region, times and flags), so that a control API written
@@ -575,18 +578,18 @@ impl World {
         if encrypted {
             out.push(FEATURE_ENCRYPTION);
         }
+        let first = &crate::contract::editions::all()[0];
+        if (self.faults.iter()).any(|f| f.named_in(Fault::injectable_in(first)).is_none()) {
+            out.push(FEATURE_EDITION_FAULTS);
+        }
         out
     }
 
     /// Whether a mock serving `edition` can hold this world: every fault is an error of that
     /// edition.
     pub fn check_edition(&self, edition: &Edition) -> Result<(), WorldError> {
-        let valid = Fault::injectable_in(edition);
         for (i, f) in self.faults.iter().enumerate() {
-            if !valid
-                .iter()
-                .any(|e| e.code == f.code && e.message == f.message)
-            {
+            if f.named_in(Fault::injectable_in(edition)).is_none() {
                 return Err(WorldError::new(
                     format!("faults[{i}]"),
                     format!(
@@ -772,6 +775,33 @@ mod tests {
             let back = World::from_json(world.stated().to_string().as_bytes()).unwrap();
             assert_eq!(back, world);
         }
+    }
+
+    #[test]
+    fn a_world_needs_a_newer_feature_only_when_it_uses_it() {
+        let mut w = World::sample();
+        let doc = serde_json::to_value(&w).unwrap();
+        for absent in ["kms_keys", "kms_authorized", "encrypted", "kms_key_id"] {
+            assert!(!doc.to_string().contains(absent), "{absent} in {doc}");
+        }
+        w.faults.push(Fault {
+            action: "ResetDisk".into(),
+            code: "InternalError".into(),
+            message: "The request processing has failed due to some unknown error.".into(),
+            count: 1,
+        });
+        assert!(
+            w.features().is_empty(),
+            "a first-edition fault needs no feature"
+        );
+        w.faults[0].message =
+            "The requested services is not available now. Please try again later.".into();
+        assert_eq!(w.features(), [FEATURE_EDITION_FAULTS]);
+        w.disks[0].encrypted = true;
+        assert_eq!(w.features(), [FEATURE_ENCRYPTION, FEATURE_EDITION_FAULTS]);
+        let first = &crate::contract::editions::all()[0];
+        assert!(w.check_edition(first).is_err());
+        assert!(w.check_edition(crate::contract::editions::latest()).is_ok());
     }
 
     #[test]
