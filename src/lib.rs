@@ -16,6 +16,7 @@ pub mod credentials;
 mod embedded;
 pub mod evidence;
 mod format;
+pub mod metadata;
 mod mock;
 mod params;
 mod protocol;

@@ -65,23 +65,15 @@ enum Command {
     /// `editions diff A B` prints what changed from A to B and the scenarios judged in only one.
     Editions {
         #[command(subcommand)]
-        diff: Option<EditionsCommand>,
+        command: Option<cli::editions::Command>,
     },
+    /// Alibaba Cloud's API metadata for ECS 2014-05-26, the contract's second source
+    /// (docs/editions.md): `metadata extract FILE --snapshot DATE` cuts the compiled-in extract.
+    #[command(subcommand)]
+    Metadata(cli::metadata::Command),
     /// Keep a waivers file (`run --waivers`, docs/waivers.md).
     #[command(subcommand)]
     Waivers(WaiversCommand),
-}
-
-#[derive(clap::Subcommand)]
-enum EditionsCommand {
-    /// What changed from edition A to edition B: error rows added, removed and reworded,
-    /// parameters and preconditions, and the scenarios judged in only one of them.
-    Diff {
-        /// An edition's name, or `latest`.
-        a: String,
-        /// An edition's name, or `latest`.
-        b: String,
-    },
 }
 
 #[derive(Subcommand)]
@@ -381,10 +373,8 @@ fn main() -> ExitCode {
             Command::Verify { dir, rejudge } => cli::verify::exec(&dir, rejudge),
             Command::ControlCheck { endpoint } => cli::control_check::exec(&endpoint).await,
             Command::Diff(args) => cli::diff::exec(args).await,
-            Command::Editions { diff: None } => cli::editions::list(),
-            Command::Editions {
-                diff: Some(EditionsCommand::Diff { a, b }),
-            } => cli::editions::diff(&a, &b),
+            Command::Editions { command } => cli::editions::exec(command),
+            Command::Metadata(command) => cli::metadata::exec(command),
             Command::Waivers(WaiversCommand::Renew { file, from, until }) => {
                 cli::waivers::renew(&file, &from, &until)
             }

@@ -8,8 +8,28 @@ use ecs_conformance::contract::editions::{self, Edition};
 
 use super::Fail;
 
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// What changed from edition A to edition B: error rows added, removed and reworded,
+    /// parameters and preconditions, and the scenarios judged in only one of them.
+    Diff {
+        /// An edition's name, or `latest`.
+        a: String,
+        /// An edition's name, or `latest`.
+        b: String,
+    },
+}
+
+/// `editions` (no command: the list) and its commands.
+pub fn exec(command: Option<Command>) -> Result<ExitCode, Fail> {
+    match command {
+        None => list(),
+        Some(Command::Diff { a, b }) => diff(&a, &b),
+    }
+}
+
 /// One line per edition, starting with its name, oldest first.
-pub fn list() -> Result<ExitCode, Fail> {
+fn list() -> Result<ExitCode, Fail> {
     for e in editions::all() {
         let unknown = e
             .unknown
@@ -20,7 +40,7 @@ pub fn list() -> Result<ExitCode, Fail> {
 }
 
 /// What changed from `a` to `b`, then the scenarios judged in only one of them.
-pub fn diff(a: &str, b: &str) -> Result<ExitCode, Fail> {
+fn diff(a: &str, b: &str) -> Result<ExitCode, Fail> {
     let named = |n: &str| editions::named(n).map_err(|e| Fail::error(2, e));
     let (a, b) = (named(a)?, named(b)?);
     println!("From edition {} to edition {}:", a.label(), b.label());

@@ -5,6 +5,7 @@ pub mod call;
 pub mod control_check;
 pub mod diff;
 pub mod editions;
+pub mod metadata;
 pub mod mock;
 pub mod run;
 pub mod verify;

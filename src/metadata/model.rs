@@ -1,0 +1,651 @@
+//! The extract's data model, and how a full `api-docs.json` becomes it. One action per line of
+//! the extract, serialized from these types in their field order, so the same input always gives
+//! the same bytes. Names follow the metadata's own (`operationType`, `errorCodes`, …) so the
+//! extract reads side by side with its source; what the extract leaves out is prose (descriptions,
+//! titles), SDK and console bookkeeping (`abilityTreeNodes`, `chargeType`, `docRequired`), the
+//! endpoints and the response headers.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// A JSON object read and written in its document order (serde_json's own map sorts its keys;
+/// the order of a response's fields is part of what the metadata says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T> Ordered<T> {
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+/// A scalar the metadata writes as a string, a number or a boolean: kept as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, a number or a boolean")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `enumValueTitles`: an object of value → title in the metadata, the values alone (in its
+/// order) in the extract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Values(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Values;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of values and their titles, or a list of values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Values, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, _)) = map.next_entry::<String, de::IgnoredAny>()? {
+                    out.push(k);
+                }
+                Ok(Values(out))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Values, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Text(v)) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(Values(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A count the metadata writes as a number (or, leniently, as a numeric string).
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match Option::<Text>::deserialize(d)? {
+        None => Ok(None),
+        Some(Text(t)) => t
+            .parse()
+            .map(Some)
+            .map_err(|_| de::Error::custom(format!("{t:?} is not a count"))),
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A parameter's or a response field's schema: what the extract keeps of the metadata's.
+/// `required`, `deprecated`, `itemNode`, `exclusiveMaximum` and `exclusiveMinimum` are written
+/// only when true.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "or_default",
+        skip_serializing_if = "is_false"
+    )]
+    pub required: bool,
+    #[serde(
+        default,
+        deserialize_with = "or_default",
+        skip_serializing_if = "is_false"
+    )]
+    pub deprecated: bool,
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub enumeration: Option<Values>,
+    /// The values `enumValueTitles` names (without their titles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enum_value_titles: Option<Values>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<Text>,
+    #[serde(
+        default,
+        deserialize_with = "or_default",
+        skip_serializing_if = "is_false"
+    )]
+    pub exclusive_minimum: bool,
+    #[serde(
+        default,
+        deserialize_with = "or_default",
+        skip_serializing_if = "is_false"
+    )]
+    pub exclusive_maximum: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_length: Option<u64>,
+    #[serde(
+        default,
+        deserialize_with = "count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_length: Option<u64>,
+    #[serde(
+        default,
+        deserialize_with = "count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_items: Option<u64>,
+    #[serde(
+        default,
+        deserialize_with = "count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_items: Option<u64>,
+    /// A list's wrapper element in XML (`<Regions><Region/>…</Regions>`).
+    #[serde(
+        default,
+        deserialize_with = "or_default",
+        skip_serializing_if = "is_false"
+    )]
+    pub item_node: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Schema>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Ordered<Schema>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_properties: Option<Box<Schema>>,
+}
+
+impl Schema {
+    /// `string`, `integer/int64`, `array of string`, `object`: what a change of type changes.
+    pub fn type_words(&self) -> String {
+        let mut out = self.kind.clone().unwrap_or_else(|| "(no type)".into());
+        if let Some(f) = &self.format {
+            out = format!("{out}/{f}");
+        }
+        if let Some(items) = &self.items {
+            out = format!("{out} of {}", items.type_words());
+        }
+        out
+    }
+}
+
+/// One request parameter: its name, where it goes (`in`: `query` for every ECS action), how a
+/// list or object is spelled (`style`: `repeatList` is `Name.1=…&Name.2=…`, `flat` is
+/// `Name.Key=…`, `json` a JSON text), and its schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Parameter {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "or_default",
+        skip_serializing_if = "is_false"
+    )]
+    pub allow_empty_value: bool,
+    pub schema: Schema,
+}
+
+impl Parameter {
+    /// `boolean, optional`; with the style when there is one: what `editions check` compares.
+    pub fn shape(&self) -> String {
+        let style = self
+            .style
+            .as_deref()
+            .map_or(String::new(), |s| format!(" ({s})"));
+        let required = if self.schema.required {
+            "required"
+        } else {
+            "optional"
+        };
+        format!("{}{style}, {required}", self.schema.type_words())
+    }
+}
+
+/// One documented error: `[code, message]` in the extract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(String, String)", into = "(String, String)")]
+pub struct ErrorCode {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<(String, String)> for ErrorCode {
+    fn from((code, message): (String, String)) -> Self {
+        Self { code, message }
+    }
+}
+
+impl From<ErrorCode> for (String, String) {
+    fn from(e: ErrorCode) -> Self {
+        (e.code, e.message)
+    }
+}
+
+/// The answer of a call that succeeds: its HTTP status and schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Success {
+    pub status: String,
+    pub schema: Schema,
+}
+
+/// Examples in each format the metadata gives them in, by format (`json`, `xml`).
+pub type Demos = Ordered<String>;
+
+/// One action, as the extract keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    pub name: String,
+    pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    /// `systemTags.operationType`: `get`, `list`, `create`, `update`, `delete` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+    /// `systemTags.riskType`: `none` or `high`, where the metadata says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_type: Option<String>,
+    /// The HTTP methods it may be called with.
+    pub methods: Vec<String>,
+    pub parameters: Vec<Parameter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<Success>,
+    /// By HTTP status, in the metadata's order.
+    #[serde(default, skip_serializing_if = "Ordered::is_empty")]
+    pub error_codes: Ordered<Vec<ErrorCode>>,
+    /// A successful answer in each format.
+    #[serde(default, skip_serializing_if = "Ordered::is_empty")]
+    pub response_demo: Demos,
+    /// An error answer in each format, where the metadata gives one.
+    #[serde(default, skip_serializing_if = "Ordered::is_empty")]
+    pub error_demo: Demos,
+}
+
+impl Action {
+    /// Every documented error as `(status, code, message)`, in the metadata's order.
+    pub fn errors(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.error_codes.0.iter().flat_map(|(status, list)| {
+            list.iter()
+                .map(move |e| (status.as_str(), e.code.as_str(), e.message.as_str()))
+        })
+    }
+
+    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+}
+
+/// A group of actions as the metadata's `directories` list them (the API reference's sections:
+/// "Regions", "Instances", …), in its order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub title: String,
+    pub actions: Vec<String>,
+}
+
+/// The extract's first line: what it is, where it came from, and the metadata's grouping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Header {
+    /// [`FORMAT`].
+    pub extract: String,
+    /// The URL the metadata is published at.
+    pub source: String,
+    /// Where the snapshot was taken from.
+    pub archive: String,
+    /// The snapshot's date, `YYYY-MM-DD`.
+    pub snapshot: String,
+    pub product: String,
+    pub version: String,
+    pub style: String,
+    /// How many actions follow, one per line, sorted by name.
+    pub actions: usize,
+    pub directories: Vec<Directory>,
+}
+
+/// The extract's format, named in its header.
+pub const FORMAT: &str = "ecs-conformance/metadata-extract/v1";
+/// Where Alibaba Cloud publishes the ECS 2014-05-26 metadata.
+pub const SOURCE_URL: &str =
+    "https://api.aliyun.com/meta/v1/products/Ecs/versions/2014-05-26/api-docs.json";
+/// The public archive of weekly snapshots the committed ones were taken from.
+pub const ARCHIVE: &str =
+    "github.com/dew-serverless/acs-metadata, en_us/ecs/2014-05-26/api-docs.json";
+pub const PRODUCT: &str = "Ecs";
+pub const VERSION: &str = "2014-05-26";
+
+// --- The full api-docs.json, as published: read only, to be cut into the extract. ---
+
+#[derive(Deserialize)]
+struct Source {
+    info: Info,
+    #[serde(default)]
+    directories: Vec<SourceDirectory>,
+    apis: Ordered<SourceAction>,
+}
+
+#[derive(Deserialize)]
+struct Info {
+    product: String,
+    version: String,
+    #[serde(default)]
+    style: String,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Child {
+    Action(String),
+    Directory(SourceDirectory),
+}
+
+#[derive(Deserialize)]
+struct SourceDirectory {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    children: Vec<Child>,
+}
+
+/// A field the metadata may leave out or write as `null`: its default then.
+fn or_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SourceAction {
+    #[serde(default, deserialize_with = "or_default")]
+    summary: String,
+    #[serde(default, deserialize_with = "or_default")]
+    methods: Vec<String>,
+    #[serde(default, deserialize_with = "or_default")]
+    deprecated: bool,
+    #[serde(default, deserialize_with = "or_default")]
+    system_tags: SystemTags,
+    #[serde(default, deserialize_with = "or_default")]
+    parameters: Vec<Parameter>,
+    #[serde(default, deserialize_with = "or_default")]
+    responses: Ordered<SourceResponse>,
+    #[serde(default, deserialize_with = "or_default")]
+    error_codes: Ordered<Vec<SourceError>>,
+    #[serde(default, deserialize_with = "or_default")]
+    response_demo: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SystemTags {
+    operation_type: Option<String>,
+    risk_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SourceResponse {
+    #[serde(default, deserialize_with = "or_default")]
+    schema: Schema,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SourceError {
+    error_code: String,
+    error_message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SourceDemo {
+    #[serde(rename = "type")]
+    format: String,
+    #[serde(default, deserialize_with = "or_default")]
+    example: String,
+    #[serde(default, deserialize_with = "or_default")]
+    error_example: String,
+}
+
+/// Why a file is not ECS 2014-05-26 metadata.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReadError {
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("not Alibaba Cloud API metadata (an api-docs.json with `info` and `apis`): {0}")]
+    NotMetadata(String),
+    #[error("the metadata of {0} {1}, not of {PRODUCT} {VERSION}")]
+    OtherApi(String, String),
+}
+
+/// The metadata of a full `api-docs.json`: its header (with `snapshot` as given) and every
+/// action, sorted by name.
+pub fn read_source(json: &str, snapshot: &str) -> Result<(Header, Vec<Action>), ReadError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let source: Source = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let at = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data if at == "." => ReadError::NotMetadata(
+                format!("{inner}")
+                    .split(" at line")
+                    .next()
+                    .unwrap_or("")
+                    .to_owned(),
+            ),
+            serde_json::error::Category::Data => {
+                ReadError::NotMetadata(format!("at {at}: {inner}"))
+            }
+            _ => ReadError::NotJson(inner.to_string()),
+        }
+    })?;
+    de.end().map_err(|e| ReadError::NotJson(e.to_string()))?;
+    if source.info.product != PRODUCT || source.info.version != VERSION {
+        return Err(ReadError::OtherApi(
+            source.info.product,
+            source.info.version,
+        ));
+    }
+    let mut directories = Vec::new();
+    for d in &source.directories {
+        flatten(d, "", &mut directories);
+    }
+    let mut actions: Vec<Action> = source
+        .apis
+        .0
+        .into_iter()
+        .map(|(name, a)| action(name, a))
+        .collect::<Result<_, _>>()?;
+    actions.sort_by(|a, b| a.name.cmp(&b.name));
+    let header = Header {
+        extract: FORMAT.into(),
+        source: SOURCE_URL.into(),
+        archive: ARCHIVE.into(),
+        snapshot: snapshot.into(),
+        product: source.info.product,
+        version: source.info.version,
+        style: source.info.style,
+        actions: actions.len(),
+        directories,
+    };
+    Ok((header, actions))
+}
+
+/// A directory and those within it, as `Parent / Child` titles, each with its own actions.
+fn flatten(d: &SourceDirectory, parent: &str, out: &mut Vec<Directory>) {
+    let title = if parent.is_empty() {
+        d.title.clone()
+    } else {
+        format!("{parent} / {}", d.title)
+    };
+    let actions = d
+        .children
+        .iter()
+        .filter_map(|c| match c {
+            Child::Action(name) => Some(name.clone()),
+            Child::Directory(_) => None,
+        })
+        .collect();
+    out.push(Directory {
+        title: title.clone(),
+        actions,
+    });
+    for c in &d.children {
+        if let Child::Directory(inner) = c {
+            flatten(inner, &title, out);
+        }
+    }
+}
+
+fn action(name: String, a: SourceAction) -> Result<Action, ReadError> {
+    let success = a
+        .responses
+        .0
+        .into_iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .map(|(status, r)| Success {
+            status,
+            schema: r.schema,
+        });
+    let mut response_demo = Ordered::default();
+    let mut error_demo = Ordered::default();
+    if !a.response_demo.trim().is_empty() {
+        let demos: Vec<SourceDemo> = serde_json::from_str(&a.response_demo)
+            .map_err(|e| ReadError::NotMetadata(format!("apis.{name}.responseDemo: {e}")))?;
+        for d in demos {
+            if !d.example.is_empty() {
+                response_demo.0.push((d.format.clone(), d.example));
+            }
+            if !d.error_example.is_empty() {
+                error_demo.0.push((d.format, d.error_example));
+            }
+        }
+    }
+    Ok(Action {
+        name,
+        deprecated: a.deprecated,
+        summary: a.summary,
+        operation_type: a.system_tags.operation_type,
+        risk_type: a.system_tags.risk_type,
+        methods: a.methods,
+        parameters: a.parameters,
+        success,
+        error_codes: Ordered(
+            a.error_codes
+                .0
+                .into_iter()
+                .map(|(status, list)| {
+                    let list = list
+                        .into_iter()
+                        .map(|e| ErrorCode {
+                            code: e.error_code,
+                            message: e.error_message,
+                        })
+                        .collect();
+                    (status, list)
+                })
+                .collect(),
+        ),
+        response_demo,
+        error_demo,
+    })
+}
+
+/// The extract's text: the header line, then one line per action.
+pub fn write(header: &Header, actions: &[Action]) -> String {
+    let mut out = json_line(header);
+    for a in actions {
+        out.push_str(&json_line(a));
+    }
+    out
+}
+
+/// One JSON line. These types always serialize: string keys, strings, integers and booleans.
+fn json_line<T: Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string(v).expect("the extract's types serialize");
+    s.push('\n');
+    s
+}

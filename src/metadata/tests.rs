@@ -1,0 +1,122 @@
+//! The committed extract: fresh, whole, and read back as written.
+
+use super::*;
+
+const SNAPSHOT: &str = "2025-12-19";
+
+fn snapshot_file(date: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "tests/metadata/ecs-2014-05-26.api-docs.{date}.json"
+    ));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Regenerate with `cargo run -- metadata extract
+/// tests/metadata/ecs-2014-05-26.api-docs.2025-12-19.json --snapshot 2025-12-19 >
+/// data/ecs-2014-05-26.metadata.jsonl`.
+#[test]
+fn the_committed_extract_is_what_the_command_makes_of_the_committed_snapshot() {
+    let made = extract(&snapshot_file(SNAPSHOT), SNAPSHOT).unwrap();
+    assert!(
+        made == EXTRACT,
+        "data/ecs-2014-05-26.metadata.jsonl is stale ({} bytes committed, {} made): run `cargo run \
+         -- metadata extract tests/metadata/ecs-2014-05-26.api-docs.{SNAPSHOT}.json --snapshot \
+         {SNAPSHOT} > data/ecs-2014-05-26.metadata.jsonl`",
+        EXTRACT.len(),
+        made.len()
+    );
+}
+
+#[test]
+fn every_line_of_the_extract_reads_back_as_it_was_written() {
+    let h = header();
+    assert_eq!(
+        (h.product.as_str(), h.version.as_str(), h.snapshot.as_str()),
+        ("Ecs", "2014-05-26", SNAPSHOT)
+    );
+    assert_eq!(h.source, SOURCE_URL);
+    let names: Vec<&str> = names().collect();
+    assert_eq!(names.len(), h.actions);
+    assert_eq!(h.actions, 358);
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted by name");
+    for (line, name) in EXTRACT.lines().skip(1).zip(&names) {
+        let a = action(name).unwrap();
+        let again = serde_json::to_string(a).unwrap();
+        assert_eq!(again, line, "{name} does not read back as written");
+    }
+    let listed: usize = h.directories.iter().map(|d| d.actions.len()).sum();
+    assert_eq!(listed, 358, "every action is in one directory");
+    assert_eq!(directory_of("DescribeRegions"), Some("Regions"));
+    assert!(action("NoSuchAction").is_none());
+}
+
+#[test]
+fn an_action_keeps_what_the_harness_and_the_mock_read() {
+    let a = action("ResetDisk").unwrap();
+    assert!(!a.deprecated);
+    assert_eq!(a.operation_type.as_deref(), Some("update"));
+    assert_eq!(a.risk_type.as_deref(), Some("high"));
+    let dry_run = a.parameter("DryRun").unwrap();
+    assert_eq!(
+        (dry_run.location.as_str(), dry_run.shape()),
+        ("query", "boolean, optional".to_owned())
+    );
+    assert_eq!(a.parameter("DiskId").unwrap().shape(), "string, required");
+    assert_eq!(a.errors().count(), 27);
+    assert!(a.errors().any(|e| e
+        == (
+            "400",
+            "InternalError",
+            "The requested services is not available now. Please try again later."
+        )));
+    let success = a.success.as_ref().unwrap();
+    assert_eq!(success.status, "200");
+    let fields = success.schema.properties.as_ref().unwrap();
+    assert!(fields.get("RequestId").is_some());
+    assert!(
+        a.response_demo
+            .get("xml")
+            .unwrap()
+            .starts_with("<ResetDiskResponse>")
+    );
+    assert!(a.response_demo.get("json").is_some());
+
+    // A list of objects, its XML wrapper, and the order of its fields as the metadata gives it.
+    let regions = action("DescribeRegions").unwrap();
+    let schema = &regions.success.as_ref().unwrap().schema;
+    let wrapper = schema.properties.as_ref().unwrap().get("Regions").unwrap();
+    assert!(wrapper.item_node);
+    let list = wrapper.properties.as_ref().unwrap().get("Region").unwrap();
+    assert_eq!(list.type_words(), "array of object");
+    let item: Vec<&str> = list
+        .items
+        .as_ref()
+        .unwrap()
+        .properties
+        .as_ref()
+        .unwrap()
+        .0
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(item, ["Status", "RegionEndpoint", "LocalName", "RegionId"]);
+}
+
+#[test]
+fn a_file_that_is_not_ecs_metadata_is_refused_with_what_it_is() {
+    let err = |text: &str| Metadata::read(text, "2025-01-01").unwrap_err().to_string();
+    assert!(err("{").starts_with("not JSON"), "{}", err("{"));
+    assert!(err("[1, 2]").starts_with("not Alibaba Cloud API metadata"));
+    assert!(
+        err("{\"a\": 1}").contains("`info`"),
+        "{}",
+        err("{\"a\": 1}")
+    );
+    let other = r#"{"info": {"product": "Vpc", "version": "2016-04-28"}, "apis": {}}"#;
+    assert_eq!(
+        err(other),
+        "the metadata of Vpc 2016-04-28, not of Ecs 2014-05-26"
+    );
+    let bad = r#"{"info": {"product": "Ecs", "version": "2014-05-26"}, "apis": {"X": {"parameters": 3}}}"#;
+    assert!(err(bad).contains("apis.X.parameters"), "{}", err(bad));
+}
