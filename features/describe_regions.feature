@@ -57,3 +57,16 @@ Feature: DescribeRegions
       | format |
       | XML    |
       | JSON   |
+
+  Scenario Outline: Invalid.InstanceChargeType for a billing method that does not exist (<format>)
+    When I call "DescribeRegions" in <format> with
+      | InstanceChargeType | Barter |
+    Then the answer is
+      | status  | 403                                            |
+      | Code    | Invalid.InstanceChargeType                     |
+      | Message | The specified instanceChargeType is not valid. |
+
+    Examples:
+      | format |
+      | XML    |
+      | JSON   |

@@ -7,6 +7,7 @@
 //! command makes of the committed snapshot. An action's line is parsed the first time it is asked
 //! for, so a run that needs two actions never parses 358.
 
+pub mod drift;
 mod model;
 
 use std::sync::OnceLock;

@@ -120,3 +120,146 @@ fn a_file_that_is_not_ecs_metadata_is_refused_with_what_it_is() {
     let bad = r#"{"info": {"product": "Ecs", "version": "2014-05-26"}, "apis": {"X": {"parameters": 3}}}"#;
     assert!(err(bad).contains("apis.X.parameters"), "{}", err(bad));
 }
+
+mod cross_check {
+    use super::super::drift::{self, Change, Side};
+    use super::*;
+    use crate::contract::editions;
+
+    /// The latest edition of every action the suite judges, held against the committed metadata:
+    /// each row (status, code, message) and parameter in both, or in one with a written reason.
+    #[test]
+    fn the_latest_edition_agrees_with_the_metadata_or_says_why_not() {
+        let diffs = drift::compare(action, editions::latest());
+        let lines: Vec<String> = diffs.iter().map(ToString::to_string).collect();
+        assert!(
+            diffs.is_empty(),
+            "edition {} and the metadata of {} differ, with no reason written in \
+             features/<Action>.metadata.tsv:\n{}",
+            editions::latest().name,
+            header().snapshot,
+            lines.join("\n")
+        );
+    }
+
+    /// A copy of the committed metadata's `name`, changed by `edit`.
+    fn changed(name: &str, edit: impl Fn(&mut Action)) -> Vec<String> {
+        let mut copy = action(name).unwrap().clone();
+        edit(&mut copy);
+        let lookup = |n: &str| if n == name { Some(&copy) } else { action(n) };
+        drift::compare(lookup, editions::latest())
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn add_row(a: &mut Action, status: &str, code: &str, message: &str) {
+        let list = match a.error_codes.0.iter_mut().find(|(s, _)| s == status) {
+            Some((_, list)) => list,
+            None => {
+                a.error_codes.0.push((status.to_owned(), Vec::new()));
+                &mut a.error_codes.0.last_mut().unwrap().1
+            }
+        };
+        list.push(ErrorCode {
+            code: code.into(),
+            message: message.into(),
+        });
+    }
+
+    #[test]
+    fn every_kind_of_change_is_named() {
+        assert_eq!(
+            changed("ResetDisk", |a| add_row(
+                a,
+                "409",
+                "New.Code",
+                "New message."
+            )),
+            ["ResetDisk: row added: 409 New.Code \"New message.\""]
+        );
+        assert_eq!(
+            changed("ResetDisk", |a| a.parameters.retain(|p| p.name != "DryRun")),
+            ["ResetDisk: parameter removed: DryRun"]
+        );
+        assert_eq!(
+            changed("ResetDisk", |a| {
+                a.parameters[0].name = "DiskIds".into();
+            }),
+            [
+                "ResetDisk: parameter removed: DiskId",
+                "ResetDisk: parameter added: DiskIds (string, required)"
+            ]
+        );
+        assert_eq!(
+            changed("ResetDisk", |a| {
+                let p = a
+                    .parameters
+                    .iter_mut()
+                    .find(|p| p.name == "DryRun")
+                    .unwrap();
+                p.schema.kind = Some("string".into());
+                p.schema.required = true;
+            }),
+            ["ResetDisk: parameter retyped: DryRun: boolean, optional -> string, required"]
+        );
+        let reworded = changed("ResetDisk", |a| {
+            for (_, list) in &mut a.error_codes.0 {
+                for e in list.iter_mut().filter(|e| e.code == "OperationDenied") {
+                    e.message = "The specified snapshot does not support ResetDisk.".into();
+                }
+            }
+        });
+        assert_eq!(
+            reworded,
+            [
+                "ResetDisk: row reworded: 403 OperationDenied: \"The specified snapshot dees not \
+              support ResetDisk.\" -> \"The specified snapshot does not support ResetDisk.\""
+            ]
+        );
+        let status_moved = changed("ResetDisk", |a| {
+            for (_, list) in &mut a.error_codes.0 {
+                list.retain(|e| e.code != "InvalidParameter.KMSKeyId.CMKNotEnabled");
+            }
+            add_row(
+                a,
+                "400",
+                "InvalidParameter.KMSKeyId.CMKNotEnabled",
+                "The CMK needs to be enabled.",
+            );
+        });
+        assert_eq!(status_moved.len(), 2, "{status_moved:?}");
+        assert!(
+            status_moved[0].contains("row removed: 403 InvalidParameter.KMSKeyId.CMKNotEnabled")
+        );
+        assert!(status_moved[1].contains("row added: 400 InvalidParameter.KMSKeyId.CMKNotEnabled"));
+        let gone = changed("DescribeRegions", |a| a.error_codes.0.clear());
+        assert!(
+            !gone.is_empty() && gone.iter().all(|l| l.contains("row removed")),
+            "{gone:?}"
+        );
+        let missing = drift::compare(
+            |n| (n != "ResetDisk").then(|| action(n)).flatten(),
+            editions::latest(),
+        );
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].change, Change::ActionMissing);
+    }
+
+    #[test]
+    fn a_written_reason_that_no_longer_holds_is_a_difference_too() {
+        for k in drift::known()
+            .iter()
+            .filter(|k| k.only_in == Side::Reference)
+        {
+            let both = changed(k.action, |a| add_row(a, k.status, k.code, k.message));
+            assert_eq!(both.len(), 1, "{both:?}");
+            assert!(both[0].contains("known difference gone"), "{both:?}");
+        }
+        assert!(drift::known().iter().all(|k| !k.reason.trim().is_empty()));
+        assert!(
+            drift::known().iter().any(|k| k.only_in == Side::Reference),
+            "the reference's second messages are written down"
+        );
+    }
+}

@@ -306,7 +306,7 @@ pub async fn cannot_check_exits_2() -> super::Tally {
         "--features DIR with a tag",
         run(&["--features", features, "--tags", "@describe-regions"]),
         0,
-        &["8 scenarios", "8 passed, 0 failed"],
+        &["10 scenarios", "10 passed, 0 failed"],
     );
     if let Err(e) = mock_outlives_its_readers().await {
         tally.fail(format!(

@@ -1,6 +1,7 @@
 //! DescribeRegions: the regions the account can use, answered from the world — every region one of
-//! its instances, disks or snapshots is in. `AcceptLanguage` and `ResourceType` take their
-//! documented values; an account with no region is `Unauthorized.EmptyRegion`.
+//! its instances, disks or snapshots is in. `AcceptLanguage`, `ResourceType` and
+//! `InstanceChargeType` take their documented values, checked in that order (docs/choices.md); an
+//! account with no region is `Unauthorized.EmptyRegion`.
 
 use std::collections::BTreeSet;
 
@@ -40,6 +41,8 @@ struct Region {
 
 const LANGUAGES: [&str; 3] = ["zh-CN", "en-US", "ja"];
 const RESOURCE_TYPES: [&str; 4] = ["instance", "disk", "reservedinstance", "scu"];
+/// The billing methods the API metadata lists for `InstanceChargeType`.
+const CHARGE_TYPES: [&str; 4] = ["PrePaid", "PostPaid", "SpotWithPriceLimit", "SpotAsPriceGo"];
 
 fn refuse(code: &str) -> ApiError {
     crate::contract::describe::DESCRIBE_REGIONS.refuse(code)
@@ -57,6 +60,12 @@ fn describe_regions(ctx: &mut Context<'_>, params: &Params) -> Result<String, Ap
         .is_some_and(|t| !RESOURCE_TYPES.iter().any(|r| r.eq_ignore_ascii_case(t)))
     {
         return Err(refuse("InvalidResourceType.NotFound"));
+    }
+    if params
+        .get("InstanceChargeType")
+        .is_some_and(|t| !CHARGE_TYPES.contains(&t))
+    {
+        return Err(refuse("Invalid.InstanceChargeType"));
     }
     let w = &*ctx.world;
     let ids: BTreeSet<&str> = w

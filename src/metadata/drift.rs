@@ -1,0 +1,379 @@
+//! The reference and the metadata side by side: where an edition of the contract and a metadata
+//! snapshot differ, for every action whose error table the suite judges (those with a
+//! `features/<Action>.errors.tsv`). Error rows are compared by status, code and message;
+//! parameters by name (against the edition's `features/<Action>.contract.tsv` where the action
+//! has one, else the committed extract) and by type, style and required (against the committed
+//! extract). A row only one source lists for a known reason is written down, with that reason and
+//! its source, in `features/<Action>.metadata.tsv`, and set aside — until both sources agree on
+//! it, which is a difference too (the reason is stale).
+//!
+//! `editions check FILE` prints these; the cross-check test holds `latest` against the committed
+//! extract to none.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use super::Action;
+use crate::catalogue::{Catalogue, CatalogueRow, Status};
+use crate::contract::editions::{self, Edition};
+
+/// Which source alone lists a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The reference page (the action's catalogue), not the metadata.
+    Reference,
+    /// The metadata, not the reference.
+    Metadata,
+}
+
+/// A row one source lists and the other does not, and why (`features/<Action>.metadata.tsv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub action: &'static str,
+    pub only_in: Side,
+    pub status: &'static str,
+    pub code: &'static str,
+    pub message: &'static str,
+    pub reason: &'static str,
+}
+
+impl Known {
+    fn is(&self, status: &str, code: &str, message: &str) -> bool {
+        (self.status, self.code, self.message) == (status, code, message)
+    }
+}
+
+/// Every known difference, of every action, in the files' order. The files are compiled in and
+/// parsed by the unit tests, so this cannot fail in a tested build.
+pub fn known() -> &'static [Known] {
+    static ALL: OnceLock<Vec<Known>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        crate::embedded::features()
+            .iter()
+            .filter_map(|(name, text)| Some((name.strip_suffix(".metadata.tsv")?, name, text)))
+            .flat_map(|(action, name, text)| {
+                parse_known(action, text).unwrap_or_else(|e| panic!("features/{name}: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// `only in<TAB>status<TAB>code<TAB>message<TAB>reason` lines; `#` comments and the header
+/// skipped. `only in` is `reference` or `metadata`; the reason names its source.
+fn parse_known(action: &'static str, text: &'static str) -> Result<Vec<Known>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() || line.starts_with("only in\t") {
+            continue;
+        }
+        let at = |e: &str| format!("line {}: {e}", i + 1);
+        let [side, status, code, message, reason] = line.split('\t').collect::<Vec<_>>()[..] else {
+            return Err(at("expected 5 tab-separated columns"));
+        };
+        let only_in = match side {
+            "reference" => Side::Reference,
+            "metadata" => Side::Metadata,
+            _ => return Err(at("`only in` is reference or metadata")),
+        };
+        if status.parse::<u16>().is_err() {
+            return Err(at("the status is a number"));
+        }
+        if [code, message, reason].iter().any(|c| c.trim().is_empty()) {
+            return Err(at("code, message and reason must not be empty"));
+        }
+        out.push(Known {
+            action,
+            only_in,
+            status,
+            code,
+            message,
+            reason,
+        });
+    }
+    Ok(out)
+}
+
+/// The known differences of `action`.
+pub fn known_of(action: &str) -> impl Iterator<Item = &'static Known> {
+    known().iter().filter(move |k| k.action == action)
+}
+
+/// The actions whose error tables the suite judges: those with a catalogue of their own.
+pub fn judged_actions() -> impl Iterator<Item = &'static str> {
+    Catalogue::all().iter().filter_map(|c| c.action())
+}
+
+/// One way a metadata differs from an edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The metadata does not list the action at all.
+    ActionMissing,
+    /// A row the metadata lists and the edition does not.
+    RowAdded {
+        status: String,
+        code: String,
+        message: String,
+    },
+    /// A row the edition lists and the metadata does not.
+    RowRemoved(&'static CatalogueRow),
+    /// The same status and code with another message.
+    RowReworded {
+        row: &'static CatalogueRow,
+        message: String,
+    },
+    ParameterAdded {
+        name: String,
+        shape: String,
+    },
+    ParameterRemoved {
+        name: String,
+    },
+    /// Its type, style or whether it is required changed.
+    ParameterRetyped {
+        name: String,
+        was: String,
+        now: String,
+    },
+    /// A known difference that is no more: both sources agree on the row now.
+    KnownDifferenceGone(&'static Known),
+}
+
+/// A change of one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub action: &'static str,
+    pub change: Change,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let action = self.action;
+        match &self.change {
+            Change::ActionMissing => write!(f, "{action}: the metadata does not list the action"),
+            Change::RowAdded {
+                status,
+                code,
+                message,
+            } => write!(f, "{action}: row added: {status} {code} {message:?}"),
+            Change::RowRemoved(row) => write!(f, "{action}: row removed: {}", row.answer),
+            Change::RowReworded { row, message } => write!(
+                f,
+                "{action}: row reworded: {} {}: {:?} -> {message:?}",
+                row.answer.status, row.answer.code, row.answer.message
+            ),
+            Change::ParameterAdded { name, shape } => {
+                write!(f, "{action}: parameter added: {name} ({shape})")
+            }
+            Change::ParameterRemoved { name } => write!(f, "{action}: parameter removed: {name}"),
+            Change::ParameterRetyped { name, was, now } => {
+                write!(f, "{action}: parameter retyped: {name}: {was} -> {now}")
+            }
+            Change::KnownDifferenceGone(k) => write!(
+                f,
+                "{action}: known difference gone: {} {} {:?} is now {} (features/{action}.metadata.tsv \
+                 says only the {} lists it)",
+                k.status,
+                k.code,
+                k.message,
+                match k.only_in {
+                    Side::Reference => "in the metadata too",
+                    Side::Metadata => "not in the metadata, or in the reference too",
+                },
+                match k.only_in {
+                    Side::Reference => "reference",
+                    Side::Metadata => "metadata",
+                },
+            ),
+        }
+    }
+}
+
+/// Where `metadata` (any snapshot: `lookup` finds its actions) differs from `edition`, action by
+/// action in the catalogues' order: rows removed, reworded and added, then parameters, then
+/// known differences that are gone.
+pub fn compare<'m>(
+    lookup: impl Fn(&str) -> Option<&'m Action>,
+    edition: &Edition,
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for action in judged_actions() {
+        let mut push = |change| out.push(Difference { action, change });
+        let Some(meta) = lookup(action) else {
+            push(Change::ActionMissing);
+            continue;
+        };
+        for change in rows(action, meta, edition) {
+            push(change);
+        }
+        for change in parameters(action, meta, edition) {
+            push(change);
+        }
+    }
+    out
+}
+
+fn status_text(s: Status) -> String {
+    s.to_string()
+}
+
+fn rows(action: &'static str, meta: &Action, edition: &Edition) -> Vec<Change> {
+    let Some(catalogue) = Catalogue::of(action) else {
+        return Vec::new();
+    };
+    let known: Vec<&Known> = known_of(action).collect();
+    let listed = |status: &str, code: &str, message: &str| {
+        meta.errors()
+            .any(|(s, c, m)| (s, c, m) == (status, code, message))
+    };
+    let ours: Vec<&'static CatalogueRow> = catalogue
+        .rows()
+        .iter()
+        .filter(|r| r.editions.contains(edition))
+        .collect();
+    let in_ours = |status: &str, code: &str, message: &str| {
+        ours.iter().any(|r| {
+            (
+                status_text(r.answer.status).as_str(),
+                r.answer.code.as_str(),
+                r.answer.message.as_str(),
+            ) == (status, code, message)
+        })
+    };
+    let mut out = Vec::new();
+    let mut gone = Vec::new();
+    let mut removed: Vec<&'static CatalogueRow> = Vec::new();
+    for r in &ours {
+        let (s, c, m) = (
+            status_text(r.answer.status),
+            r.answer.code.as_str(),
+            r.answer.message.as_str(),
+        );
+        let set_aside = known
+            .iter()
+            .find(|k| k.only_in == Side::Reference && k.is(&s, c, m));
+        match (listed(&s, c, m), set_aside) {
+            (true, Some(k)) => gone.push(Change::KnownDifferenceGone(k)),
+            (false, None) => removed.push(r),
+            _ => {}
+        }
+    }
+    let mut added: Vec<(String, String, String)> = Vec::new();
+    for (s, c, m) in meta.errors() {
+        let set_aside = known
+            .iter()
+            .find(|k| k.only_in == Side::Metadata && k.is(s, c, m));
+        match (in_ours(s, c, m), set_aside) {
+            (true, Some(k)) => gone.push(Change::KnownDifferenceGone(k)),
+            (false, None) => added.push((s.to_owned(), c.to_owned(), m.to_owned())),
+            _ => {}
+        }
+    }
+    // A metadata-only row the metadata no longer lists: its reason is stale too.
+    for k in known.iter().filter(|k| k.only_in == Side::Metadata) {
+        if !listed(k.status, k.code, k.message) && !in_ours(k.status, k.code, k.message) {
+            gone.push(Change::KnownDifferenceGone(k));
+        }
+    }
+    // A row removed and one added with the same status and code: reworded.
+    for r in removed {
+        let status = status_text(r.answer.status);
+        let twin = added
+            .iter()
+            .position(|(s, c, _)| *s == status && *c == r.answer.code);
+        match twin {
+            Some(i) => {
+                let (_, _, message) = added.remove(i);
+                out.push(Change::RowReworded { row: r, message });
+            }
+            None => out.push(Change::RowRemoved(r)),
+        }
+    }
+    out.extend(
+        added
+            .into_iter()
+            .map(|(status, code, message)| Change::RowAdded {
+                status,
+                code,
+                message,
+            }),
+    );
+    out.extend(gone);
+    out
+}
+
+fn parameters(action: &str, meta: &Action, edition: &Edition) -> Vec<Change> {
+    let committed = super::action(action);
+    let facts: Vec<&str> = editions::facts(action)
+        .iter()
+        .filter(|f| f.kind == "parameter" && f.editions.contains(edition))
+        .map(|f| f.name)
+        .collect();
+    // The parameters the edition takes: its contract file's, else the committed extract's.
+    let ours: Vec<&str> = if editions::facts(action).is_empty() {
+        committed.map_or_else(Vec::new, |a| {
+            a.parameters.iter().map(|p| p.name.as_str()).collect()
+        })
+    } else {
+        facts
+    };
+    let mut out = Vec::new();
+    for name in &ours {
+        if meta.parameter(name).is_none() {
+            out.push(Change::ParameterRemoved {
+                name: (*name).to_owned(),
+            });
+        }
+    }
+    for p in &meta.parameters {
+        if !ours.contains(&p.name.as_str()) {
+            out.push(Change::ParameterAdded {
+                name: p.name.clone(),
+                shape: p.shape(),
+            });
+            continue;
+        }
+        if let Some(was) = committed.and_then(|a| a.parameter(&p.name))
+            && was.shape() != p.shape()
+        {
+            out.push(Change::ParameterRetyped {
+                name: p.name.clone(),
+                was: was.shape(),
+                now: p.shape(),
+            });
+        }
+    }
+    out
+}
+
+/// The editions `metadata` agrees with, oldest first.
+pub fn agrees_with<'m>(
+    lookup: impl Fn(&str) -> Option<&'m Action> + Copy,
+) -> Vec<&'static Edition> {
+    editions::all()
+        .iter()
+        .filter(|e| compare(lookup, e).is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_difference_names_its_side_and_gives_a_reason() {
+        let ok = parse_known(
+            "A",
+            "only in\tstatus\tcode\tmessage\treason\nmetadata\t403\tX\tm.\t[meta] r",
+        );
+        assert_eq!(ok.unwrap()[0].only_in, Side::Metadata);
+        for (bad, why) in [
+            ("both\t403\tX\tm\tr", "reference or metadata"),
+            ("reference\t4xx\tX\tm\tr", "a number"),
+            ("reference\t403\tX\tm\t ", "must not be empty"),
+            ("reference\t403\tX\tm", "5 tab-separated"),
+        ] {
+            let e = parse_known("A", bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+    }
+}
