@@ -1,7 +1,7 @@
 @errors @encryption
 Feature: ResetDisk errors: encrypted disks and snapshots, and their KMS keys
-  The rows of the KMS keys (one since 2020-09-10, the others since 2024-12-02) and the second
-  InvalidParameter.Mismatch. The reference names no trigger; each below is the mock's reading of
+  The rows of the KMS keys (one since 2020-09-10, the others since 2023-08-25) and the second
+  InvalidParameter.Mismatch (since 2024-12-02). The reference names no trigger; each below is the mock's reading of
   the row's words (docs/choices.md, "Editions").
 
   Background:
@@ -37,7 +37,7 @@ Feature: ResetDisk errors: encrypted disks and snapshots, and their KMS keys
       | XML    |
       | JSON   |
 
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: InvalidParameter.KMSKeyId.NotFound when the disk's KMS key does not exist (<format>)
     Given the disk "d-1" is encrypted with KMS key "key-gone"
     When I reset disk "d-1" to snapshot "s-1" in <format>
@@ -52,7 +52,7 @@ Feature: ResetDisk errors: encrypted disks and snapshots, and their KMS keys
       | XML    |
       | JSON   |
 
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: InvalidParameter.KMSKeyId.CMKNotEnabled when the KMS key is disabled (<format>)
     Given the KMS key "key-1" is disabled
     When I reset disk "d-1" to snapshot "s-1" in <format>
@@ -67,7 +67,7 @@ Feature: ResetDisk errors: encrypted disks and snapshots, and their KMS keys
       | XML    |
       | JSON   |
 
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: InvalidParameter.KMSKeyId.CMKUnauthorized when the KMS key lacks ECS's tag (<format>)
     Given the KMS key "key-1" lacks the tag that lets ECS use it
     When I reset disk "d-1" to snapshot "s-1" in <format>

@@ -36,8 +36,8 @@ Feature: ResetDisk errors: internal errors
       | XML    |
       | JSON   |
 
-  # Since 2024-12-02 a third InternalError, with status 400; as the others, only a fault gives it.
-  @editions:2024-12-02..
+  # Since 2025-03-21 a third InternalError, with status 400; as the others, only a fault gives it.
+  @editions:2025-03-21..
   Scenario Outline: InternalError with status 400, "services is not available now" (<format>)
     Given the next ResetDisk fails with InternalError "The requested services is not available now. Please try again later."
     When I reset disk "d-1" to snapshot "s-1" in <format>

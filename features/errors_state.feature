@@ -131,7 +131,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
-  @editions:2019-07-12..2024-12-02
+  @editions:2019-07-12..2023-08-25
   Scenario Outline: DiskCategory.OperationNotSupported for a local disk (<format>)
     Given the disk "d-1" is of category "ephemeral_ssd"
     When I reset disk "d-1" to snapshot "s-1" in <format>
@@ -147,7 +147,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | JSON   |
 
   # The current edition ends the message with a period.
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: DiskCategory.OperationNotSupported for a local disk, with its final period (<format>)
     Given the disk "d-1" is of category "ephemeral_ssd"
     When I reset disk "d-1" to snapshot "s-1" in <format>
@@ -162,8 +162,8 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
-  # Since 2024-12-02 a second reset during a reset task has its own row.
-  @editions:2019-07-12..2024-12-02
+  # Since 2024-11-23 a second reset during a reset task has its own row.
+  @editions:2019-07-12..2024-11-23
   Scenario Outline: Operation.Conflict while a reset of the disk is in progress (<format>)
     Given a reset takes 60 seconds
     And a reset of disk "d-1" to snapshot "s-1" has started
@@ -179,7 +179,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
-  @editions:2024-12-02..
+  @editions:2024-11-23..
   Scenario Outline: InvalidOperation.DiskResetInProgress while a reset of the disk is in progress (<format>)
     Given a reset takes 60 seconds
     And a reset of disk "d-1" to snapshot "s-1" has started
@@ -216,7 +216,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | JSON   |
 
   # Which of several concurrent resets wins, and that the others conflict, is the mock's choice.
-  @chosen @editions:2019-07-12..2024-12-02
+  @chosen @editions:2019-07-12..2024-11-23
   Scenario Outline: Of several concurrent resets of one disk exactly one wins (<format>)
     Given a reset takes 60 seconds
     When 8 resets of disk "d-1" to snapshot "s-1" run at once in <format>
@@ -227,7 +227,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | XML    |
       | JSON   |
 
-  @chosen @editions:2024-12-02..
+  @chosen @editions:2024-11-23..
   Scenario Outline: Of several concurrent resets of one disk exactly one wins, the others told a reset is in progress (<format>)
     Given a reset takes 60 seconds
     When 8 resets of disk "d-1" to snapshot "s-1" run at once in <format>
@@ -239,7 +239,7 @@ Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
       | JSON   |
 
   # A snapshot of the disk still being made (the reference gives no other trigger).
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: IncorrectDiskStatus.HasUnfinishedSnapshot while another snapshot of the disk is progressing (<format>)
     Given a snapshot "s-2" of disk "d-1" that is progressing
     When I reset disk "d-1" to snapshot "s-1" in <format>

@@ -21,7 +21,7 @@ Feature: Request validation
       | SnapshotId | XML    |
       | SnapshotId | JSON   |
 
-  @editions:2019-07-12..2024-12-02
+  @editions:2019-07-12..2023-08-25
   Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId on a disk that would reset (<format>)
     Given an instance "i-1" that is Stopped
     And a disk "d-1" that is In_use on instance "i-1"
@@ -38,7 +38,7 @@ Feature: Request validation
       | XML    |
       | JSON   |
 
-  @editions:2019-07-12..2024-12-02
+  @editions:2019-07-12..2023-08-25
   Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId, with no world (<format>)
     When I reset disk "d-never-existed" to snapshot "s-never-existed" in <format> with RegionId "CN_HANGZHOU"
     Then the answer is one of
@@ -55,7 +55,7 @@ Feature: Request validation
       | JSON   |
 
   # The current edition ends the message with a period.
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId on a disk that would reset, with its final period (<format>)
     Given an instance "i-1" that is Stopped
     And a disk "d-1" that is In_use on instance "i-1"
@@ -72,7 +72,7 @@ Feature: Request validation
       | XML    |
       | JSON   |
 
-  @editions:2024-12-02..
+  @editions:2023-08-25..
   Scenario Outline: InvalidRegionId.MalFormed for a malformed RegionId, with no world, with its final period (<format>)
     When I reset disk "d-never-existed" to snapshot "s-never-existed" in <format> with RegionId "CN_HANGZHOU"
     Then the answer is one of

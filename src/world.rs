@@ -515,7 +515,7 @@ pub const FEATURE_TAGS: &str = "tags";
 pub const FEATURE_ENCRYPTION: &str = "encryption";
 
 /// The optional feature for faults that name an error added by a later edition of the contract
-/// than the first (the 400 `InternalError` of 2024-12-02): a server of the first published set
+/// than the first (the 400 `InternalError` of 2025-03-21): a server of the first published set
 /// schedules only the first edition's.
 pub const FEATURE_EDITION_FAULTS: &str = "edition_faults";
 

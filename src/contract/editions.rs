@@ -92,6 +92,11 @@ pub fn named(name: &str) -> Result<&'static Edition, String> {
     })
 }
 
+/// The edition in force on `date` (`YYYY-MM-DD`): the newest that took effect on or before it.
+pub fn in_force_on(date: &str) -> Option<&'static Edition> {
+    all().iter().rev().find(|e| e.name <= date)
+}
+
 impl Edition {
     /// `2024-12-02 (latest)` for the newest, else its name.
     pub fn label(&self) -> String {
@@ -297,9 +302,25 @@ mod tests {
         let names: Vec<&str> = all().iter().map(|e| e.name).collect();
         assert_eq!(
             names,
-            ["2019-07-12", "2020-09-10", "2022-04-13", "2024-12-02"]
+            [
+                "2019-07-12",
+                "2020-09-10",
+                "2022-04-13",
+                "2023-08-25",
+                "2024-11-23",
+                "2024-12-02",
+                "2025-03-21"
+            ]
         );
-        assert_eq!(named("latest").unwrap().name, "2024-12-02");
+        assert_eq!(named("latest").unwrap().name, "2025-03-21");
+        // Every name published before the editions were dated by the metadata still names one.
+        for published in ["2019-07-12", "2020-09-10", "2022-04-13", "2024-12-02"] {
+            assert_eq!(named(published).unwrap().name, published);
+        }
+        assert_eq!(in_force_on("2024-09-23").unwrap().name, "2023-08-25");
+        assert_eq!(in_force_on("2025-03-21").unwrap().name, "2025-03-21");
+        assert_eq!(in_force_on("2026-01-01").unwrap().name, "2025-03-21");
+        assert!(in_force_on("2019-07-11").is_none());
         assert_eq!(named("2019-07-12").unwrap().index, 0);
         let e = named("2021-01-01").unwrap_err();
         assert!(e.contains("2019-07-12, 2020-09-10"), "{e}");
@@ -309,10 +330,10 @@ mod tests {
 
     #[test]
     fn ranges_parse_and_hold_from_their_first_edition_until_their_last() {
-        let r: Range = "2020-09-10..2024-12-02".parse().unwrap();
+        let r: Range = "2020-09-10..2023-08-25".parse().unwrap();
         let held: Vec<&str> = r.editions().map(|e| e.name).collect();
         assert_eq!(held, ["2020-09-10", "2022-04-13"]);
-        assert_eq!(r.to_string(), "2020-09-10..2024-12-02");
+        assert_eq!(r.to_string(), "2020-09-10..2023-08-25");
         let open: Range = "2022-04-13..".parse().unwrap();
         assert!(open.contains(latest()) && !open.contains(&all()[0]));
         assert!("2024-12-02..2019-07-12".parse::<Range>().is_err());
@@ -354,5 +375,17 @@ mod tests {
             9
         );
         assert!(diff(latest(), latest()).lines.is_empty());
+
+        // The 400 InternalError is the latest edition's own row, as the metadata dates it.
+        let last = diff(named("2024-12-02").unwrap(), latest());
+        assert_eq!(
+            last.lines,
+            [(
+                "row added".to_owned(),
+                "ResetDisk 400 InternalError \"The requested services is not available now. \
+                 Please try again later.\""
+                    .to_owned()
+            )]
+        );
     }
 }

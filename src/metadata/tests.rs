@@ -263,3 +263,24 @@ mod cross_check {
         );
     }
 }
+
+/// The editions are dated by the metadata: each archived snapshot agrees with the edition in
+/// force on its date (the reference's rows that the metadata cannot hold aside, with their
+/// reasons).
+#[test]
+fn each_snapshot_agrees_with_the_edition_in_force_on_its_date() {
+    for date in ["2024-09-23", "2025-12-19"] {
+        let m = Metadata::read(&snapshot_file(date), date).unwrap();
+        let edition = crate::contract::editions::in_force_on(date).unwrap();
+        let diffs: Vec<String> = drift::compare(|n| m.action(n), edition)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            diffs.is_empty(),
+            "the metadata of {date} and edition {}, in force that day, differ:\n{}",
+            edition.name,
+            diffs.join("\n")
+        );
+    }
+}

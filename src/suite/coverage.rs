@@ -185,9 +185,17 @@ mod tests {
         );
         let latest = p
             .iter()
-            .filter(|p| p.contains("has no scenario in edition 2024-12-02 (features/ResetDisk"))
+            .filter(|p| p.contains("has no scenario in edition 2025-03-21 (features/ResetDisk"))
             .count();
         assert_eq!(latest, 29);
+        let before = p
+            .iter()
+            .filter(|p| p.contains("has no scenario in edition 2024-12-02 (features/ResetDisk"))
+            .count();
+        assert_eq!(
+            before, 28,
+            "the 400 InternalError is not a row of 2024-12-02"
+        );
         assert!(
             p.iter()
                 .any(|p| p.contains("F / S expects 404 Nope.NotFound")

@@ -133,7 +133,7 @@ mod tests {
     }
 
     const FIRST_ONLY: &str = "editions:2019-07-12..2020-09-10";
-    const LATEST_ONLY: &str = "editions:2024-12-02..";
+    const LATEST_ONLY: &str = "editions:2025-03-21..";
 
     fn failed() -> Outcome {
         Outcome::Failed {

@@ -92,7 +92,7 @@ pub async fn cannot_check_exits_2() -> super::Tally {
         2,
         &[
             "no edition \"2021-01-01\"",
-            "2019-07-12, 2020-09-10, 2022-04-13, 2024-12-02",
+            "2019-07-12, 2020-09-10, 2022-04-13, 2023-08-25, 2024-11-23, 2024-12-02, 2025-03-21",
         ],
     );
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_ecs-conformance"));
@@ -112,7 +112,10 @@ pub async fn cannot_check_exits_2() -> super::Tally {
                 "2019-07-12",
                 "2020-09-10",
                 "2022-04-13",
-                "2024-12-02 (latest)",
+                "2023-08-25",
+                "2024-11-23",
+                "2024-12-02",
+                "2025-03-21 (latest)",
             ]
     {
         tally.pass();

@@ -2,7 +2,10 @@
 //! edition at `chosen`; a mock of the first edition judged against the latest fails (or cannot be
 //! given the state of) exactly the scenarios `editions diff` lists as judged only in the latest,
 //! and the mock of the latest judged against the first fails exactly those judged only in the
-//! first. The second direction reads the main run (the embedded mock at `latest`).
+//! first. The second direction reads the main run (the embedded mock at `latest`). Beyond the
+//! first and the latest, the mock of every edition judged against every other fails exactly what
+//! the editions' data predicts — nothing where it predicts nothing (the same answers judge every
+//! edition, so each edition's own run proves all its pairs).
 
 use std::collections::BTreeSet;
 
@@ -40,6 +43,44 @@ fn compare(what: &str, got: &BTreeSet<String>, want: &BTreeSet<String>) -> Resul
     Err(format!(
         "{what}: not passed but not predicted {extra:?}; predicted but passed {missing:?}"
     ))
+}
+
+/// Each run (the embedded mock serving an edition) judged against every other edition: it does
+/// not pass exactly the scenarios judged in that edition and not in its own; where the data
+/// predicts none, it passes every one.
+fn every_pair_as_predicted<'a>(
+    runs: impl Iterator<Item = (&'static Edition, &'a Report)>,
+) -> Result<(), String> {
+    let (mut pairs, mut wrong) = (0, Vec::new());
+    let mut served = 0;
+    for (serves, report) in runs {
+        served += 1;
+        for judged in editions::all().iter().filter(|e| e.name != serves.name) {
+            pairs += 1;
+            let what = format!("the mock at {} judged against {}", serves.name, judged.name);
+            let (got, want) = (not_passed_in(report, judged), predicted(judged, serves)?);
+            let result = if want.is_empty() && !got.is_empty() {
+                Err(format!("{what}: nothing predicted, but not passed {got:?}"))
+            } else if want.is_empty() {
+                Ok(())
+            } else {
+                compare(&what, &got, &want)
+            };
+            wrong.extend(result.err());
+        }
+    }
+    let all = editions::all().len();
+    if served != all {
+        return Err(format!("{served} of the {all} editions' mocks ran"));
+    }
+    if wrong.is_empty() {
+        println!(
+            "editions: every edition's mock judged against every other: {pairs} pairs as predicted"
+        );
+        Ok(())
+    } else {
+        Err(wrong.join("\n"))
+    }
 }
 
 /// The report of a run gated on `gated` whose target conforms to `nearest`: its title names the
@@ -111,6 +152,7 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
     ));
 
     // The embedded mock at every other edition passes it.
+    let mut runs: Vec<(&'static Edition, Report)> = Vec::new();
     for edition in editions::all().iter().filter(|e| e.name != latest.name) {
         let config = SuiteConfig {
             fail_on: Level::Chosen,
@@ -122,13 +164,16 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         let result = match suite::run(config).await {
             Ok(out) => {
                 let failing = not_passed_in(&out.report, edition);
-                if out.report.verdict_at(Level::Chosen) == Verdict::Passed && failing.is_empty() {
+                let passes =
+                    out.report.verdict_at(Level::Chosen) == Verdict::Passed && failing.is_empty();
+                let problems = out.report.suite_problems.join("; ");
+                runs.push((edition, out.report));
+                if passes {
                     Ok(())
                 } else {
                     Err(format!(
-                        "the embedded mock at {} fails its own edition: {failing:?}{}",
+                        "the embedded mock at {} fails its own edition: {failing:?}{problems}",
                         edition.name,
-                        out.report.suite_problems.join("; ")
                     ))
                 }
             }
@@ -139,6 +184,10 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         };
         tally.check(result);
     }
+
+    tally.check(every_pair_as_predicted(
+        std::iter::once((latest, main_run)).chain(runs.iter().map(|(e, r)| (*e, r))),
+    ));
 
     // An endpoint serving the first edition: judged against `latest` it fails exactly what the
     // diff predicts, and exits 1; gated on the first edition it passes, and the summary names
