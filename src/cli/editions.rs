@@ -1,10 +1,13 @@
 //! `editions`: the editions of the contract, and what changed between two of them — derived from
 //! the catalogues, the actions' parameters and preconditions, and the scenarios' `@editions:`
-//! tags; nothing here is written by hand.
+//! tags; nothing here is written by hand. `editions check FILE`: a metadata snapshot against an
+//! edition (`metadata::drift`), the drift watch.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ecs_conformance::contract::editions::{self, Edition};
+use ecs_conformance::metadata::drift;
 
 use super::Fail;
 
@@ -18,6 +21,19 @@ pub enum Command {
         /// An edition's name, or `latest`.
         b: String,
     },
+    /// Compare FILE, an api-docs.json of ECS 2014-05-26 (a newer snapshot of the metadata, say),
+    /// with an edition, for every action whose error table the suite judges: error rows added,
+    /// removed or reworded (status, code, message), parameters added, removed or retyped. Exit 0
+    /// when they agree; 1 naming each difference, the edition the file agrees with if any, and
+    /// else a pending edition worded to paste into the editions data; 2 when FILE cannot be read
+    /// or is not ECS 2014-05-26 metadata.
+    Check {
+        /// The api-docs.json (https://api.aliyun.com/meta/v1/products/Ecs/versions/2014-05-26/api-docs.json).
+        file: PathBuf,
+        /// The edition to compare with: a date from `ecs-conformance editions`, or latest.
+        #[arg(long, default_value = "latest", value_name = "NAME")]
+        edition: String,
+    },
 }
 
 /// `editions` (no command: the list) and its commands.
@@ -25,6 +41,75 @@ pub fn exec(command: Option<Command>) -> Result<ExitCode, Fail> {
     match command {
         None => list(),
         Some(Command::Diff { a, b }) => diff(&a, &b),
+        Some(Command::Check { file, edition }) => check(&file, &edition),
+    }
+}
+
+/// FILE against `edition`: exit 0 when they agree, 1 with each difference.
+fn check(file: &Path, edition: &str) -> Result<ExitCode, Fail> {
+    let edition = editions::named(edition).map_err(|e| Fail::error(2, e))?;
+    let meta = super::metadata::load(file)?;
+    let actions: Vec<&str> = drift::judged_actions().collect();
+    println!(
+        "{}: Alibaba Cloud API metadata of {} {}, {} actions; compared with edition {} for {}.",
+        file.display(),
+        meta.header.product,
+        meta.header.version,
+        meta.actions.len(),
+        edition.label(),
+        actions.join(", ")
+    );
+    let diffs = drift::compare(|n| meta.action(n), edition);
+    let known = actions.iter().flat_map(|a| drift::known_of(a)).count();
+    if diffs.is_empty() {
+        println!(
+            "It agrees: every error row (status, code, message) and every parameter (name, type, \
+             style, required); the {known} known differences (a row only one source lists, each \
+             with its reason in features/<Action>.metadata.tsv) are set aside."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "It differs from edition {} in {}:",
+        edition.name,
+        plural(diffs.len())
+    );
+    for d in &diffs {
+        println!("  {d}");
+    }
+    let agrees = drift::agrees_with(|n| meta.action(n));
+    match agrees.last() {
+        Some(e) => println!(
+            "It agrees with edition {}: a metadata of that edition, not a new one.",
+            e.label()
+        ),
+        None if edition.name == editions::latest().name => {
+            println!(
+                "No edition agrees with it. A pending edition, to paste into the editions data \
+                 ({}: the day the change took effect; docs/editions.md, \"Refreshing\"):",
+                drift::PENDING
+            );
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            for (path, lines) in drift::pending(&diffs, &name) {
+                println!("{path}:");
+                for line in lines {
+                    println!("{line}");
+                }
+            }
+        }
+        None => println!("No edition agrees with it."),
+    }
+    Ok(ExitCode::from(1))
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 place".into()
+    } else {
+        format!("{n} places")
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ecs_conformance::metadata;
+use ecs_conformance::metadata::{self, Metadata};
 
 use super::Fail;
 
@@ -44,4 +44,11 @@ pub fn exec(command: Command) -> Result<ExitCode, Fail> {
 pub fn read(file: &Path) -> Result<String, Fail> {
     std::fs::read_to_string(file)
         .map_err(|e| Fail::cannot_check(format_args!("cannot read {}: {e}", file.display())))
+}
+
+/// FILE read as ECS 2014-05-26 metadata, or why it is not (exit status 2).
+pub fn load(file: &Path) -> Result<Metadata, Fail> {
+    let text = read(file)?;
+    Metadata::read(&text, "(unknown)")
+        .map_err(|e| Fail::cannot_check(format_args!("{}: {e}", file.display())))
 }

@@ -36,7 +36,7 @@ pub fn all() -> &'static [Edition] {
     })
 }
 
-fn parse(text: &'static str) -> Result<Vec<Edition>, String> {
+pub(crate) fn parse(text: &'static str) -> Result<Vec<Edition>, String> {
     let mut out: Vec<Edition> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() || line.starts_with("name\t") {
@@ -127,6 +127,11 @@ impl Range {
         edition.index >= self.from && self.until.is_none_or(|u| edition.index < u)
     }
 
+    /// The first edition it holds in.
+    pub fn first(&self) -> &'static Edition {
+        &all()[self.from]
+    }
+
     /// The editions it holds in, oldest first.
     pub fn editions(&self) -> impl Iterator<Item = &'static Edition> + '_ {
         all().iter().filter(|e| self.contains(e))
@@ -199,7 +204,7 @@ pub fn facts(action: &str) -> &'static [Fact] {
         .map_or(&[], |(_, f)| f.as_slice())
 }
 
-fn parse_facts(text: &'static str) -> Result<Vec<Fact>, String> {
+pub(crate) fn parse_facts(text: &'static str) -> Result<Vec<Fact>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() || line.starts_with("kind\t") {

@@ -345,6 +345,135 @@ fn parameters(action: &str, meta: &Action, edition: &Edition) -> Vec<Change> {
     out
 }
 
+/// Stands for the day a pending edition took effect, in the lines [`pending`] writes.
+pub const PENDING: &str = "PENDING";
+
+/// A pending edition made of `diffs` (against `latest`), as lines to paste into the editions
+/// data: per file, in the order to read them (`features/editions.tsv` first). `source` names the
+/// metadata the differences were read from; [`PENDING`] stands for the day the change took effect.
+pub fn pending(diffs: &[Difference], source: &str) -> Vec<(String, Vec<String>)> {
+    let mut files: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |file: String, line: String| match files.iter_mut().find(|(f, _)| *f == file) {
+        Some((_, lines)) => lines.push(line),
+        None => files.push((file, vec![line])),
+    };
+    let meta = format!("[meta] Alibaba Cloud API metadata ({source})");
+    let regenerate = format!(
+        "regenerate it from the new metadata: ecs-conformance metadata extract {source} \
+         --snapshot YYYY-MM-DD > data/ecs-2014-05-26.metadata.jsonl"
+    );
+    let mut marks: Vec<String> = Vec::new();
+    add("features/editions.tsv".into(), String::new());
+    for d in diffs {
+        let a = d.action;
+        let errors = format!("features/{a}.errors.tsv");
+        let contract = format!("features/{a}.contract.tsv");
+        let fact = |name: &str| {
+            editions::facts(a)
+                .iter()
+                .find(|f| f.kind == "parameter" && f.name == name)
+        };
+        let has_facts = !editions::facts(a).is_empty();
+        match &d.change {
+            Change::ActionMissing => marks.push(format!("{a} is no longer listed")),
+            Change::RowAdded {
+                status,
+                code,
+                message,
+            } => {
+                marks.push(format!("{a} adds {status} {code}"));
+                add(
+                    errors,
+                    format!("{status}\t{code}\t{message}\tdocumented\t{meta}\t{PENDING}.."),
+                );
+            }
+            Change::RowRemoved(row) => {
+                marks.push(format!(
+                    "{a} drops {} {}",
+                    row.answer.status, row.answer.code
+                ));
+                add(errors, ended(row));
+            }
+            Change::RowReworded { row, message } => {
+                marks.push(format!(
+                    "{a} rewords {} {}",
+                    row.answer.status, row.answer.code
+                ));
+                add(errors.clone(), ended(row));
+                add(
+                    errors,
+                    format!(
+                        "{}\t{}\t{message}\t{}\t{meta}\t{PENDING}..",
+                        row.answer.status, row.answer.code, row.level
+                    ),
+                );
+            }
+            Change::ParameterAdded { name, shape } => {
+                marks.push(format!("{a} takes {name}"));
+                if has_facts {
+                    add(
+                        contract,
+                        format!("parameter\t{name}\t{PENDING}..\t{meta}: {shape}"),
+                    );
+                } else {
+                    add(super::EXTRACT_PATH.into(), regenerate.clone());
+                }
+            }
+            Change::ParameterRemoved { name } => {
+                marks.push(format!("{a} no longer takes {name}"));
+                match fact(name) {
+                    Some(f) => add(
+                        contract,
+                        format!(
+                            "parameter\t{name}\t{}..{PENDING}\t{}",
+                            f.editions.first().name,
+                            f.source
+                        ),
+                    ),
+                    None => add(super::EXTRACT_PATH.into(), regenerate.clone()),
+                }
+            }
+            Change::ParameterRetyped { name, now, .. } => {
+                marks.push(format!("{a} {name} becomes {now}"));
+                add(super::EXTRACT_PATH.into(), regenerate.clone());
+            }
+            Change::KnownDifferenceGone(k) => add(
+                format!("features/{a}.metadata.tsv"),
+                format!(
+                    "remove the line of {} {} {:?}: both sources agree on it now",
+                    k.status, k.code, k.message
+                ),
+            ),
+        }
+    }
+    let title = if marks.is_empty() {
+        "no change of a row or a parameter".to_owned()
+    } else {
+        format!("as the API metadata has it: {}", marks.join("; "))
+    };
+    files[0].1[0] = format!(
+        "{PENDING}\t{title}\t{meta}\tthe day the change took effect: after {} and on or before the metadata's date",
+        editions::latest().name
+    );
+    for (_, lines) in &mut files {
+        lines.dedup();
+    }
+    files
+}
+
+/// `row` as its catalogue writes it, ending at the pending edition.
+fn ended(row: &CatalogueRow) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}..{PENDING}",
+        row.answer.status,
+        row.answer.code,
+        row.answer.message,
+        row.level,
+        row.source,
+        row.editions.first().name
+    )
+}
+
 /// The editions `metadata` agrees with, oldest first.
 pub fn agrees_with<'m>(
     lookup: impl Fn(&str) -> Option<&'m Action> + Copy,

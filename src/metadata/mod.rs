@@ -19,6 +19,8 @@ pub use model::{
 
 /// The committed extract.
 const EXTRACT: &str = include_str!("../../data/ecs-2014-05-26.metadata.jsonl");
+/// Where it is committed.
+pub const EXTRACT_PATH: &str = "data/ecs-2014-05-26.metadata.jsonl";
 
 /// The extract's text of a full `api-docs.json` taken on `snapshot` (`YYYY-MM-DD`).
 pub fn extract(api_docs: &str, snapshot: &str) -> Result<String, ReadError> {

@@ -246,6 +246,64 @@ mod cross_check {
         assert_eq!(missing[0].change, Change::ActionMissing);
     }
 
+    /// The pending edition's lines read as the editions data once PENDING is a date: here the
+    /// latest edition's, the only one a test can name.
+    #[test]
+    fn a_pending_edition_pastes_into_the_editions_data() {
+        let mut copy = action("ResetDisk").unwrap().clone();
+        add_row(&mut copy, "409", "New.Code", "New message.");
+        copy.parameters.retain(|p| p.name != "DryRun");
+        copy.parameters.push(Parameter {
+            name: "Force".into(),
+            location: "query".into(),
+            style: None,
+            allow_empty_value: false,
+            schema: Schema {
+                kind: Some("boolean".into()),
+                ..Schema::default()
+            },
+        });
+        for (_, list) in &mut copy.error_codes.0 {
+            list.retain(|e| e.code != "OperationDenied");
+        }
+        let lookup = |n: &str| {
+            if n == "ResetDisk" {
+                Some(&copy)
+            } else {
+                action(n)
+            }
+        };
+        let diffs = drift::compare(lookup, editions::latest());
+        let files = drift::pending(&diffs, "api-docs.json");
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "features/editions.tsv",
+                "features/ResetDisk.errors.tsv",
+                "features/ResetDisk.contract.tsv"
+            ]
+        );
+        let latest = editions::latest().name;
+        let as_data = |lines: &[String]| lines.join("\n").replace(drift::PENDING, latest);
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let (_, edition) = &files[0];
+        assert!(
+            edition[0].contains("ResetDisk adds 409 New.Code"),
+            "{edition:?}"
+        );
+        let one = leak(as_data(edition).replace(latest, "2099-01-01"));
+        assert_eq!(editions::parse(one).unwrap().len(), 1);
+        let rows = crate::catalogue::Catalogue::parse("x", &as_data(&files[1].1)).unwrap();
+        assert_eq!(
+            rows.rows().len(),
+            2,
+            "the removed row ended, the added one begun"
+        );
+        let facts = editions::parse_facts(leak(as_data(&files[2].1))).unwrap();
+        assert_eq!(facts.len(), 2, "DryRun ended, Force begun: {facts:?}");
+    }
+
     #[test]
     fn a_written_reason_that_no_longer_holds_is_a_difference_too() {
         for k in drift::known()

@@ -142,6 +142,7 @@ pub async fn cannot_check_exits_2() -> super::Tally {
             "editions diff 2019-07-12 latest, got {code:?}:\n{diff}"
         ));
     }
+    editions_check(&mut tally, binary);
     expect(
         &mut tally,
         "an unreachable endpoint",
@@ -349,4 +350,119 @@ async fn mock_outlives_its_readers() -> Result<(), String> {
         Ok(None) => Ok(()),
         other => Err(format!("the mock exited: {other:?}")),
     }
+}
+
+/// `editions check FILE`, the drift watch, on the two committed snapshots, on edited copies of
+/// the last, and on files that are not metadata.
+fn editions_check(tally: &mut super::Tally, binary: &std::path::Path) {
+    let snapshot = |date: &str| {
+        format!(
+            "{}/tests/metadata/ecs-2014-05-26.api-docs.{date}.json",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
+    let check =
+        |file: &str| exit_and_output(Command::new(binary).args(["editions", "check", file]));
+    let last = snapshot("2025-12-19");
+    expect(
+        tally,
+        "editions check, the last snapshot",
+        check(&last),
+        0,
+        &["It agrees"],
+    );
+    let (code, text) = check(&snapshot("2024-09-23"));
+    let named: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  ResetDisk: ") || l.starts_with("  DescribeRegions: "))
+        .collect();
+    let want = [
+        "  ResetDisk: row removed: 400 InternalError \"The requested services is not available now. Please try again later.\"",
+        "  ResetDisk: row removed: 403 InvalidOperation.DiskResetInProgress \"The operation cannot be performed because the disk has an ongoing reset task, please try again later.\"",
+    ];
+    if code == Some(1) && named == want && text.contains("It agrees with edition 2023-08-25") {
+        println!(
+            "cli: editions check, the first snapshot: exit 1 naming exactly its 2 missing rows"
+        );
+        tally.pass();
+    } else {
+        tally.fail(format!("editions check, the first snapshot: expected exit 1 naming exactly {want:?}; got {code:?}:\n{text}"));
+    }
+
+    // Edited copies of the last snapshot: a row more, DryRun gone.
+    let dir = std::env::temp_dir().join(format!("ecsc-editions-check-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let original: serde_json::Value = match std::fs::read_to_string(&last)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(v) => v,
+        Err(e) => {
+            tally.fail(format!("editions check: cannot read {last}: {e}"));
+            return;
+        }
+    };
+    let edited = |name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut copy = original.clone();
+        edit(&mut copy["apis"]["ResetDisk"]);
+        let path = dir.join(name);
+        let _ = std::fs::write(&path, copy.to_string());
+        path.display().to_string()
+    };
+    let gained = edited("gained-a-row.json", &|a| {
+        a["errorCodes"]["409"] =
+            serde_json::json!([{"errorCode": "New.Code", "errorMessage": "New message."}]);
+    });
+    expect(
+        tally,
+        "editions check, a copy whose ResetDisk gained a row",
+        check(&gained),
+        1,
+        &[
+            "in 1 place:",
+            "  ResetDisk: row added: 409 New.Code \"New message.\"",
+            "No edition agrees with it. A pending edition",
+            "features/ResetDisk.errors.tsv:\n409\tNew.Code\tNew message.\tdocumented\t[meta] Alibaba Cloud API metadata (gained-a-row.json)\tPENDING..\n",
+        ],
+    );
+    let no_dry_run = edited("lost-dry-run.json", &|a| {
+        if let Some(list) = a["parameters"].as_array_mut() {
+            list.retain(|p| p["name"] != "DryRun");
+        }
+    });
+    expect(
+        tally,
+        "editions check, a copy whose ResetDisk lost DryRun",
+        check(&no_dry_run),
+        1,
+        &[
+            "in 1 place:",
+            "  ResetDisk: parameter removed: DryRun",
+            "features/ResetDisk.contract.tsv:\nparameter\tDryRun\t2022-04-13..PENDING\t",
+        ],
+    );
+    let not_metadata = dir.join("world.json");
+    let _ = std::fs::write(&not_metadata, r#"{"disks": []}"#);
+    expect(
+        tally,
+        "editions check, a JSON file that is not metadata",
+        check(&not_metadata.display().to_string()),
+        2,
+        &["not Alibaba Cloud API metadata", "missing field `info`"],
+    );
+    expect(
+        tally,
+        "editions check, a file that is not JSON",
+        check(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")),
+        2,
+        &["Cargo.toml: not JSON"],
+    );
+    expect(
+        tally,
+        "editions check, a file that does not exist",
+        check(&dir.join("absent.json").display().to_string()),
+        2,
+        &["cannot read"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
