@@ -12,6 +12,8 @@ mod model;
 
 use std::sync::OnceLock;
 
+use crate::catalogue::{Catalogue, CatalogueRow};
+
 pub use model::{
     ARCHIVE, Action, Directory, ErrorCode, Header, Ordered, Parameter, ReadError, SOURCE_URL,
     Schema, Success,
@@ -98,6 +100,45 @@ pub fn action(name: &str) -> Option<&'static Action> {
 /// The names of every action of the committed extract, sorted.
 pub fn names() -> impl Iterator<Item = &'static str> {
     index().lines.iter().map(|(n, _, _)| *n)
+}
+
+/// How a source list names the committed metadata: `[meta]`, its API and its snapshot.
+pub fn citation() -> String {
+    format!(
+        "[meta] Alibaba Cloud API metadata, {} {}, snapshot {}",
+        header().product,
+        header().version,
+        header().snapshot
+    )
+}
+
+/// Whether the committed metadata lists `row` (its status, code and message) for the action whose
+/// catalogue holds it. `row` is one of [`Catalogue::all`]'s own rows.
+pub fn confirms(row: &CatalogueRow) -> bool {
+    let owner = Catalogue::all()
+        .iter()
+        .find(|c| c.rows().iter().any(|r| std::ptr::eq(r, row)));
+    let Some(meta) = owner.and_then(Catalogue::action).and_then(action) else {
+        return false;
+    };
+    let status = row.answer.status.to_string();
+    meta.errors().any(|e| {
+        e == (
+            status.as_str(),
+            row.answer.code.as_str(),
+            row.answer.message.as_str(),
+        )
+    })
+}
+
+/// Every source of `row`: its own, then the metadata where the metadata lists it too (unless its
+/// own source is the metadata already).
+pub fn sources(row: &CatalogueRow) -> Vec<String> {
+    let mut out = vec![row.source.clone()];
+    if confirms(row) && !row.source.starts_with("[meta]") {
+        out.push(citation());
+    }
+    out
 }
 
 /// In which of the metadata's directories `action` is listed.

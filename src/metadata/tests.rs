@@ -121,6 +121,32 @@ fn a_file_that_is_not_ecs_metadata_is_refused_with_what_it_is() {
     assert!(err(bad).contains("apis.X.parameters"), "{}", err(bad));
 }
 
+/// A row the metadata lists too names it among its sources; a row it does not, not.
+#[test]
+fn a_row_the_metadata_confirms_names_it_among_its_sources() {
+    let c = Catalogue::of("ResetDisk").unwrap();
+    let row = |message: &str| {
+        c.rows()
+            .iter()
+            .find(|r| r.answer.message == message)
+            .unwrap()
+    };
+    let current =
+        row("The operation is not supported to the specified disk due to its disk category.");
+    assert_eq!(sources(current), [current.source.clone(), citation()]);
+    assert!(citation().contains("snapshot 2025-12-19"));
+    for only_the_page in [
+        "The operation is not supported to the specified disk due to its disk category",
+        "Non-encrypted disk can not be reset by encrypted snapshot.",
+    ] {
+        assert_eq!(sources(row(only_the_page)).len(), 1, "{only_the_page}");
+    }
+    let confirmed = c.rows().iter().filter(|r| confirms(r)).count();
+    assert_eq!(confirmed, 27, "every row the metadata lists for ResetDisk");
+    // A row that is no catalogue's own is confirmed by nothing.
+    assert!(!confirms(&current.clone()));
+}
+
 mod cross_check {
     use super::super::drift::{self, Change, Side};
     use super::*;

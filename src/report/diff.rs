@@ -501,6 +501,7 @@ mod tests {
                 edition: None,
                 editions: vec![],
                 conforms_to: None,
+                metadata: None,
                 waivers: vec![],
             },
             scenarios,

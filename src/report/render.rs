@@ -573,6 +573,15 @@ fn environment(run: &super::results::Run) -> Vec<(&'static str, String)> {
         ("tags", run.tags.clone().unwrap_or_else(|| "(all)".into())),
         ("formats", run.formats.join(", ")),
     ];
+    if let Some(m) = &run.metadata {
+        rows.push((
+            "API metadata",
+            format!(
+                "snapshot {} of {}: a source marked [meta] (docs/editions.md)",
+                m.snapshot, m.source
+            ),
+        ));
+    }
     if let Some(c) = &run.container {
         rows.push((
             "container",

@@ -65,6 +65,19 @@ pub struct Run {
     /// run had none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<Waiver>,
+    /// The API metadata snapshot the harness carries: the one a finding's `[meta]` source names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MetadataSnapshot>,
+}
+
+/// Alibaba Cloud's API metadata as the harness carries it (docs/editions.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataSnapshot {
+    /// `YYYY-MM-DD`.
+    pub snapshot: String,
+    /// Where it is published.
+    pub source: String,
 }
 
 /// One edition's verdict.
@@ -397,6 +410,10 @@ impl Results {
                 edition: Some(report.edition.name.to_owned()),
                 editions: judged.editions,
                 conforms_to: Some(judged.conforms_to),
+                metadata: Some(MetadataSnapshot {
+                    snapshot: crate::metadata::header().snapshot.clone(),
+                    source: crate::metadata::header().source.clone(),
+                }),
                 waivers: report
                     .waivers
                     .iter()

@@ -82,7 +82,7 @@ impl ExpectedRow {
         Self {
             answer,
             level: row.level,
-            source: row.source.clone(),
+            source: crate::metadata::sources(row).join("; "),
         }
     }
 }

@@ -14,6 +14,40 @@ pub fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
 }
 
+/// Where the reference and the metadata stand: which snapshot `[meta]` is, and each row only one
+/// of them lists, with its reason.
+fn metadata_section() -> String {
+    let h = crate::metadata::header();
+    let mut out = format!(
+        "\n## The API metadata beside the reference\n\n`[meta]` is Alibaba Cloud's API metadata for \
+         {} {} ({}), snapshot {}, as compiled into the harness (`{}`; docs/editions.md). A row of an \
+         action's table that the metadata lists too, with the same status, code and message, names \
+         it among its sources above. The rows only one of them lists, and why (`features/<Action>.metadata.tsv`; \
+         `ecs-conformance editions check FILE` compares a newer snapshot):\n\n\
+         | action | only in | status | Code | Message | reason |\n|---|---|---|---|---|---|\n",
+        h.product,
+        h.version,
+        h.source,
+        h.snapshot,
+        crate::metadata::EXTRACT_PATH
+    );
+    for k in crate::metadata::drift::known() {
+        let side = match k.only_in {
+            crate::metadata::drift::Side::Reference => "the reference",
+            crate::metadata::drift::Side::Metadata => "the metadata",
+        };
+        out.push_str(&format!(
+            "| {} | {side} | {} | `{}` | {} | {} |\n",
+            k.action,
+            k.status,
+            md_cell(k.code),
+            md_cell(k.message),
+            md_cell(k.reason)
+        ));
+    }
+    out
+}
+
 /// The Markdown of the table of evidence, for the suite in `files`.
 pub fn markdown(files: &SuiteFiles) -> String {
     let mut out = String::from(
@@ -23,7 +57,7 @@ pub fn markdown(files: &SuiteFiles) -> String {
          by hand.\n\n\
          Levels, strongest first:\n\
          - **documented**: the ResetDisk contract, or what Alibaba Cloud's documentation states \
-         ([doc]).\n\
+         ([doc]) or its API metadata ([meta]).\n\
          - **observed**: what real ECS answers ([3p], real answers quoted by third parties; \
          [obs], seen on the wire) or what official clients depend on ([code], SDK source).\n\
          - **chosen**: what neither fixes: the mock's pick, written in `docs/choices.md`.\n\n\
@@ -67,10 +101,11 @@ pub fn markdown(files: &SuiteFiles) -> String {
                 md_cell(&r.answer.code),
                 md_cell(&r.answer.message),
                 r.level,
-                md_cell(&r.source)
+                md_cell(&crate::metadata::sources(r).join("\n"))
             ));
         }
     }
+    out.push_str(&metadata_section());
     let features = files.features().unwrap_or_default();
     out.push_str(
         "\n## Per edition of the contract\n\nEach edition's own rows and the scenarios that \

@@ -124,6 +124,19 @@ fn report_names_editions(
             "results.json editions",
             results["run"]["editions"].as_array().map_or(0, Vec::len) == editions::all().len(),
         ),
+        // A failed row that the API metadata lists too names it among its sources.
+        (
+            "results.json run.metadata",
+            results["run"]["metadata"]["snapshot"] == ecs_conformance::metadata::header().snapshot,
+        ),
+        (
+            "results.json a finding sourced [meta]",
+            json.contains(&format!("; {}", ecs_conformance::metadata::citation())),
+        ),
+        (
+            "report.md the metadata, in sources and environment",
+            md.contains("[meta] Alibaba Cloud API metadata") && md.contains("| API metadata |"),
+        ),
     ];
     let missing: Vec<&str> = wanted
         .iter()
