@@ -11,19 +11,46 @@ fn snapshot_file(date: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Every committed snapshot's date, oldest first.
+fn snapshot_dates() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/metadata");
+    let mut dates: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| {
+            let date = n
+                .strip_prefix("ecs-2014-05-26.api-docs.")?
+                .strip_suffix(".json")?;
+            Some(date.to_owned())
+        })
+        .collect();
+    dates.sort();
+    dates
+}
+
 /// Regenerate with `cargo run -- metadata extract
-/// tests/metadata/ecs-2014-05-26.api-docs.2025-12-19.json --snapshot 2025-12-19 >
-/// data/ecs-2014-05-26.metadata.jsonl`.
+/// tests/metadata/ecs-2014-05-26.api-docs.DATE.json --snapshot DATE >
+/// data/ecs-2014-05-26.metadata.jsonl`, DATE the extract's own (its header's `snapshot`).
 #[test]
 fn the_committed_extract_is_what_the_command_makes_of_the_committed_snapshot() {
-    let made = extract(&snapshot_file(SNAPSHOT), SNAPSHOT).unwrap();
+    let date = &header().snapshot;
+    assert!(
+        snapshot_dates().contains(date),
+        "tests/metadata holds no snapshot of {date}"
+    );
+    let made = extract(&snapshot_file(date), date).unwrap();
     assert!(
         made == EXTRACT,
         "data/ecs-2014-05-26.metadata.jsonl is stale ({} bytes committed, {} made): run `cargo run \
-         -- metadata extract tests/metadata/ecs-2014-05-26.api-docs.{SNAPSHOT}.json --snapshot \
-         {SNAPSHOT} > data/ecs-2014-05-26.metadata.jsonl`",
+         -- metadata extract tests/metadata/ecs-2014-05-26.api-docs.{date}.json --snapshot \
+         {date} > data/ecs-2014-05-26.metadata.jsonl`",
         EXTRACT.len(),
         made.len()
+    );
+    assert_eq!(
+        snapshot_dates().last(),
+        Some(date),
+        "cut from the newest snapshot"
     );
 }
 
@@ -353,7 +380,9 @@ mod cross_check {
 /// reasons).
 #[test]
 fn each_snapshot_agrees_with_the_edition_in_force_on_its_date() {
-    for date in ["2024-09-23", "2025-12-19"] {
+    let dates = snapshot_dates();
+    assert_eq!(dates, ["2024-09-23", "2025-12-19"]);
+    for date in &dates {
         let m = Metadata::read(&snapshot_file(date), date).unwrap();
         let edition = crate::contract::editions::in_force_on(date).unwrap();
         let diffs: Vec<String> = drift::compare(|n| m.action(n), edition)

@@ -20,9 +20,10 @@ fn metadata_section() -> String {
     let h = crate::metadata::header();
     let mut out = format!(
         "\n## The API metadata beside the reference\n\n`[meta]` is Alibaba Cloud's API metadata for \
-         {} {} ({}), snapshot {}, as compiled into the harness (`{}`; docs/editions.md). A row of an \
-         action's table that the metadata lists too, with the same status, code and message, names \
-         it among its sources above. The rows only one of them lists, and why (`features/<Action>.metadata.tsv`; \
+         {} {} ({}), snapshot {}, as compiled into the harness (`{}`, cut from the archived \
+         snapshot by `ecs-conformance metadata extract`; docs/editions.md says what it holds, how to \
+         refresh it, and how it dates the editions). A row of an action's table that the metadata \
+         lists too, with the same status, code and message, names it among its sources above. The rows only one of them lists, and why (`features/<Action>.metadata.tsv`; \
          `ecs-conformance editions check FILE` compares a newer snapshot):\n\n\
          | action | only in | status | Code | Message | reason |\n|---|---|---|---|---|---|\n",
         h.product,
