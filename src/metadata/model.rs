@@ -133,13 +133,16 @@ impl<'de> Deserialize<'de> for Values {
 }
 
 /// A count the metadata writes as a number (or, leniently, as a numeric string).
-fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    match Option::<Text>::deserialize(d)? {
-        None => Ok(None),
-        Some(Text(t)) => t
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format!("{t:?} is not a count"))),
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Count(pub u64);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Text(t) = Text::deserialize(d)?;
+        t.parse()
+            .map(Count)
+            .map_err(|_| de::Error::custom(format!("{t:?} is not a count")))
     }
 }
 
@@ -196,30 +199,14 @@ pub struct Schema {
     pub exclusive_maximum: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "count",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub min_length: Option<u64>,
-    #[serde(
-        default,
-        deserialize_with = "count",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_length: Option<u64>,
-    #[serde(
-        default,
-        deserialize_with = "count",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub min_items: Option<u64>,
-    #[serde(
-        default,
-        deserialize_with = "count",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_items: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<Count>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<Count>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<Count>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<Count>,
     /// A list's wrapper element in XML (`<Regions><Region/>…</Regions>`).
     #[serde(
         default,
