@@ -117,9 +117,9 @@ impl Discover {
         let now = OffsetDateTime::now_utc();
         loop {
             let unsettled = self.unsettled();
-            let candidates = assign::solve(world, &p.tagged, &unsettled, now, 16);
+            let candidates = assign::solve(world, &p.found, &unsettled, now, 16);
             if candidates.is_empty() {
-                let could = !assign::solve(world, &p.tagged, &HashSet::new(), now, 1).is_empty();
+                let could = !assign::solve(world, &p.found, &HashSet::new(), now, 1).is_empty();
                 return Err(Unbound::NotRun(if could {
                     let mut ids: Vec<_> = unsettled.into_iter().collect();
                     ids.sort_unstable();
@@ -157,7 +157,7 @@ impl Discover {
             if bound.is_empty() {
                 return Ok((assignment, guards));
             }
-            let claimed = expected(&p.tagged, &bound);
+            let claimed = p.found.expected(&bound);
             let moved = match describe(&p.client, &self.options.region, &claimed).await {
                 Ok(current) => assign::moved(&claimed, &current),
                 Err(ListError::NoAnswer(e)) => {
@@ -222,23 +222,5 @@ pub(super) fn every(claim: &Claim, why: &str) -> Vec<(String, String)> {
     claim
         .ids()
         .map(|id| (id.clone(), format!("{id}: {why}")))
-        .collect()
-}
-
-/// The resources of `tagged` among `ids`, as discovered.
-pub(super) fn expected(tagged: &World, ids: &HashSet<String>) -> World {
-    World {
-        instances: keep(&tagged.instances, ids, |x| &x.instance_id),
-        disks: keep(&tagged.disks, ids, |x| &x.disk_id),
-        snapshots: keep(&tagged.snapshots, ids, |x| &x.snapshot_id),
-        ..World::default()
-    }
-}
-
-fn keep<T: Clone>(items: &[T], ids: &HashSet<String>, id: impl Fn(&T) -> &String) -> Vec<T> {
-    items
-        .iter()
-        .filter(|x| ids.contains(id(x)))
-        .cloned()
         .collect()
 }

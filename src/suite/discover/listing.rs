@@ -63,28 +63,39 @@ const SNAPSHOTS: Kind<Snapshot> = Kind {
     tags: |x| &x.tags,
 };
 
-/// The resources of one kind (those of `ids` only, when given) tagged disposable, and the ids of
-/// the others.
+/// One kind's resources (those of `ids` only, when given): those tagged disposable, the others
+/// discovery could read, and the ids of every resource not tagged (read or not).
+struct Fetched<T> {
+    tagged: Vec<T>,
+    untagged: Vec<T>,
+    others: Vec<String>,
+}
+
 async fn fetch<T>(
     client: &Client,
     region: &str,
     kind: &Kind<T>,
     ids: Option<&[&String]>,
-) -> Result<(Vec<T>, Vec<String>), ListError> {
+) -> Result<Fetched<T>, ListError> {
     let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
     let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
-    let (mut tagged, mut others) = (Vec::new(), Vec::new());
+    let mut out = Fetched {
+        tagged: Vec::new(),
+        untagged: Vec::new(),
+        others: Vec::new(),
+    };
     for item in pages(client, region, kind, filter).await? {
         match (kind.parse)(&item) {
-            Some(x) if disposable((kind.tags)(&x)) => tagged.push(x),
-            _ => others.extend(id_of(&item, kind.id)),
+            Some(x) if disposable((kind.tags)(&x)) => out.tagged.push(x),
+            read => {
+                out.others.extend(id_of(&item, kind.id));
+                out.untagged.extend(read);
+            }
         }
     }
-    Ok((tagged, others))
+    Ok(out)
 }
 
-/// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
-/// the others.
 /// Why a listing failed: the endpoint gave no answer at all, or answered what cannot be listed.
 #[derive(Debug)]
 pub(super) enum ListError {
@@ -106,20 +117,42 @@ impl From<String> for ListError {
     }
 }
 
-pub(super) async fn list(
-    client: &Client,
-    region: &str,
-) -> Result<(World, HashSet<String>), ListError> {
-    let (instances, a) = fetch(client, region, &INSTANCES, None).await?;
-    let (disks, b) = fetch(client, region, &DISKS, None).await?;
-    let (snapshots, c) = fetch(client, region, &SNAPSHOTS, None).await?;
-    let world = World {
-        instances,
-        disks,
-        snapshots,
-        ..World::default()
-    };
-    Ok((world, a.into_iter().chain(b).chain(c).collect()))
+/// What a listing of the region found.
+#[derive(Debug, Default)]
+pub(super) struct Listed {
+    /// The resources tagged disposable: what may be bound.
+    pub tagged: World,
+    /// The others discovery could read: never bound, but what sets a tagged one apart may lie
+    /// there (a disk's snapshot still being made, tagged or not).
+    pub untagged: World,
+    /// The ids of every resource not tagged, read or not: no call may name them.
+    pub others: HashSet<String>,
+}
+
+/// The region's instances, disks and snapshots, tagged disposable or not.
+pub(super) async fn list(client: &Client, region: &str) -> Result<Listed, ListError> {
+    let instances = fetch(client, region, &INSTANCES, None).await?;
+    let disks = fetch(client, region, &DISKS, None).await?;
+    let snapshots = fetch(client, region, &SNAPSHOTS, None).await?;
+    let others = (instances.others.into_iter())
+        .chain(disks.others)
+        .chain(snapshots.others)
+        .collect();
+    Ok(Listed {
+        tagged: World {
+            instances: instances.tagged,
+            disks: disks.tagged,
+            snapshots: snapshots.tagged,
+            ..World::default()
+        },
+        untagged: World {
+            instances: instances.untagged,
+            disks: disks.untagged,
+            snapshots: snapshots.untagged,
+            ..World::default()
+        },
+        others,
+    })
 }
 
 /// The resources of `these` as the account shows them now, asked for by id (a call per kind,
@@ -138,7 +171,7 @@ pub(super) async fn describe(
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(fetch(client, region, kind, Some(&ids)).await?.0)
+        Ok(fetch(client, region, kind, Some(&ids)).await?.tagged)
     }
     Ok(World {
         instances: by_id(
@@ -453,7 +486,11 @@ mod tests {
             crate::DEFAULT_ACCESS_KEY_SECRET,
         );
         let client = Client::new(server.url(), credentials).unwrap();
-        let (found, untagged) = list(&client, "cn-hangzhou").await.unwrap();
+        let Listed {
+            tagged: found,
+            untagged: read,
+            others: untagged,
+        } = list(&client, "cn-hangzhou").await.unwrap();
 
         // What the answers do not carry, or discovery does not read, comes back as the default:
         // a pay-as-you-go instance shows ECS's far-future expiry; a disk's type, size and source
@@ -470,6 +507,16 @@ mod tests {
             .map(str::to_owned)
             .into();
         others.extend(many);
+        // The untagged ones are read too (what sets a tagged one apart may lie there), in order.
+        let ids = |w: &World| -> Vec<String> {
+            let i = w.instances.iter().map(|x| &x.instance_id);
+            let d = w.disks.iter().map(|x| &x.disk_id);
+            i.chain(d)
+                .chain(w.snapshots.iter().map(|x| &x.snapshot_id))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(ids(&read), others);
         assert_eq!(untagged, others.into_iter().collect::<HashSet<_>>());
     }
 }
