@@ -84,7 +84,7 @@ async fn fetch<T>(
         untagged: Vec::new(),
         others: Vec::new(),
     };
-    for item in pages(client, region, kind, filter).await? {
+    pages(client, region, kind, filter, |item| {
         match (kind.parse)(&item) {
             Some(x) if disposable((kind.tags)(&x)) => out.tagged.push(x),
             read => {
@@ -92,7 +92,8 @@ async fn fetch<T>(
                 out.untagged.extend(read);
             }
         }
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -129,11 +130,15 @@ pub(super) struct Listed {
     pub others: HashSet<String>,
 }
 
-/// The region's instances, disks and snapshots, tagged disposable or not.
+/// The region's instances, disks and snapshots, tagged disposable or not: the three lists at
+/// once (each paged in order), so that a large account costs the longest list's round trips, not
+/// all three's.
 pub(super) async fn list(client: &Client, region: &str) -> Result<Listed, ListError> {
-    let instances = fetch(client, region, &INSTANCES, None).await?;
-    let disks = fetch(client, region, &DISKS, None).await?;
-    let snapshots = fetch(client, region, &SNAPSHOTS, None).await?;
+    let (instances, disks, snapshots) = futures::try_join!(
+        fetch(client, region, &INSTANCES, None),
+        fetch(client, region, &DISKS, None),
+        fetch(client, region, &SNAPSHOTS, None),
+    )?;
     let others = (instances.others.into_iter())
         .chain(disks.others)
         .chain(snapshots.others)
@@ -208,15 +213,17 @@ fn id_of(item: &Value, field: &str) -> Option<String> {
     item.get(field)?.as_str().map(str::to_owned)
 }
 
-/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`), unread.
+/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`), handed to `each` unread as
+/// its page arrives: only one page is held as JSON at a time.
 async fn pages<T>(
     client: &Client,
     region: &str,
     kind: &Kind<T>,
     filter: Option<(&str, &str)>,
-) -> Result<Vec<Value>, ListError> {
+    mut each: impl FnMut(Value),
+) -> Result<(), ListError> {
     let action = kind.action;
-    let mut items = Vec::new();
+    let mut listed = 0;
     for number in 1..=MAX_PAGES {
         let mut call = Call::new(action, WireForm::V1Get, Some(Format::Json))
             .param("RegionId", region)
@@ -247,9 +254,10 @@ async fn pages<T>(
             .map_err(|e| ListError::Answer(format!("{action}'s answer has no list ({e})")))?;
         // TotalCount may be missing or a string: a short page ends the list as surely.
         let last = page.len() < 100;
-        items.extend(page);
-        if last || total.is_some_and(|t| items.len() >= t) {
-            return Ok(items);
+        listed += page.len();
+        page.into_iter().for_each(&mut each);
+        if last || total.is_some_and(|t| listed >= t) {
+            return Ok(());
         }
     }
     Err(ListError::Answer(format!(
