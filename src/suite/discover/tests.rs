@@ -39,8 +39,13 @@ fn stated() -> World {
 
 /// Two such trios on an account: `a` and `b`.
 fn found() -> World {
+    trios(["a", "b"])
+}
+
+/// One such trio per name `p`: `i-p`, `d-p` and `s-p`.
+fn trios<P: std::fmt::Display>(names: impl IntoIterator<Item = P>) -> World {
     let mut w = World::default();
-    for p in ["a", "b"] {
+    for p in names {
         w.instances
             .push(Instance::new(format!("i-{p}"), InstanceStatus::Stopped));
         w.disks.push(Disk::new(
@@ -83,80 +88,43 @@ fn a_world_binds_to_consistent_trios_only() {
 
 #[test]
 fn what_resetdisk_treats_otherwise_does_not_match() {
+    let matches = |w: &World| {
+        assign::solve(
+            &stated(),
+            &tagged_only(w.clone()),
+            &HashSet::new(),
+            now(),
+            16,
+        )
+    };
     let mut running = found();
     running.instances[0].status = InstanceStatus::Running;
     running.instances[1].lock_reasons = vec![LockReason::Security];
-    assert!(
-        assign::solve(
-            &stated(),
-            &tagged_only(running.clone()),
-            &HashSet::new(),
-            now(),
-            16
-        )
-        .is_empty()
-    );
+    assert!(matches(&running).is_empty());
 
     let mut expired = found();
     for x in &mut expired.instances {
         x.charge_type = ChargeType::PrePaid;
         x.expired_time = Some(now() - time::Duration::days(1));
     }
-    assert!(
-        assign::solve(
-            &stated(),
-            &tagged_only(expired.clone()),
-            &HashSet::new(),
-            now(),
-            16
-        )
-        .is_empty()
-    );
+    assert!(matches(&expired).is_empty());
     // An unexpired subscription is alike a pay-as-you-go instance.
     for x in &mut expired.instances {
         x.expired_time = Some(now() + time::Duration::days(30));
     }
-    assert_eq!(
-        assign::solve(
-            &stated(),
-            &tagged_only(expired.clone()),
-            &HashSet::new(),
-            now(),
-            16
-        )
-        .len(),
-        2
-    );
+    assert_eq!(matches(&expired).len(), 2);
 
     let mut local = found();
     for d in &mut local.disks {
         d.category = "local_ssd_pro".into();
     }
-    assert!(
-        assign::solve(
-            &stated(),
-            &tagged_only(local.clone()),
-            &HashSet::new(),
-            now(),
-            16
-        )
-        .is_empty()
-    );
+    assert!(matches(&local).is_empty());
 
     let mut old = found();
     for s in &mut old.snapshots {
         s.creation_time = time::macros::datetime!(2013-07-14 23:59:59 UTC);
     }
-    assert!(
-        assign::solve(
-            &stated(),
-            &tagged_only(old.clone()),
-            &HashSet::new(),
-            now(),
-            16
-        )
-        .is_empty()
-    );
+    assert!(matches(&old).is_empty());
 }
 
 #[test]
@@ -223,21 +191,7 @@ async fn an_untagged_snapshot_still_being_made_sets_its_tagged_disk_apart() {
 /// the preconditions' world once looks at one instance, one disk and one snapshot.
 #[test]
 fn a_match_looks_at_what_it_tries_not_at_the_account() {
-    let mut w = World::default();
-    for n in 0..10_000 {
-        w.instances
-            .push(Instance::new(format!("i-{n}"), InstanceStatus::Stopped));
-        w.disks.push(Disk::new(
-            format!("d-{n}"),
-            DiskStatus::InUse,
-            Some(format!("i-{n}")),
-        ));
-        w.snapshots.push(Snapshot::new(
-            format!("s-{n}"),
-            format!("d-{n}"),
-            SnapshotStatus::Accomplished,
-        ));
-    }
+    let w = trios(0..10_000);
     let found = tagged_only(w);
     let (got, examined) = assign::solve_counted(&stated(), &found, &HashSet::new(), now(), 1);
     assert_eq!((got.len(), examined), (1, 3), "{got:?}");
