@@ -166,6 +166,12 @@ impl Discover {
                 Err(ListError::Answer(e)) => {
                     return Err(Unbound::Failed(format!("describing its resources: {e}")));
                 }
+                Err(ListError::Stalled(e, stalled)) => {
+                    return Err(Unbound::Stalled {
+                        reason: format!("describing its resources: {e}"),
+                        stalled,
+                    });
+                }
             };
             if moved.is_empty() {
                 return Ok((assignment, guards));

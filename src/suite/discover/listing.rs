@@ -97,17 +97,19 @@ async fn fetch<T>(
     Ok(out)
 }
 
-/// Why a listing failed: the endpoint gave no answer at all, or answered what cannot be listed.
+/// Why a listing failed: the endpoint gave no answer at all, answered what cannot be listed, or
+/// a call timed out while the runner itself stalled (for how long).
 #[derive(Debug)]
 pub(super) enum ListError {
     NoAnswer(String),
     Answer(String),
+    Stalled(String, std::time::Duration),
 }
 
 impl std::fmt::Display for ListError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NoAnswer(e) | Self::Answer(e) => f.write_str(e),
+            Self::NoAnswer(e) | Self::Answer(e) | Self::Stalled(e, _) => f.write_str(e),
         }
     }
 }
@@ -236,6 +238,7 @@ async fn pages<T>(
             .await
             .map_err(|e| match e {
                 ClientError::Http { .. } => ListError::NoAnswer(e.to_string()),
+                ClientError::Stalled { stalled, .. } => ListError::Stalled(e.to_string(), stalled),
                 other => ListError::Answer(other.to_string()),
             })?;
         if raw.status != 200 {
