@@ -1,26 +1,85 @@
-//! The runner's own stalls (issue 27): when the runner stalls, a call whose timeout elapsed
-//! meanwhile is the harness's stall — not run, with its length — never "the endpoint stopped
-//! answering".
+//! The runner's own stalls (issue 27): its CPU work never starves its calls, and when the runner
+//! does stall, a call whose timeout elapsed meanwhile is the harness's stall — not run, with its
+//! length — never "the endpoint stopped answering".
 //!
-//! A runner blocked on purpose for longer than `--timeout` while a call waits (a relay in front of
-//! the mock holds the first ECS call back and has the runner's only thread put to sleep): the call
-//! is not run for the harness's stall of about that length; the endpoint is not said to have
-//! stopped answering, and the run does not fail.
+//! 1. A large account (`tests/discover/large_account.rs`, 5,000 instances: 17,500 resources)
+//!    discovered and matched with a 2 s `--timeout`: every call is answered, and as many scenarios
+//!    pass as on a small account.
+//! 2. A runner blocked on purpose for longer than `--timeout` while a call waits (a relay in front
+//!    of the mock holds the first ECS call back and has the runner's only thread put to sleep): the
+//!    call is not run for the harness's stall of about that length; the endpoint is not said to
+//!    have stopped answering, and the run does not fail.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use ecs_conformance::suite::{self, SuiteConfig, Target};
-use ecs_conformance::{Credentials, MockServer};
+use ecs_conformance::suite::{self, SuiteConfig, Target, WorldMode};
+use ecs_conformance::{Credentials, MockConfig, MockServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::Tally;
+use crate::large_account::account;
 
 fn endpoint(url: &str) -> Target {
     Target::Endpoint {
         url: url.to_owned(),
         credentials: Credentials::new("testid", "testsecret"),
+    }
+}
+
+/// A discover run over an account of `instances`, with a 2 s timeout.
+async fn discover(instances: usize) -> Result<suite::RunOutput, String> {
+    let mock = MockServer::start_with(MockConfig {
+        world: account(instances),
+        ..MockConfig::default()
+    })
+    .await
+    .map_err(|e| format!("the mock did not start: {e}"))?;
+    let mut config = SuiteConfig {
+        target: endpoint(mock.url()),
+        progress: false,
+        world: WorldMode::Discover,
+        timeout: Duration::from_secs(2),
+        ..SuiteConfig::default()
+    };
+    config.discover.allow_destructive = true;
+    suite::run(config)
+        .await
+        .map_err(|e| format!("the run over {instances} instances: {e}"))
+}
+
+/// 1. No call of a run over a large account times out while the endpoint answers.
+pub async fn a_large_account_gets_every_answer(tally: &mut Tally) {
+    let (small, large) = match (discover(200).await, discover(5_000).await) {
+        (Ok(small), Ok(large)) => (small, large),
+        (Err(e), _) | (_, Err(e)) => return tally.fail(e),
+    };
+    let r = &large.report;
+    let (stalled, longest) = r.harness_stalled();
+    if r.unanswered() == 0
+        && stalled == 0
+        && r.failed() == 0
+        && r.passed() >= small.report.passed()
+        && r.passed() > 0
+    {
+        tally.pass();
+        println!(
+            "stall: 17,500 resources, --timeout 2 s: every call answered; {} passed (as on 700), {} not run in {:.1} s; the runner stalled at most {} ms",
+            r.passed(),
+            r.not_run(),
+            r.elapsed.as_secs_f64(),
+            large.meta.longest_stall.as_millis()
+        );
+    } else {
+        tally.fail(format!(
+            "on a large account every call must be answered and as many scenarios pass as on a small one ({}); got {} passed, {} failed, {} unjudged, {stalled} not run for the harness's stall (longest {longest:?}):\n{}",
+            small.report.passed(),
+            r.passed(),
+            r.failed(),
+            r.unanswered(),
+            r.summary()
+        ));
     }
 }
 
@@ -68,7 +127,7 @@ async fn relay(upstream: String, stall: Arc<tokio::sync::Notify>) -> std::io::Re
     Ok(url)
 }
 
-/// A runner blocked for longer than `--timeout` while a call waits.
+/// 2. A runner blocked for longer than `--timeout` while a call waits.
 pub async fn a_stalled_runner_is_not_the_endpoint_s_silence(tally: &mut Tally) {
     let mock = match MockServer::start().await {
         Ok(mock) => mock,

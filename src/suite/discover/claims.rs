@@ -117,9 +117,11 @@ impl Discover {
         let now = OffsetDateTime::now_utc();
         loop {
             let unsettled = self.unsettled();
-            let candidates = assign::solve(world, &p.found, &unsettled, now, 16);
+            let (candidates, could) = match solve(p, world, unsettled.clone(), now).await {
+                Ok(solved) => solved,
+                Err(e) => return Err(Unbound::Failed(format!("matching failed: {e}"))),
+            };
             if candidates.is_empty() {
-                let could = !assign::solve(world, &p.found, &HashSet::new(), now, 1).is_empty();
                 return Err(Unbound::NotRun(if could {
                     let mut ids: Vec<_> = unsettled.into_iter().collect();
                     ids.sort_unstable();
@@ -221,6 +223,26 @@ impl Discover {
             pause = (pause * 2).min(Duration::from_secs(10));
         }
     }
+}
+
+/// Up to 16 assignments of `world` in `pool`, none of `excluded`; when there is none, whether
+/// there would be one without `excluded`. Searched on tokio's blocking pool: a search is bounded
+/// (docs/discover.md, "What it costs"), but it is CPU work, and never runs on the threads that
+/// poll the runner's calls.
+async fn solve(
+    pool: &super::Pool,
+    world: &World,
+    excluded: HashSet<String>,
+    now: OffsetDateTime,
+) -> Result<(Vec<BTreeMap<String, String>>, bool), tokio::task::JoinError> {
+    let (found, world) = (pool.found.clone(), world.clone());
+    tokio::task::spawn_blocking(move || {
+        let candidates = assign::solve(&world, &found, &excluded, now, 16);
+        let could = candidates.is_empty()
+            && !assign::solve(&world, &found, &HashSet::new(), now, 1).is_empty();
+        (candidates, could)
+    })
+    .await
 }
 
 /// Every resource of a claim, with the same words.

@@ -128,7 +128,12 @@ impl Discover {
                     format!("discovery in the account that {words} failed: {e}")
                 }
             })?;
-            let found = Found::new(listed.tagged, listed.untagged);
+            // Indexing an account of 100,000 resources takes tens of milliseconds: not on the
+            // threads that poll the runner's calls.
+            let found =
+                tokio::task::spawn_blocking(move || Found::new(listed.tagged, listed.untagged))
+                    .await
+                    .map_err(|e| format!("indexing what discovery found failed: {e}"))?;
             pools.push(Pool::new(account, client, found, listed.others));
         }
         for p in &pools {
