@@ -41,6 +41,6 @@ pub use protocol::{
     API_VERSION, CONTROL_PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld, PutWorld,
 };
 pub use world::{
-    Account, ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, LockReason,
-    Snapshot, SnapshotStatus, Tag, World, WorldError,
+    Account, ChargeType, Disk, DiskStatus, DiskType, Fault, Indexed, Instance, InstanceStatus,
+    LockReason, Snapshot, SnapshotStatus, Tag, World, WorldError,
 };

@@ -127,8 +127,9 @@ struct DiffArgs {
 
 const EXIT_STATUSES: &str = "Exit status:
   0  every scenario of the --edition gated on that ran passed at the --fail-on level (or was
-     waived); scenarios not run, setup failures included, are listed with their reasons and never
-     count as passed, and those of other editions only set those editions' verdicts
+     waived); scenarios not run, setup failures and calls the harness itself stalled through
+     included, are listed with their reasons and never count as passed, and those of other
+     editions only set those editions' verdicts
   1  a scenario of that edition failed at the --fail-on level (or a stronger one), or the
      endpoint stopped answering: a call, or the preparation of a scenario's state, got no
      answer at all, or a waiver is stale (its scenario ran, and its deviation is gone: remove it)
@@ -194,7 +195,8 @@ struct RunArgs {
     /// Which formats' scenarios to run.
     #[arg(long, default_value = "both", value_parser = ["xml", "json", "both"])]
     format: String,
-    /// Seconds one call may take before its scenario fails.
+    /// Seconds one call may take: without an answer by then it is "no answer" (the run fails for
+    /// it), unless the harness itself stalled meanwhile (its scenario is then not run).
     #[arg(long, default_value_t = 10)]
     timeout: u64,
     /// The evidence level up to which failures count: documented (the contract), observed (also

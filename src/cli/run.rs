@@ -269,7 +269,8 @@ fn write_report(
     container_log: Option<&str>,
 ) -> Result<(), Fail> {
     let started = Instant::now();
-    report::write(dir, out, regression, container_log)
+    // Rendering a large run takes a while: not on a thread that polls the runtime's I/O.
+    tokio::task::block_in_place(|| report::write(dir, out, regression, container_log))
         .map_err(|e| Fail::cannot_check(format_args!("the report could not be written: {e}")))?;
     println!(
         "report: {} (written in {:.0} ms; check it with `ecs-conformance verify {}`)",

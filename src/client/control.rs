@@ -22,13 +22,10 @@ impl Client {
         if let Some(body) = body {
             req = req.header("content-type", "application/json").body(body);
         }
-        let http = |e: reqwest::Error| ClientError::Http {
-            context: context.clone(),
-            source: e.without_url(),
-        };
-        let resp = req.send().await.map_err(http)?;
+        let sent = std::time::Instant::now();
+        let resp = (req.send().await).map_err(|e| self.transport_error(&context, e, sent))?;
         let status = resp.status().as_u16();
-        let body = self.read_capped(resp, &context).await?;
+        let body = self.read_capped(resp, &context, sent).await?;
         Ok((status, String::from_utf8_lossy(&body).into_owned()))
     }
 

@@ -6,12 +6,14 @@
 //! are read up to a cap.
 
 mod control;
+mod pulse;
 mod request;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+pub use pulse::Pulse;
 pub use request::{Call, Credentials, Prepared, Tamper, WireForm};
 
 /// What came back: status, `Content-Type` (empty when absent) and the body as text.
@@ -39,6 +41,20 @@ pub enum ClientError {
     Control { context: String, message: String },
     #[error("{context}: the answer exceeds {limit} bytes")]
     TooLarge { context: String, limit: usize },
+    /// The timeout elapsed while the runner itself was stalled (its runtime did not run its
+    /// tasks): the answer may have come unheard. The harness's fault, not the endpoint's silence.
+    #[error(
+        "{context}: the harness stalled for {:.1} s while the call waited (--timeout {} s): the \
+         runner itself did not run, so an answer would have gone unheard; not the endpoint's \
+         silence",
+        stalled.as_secs_f64(),
+        timeout.as_secs_f64()
+    )]
+    Stalled {
+        context: String,
+        stalled: Duration,
+        timeout: Duration,
+    },
 }
 
 /// An error and its causes, `a: b: c` (reqwest's own text stops at "error sending request").
@@ -63,6 +79,8 @@ pub struct Client {
     timeout: Duration,
     /// A private CA trusted besides the system's roots.
     ca: Option<reqwest::Certificate>,
+    /// The runner's pulse, when it has one: a timeout during its stall is not the endpoint's.
+    pulse: Option<Pulse>,
 }
 
 /// How long any one call may take before it fails, unless [`Client::with_timeout`] says otherwise.
@@ -97,6 +115,7 @@ impl Client {
             max_body: DEFAULT_MAX_BODY,
             timeout: DEFAULT_TIMEOUT,
             ca: None,
+            pulse: None,
         })
     }
 
@@ -137,6 +156,40 @@ impl Client {
         self.http = Self::http(timeout, self.ca.as_ref());
         self.timeout = timeout;
         self
+    }
+
+    /// Tells a timeout during the runner's own stall (measured by `pulse`) from the endpoint's
+    /// silence: such a call fails with [`ClientError::Stalled`].
+    pub fn with_pulse(mut self, pulse: Pulse) -> Self {
+        self.pulse = Some(pulse);
+        self
+    }
+
+    /// The runner's pulse, if it has one.
+    pub fn pulse(&self) -> Option<&Pulse> {
+        self.pulse.as_ref()
+    }
+
+    /// A call sent at `sent` failed in transport with `e`: no answer, unless its timeout elapsed
+    /// while the runner itself stalled (by the pulse, or by how late the call's own task ran
+    /// after its timeout was due).
+    fn transport_error(&self, context: &str, e: reqwest::Error, sent: Instant) -> ClientError {
+        if let (true, Some(pulse)) = (e.is_timeout(), &self.pulse) {
+            let now = Instant::now();
+            let late = now.saturating_duration_since(sent + self.timeout);
+            let stalled = pulse.stalled(sent, now).max(late);
+            if pulse::is_harness_stall(stalled, self.timeout) {
+                return ClientError::Stalled {
+                    context: context.to_owned(),
+                    stalled,
+                    timeout: self.timeout,
+                };
+            }
+        }
+        ClientError::Http {
+            context: context.to_owned(),
+            source: e.without_url(),
+        }
     }
 
     /// The same endpoint with other credentials.
@@ -200,11 +253,9 @@ impl Client {
             req = req.header(k, v);
         }
         let context = format!("{what} on {}", self.endpoint());
-        let http = |e: reqwest::Error| ClientError::Http {
-            context: context.clone(),
-            source: e.without_url(),
-        };
-        let resp = req.body(p.body.clone()).send().await.map_err(http)?;
+        let sent = Instant::now();
+        let resp = (req.body(p.body.clone()).send().await)
+            .map_err(|e| self.transport_error(&context, e, sent))?;
         let status = resp.status().as_u16();
         let content_type = resp
             .headers()
@@ -218,7 +269,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .filter(|n| *n > 0);
-        let bytes = self.read_capped(resp, &context).await?;
+        let bytes = self.read_capped(resp, &context, sent).await?;
         Ok(RawResponse {
             status,
             content_type,
@@ -233,6 +284,7 @@ impl Client {
         &self,
         mut resp: reqwest::Response,
         context: &str,
+        sent: Instant,
     ) -> Result<Vec<u8>, ClientError> {
         let too_large = || ClientError::TooLarge {
             context: context.to_owned(),
@@ -245,10 +297,9 @@ impl Client {
             return Err(too_large());
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| ClientError::Http {
-            context: context.to_owned(),
-            source: e.without_url(),
-        })? {
+        while let Some(chunk) =
+            (resp.chunk().await).map_err(|e| self.transport_error(context, e, sent))?
+        {
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
             }

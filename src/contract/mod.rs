@@ -16,7 +16,7 @@ pub mod reset_disk;
 
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
-use crate::world::{Disk, Snapshot, World};
+use crate::world::{Disk, Indexed, Snapshot, World};
 
 /// Whether an action is judged, or only used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +69,10 @@ pub struct Action {
     /// The kinds of resource a call may change (the rest it only reads). Discovery refuses a
     /// call that names a claimed resource of these kinds unless destruction is allowed.
     pub changes: &'static [Resource],
-    /// What sets a disk apart for this action.
-    pub disk_marks: fn(&Disk, &World) -> Vec<Mark>,
+    /// What sets a disk apart for this action, in the world it is in: whatever it needs of that
+    /// world (the disk's snapshots, its instance) it looks up in the index, never by a scan, so
+    /// that marking every disk of a large account takes time linear in the account.
+    pub disk_marks: fn(&Disk, &Indexed) -> Vec<Mark>,
     /// What sets a snapshot apart for this action.
     pub snapshot_marks: fn(&Snapshot) -> Vec<Mark>,
     /// Why a world this action's scenarios state can only be arranged through the control API,
@@ -137,7 +139,7 @@ pub fn unmarked<T>(_: &T) -> Vec<Mark> {
 }
 
 /// Nothing sets it apart, wherever it is.
-pub fn unmarked_in<T>(_: &T, _: &World) -> Vec<Mark> {
+pub fn unmarked_in<T>(_: &T, _: &Indexed) -> Vec<Mark> {
     Vec::new()
 }
 
@@ -197,10 +199,11 @@ pub fn certified() -> impl Iterator<Item = &'static Action> {
     ACTIONS.iter().copied().filter(|a| a.role == Role::Contract)
 }
 
-/// What sets `disk`, in `world` (its snapshots, say), apart for any action under certification.
-pub fn disk_marks(disk: &Disk, world: &World) -> Vec<Mark> {
+/// What sets `disk`, in the world `around` indexes (its snapshots, say), apart for any action
+/// under certification.
+pub fn disk_marks(disk: &Disk, around: &Indexed) -> Vec<Mark> {
     certified()
-        .flat_map(|a| (a.disk_marks)(disk, world))
+        .flat_map(|a| (a.disk_marks)(disk, around))
         .collect()
 }
 

@@ -6,7 +6,7 @@
 use time::OffsetDateTime;
 
 use super::{Action, Mark, Resource, Role, unmarked};
-use crate::world::{Disk, Snapshot, SnapshotStatus, World};
+use crate::world::{Disk, Indexed, Snapshot, SnapshotStatus, World};
 
 pub const ACTION: Action = Action {
     name: "ResetDisk",
@@ -37,7 +37,7 @@ pub fn category_supports_reset(category: &str) -> bool {
     !(category.starts_with("ephemeral") || category.starts_with("local_"))
 }
 
-fn disk_marks(disk: &Disk, world: &World) -> Vec<Mark> {
+fn disk_marks(disk: &Disk, around: &Indexed) -> Vec<Mark> {
     let mut marks = unmarked(disk);
     if !category_supports_reset(&disk.category) {
         marks.push(Mark {
@@ -45,7 +45,7 @@ fn disk_marks(disk: &Disk, world: &World) -> Vec<Mark> {
             words: format!("of a category ResetDisk refuses ({})", disk.category),
         });
     }
-    if has_unfinished_snapshot(disk, world) {
+    if has_unfinished_snapshot(disk, around.snapshots_of(&disk.disk_id)) {
         marks.push(Mark {
             key: "unfinished snapshot",
             words: "with a snapshot still being made".into(),
@@ -54,12 +54,15 @@ fn disk_marks(disk: &Disk, world: &World) -> Vec<Mark> {
     marks
 }
 
-/// A snapshot of `disk` is still being made: editions that list
-/// `IncorrectDiskStatus.HasUnfinishedSnapshot` refuse to reset it.
-pub fn has_unfinished_snapshot(disk: &Disk, world: &World) -> bool {
-    world
-        .snapshots
-        .iter()
+/// A snapshot of `disk`, among `snapshots` (the world's, or only the disk's own when an index
+/// gives them), is still being made: editions that list `IncorrectDiskStatus.HasUnfinishedSnapshot`
+/// refuse to reset it.
+pub fn has_unfinished_snapshot<'a>(
+    disk: &Disk,
+    snapshots: impl IntoIterator<Item = &'a Snapshot>,
+) -> bool {
+    snapshots
+        .into_iter()
         .any(|s| s.source_disk_id == disk.disk_id && s.status == SnapshotStatus::Progressing)
 }
 
@@ -116,12 +119,19 @@ mod tests {
         assert_eq!(snapshot_marks(&s)[0].key, "too old");
         let mut d = Disk::new("d-1", crate::world::DiskStatus::InUse, None);
         let mut w = World::default();
-        assert!(disk_marks(&d, &w).is_empty());
+        assert!(disk_marks(&d, &Indexed::new(w.clone())).is_empty());
         d.category = "local_ssd_pro".into();
-        assert!(disk_marks(&d, &w)[0].words.contains("local_ssd_pro"));
+        assert!(
+            disk_marks(&d, &Indexed::new(w.clone()))[0]
+                .words
+                .contains("local_ssd_pro")
+        );
         w.snapshots
             .push(Snapshot::new("s-9", "d-1", SnapshotStatus::Progressing));
-        assert_eq!(disk_marks(&d, &w)[1].key, "unfinished snapshot");
+        assert_eq!(
+            disk_marks(&d, &Indexed::new(w))[1].key,
+            "unfinished snapshot"
+        );
     }
 
     #[test]

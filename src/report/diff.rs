@@ -433,6 +433,7 @@ mod tests {
             counted: failed_at.is_some(),
             reason: (outcome == "not-run").then(|| "no control API".into()),
             cause: None,
+            stalled_ms: None,
             duration_ms: 1,
             findings: failed_at
                 .map(|level| Finding {
@@ -492,6 +493,7 @@ mod tests {
                     not_run: 0,
                     setup_failed: 0,
                     no_answer: 0,
+                    harness_stalled: 0,
                     other_editions: 0,
                     waived: 0,
                 },

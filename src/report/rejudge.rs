@@ -250,6 +250,10 @@ fn follows(
             kind: String::new(),
             reason,
         }),
+        ("not-run", Some("harness-stall")) => Some(Stop::Stalled {
+            reason,
+            stalled: std::time::Duration::from_millis(s.stalled_ms.unwrap_or_default()),
+        }),
         (o, c) => {
             return Err(format!(
                 "outcome {o:?} with cause {c:?} is no outcome a run gives"
@@ -602,6 +606,7 @@ mod tests {
             counted: failed_at.is_some_and(|l| l <= Level::Observed),
             reason: None,
             cause: None,
+            stalled_ms: None,
             duration_ms: 0,
             findings: findings
                 .iter()

@@ -98,6 +98,24 @@ fn not_checked(r: &Results) -> Vec<(&Scenario, &String)> {
         .collect()
 }
 
+/// The one heading of the scenarios whose call timed out while the harness stalled; each names
+/// its own figure.
+const HARNESS_STALL: &str = "harness stall: a call's timeout elapsed while the runner itself did \
+     not run, so an answer would have gone unheard — not the endpoint's silence, and no verdict on it";
+
+/// `feature / name` of a scenario not run, with how long the harness stalled when it did.
+fn not_run_entry(s: &Scenario) -> String {
+    match s.stalled_ms {
+        Some(ms) => format!(
+            "{} / {} (stalled {:.1} s)",
+            s.feature,
+            s.name,
+            ms as f64 / 1e3
+        ),
+        None => format!("{} / {}", s.feature, s.name),
+    }
+}
+
 /// Scenarios not run, by reason; setup failures by cause (what differs per scenario masked).
 fn not_run(r: &Results) -> BTreeMap<String, Vec<&Scenario>> {
     let mut out: BTreeMap<String, Vec<&Scenario>> = BTreeMap::new();
@@ -105,6 +123,7 @@ fn not_run(r: &Results) -> BTreeMap<String, Vec<&Scenario>> {
         let reason = s.reason.as_deref().unwrap_or("(no reason)");
         let key = match s.cause.as_deref() {
             Some("setup" | "setup-no-answer") => cause_group(reason),
+            Some("harness-stall") => HARNESS_STALL.to_owned(),
             _ => reason.to_owned(),
         };
         out.entry(key).or_default().push(s);
@@ -182,6 +201,9 @@ fn not_run_words(c: &super::results::Counts) -> String {
     let mut out = format!("{} not run", c.not_run);
     if c.setup_failed > 0 {
         out.push_str(&format!(" ({} setup failed)", c.setup_failed));
+    }
+    if c.harness_stalled > 0 {
+        out.push_str(&format!(" ({} harness stalled)", c.harness_stalled));
     }
     if c.other_editions > 0 {
         out.push_str(&format!(
@@ -441,7 +463,7 @@ pub fn markdown(r: &Results) -> String {
         for (reason, list) in skipped {
             out.push_str(&format!("\n**{}** ({}):\n\n", reason, list.len()));
             for s in list {
-                out.push_str(&format!("- {} / {}\n", s.feature, s.name));
+                out.push_str(&format!("- {}\n", not_run_entry(s)));
             }
         }
     }
@@ -823,7 +845,7 @@ pub fn html(r: &Results) -> String {
             list.len()
         ));
         for s in list {
-            out.push_str(&format!("<li>{} / {}</li>", esc(&s.feature), esc(&s.name)));
+            out.push_str(&format!("<li>{}</li>", esc(&not_run_entry(s))));
         }
         out.push_str("</ul></details>");
     }

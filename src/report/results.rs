@@ -150,6 +150,10 @@ pub struct Counts {
     /// Scenarios one of whose calls got no answer at all (outcome `no-answer`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub no_answer: usize,
+    /// Of `not_run`, the scenarios whose call timed out while the harness itself stalled (cause
+    /// `harness-stall`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub harness_stalled: usize,
     /// Of `not_run`, the scenarios the gated edition does not judge (cause `other-edition`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub other_editions: usize,
@@ -181,9 +185,13 @@ pub struct Scenario {
     /// Why it did not run, or which call got no answer.
     pub reason: Option<String>,
     /// `setup` (a `not-run` scenario whose state could not be prepared), `setup-no-answer` (the
-    /// same, for want of any answer: it fails the run) or `no-answer`.
+    /// same, for want of any answer: it fails the run), `no-answer`, or `harness-stall` (a
+    /// `not-run` scenario whose call timed out while the harness itself stalled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    /// For cause `harness-stall`: how long the runner stalled while the call waited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stalled_ms: Option<u64>,
     pub duration_ms: u64,
     pub findings: Vec<Finding>,
     /// The editions it judges (`FROM..` or `FROM..UNTIL`); absent when it judges every one.
@@ -291,6 +299,7 @@ impl Judgement {
                 other_editions: report.of_other_editions(),
                 setup_failed: report.setup_failed(),
                 no_answer: report.no_answer(),
+                harness_stalled: report.harness_stalled().0,
                 waived: report.waived(),
             },
             editions: editions::all()
@@ -331,6 +340,10 @@ impl Scenario {
             cause: match r.elsewhere {
                 Some(_) => Some("other-edition".to_owned()),
                 None => cause.map(str::to_owned),
+            },
+            stalled_ms: match r.outcome {
+                Outcome::Stalled { stalled, .. } => Some(stalled.as_millis() as u64),
+                _ => None,
             },
             duration_ms: r.duration.as_millis() as u64,
             findings: r

@@ -6,7 +6,7 @@
 use super::discover::{self, TAG_KEY, TAG_VALUE};
 use super::target::{self, Seam};
 use super::{RunError, SuiteConfig, Target, WorldMode};
-use crate::client::{Client, ClientError, Credentials};
+use crate::client::{Client, ClientError, Credentials, Pulse};
 use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockServer};
 
 /// A reached target: the run's client, the control API's optional features when it offers one,
@@ -55,6 +55,10 @@ pub(super) async fn connect(config: &SuiteConfig) -> Result<Connected, RunError>
             (client, control, url.clone())
         }
     };
+    // From here on, a call that times out while the runner itself stalls is the harness's
+    // stall, not the endpoint's silence (client/pulse.rs); every client of the run derives
+    // from this one, and the pulse beats while any of them lives.
+    let client = client.with_pulse(Pulse::start());
     Ok(Connected {
         client,
         control,

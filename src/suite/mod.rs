@@ -125,6 +125,9 @@ pub struct RunMeta {
     pub fingerprint: String,
     /// The container the target ran in, when the run started one (`run --image`).
     pub container: Option<crate::container::ContainerInfo>,
+    /// The longest the runner itself stalled during the run (its runtime late to run a task that
+    /// was due, by its pulse): a measure of the harness and its machine, not of the target.
+    pub longest_stall: std::time::Duration,
 }
 
 /// The report of a run; each scenario's result holds the answers it received.
@@ -156,7 +159,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     let chosen = selection::choose(&config)?;
     let target = connect::connect(&config).await?;
     let seam = connect::seam(&config, &target).await?;
-    let meta = RunMeta {
+    let mut meta = RunMeta {
         started_at,
         target: match &config.target {
             Target::Embedded => "the embedded mock".into(),
@@ -169,6 +172,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         formats: config.formats.clone(),
         fingerprint: config.files.fingerprint().map_err(anyhow::Error::msg)?,
         container: None,
+        longest_stall: std::time::Duration::ZERO,
     };
     let suite_problems = coverage::problems(&chosen.features);
     let ctx = Arc::new(RunState {
@@ -187,6 +191,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         records: Mutex::new(HashMap::new()),
     });
     let results = scenarios(&config, ctx, chosen).await?;
+    meta.longest_stall = (target.client.pulse()).map_or(meta.longest_stall, |p| p.longest());
     drop(target);
     // Said only when it left a scenario unjudged (a mismatch before the silence is a failure).
     let unanswered = results.iter().any(|r| r.outcome.for_want_of_an_answer());

@@ -65,6 +65,9 @@ pub(crate) enum Stop {
     SetupFailed { reason: String, no_answer: bool },
     /// One of its own calls got no answer at all; `kind` groups the causes.
     NoAnswer { kind: String, reason: String },
+    /// A call (or its setup) timed out while the runner itself stalled for `stalled`: the
+    /// harness's fault, not the endpoint's silence.
+    Stalled { reason: String, stalled: Duration },
 }
 
 impl Stop {
@@ -159,15 +162,15 @@ impl ScenarioRecord {
             // A mismatch that counts, seen before the state could no longer be read or before
             // the endpoint stopped answering, is still a failure; one beyond --fail-on is kept
             // with the findings, and the scenario stays unjudged.
-            (Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. }), Some(level))
-                if level <= fail_on =>
-            {
-                Outcome::Failed { level }
-            }
+            (
+                Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. } | Stop::Stalled { .. }),
+                Some(level),
+            ) if level <= fail_on => Outcome::Failed { level },
             (Some(Stop::SetupFailed { reason, no_answer }), _) => {
                 Outcome::SetupFailed { reason, no_answer }
             }
             (Some(Stop::NoAnswer { kind, reason }), _) => Outcome::NoAnswer { kind, reason },
+            (Some(Stop::Stalled { reason, stalled }), _) => Outcome::Stalled { reason, stalled },
             (None, Some(level)) => Outcome::Failed { level },
             (None, None) => Outcome::Passed,
         };

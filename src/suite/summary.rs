@@ -32,6 +32,9 @@ pub enum Outcome {
     /// One of its calls got no answer at all (refused, reset, timed out): unjudged, not a
     /// mismatch at any level; the run fails for it. `kind` groups the causes.
     NoAnswer { kind: String, reason: String },
+    /// Not run because a call (or its setup) timed out while the runner itself stalled for
+    /// `stalled`: the harness's fault, never the endpoint's silence, and no verdict on it.
+    Stalled { reason: String, stalled: Duration },
 }
 
 impl Outcome {
@@ -49,12 +52,16 @@ impl Outcome {
                 no_answer: true, ..
             } => ("not-run", Some("setup-no-answer")),
             Self::NoAnswer { .. } => ("no-answer", Some("no-answer")),
+            Self::Stalled { .. } => ("not-run", Some("harness-stall")),
         }
     }
 
     /// Not run, whatever the reason (a setup failure included).
     pub fn is_not_run(&self) -> bool {
-        matches!(self, Self::NotRun(_) | Self::SetupFailed { .. })
+        matches!(
+            self,
+            Self::NotRun(_) | Self::SetupFailed { .. } | Self::Stalled { .. }
+        )
     }
 
     /// Ran to a verdict: passed, or failed at a level.
@@ -81,6 +88,7 @@ impl Outcome {
         matches!(
             self,
             Self::NotRun(_)
+                | Self::Stalled { .. }
                 | Self::SetupFailed {
                     no_answer: false,
                     ..
@@ -93,7 +101,8 @@ impl Outcome {
         match self {
             Self::NotRun(why)
             | Self::SetupFailed { reason: why, .. }
-            | Self::NoAnswer { reason: why, .. } => Some(why),
+            | Self::NoAnswer { reason: why, .. }
+            | Self::Stalled { reason: why, .. } => Some(why),
             Self::Passed | Self::Failed { .. } => None,
         }
     }
@@ -358,6 +367,18 @@ impl Report {
             .count()
     }
 
+    /// Scenarios not run because a call timed out while the runner itself stalled, and the
+    /// longest such stall.
+    pub fn harness_stalled(&self) -> (usize, Duration) {
+        let stalls = self.results.iter().filter_map(|r| match r.outcome {
+            Outcome::Stalled { stalled, .. } => Some(stalled),
+            _ => None,
+        });
+        stalls.fold((0, Duration::ZERO), |(n, longest), s| {
+            (n + 1, longest.max(s))
+        })
+    }
+
     /// Scenarios one of whose own calls got no answer.
     pub fn no_answer(&self) -> usize {
         self.results
@@ -500,7 +521,7 @@ impl Report {
                 Outcome::Passed => 0,
                 Outcome::Failed { .. } if r.is_waived() => 6,
                 Outcome::Failed { level } => 1 + level as usize,
-                Outcome::NotRun(_) | Outcome::SetupFailed { .. } => 4,
+                Outcome::NotRun(_) | Outcome::SetupFailed { .. } | Outcome::Stalled { .. } => 4,
                 Outcome::NoAnswer { .. } => 5,
             };
             areas.entry(&r.id.feature).or_default()[slot] += 1;
@@ -537,6 +558,7 @@ impl Report {
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         let mut setup: BTreeMap<String, usize> = BTreeMap::new();
         let mut silent: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        let mut stalled_first = None;
         let mut elsewhere: BTreeMap<String, usize> = BTreeMap::new();
         for r in &self.results {
             match &r.outcome {
@@ -549,6 +571,9 @@ impl Report {
                 }
                 Outcome::NoAnswer { kind, reason } => {
                     silent.entry(kind).or_insert((0, reason)).0 += 1;
+                }
+                Outcome::Stalled { reason, .. } => {
+                    stalled_first.get_or_insert((r.name(), reason));
                 }
                 Outcome::Passed | Outcome::Failed { .. } => {}
             }
@@ -571,6 +596,15 @@ impl Report {
             for (cause, n) in setup {
                 out.push_str(&format!("  {n} × {cause}\n"));
             }
+        }
+        if let (Some((first, why)), (n, longest)) = (stalled_first, self.harness_stalled()) {
+            out.push_str(&format!(
+                "Harness stalled ({n}): not run — a call's --timeout elapsed while the runner \
+                 itself did not run (longest stall {:.1} s), so an answer would have gone unheard. \
+                 Not the endpoint's silence, and no verdict on it; a less loaded machine or a lower \
+                 --concurrency avoids it.\n  first: `{first}`: {why}\n",
+                longest.as_secs_f64()
+            ));
         }
         if let Some(stopped) = &self.stopped_answering {
             let after = match &stopped.after {
@@ -656,9 +690,11 @@ impl Report {
         }
         out.push_str(&super::editions::summary(self));
         // Counts that are zero are left out, so a passing run's line reads as it always has.
-        let setup = match self.setup_failed() {
-            0 => String::new(),
-            n => format!(" ({n} setup failed)"),
+        let setup = match (self.setup_failed(), self.harness_stalled().0) {
+            (0, 0) => String::new(),
+            (n, 0) => format!(" ({n} setup failed)"),
+            (0, k) => format!(" ({k} harness stalled)"),
+            (n, k) => format!(" ({n} setup failed, {k} harness stalled)"),
         };
         let silent = match self.no_answer() {
             0 => String::new(),
@@ -772,6 +808,10 @@ impl Collector {
                 Outcome::Failed { level } => format!("~ [{level}, not counted]"),
                 Outcome::NotRun(_) => "– [not run]".into(),
                 Outcome::SetupFailed { .. } => "– [not run: setup failed]".into(),
+                Outcome::Stalled { stalled, .. } => format!(
+                    "– [not run: the harness stalled {:.1} s]",
+                    stalled.as_secs_f64()
+                ),
                 Outcome::NoAnswer { .. } => "✘ [no answer]".into(),
                 Outcome::Passed if !result.not_checked.is_empty() => {
                     "✔ [partly not checked]".into()

@@ -24,6 +24,12 @@ pub enum Unbound {
     Failed(String),
     /// Preparing the state got no answer at all: not run, and the endpoint stopped answering.
     NoAnswer(String),
+    /// Preparing the state timed out while the runner itself stalled: not run, the harness's
+    /// fault, with how long it stalled.
+    Stalled {
+        reason: String,
+        stalled: std::time::Duration,
+    },
     /// The scenario's own world is invalid: a defect of the suite, which fails the scenario.
     Invalid(String),
 }
@@ -181,6 +187,10 @@ impl Seam for ControlApi {
             base.put_world(&credentials, world)
                 .await
                 .map_err(|e| match e {
+                    ClientError::Stalled { stalled, .. } => Unbound::Stalled {
+                        reason: format!("installing the world: {e}"),
+                        stalled,
+                    },
                     ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
                         "the control API did not answer: {}",
                         super::connect::unreachable_cause(&source)
@@ -203,6 +213,10 @@ impl Seam for ControlApi {
             base.get_world(&binding.client.credentials().access_key_id)
                 .await
                 .map_err(|e| match e {
+                    ClientError::Stalled { stalled, .. } => Unbound::Stalled {
+                        reason: format!("reading the world: {e}"),
+                        stalled,
+                    },
                     ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
                         "the control API did not answer when the world was read: {}",
                         super::connect::unreachable_cause(&source)

@@ -115,6 +115,7 @@ impl SuiteWorld {
             Unbound::NotRun(why) => self.not_run(why),
             Unbound::Failed(why) => self.setup_failed(why, false),
             Unbound::NoAnswer(why) => self.setup_failed(why, true),
+            Unbound::Stalled { reason, stalled } => self.stalled(reason, stalled),
             Unbound::Invalid(why) => {
                 let mut f = Findings::default();
                 f.fail(ids::SETUP, why.clone());
@@ -176,6 +177,17 @@ impl SuiteWorld {
         self.stop(Stop::SetupFailed {
             reason: text.clone(),
             no_answer,
+        });
+        text
+    }
+
+    /// Records that a call timed out while the runner itself stalled: the scenario is not run,
+    /// the harness's fault (never the endpoint's silence). The text is the step's error.
+    fn stalled(&mut self, why: String, stalled: std::time::Duration) -> String {
+        let text = format!("not run: {why}");
+        self.stop(Stop::Stalled {
+            reason: why,
+            stalled,
         });
         text
     }
@@ -291,6 +303,9 @@ impl SuiteWorld {
     /// at all: the scenario is unjudged, and the run fails for it, but no expectation of the
     /// contract was missed. Anything else (an answer over the size cap) is a finding.
     fn no_answer(&mut self, e: ClientError, setup: bool, call: String) -> String {
+        if let ClientError::Stalled { stalled, .. } = e {
+            return self.stalled(format!("{call}: {e}"), stalled);
+        }
         let ClientError::Http { source, .. } = &e else {
             let text = format!("the target did not answer: {e}");
             if setup {

@@ -18,6 +18,9 @@
 //!     one edition judged against another fails exactly what `editions diff` predicts.
 //! 12. Waivers (`waivers`): a real deviation waived, a stale and an expired waiver, refused
 //!     files, `waivers renew`, and `verify` and `diff` of waived runs.
+//! 13. The runner's own stalls (`stall`): every call answered on a large account, and a runner
+//!     blocked for longer than `--timeout` reported as the harness's stall, never the endpoint's
+//!     silence.
 
 mod broken;
 mod cli;
@@ -25,10 +28,13 @@ mod container;
 mod control;
 mod discover;
 mod editions;
+#[path = "../discover/large_account.rs"]
+mod large_account;
 mod proxy;
 mod regression;
 mod rejudge;
 mod reports;
+mod stall;
 mod throttle;
 mod variants;
 mod waivers;
@@ -158,6 +164,10 @@ fn main() -> ExitCode {
         discover::only_tagged_resources_are_named(&mut discover).await;
         discover::an_unsettled_resource_is_not_bound_again(&mut discover).await;
         add(discover);
+        let mut stalls = Tally::default();
+        stall::a_large_account_gets_every_answer(&mut stalls).await;
+        stall::a_stalled_runner_is_not_the_endpoint_s_silence(&mut stalls).await;
+        add(stalls);
         let (control_passed, control) = control::the_protocol_is_a_contract().await;
         add(Tally {
             passed: control_passed,

@@ -74,9 +74,19 @@ impl Page {
         })
     }
 
-    pub fn take<T>(&self, items: Vec<T>) -> Vec<T> {
+    /// The page's items of `matched`, and how many match in all (`TotalCount`): one pass, and
+    /// only the page is kept, so a large world costs a pass over it, not a copy of it.
+    pub fn select<T>(&self, matched: impl Iterator<Item = T>) -> (Vec<T>, usize) {
         let skip = (self.number - 1).saturating_mul(self.size);
-        items.into_iter().skip(skip).take(self.size).collect()
+        let mut page = Vec::new();
+        let mut total = 0;
+        for item in matched {
+            if total >= skip && page.len() < self.size {
+                page.push(item);
+            }
+            total += 1;
+        }
+        (page, total)
     }
 }
 

@@ -19,16 +19,12 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
     // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
-    let matched: Vec<_> = ctx
-        .world
-        .disks
-        .iter()
+    let matched = (ctx.world.disks.iter())
         .filter(|d| d.region_id == region && matches(&ids, &d.disk_id))
         .filter(|d| instance.is_none_or(|i| d.instance_id.as_deref() == Some(i)))
-        .filter(|d| tags_match(&tag_filters, &d.tags))
-        .collect();
-    let total_count = matched.len();
-    let found: Vec<DiskItem> = page.take(matched).into_iter().map(DiskItem::of).collect();
+        .filter(|d| tags_match(&tag_filters, &d.tags));
+    let (shown, total_count) = page.select(matched);
+    let found: Vec<DiskItem> = shown.into_iter().map(DiskItem::of).collect();
     Ok(ctx.reply(&DisksPage {
         request_id: ctx.request_id.clone(),
         total_count: Some(total_count),

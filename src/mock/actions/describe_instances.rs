@@ -18,19 +18,11 @@ fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
     // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
-    let matched: Vec<_> = ctx
-        .world
-        .instances
-        .iter()
+    let matched = (ctx.world.instances.iter())
         .filter(|x| x.region_id == region && matches(&ids, &x.instance_id))
-        .filter(|x| tags_match(&tag_filters, &x.tags))
-        .collect();
-    let total_count = matched.len();
-    let found: Vec<InstanceItem> = page
-        .take(matched)
-        .into_iter()
-        .map(InstanceItem::of)
-        .collect();
+        .filter(|x| tags_match(&tag_filters, &x.tags));
+    let (shown, total_count) = page.select(matched);
+    let found: Vec<InstanceItem> = shown.into_iter().map(InstanceItem::of).collect();
     Ok(ctx.reply(&InstancesPage {
         request_id: ctx.request_id.clone(),
         total_count: Some(total_count),

@@ -254,7 +254,7 @@ fn check_snapshot(
     if too_old(snapshot) {
         return Err(ctx.refuse("InvalidSnapshot.TooOld"));
     }
-    if has_unfinished_snapshot(disk, world)
+    if has_unfinished_snapshot(disk, &world.snapshots)
         && ctx.lists("IncorrectDiskStatus.HasUnfinishedSnapshot")
     {
         return Err(ctx.refuse("IncorrectDiskStatus.HasUnfinishedSnapshot"));

@@ -117,9 +117,11 @@ impl Discover {
         let now = OffsetDateTime::now_utc();
         loop {
             let unsettled = self.unsettled();
-            let candidates = assign::solve(world, &p.tagged, &unsettled, now, 16);
+            let (candidates, could) = match solve(p, world, unsettled.clone(), now).await {
+                Ok(solved) => solved,
+                Err(e) => return Err(Unbound::Failed(format!("matching failed: {e}"))),
+            };
             if candidates.is_empty() {
-                let could = !assign::solve(world, &p.tagged, &HashSet::new(), now, 1).is_empty();
                 return Err(Unbound::NotRun(if could {
                     let mut ids: Vec<_> = unsettled.into_iter().collect();
                     ids.sort_unstable();
@@ -157,7 +159,7 @@ impl Discover {
             if bound.is_empty() {
                 return Ok((assignment, guards));
             }
-            let claimed = expected(&p.tagged, &bound);
+            let claimed = p.found.expected(&bound);
             let moved = match describe(&p.client, &self.options.region, &claimed).await {
                 Ok(current) => assign::moved(&claimed, &current),
                 Err(ListError::NoAnswer(e)) => {
@@ -165,6 +167,12 @@ impl Discover {
                 }
                 Err(ListError::Answer(e)) => {
                     return Err(Unbound::Failed(format!("describing its resources: {e}")));
+                }
+                Err(ListError::Stalled(e, stalled)) => {
+                    return Err(Unbound::Stalled {
+                        reason: format!("describing its resources: {e}"),
+                        stalled,
+                    });
                 }
             };
             if moved.is_empty() {
@@ -217,28 +225,30 @@ impl Discover {
     }
 }
 
+/// Up to 16 assignments of `world` in `pool`, none of `excluded`; when there is none, whether
+/// there would be one without `excluded`. Searched on tokio's blocking pool: a search is bounded
+/// (docs/discover.md, "What it costs"), but it is CPU work, and never runs on the threads that
+/// poll the runner's calls.
+async fn solve(
+    pool: &super::Pool,
+    world: &World,
+    excluded: HashSet<String>,
+    now: OffsetDateTime,
+) -> Result<(Vec<BTreeMap<String, String>>, bool), tokio::task::JoinError> {
+    let (found, world) = (pool.found.clone(), world.clone());
+    tokio::task::spawn_blocking(move || {
+        let candidates = assign::solve(&world, &found, &excluded, now, 16);
+        let could = candidates.is_empty()
+            && !assign::solve(&world, &found, &HashSet::new(), now, 1).is_empty();
+        (candidates, could)
+    })
+    .await
+}
+
 /// Every resource of a claim, with the same words.
 pub(super) fn every(claim: &Claim, why: &str) -> Vec<(String, String)> {
     claim
         .ids()
         .map(|id| (id.clone(), format!("{id}: {why}")))
-        .collect()
-}
-
-/// The resources of `tagged` among `ids`, as discovered.
-pub(super) fn expected(tagged: &World, ids: &HashSet<String>) -> World {
-    World {
-        instances: keep(&tagged.instances, ids, |x| &x.instance_id),
-        disks: keep(&tagged.disks, ids, |x| &x.disk_id),
-        snapshots: keep(&tagged.snapshots, ids, |x| &x.snapshot_id),
-        ..World::default()
-    }
-}
-
-fn keep<T: Clone>(items: &[T], ids: &HashSet<String>, id: impl Fn(&T) -> &String) -> Vec<T> {
-    items
-        .iter()
-        .filter(|x| ids.contains(id(x)))
-        .cloned()
         .collect()
 }

@@ -63,39 +63,53 @@ const SNAPSHOTS: Kind<Snapshot> = Kind {
     tags: |x| &x.tags,
 };
 
-/// The resources of one kind (those of `ids` only, when given) tagged disposable, and the ids of
-/// the others.
+/// One kind's resources (those of `ids` only, when given): those tagged disposable, the others
+/// discovery could read, and the ids of every resource not tagged (read or not).
+struct Fetched<T> {
+    tagged: Vec<T>,
+    untagged: Vec<T>,
+    others: Vec<String>,
+}
+
 async fn fetch<T>(
     client: &Client,
     region: &str,
     kind: &Kind<T>,
     ids: Option<&[&String]>,
-) -> Result<(Vec<T>, Vec<String>), ListError> {
+) -> Result<Fetched<T>, ListError> {
     let filter = ids.map(|ids| (format!("{}s", kind.id), serde_json::json!(ids).to_string()));
     let filter = filter.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
-    let (mut tagged, mut others) = (Vec::new(), Vec::new());
-    for item in pages(client, region, kind, filter).await? {
+    let mut out = Fetched {
+        tagged: Vec::new(),
+        untagged: Vec::new(),
+        others: Vec::new(),
+    };
+    pages(client, region, kind, filter, |item| {
         match (kind.parse)(&item) {
-            Some(x) if disposable((kind.tags)(&x)) => tagged.push(x),
-            _ => others.extend(id_of(&item, kind.id)),
+            Some(x) if disposable((kind.tags)(&x)) => out.tagged.push(x),
+            read => {
+                out.others.extend(id_of(&item, kind.id));
+                out.untagged.extend(read);
+            }
         }
-    }
-    Ok((tagged, others))
+    })
+    .await?;
+    Ok(out)
 }
 
-/// The region's instances, disks and snapshots: those tagged disposable as a world, and the ids of
-/// the others.
-/// Why a listing failed: the endpoint gave no answer at all, or answered what cannot be listed.
+/// Why a listing failed: the endpoint gave no answer at all, answered what cannot be listed, or
+/// a call timed out while the runner itself stalled (for how long).
 #[derive(Debug)]
 pub(super) enum ListError {
     NoAnswer(String),
     Answer(String),
+    Stalled(String, std::time::Duration),
 }
 
 impl std::fmt::Display for ListError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NoAnswer(e) | Self::Answer(e) => f.write_str(e),
+            Self::NoAnswer(e) | Self::Answer(e) | Self::Stalled(e, _) => f.write_str(e),
         }
     }
 }
@@ -106,20 +120,46 @@ impl From<String> for ListError {
     }
 }
 
-pub(super) async fn list(
-    client: &Client,
-    region: &str,
-) -> Result<(World, HashSet<String>), ListError> {
-    let (instances, a) = fetch(client, region, &INSTANCES, None).await?;
-    let (disks, b) = fetch(client, region, &DISKS, None).await?;
-    let (snapshots, c) = fetch(client, region, &SNAPSHOTS, None).await?;
-    let world = World {
-        instances,
-        disks,
-        snapshots,
-        ..World::default()
-    };
-    Ok((world, a.into_iter().chain(b).chain(c).collect()))
+/// What a listing of the region found.
+#[derive(Debug, Default)]
+pub(super) struct Listed {
+    /// The resources tagged disposable: what may be bound.
+    pub tagged: World,
+    /// The others discovery could read: never bound, but what sets a tagged one apart may lie
+    /// there (a disk's snapshot still being made, tagged or not).
+    pub untagged: World,
+    /// The ids of every resource not tagged, read or not: no call may name them.
+    pub others: HashSet<String>,
+}
+
+/// The region's instances, disks and snapshots, tagged disposable or not: the three lists at
+/// once (each paged in order), so that a large account costs the longest list's round trips, not
+/// all three's.
+pub(super) async fn list(client: &Client, region: &str) -> Result<Listed, ListError> {
+    let (instances, disks, snapshots) = futures::try_join!(
+        fetch(client, region, &INSTANCES, None),
+        fetch(client, region, &DISKS, None),
+        fetch(client, region, &SNAPSHOTS, None),
+    )?;
+    let others = (instances.others.into_iter())
+        .chain(disks.others)
+        .chain(snapshots.others)
+        .collect();
+    Ok(Listed {
+        tagged: World {
+            instances: instances.tagged,
+            disks: disks.tagged,
+            snapshots: snapshots.tagged,
+            ..World::default()
+        },
+        untagged: World {
+            instances: instances.untagged,
+            disks: disks.untagged,
+            snapshots: snapshots.untagged,
+            ..World::default()
+        },
+        others,
+    })
 }
 
 /// The resources of `these` as the account shows them now, asked for by id (a call per kind,
@@ -138,7 +178,7 @@ pub(super) async fn describe(
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(fetch(client, region, kind, Some(&ids)).await?.0)
+        Ok(fetch(client, region, kind, Some(&ids)).await?.tagged)
     }
     Ok(World {
         instances: by_id(
@@ -175,15 +215,17 @@ fn id_of(item: &Value, field: &str) -> Option<String> {
     item.get(field)?.as_str().map(str::to_owned)
 }
 
-/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`), unread.
+/// Every item of a paged Describe* list (`{"Disks":{"Disk":[…]}}`), handed to `each` unread as
+/// its page arrives: only one page is held as JSON at a time.
 async fn pages<T>(
     client: &Client,
     region: &str,
     kind: &Kind<T>,
     filter: Option<(&str, &str)>,
-) -> Result<Vec<Value>, ListError> {
+    mut each: impl FnMut(Value),
+) -> Result<(), ListError> {
     let action = kind.action;
-    let mut items = Vec::new();
+    let mut listed = 0;
     for number in 1..=MAX_PAGES {
         let mut call = Call::new(action, WireForm::V1Get, Some(Format::Json))
             .param("RegionId", region)
@@ -196,6 +238,7 @@ async fn pages<T>(
             .await
             .map_err(|e| match e {
                 ClientError::Http { .. } => ListError::NoAnswer(e.to_string()),
+                ClientError::Stalled { stalled, .. } => ListError::Stalled(e.to_string(), stalled),
                 other => ListError::Answer(other.to_string()),
             })?;
         if raw.status != 200 {
@@ -214,9 +257,10 @@ async fn pages<T>(
             .map_err(|e| ListError::Answer(format!("{action}'s answer has no list ({e})")))?;
         // TotalCount may be missing or a string: a short page ends the list as surely.
         let last = page.len() < 100;
-        items.extend(page);
-        if last || total.is_some_and(|t| items.len() >= t) {
-            return Ok(items);
+        listed += page.len();
+        page.into_iter().for_each(&mut each);
+        if last || total.is_some_and(|t| listed >= t) {
+            return Ok(());
         }
     }
     Err(ListError::Answer(format!(
@@ -453,7 +497,11 @@ mod tests {
             crate::DEFAULT_ACCESS_KEY_SECRET,
         );
         let client = Client::new(server.url(), credentials).unwrap();
-        let (found, untagged) = list(&client, "cn-hangzhou").await.unwrap();
+        let Listed {
+            tagged: found,
+            untagged: read,
+            others: untagged,
+        } = list(&client, "cn-hangzhou").await.unwrap();
 
         // What the answers do not carry, or discovery does not read, comes back as the default:
         // a pay-as-you-go instance shows ECS's far-future expiry; a disk's type, size and source
@@ -470,6 +518,16 @@ mod tests {
             .map(str::to_owned)
             .into();
         others.extend(many);
+        // The untagged ones are read too (what sets a tagged one apart may lie there), in order.
+        let ids = |w: &World| -> Vec<String> {
+            let i = w.instances.iter().map(|x| &x.instance_id);
+            let d = w.disks.iter().map(|x| &x.disk_id);
+            i.chain(d)
+                .chain(w.snapshots.iter().map(|x| &x.snapshot_id))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(ids(&read), others);
         assert_eq!(untagged, others.into_iter().collect::<HashSet<_>>());
     }
 }

@@ -36,8 +36,8 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
+use assign::Found;
 pub use claims::Claim;
-use claims::expected;
 pub use fixtures::Fixtures;
 use fixtures::account_words;
 use listing::list;
@@ -68,44 +68,35 @@ pub struct Options {
 /// endpoint's Describe answers may lag a change for a moment (docs/choices.md).
 const SETTLE_FIRST_LOOK: Duration = Duration::from_secs(5);
 
-/// One account: its client, its tagged resources, and the ids of all its others.
+/// One account: its client, what discovery found in it, and the ids of all its resources that are
+/// not tagged.
 #[derive(Debug)]
 struct Pool {
     account: Account,
     client: Client,
-    tagged: World,
-    /// The ids of `tagged`, for the guard's lookups.
-    tagged_ids: HashSet<String>,
+    /// Shared with the searches that run off the runtime's threads.
+    found: Arc<Found>,
     untagged: HashSet<String>,
 }
 
 impl Pool {
-    fn new(account: Account, client: Client, tagged: World, untagged: HashSet<String>) -> Self {
-        let tagged_ids = (tagged.instances.iter().map(|x| &x.instance_id))
-            .chain(tagged.disks.iter().map(|x| &x.disk_id))
-            .chain(tagged.snapshots.iter().map(|x| &x.snapshot_id))
-            .cloned()
-            .collect();
+    fn new(account: Account, client: Client, found: Found, untagged: HashSet<String>) -> Self {
         Self {
             account,
             client,
-            tagged,
-            tagged_ids,
+            found: Arc::new(found),
             untagged,
         }
     }
 
     /// Whether `id` is one of its tagged resources.
     fn holds(&self, id: &str) -> bool {
-        self.tagged_ids.contains(id)
+        self.found.holds(id)
     }
 
     /// Holds nothing at all in the region.
     fn empty(&self) -> bool {
-        self.untagged.is_empty()
-            && self.tagged.instances.is_empty()
-            && self.tagged.disks.is_empty()
-            && self.tagged.snapshots.is_empty()
+        self.untagged.is_empty() && self.found.tagged_counts() == (0, 0, 0)
     }
 }
 
@@ -129,7 +120,7 @@ impl Discover {
         let mut pools = Vec::new();
         for (account, credentials) in accounts {
             let client = base.with_credentials(credentials);
-            let (tagged, untagged) = list(&client, &options.region).await.map_err(|e| {
+            let listed = list(&client, &options.region).await.map_err(|e| {
                 let words = account_words(&account);
                 if words.is_empty() {
                     format!("discovery failed: {e}")
@@ -137,7 +128,13 @@ impl Discover {
                     format!("discovery in the account that {words} failed: {e}")
                 }
             })?;
-            pools.push(Pool::new(account, client, tagged, untagged));
+            // Indexing an account of 100,000 resources takes tens of milliseconds: not on the
+            // threads that poll the runner's calls.
+            let found =
+                tokio::task::spawn_blocking(move || Found::new(listed.tagged, listed.untagged))
+                    .await
+                    .map_err(|e| format!("indexing what discovery found failed: {e}"))?;
+            pools.push(Pool::new(account, client, found, listed.others));
         }
         for p in &pools {
             for id in &options.fixtures.released_disk_ids {
@@ -166,23 +163,15 @@ impl Discover {
         self.pools
             .iter()
             .map(|p| {
-                (
-                    p.tagged.instances.len(),
-                    p.tagged.disks.len(),
-                    p.tagged.snapshots.len(),
-                    p.untagged.len(),
-                )
+                let (instances, disks, snapshots) = p.found.tagged_counts();
+                (instances, disks, snapshots, p.untagged.len())
             })
             .collect()
     }
 
     /// Whether any account holds a tagged resource.
     pub fn has_tagged(&self) -> bool {
-        self.pools.iter().any(|p| {
-            !(p.tagged.instances.is_empty()
-                && p.tagged.disks.is_empty()
-                && p.tagged.snapshots.is_empty())
-        })
+        (self.pools.iter()).any(|p| p.found.tagged_counts() != (0, 0, 0))
     }
 
     fn unsettled(&self) -> HashSet<String> {
@@ -244,7 +233,7 @@ impl Seam for Discover {
                 aliases.insert(SUITE_REGION.into(), self.options.region.clone());
             }
             let bound: HashSet<String> = assignment.values().cloned().collect();
-            let expected = expected(&self.pools[pool].tagged, &bound);
+            let expected = self.pools[pool].found.expected(&bound);
             let claim = Claim {
                 pool,
                 expected,
