@@ -41,15 +41,31 @@ fn main() {
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 
     // The commit the harness was built from, for reports; "unknown" outside a git checkout.
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
+    let commit = git(root, &["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=ECSC_COMMIT={commit}");
+    // Rebuild when HEAD moves. In a worktree `.git` is a file, and a path that does not exist
+    // makes cargo rerun this script (and rebuild the crate) on every command: ask git where its
+    // HEAD and refs are, and name only paths that exist.
+    let paths = [
+        git(root, &["rev-parse", "--git-path", "HEAD"]),
+        git(root, &["rev-parse", "--git-path", "refs/heads"]),
+        git(root, &["rev-parse", "--git-path", "packed-refs"]),
+    ];
+    for path in paths.into_iter().flatten() {
+        let path = root.join(path);
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    }
+}
+
+/// What `git ARGS` prints, trimmed, when it succeeds.
+fn git(root: &Path, args: &[&str]) -> Option<String> {
+    std::process::Command::new("git")
+        .args(args)
         .current_dir(root)
         .output()
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown".into());
-    println!("cargo:rustc-env=ECSC_COMMIT={commit}");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
 }
