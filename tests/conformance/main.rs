@@ -32,6 +32,7 @@ mod reports;
 mod throttle;
 mod variants;
 mod waivers;
+mod worlds;
 
 use std::process::ExitCode;
 
