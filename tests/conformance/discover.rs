@@ -392,6 +392,31 @@ async fn checks(tally: &mut super::Tally) -> Result<(), String> {
             }
         ),
     );
+    // README.md states these counts (the latest edition's: those of older editions only are
+    // counted apart).
+    let latest = |r: &Results| {
+        (
+            r.run.counts.passed,
+            r.run.counts.not_run - r.run.counts.other_editions,
+        )
+    };
+    let ((d_passed, d_not_run), (s_passed, s_not_run), (n_passed, n_not_run)) =
+        (latest(&full), latest(&safe), latest(&none));
+    let stated = [
+        format!("`discover --allow-destructive`: {d_passed} passed, {d_not_run} not run;"),
+        format!(
+            "`--allow-destructive`: {s_passed} passed, {s_not_run} not run, no disk named; \
+             `none`: {n_passed} passed, {n_not_run} not run"
+        ),
+    ];
+    let missing: Vec<String> = stated
+        .iter()
+        .filter_map(|t| super::readme::states("README.md", t).err())
+        .collect();
+    check(
+        missing.is_empty(),
+        format!("README.md states the counts of these runs: {missing:?}"),
+    );
     let _ = std::fs::remove_file(&fixtures);
     Ok(())
 }

@@ -18,6 +18,7 @@
 //!     one edition judged against another fails exactly what `editions diff` predicts.
 //! 12. Waivers (`waivers`): a real deviation waived, a stale and an expired waiver, refused
 //!     files, `waivers renew`, and `verify` and `diff` of waived runs.
+//! 13. The counts README.md and docs/ state are the run's (`readme`, and each module for its own).
 
 mod broken;
 mod cli;
@@ -26,6 +27,7 @@ mod control;
 mod discover;
 mod editions;
 mod proxy;
+mod readme;
 mod regression;
 mod rejudge;
 mod reports;
@@ -167,11 +169,17 @@ fn main() -> ExitCode {
         add(cli::cannot_check_exits_2().await);
         add(editions::proven_both_ways(report).await);
         add(waivers::excuse_expire_and_go_stale().await);
+        // Each variant is proven at two editions.
+        let (faulty, permitted) = variants::counts();
+        // README.md states these counts: they must be the run's.
+        let mut readme = Tally::default();
+        for result in readme::main_counts(report, faulty, permitted) {
+            readme.check(result);
+        }
+        add(readme);
         for p in &problems {
             println!("✘ {p}");
         }
-        // Each variant is proven at two editions.
-        let (faulty, permitted) = variants::counts();
         let (faulty, permitted) = (2 * faulty, 2 * permitted);
         println!(
             "faulty variants caught: {}/{faulty}; permitted variants passed: {}/{permitted}",
