@@ -438,6 +438,21 @@ fn broken_one_way() -> Vec<(&'static str, &'static str, Options)> {
     ]
 }
 
+/// control-check against `upstream` behind a proxy doing `options`: the checks it fails, by name,
+/// and its report.
+async fn failing_checks(
+    upstream: &str,
+    options: Options,
+) -> Result<(Vec<&'static str>, control_check::ControlCheck), String> {
+    let (url, _proxy, _stop) = proxy::start_with(upstream, options).await;
+    let check = control_check::run(&url).await.map_err(|e| e.to_string())?;
+    let failed = (check.checks.iter())
+        .filter(|c| c.problem.is_some())
+        .map(|c| c.name)
+        .collect();
+    Ok((failed, check))
+}
+
 /// `ecs-conformance run --endpoint URL ARGS`, from a blocking thread (the mock is served by this
 /// process's runtime): exit code and output.
 async fn run_cli(url: String, args: &'static [&'static str]) -> (Option<i32>, String) {
@@ -672,18 +687,8 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
             ));
             continue;
         };
-        let (url, _p, _stop) = proxy::start_with(mock.url(), *options).await;
-        match control_check::run(&url).await {
-            Ok(check)
-                if check
-                    .checks
-                    .iter()
-                    .filter(|c| c.problem.is_some())
-                    .map(|c| c.name)
-                    .eq([*name]) =>
-            {
-                alone += 1;
-            }
+        match failing_checks(mock.url(), *options).await {
+            Ok((failed, _)) if failed == [*name] => alone += 1,
             other => problems.push(format!(
                 "control-check against a control API where {how} must fail `{name}` alone: {other:?}"
             )),
@@ -696,23 +701,12 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
         );
     }
     // A server that announces what it refuses fails control-check, naming each such feature.
-    let (url, _p5, _stop5) = proxy::start_with(
-        mock.url(),
-        Options {
-            control: Some(refuses_encryption_and_later_faults),
-            ..Options::default()
-        },
-    )
-    .await;
-    match control_check::run(&url).await {
-        Ok(check)
-            if check
-                .checks
-                .iter()
-                .filter(|c| c.problem.is_some())
-                .map(|c| c.name)
-                .eq(["encryption", "edition_faults"]) =>
-        {
+    let options = Options {
+        control: Some(refuses_encryption_and_later_faults),
+        ..Options::default()
+    };
+    match failing_checks(mock.url(), options).await {
+        Ok((failed, check)) if failed == ["encryption", "edition_faults"] => {
             passed += 1;
             println!(
                 "control: a control API that announces encryption and edition_faults and refuses them fails control-check: {}",
@@ -749,18 +743,12 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
             "control-check against the mock at the first edition must pass, without edition_faults announced: {other:?}"
         )),
     }
-    let (url, _p4, _stop4) = proxy::start_with(
-        mock.url(),
-        Options {
-            control: Some(reset_restores_nothing),
-            ..Options::default()
-        },
-    )
-    .await;
-    match control_check::run(&url).await {
-        Ok(check)
-            if check.checks.iter().filter(|c| c.problem.is_some()).map(|c| c.name).eq(["reset"]) =>
-        {
+    let options = Options {
+        control: Some(reset_restores_nothing),
+        ..Options::default()
+    };
+    match failing_checks(mock.url(), options).await {
+        Ok((failed, check)) if failed == ["reset"] => {
             passed += 1;
             println!(
                 "control: control-check names a reset that restores nothing (its output, indented):\n    {}",
