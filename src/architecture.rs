@@ -63,16 +63,97 @@ fn without_tests(text: &str) -> Vec<&str> {
     out
 }
 
-/// Whether `line` imports `module` of the crate (`crate::mock`, or `crate::{…, mock, …}`).
-fn imports(line: &str, module: &str) -> bool {
-    if line.contains(&format!("crate::{module}")) {
-        return true;
+/// Whether `code` names `module` of the crate (`crate::mock`, `crate::{…, mock::X, …}` over any
+/// number of lines), or anything of the crate when `module` is empty.
+fn imports(code: &str, module: &str) -> bool {
+    crate_paths(code).iter().any(|p| names(p, module))
+}
+
+fn names(path: &str, module: &str) -> bool {
+    module.is_empty() || path == module || path.starts_with(&format!("{module}::"))
+}
+
+/// Every path of the crate `code` names, each whole: `use crate::{a::B, c::{D, E as F}}`, on one
+/// line or several, names `a::B`, `c::D` and `c::E`; `crate::x::y(…)` in code names `x::y`.
+fn crate_paths(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("crate::") {
+        let start = from + at;
+        from = start + "crate::".len();
+        // `mycrate::` and `$crate::` are other crates' paths.
+        if code[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        {
+            continue;
+        }
+        // The use-tree: a path, and braces to their match, across lines.
+        let rest = &code[from..];
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                c if depth == 0 && !(c.is_ascii_alphanumeric() || c == '_' || c == ':') => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        expand(&rest[..end], "", &mut out);
     }
-    line.split("crate::{").skip(1).any(|group| {
-        group
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .any(|w| w == module)
-    })
+    out
+}
+
+/// The paths a use-tree names under `prefix`.
+fn expand(tree: &str, prefix: &str, out: &mut Vec<String>) {
+    let join = |head: &str| match (prefix.is_empty(), head.is_empty() || head == "self") {
+        (_, true) => prefix.to_owned(),
+        (true, false) => head.to_owned(),
+        (false, false) => format!("{prefix}::{head}"),
+    };
+    let tree = tree.trim();
+    let Some(open) = tree.find('{') else {
+        // `E as F` names E; whitespace inside a path (`a ::b`) is not significant.
+        let path = tree.split(" as ").next().unwrap_or(tree);
+        let path: String = path.chars().filter(|c| !c.is_whitespace()).collect();
+        let path = path.trim_end_matches("::");
+        out.push(join(path));
+        return;
+    };
+    let head: String = tree[..open]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let under = join(head.trim_end_matches("::"));
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    // Its items: split on commas outside braces.
+    let (mut depth, mut item) = (0usize, String::new());
+    for c in inner.chars().chain([',']) {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                if !item.trim().is_empty() {
+                    expand(&item, &under, out);
+                }
+                item.clear();
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
 }
 
 #[test]
@@ -107,13 +188,43 @@ fn layers_import_in_one_direction() {
     for (rel, text) in sources(&root()) {
         for (under, forbidden, rule) in rules {
             if rel.starts_with(under) && !is_test_file(&rel) {
-                let hit = code_before_tests(&text)
-                    .into_iter()
-                    .find(|l| l.contains(forbidden));
+                let hit = breaks(&text, forbidden);
                 assert!(hit.is_none(), "{rule}: src/{rel}: {hit:?}");
             }
         }
     }
+}
+
+/// The first path of `forbidden` (`crate::mock`, or `crate::` for anything of the crate) that
+/// the file's code before its tests names, grouped and multi-line imports read whole.
+fn breaks(text: &str, forbidden: &str) -> Option<String> {
+    let module = forbidden.trim_start_matches("crate::");
+    crate_paths(&code_before_tests(text).join("\n"))
+        .into_iter()
+        .find(|p| names(p, module))
+        .map(|p| format!("crate::{p}"))
+}
+
+#[test]
+fn the_layer_rule_reads_grouped_and_multi_line_imports() {
+    let grouped = "use crate::{\n    client::Client,\n    suite::Report,\n};\n";
+    assert!(breaks(grouped, "crate::suite").is_some(), "{grouped}");
+    assert!(breaks(grouped, "crate::mock").is_none(), "{grouped}");
+    let nested = "use crate::{client, mock::{\n    MockServer, serve}};\n";
+    assert!(breaks(nested, "crate::mock").is_some(), "{nested}");
+    let one_line = "use crate::{format::Format, suite::check};\n";
+    assert!(breaks(one_line, "crate::suite").is_some(), "{one_line}");
+    let near = "use crate::{suite_like::X, mockery};\n// use crate::suite;\n";
+    assert!(breaks(near, "crate::suite").is_none(), "{near}");
+    assert!(breaks(near, "crate::mock").is_none(), "{near}");
+    let tested = "use crate::client;\n#[cfg(test)]\nmod tests {\n    use crate::{\n        suite::X,\n    };\n}\n";
+    assert!(breaks(tested, "crate::suite").is_none(), "{tested}");
+    assert!(breaks("use crate::{\n  params};\n", "crate::").is_some());
+    assert_eq!(
+        crate_paths("use crate::{a::B, c::{self, D, E as F}};\nlet x = crate::g::h(1);"),
+        ["a::B", "c", "c::D", "c::E", "g::h"]
+    );
+    assert!(crate_paths("use mycrate::mock; $crate::mock::X").is_empty());
 }
 
 #[test]

@@ -1,17 +1,24 @@
 //! `ecs-conformance control-check`: the control API alone (`docs/control-api.md`), check by check,
 //! so that a vendor can make their control API right before certifying their ECS API with it.
 //!
-//! Each check says what it asked and what came. Two key pairs of the check's own are created and
-//! removed; the few ECS calls it makes (a fault served, a key pair's isolation, a deleted key pair)
-//! name only resources of those worlds.
+//! Each check says what it asked and what came. Key pairs of the check's own are created and
+//! removed; the few ECS calls it makes (a fault served, a key pair's isolation, a deleted key pair,
+//! a temporary key pair's token) name only resources of those worlds.
+//!
+//! Every optional feature the control API announces is part of what it certifies: for each, a
+//! world (or fault) that uses it must be accepted and read back. A server that announces what it
+//! refuses would leave every scenario needing the feature "not run: setup failed" in `run`.
 
 use serde_json::{Value, json};
 
 use crate::api_error::ApiError;
 use crate::client::{Call, Client, Credentials, WireForm};
+use crate::contract::editions;
 use crate::contract::{self, Resource};
-use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, FEATURES};
-use crate::world::World;
+use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, FEATURE_SECURITY_TOKEN, FEATURES};
+use crate::world::{
+    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, Fault, KmsKey, Tag, World,
+};
 
 /// The action the ECS side of the checks calls, and the one a world's fault names: the action
 /// under certification that changes disks, so that the isolation check proves a call signed by
@@ -25,7 +32,9 @@ fn action() -> &'static contract::Action {
 /// One check and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
-    /// `describe`, `put`, `get`, `replace`, `fault`, `reset`, `error-shape`, `isolation`, `delete`.
+    /// `describe`, `put`, `get`, `replace`, `fault`, `reset`, `error-shape`, `isolation`,
+    /// `delete`, then one per announced optional feature, named after it (`tags`,
+    /// `security_token`, `encryption`, `edition_faults`).
     pub name: &'static str,
     /// What it proves when it passes.
     pub what: &'static str,
@@ -113,6 +122,80 @@ fn world_two() -> Value {
     })
 }
 
+/// The sample world with a tag on its instance, disk and snapshot (feature `tags`).
+fn tagged_world() -> World {
+    let mut w = World::sample();
+    let tag = Tag {
+        key: "ecs-conformance-check".into(),
+        value: "tagged".into(),
+    };
+    w.instances
+        .iter_mut()
+        .for_each(|i| i.tags.push(tag.clone()));
+    w.disks.iter_mut().for_each(|d| d.tags.push(tag.clone()));
+    w.snapshots
+        .iter_mut()
+        .for_each(|s| s.tags.push(tag.clone()));
+    w
+}
+
+/// The sample world with its disk and snapshot encrypted under a KMS key of the account
+/// (feature `encryption`).
+fn encrypted_world() -> World {
+    let mut w = World::sample();
+    let key = "key-ecsc-check";
+    w.kms_keys.push(KmsKey {
+        key_id: key.into(),
+        enabled: true,
+        ecs_tagged: true,
+    });
+    for d in &mut w.disks {
+        d.encrypted = true;
+        d.kms_key_id = Some(key.into());
+    }
+    for s in &mut w.snapshots {
+        s.encrypted = true;
+        s.kms_key_id = Some(key.into());
+    }
+    w
+}
+
+/// The faults of the latest edition that a server of the first published set does not schedule
+/// (feature `edition_faults`).
+fn edition_faults() -> Vec<ApiError> {
+    let first = Fault::injectable_in(&editions::all()[0]);
+    Fault::injectable_in(editions::latest())
+        .into_iter()
+        .filter(|e| !first.contains(e))
+        .collect()
+}
+
+/// What each optional feature's check proves, by the feature's name.
+fn feature_check(feature: &str) -> Option<(&'static str, &'static str)> {
+    Some(match feature {
+        FEATURE_TAGS => (
+            FEATURE_TAGS,
+            "announced: a world whose instance, disk and snapshot carry tags is accepted and read \
+             back with them",
+        ),
+        FEATURE_SECURITY_TOKEN => (
+            FEATURE_SECURITY_TOKEN,
+            "announced: a temporary key pair's world is accepted and read back without its token; \
+             calls with the token are served, calls without it refused",
+        ),
+        FEATURE_ENCRYPTION => (
+            FEATURE_ENCRYPTION,
+            "announced: a world with a KMS key and an encrypted disk and snapshot is accepted and \
+             read back",
+        ),
+        FEATURE_EDITION_FAULTS => (
+            FEATURE_EDITION_FAULTS,
+            "announced: a fault of a later edition than the first is accepted (201) and served",
+        ),
+        _ => return None,
+    })
+}
+
 struct Checker<'a> {
     client: &'a Client,
     checks: Vec<Check>,
@@ -172,6 +255,105 @@ impl Checker<'_> {
             .and_then(|v| v.get("Code")?.as_str().map(str::to_owned))
             .unwrap_or_default();
         Ok((answer.status, code))
+    }
+
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
+    /// accepted (201) and read back as put.
+    async fn put_and_read(
+        &self,
+        credentials: &Credentials,
+        world: &World,
+        doc: Value,
+    ) -> Result<String, String> {
+        let path = format!("/worlds/{}", credentials.access_key_id);
+        let mut body = json!({"access_key_secret": credentials.secret(), "world": world.stated()});
+        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), doc) {
+            body.extend(extra);
+        }
+        let (status, _, text) = self
+            .control(reqwest::Method::PUT, &path, Some(body))
+            .await?;
+        expect_status(status, &[201], &text)?;
+        let (status, got, text) = self.control(reqwest::Method::GET, &path, None).await?;
+        expect_status(status, &[200], &text)?;
+        let read = world_of(&got)?;
+        if read != *world {
+            return Err(format!(
+                "the world read back differs from the one put: {}",
+                read.stated()
+            ));
+        }
+        Ok(text)
+    }
+
+    /// The check of one announced optional feature.
+    async fn feature(&self, feature: &str, run_id: &str) -> Result<(), String> {
+        let credentials = Credentials::new(
+            format!("ecsc-check-{run_id}-{feature}"),
+            uuid::Uuid::new_v4().simple().to_string(),
+        );
+        let sample = World::sample();
+        let (disk, snapshot) = (
+            sample.disks[0].disk_id.clone(),
+            sample.snapshots[0].snapshot_id.clone(),
+        );
+        match feature {
+            FEATURE_TAGS => self
+                .put_and_read(&credentials, &tagged_world(), json!({}))
+                .await
+                .map(drop),
+            FEATURE_ENCRYPTION => self
+                .put_and_read(&credentials, &encrypted_world(), json!({}))
+                .await
+                .map(drop),
+            FEATURE_SECURITY_TOKEN => {
+                let token = format!("tok-{}", uuid::Uuid::new_v4().simple());
+                let text = self
+                    .put_and_read(&credentials, &sample, json!({"security_token": token}))
+                    .await?;
+                if text.contains(&token) {
+                    return Err("GET returns the security token".into());
+                }
+                let (status, code) = self.call(&credentials, &disk, &snapshot).await?;
+                if status == 200 {
+                    return Err(format!(
+                        "a call without the security token was served (200 {code:?})"
+                    ));
+                }
+                let temporary = credentials.clone().with_security_token(token);
+                let (status, code) = self.call(&temporary, &disk, &snapshot).await?;
+                if status != 200 {
+                    return Err(format!(
+                        "a call carrying the security token was refused: {status} {code:?}"
+                    ));
+                }
+                Ok(())
+            }
+            FEATURE_EDITION_FAULTS => {
+                let faults = edition_faults();
+                if faults.is_empty() {
+                    return Err("no edition adds a fault: nothing to check".into());
+                }
+                let path = format!("/worlds/{}", credentials.access_key_id);
+                self.put_and_read(&credentials, &sample, json!({})).await?;
+                for fault in faults {
+                    let doc = json!({"action": action().name, "code": fault.code, "message": fault.message});
+                    let (status, _, text) = self
+                        .control(reqwest::Method::POST, &format!("{path}/faults"), Some(doc))
+                        .await?;
+                    expect_status(status, &[201], &text)
+                        .map_err(|e| format!("the fault {fault}: {e}"))?;
+                    let (status, code) = self.call(&credentials, &disk, &snapshot).await?;
+                    if (status, code.as_str()) != (fault.status, fault.code.as_ref()) {
+                        return Err(format!(
+                            "after the fault {fault}, the next call answered {status} {code:?}"
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            other => Err(format!("{other} is no feature this harness knows")),
+        }
     }
 }
 
@@ -520,12 +702,58 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
         "DELETE removes a world (204, then 404) and its key pair, and nothing else",
         result,
     );
+    // Each announced feature this harness knows (a newer one it cannot check, and says so).
+    for feature in FEATURES.iter().filter(|f| features.iter().any(|a| a == *f)) {
+        if let Some((name, what)) = feature_check(feature) {
+            let result = c.feature(feature, &run_id).await;
+            c.record(name, what, result);
+        }
+    }
     let bad = format!("/worlds/ecsc-check-{run_id}-bad");
-    for path in [&path_one, &path_two, &bad] {
-        let _ = c.control(reqwest::Method::DELETE, path, None).await;
+    let announced = FEATURES
+        .iter()
+        .map(|f| format!("/worlds/ecsc-check-{run_id}-{f}"));
+    for path in [path_one, path_two, bad].into_iter().chain(announced) {
+        let _ = c.control(reqwest::Method::DELETE, &path, None).await;
     }
     Ok(ControlCheck {
         checks: c.checks,
         features,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_feature_s_world_needs_that_feature_and_no_other() {
+        assert_eq!(tagged_world().features(), [FEATURE_TAGS]);
+        assert_eq!(encrypted_world().features(), [FEATURE_ENCRYPTION]);
+        for w in [tagged_world(), encrypted_world()] {
+            assert!(w.validate().is_ok(), "{:?}", w.validate().err());
+        }
+        let faults = edition_faults();
+        assert!(!faults.is_empty());
+        for f in faults {
+            let mut w = World::sample();
+            w.faults.push(Fault {
+                action: action().name.into(),
+                code: f.code.to_string(),
+                message: f.message.to_string(),
+                count: 1,
+            });
+            assert_eq!(w.features(), [FEATURE_EDITION_FAULTS], "{f}");
+        }
+    }
+
+    #[test]
+    fn every_feature_of_the_protocol_has_a_check() {
+        for f in FEATURES {
+            let (name, what) = feature_check(f).unwrap_or_else(|| panic!("{f} has no check"));
+            assert_eq!(name, *f);
+            assert!(what.starts_with("announced: "), "{what}");
+        }
+        assert!(feature_check("newer").is_none());
+    }
 }

@@ -10,10 +10,27 @@ use serde::Serialize;
 
 use super::shared::Shared;
 use super::tenant::Tenant;
+use crate::contract::editions::{self, Edition};
+use crate::protocol::FEATURES;
 use crate::protocol::{
     CONTROL_PREFIX as PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld, PutWorld,
 };
-use crate::world::{Fault, WorldError, from_json};
+use crate::world::{FEATURE_EDITION_FAULTS, Fault, WorldError, from_json};
+
+/// The optional features a mock serving `edition` offers: all of them, but `edition_faults` when
+/// the edition lacks a fault a later one added (the mock refuses it: announcing the feature would
+/// promise what it refuses, which `control-check` fails).
+pub(super) fn offered(edition: &Edition) -> Vec<String> {
+    let ours = Fault::injectable_in(edition);
+    let every_later = Fault::injectable_in(editions::latest())
+        .iter()
+        .all(|e| ours.contains(e));
+    FEATURES
+        .iter()
+        .filter(|f| **f != FEATURE_EDITION_FAULTS || every_later)
+        .map(|f| (*f).to_owned())
+        .collect()
+}
 
 fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     (
@@ -76,10 +93,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, rest: &str, body: &[u8]) ->
             &ControlDescribe {
                 protocol: CONTROL_PROTOCOL.into(),
                 version: 1,
-                features: crate::protocol::FEATURES
-                    .iter()
-                    .map(|f| (*f).to_owned())
-                    .collect(),
+                features: offered(shared.edition),
             },
         ),
         ["worlds", key] => match *method {

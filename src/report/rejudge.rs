@@ -45,8 +45,28 @@ pub const TAKEN_AS_RECORDED: [&str; 5] = [
     ids::DRY_RUN_CHANGES_NOTHING,
     ids::SETUP,
     ids::ANSWER_RECEIVED,
-    "step",
+    STEP,
 ];
+
+/// The kind of finding a step that failed without a finding of its own records.
+const STEP: &str = "step";
+
+/// The level at which a run records a finding of a [`TAKEN_AS_RECORDED`] kind: `step` findings
+/// at `documented` ([`ScenarioRecord::close`]), the others at their row's level in
+/// `features/expectations.tsv`, raised to `chosen` in a scenario tagged `@chosen` (as
+/// the suite's `SuiteWorld::judge` raises every finding there). A finding of such a kind at
+/// any other level was not written by a run: it can excuse nothing.
+fn written_at(expectation: &str, chosen_only: bool) -> Level {
+    if expectation == STEP {
+        return Level::Documented;
+    }
+    let level = crate::evidence::expectation(expectation).level;
+    if chosen_only {
+        level.max(Level::Chosen)
+    } else {
+        level
+    }
+}
 
 /// What a re-judged report held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,6 +388,19 @@ fn answers(
         .map(answer_of)
         .collect::<Result<_, _>>()?;
     let chosen_only = s.tags.iter().any(|t| t == "chosen");
+    // What is taken as recorded must at least be what a run records: its kind at its level.
+    for f in &s.findings {
+        if TAKEN_AS_RECORDED.contains(&f.expectation.as_str()) {
+            let level = written_at(&f.expectation, chosen_only);
+            if f.level != level {
+                return Err(format!(
+                    "it records the finding [{}] {}: {}, but a run records {} findings at {level} \
+                     only",
+                    f.level, f.expectation, f.problem, f.expectation
+                ));
+            }
+        }
+    }
     let recorded_at = |id: &str| -> Vec<Level> {
         s.findings
             .iter()
@@ -664,6 +697,17 @@ mod tests {
         });
         assert!(follows(&other).unwrap_err().contains("judged"));
         assert!(follows(&scenario("lost", None, &[])).is_err());
+    }
+
+    #[test]
+    fn what_is_taken_as_recorded_is_only_what_a_run_writes() {
+        assert_eq!(written_at(STEP, false), Level::Documented);
+        assert_eq!(written_at(STEP, true), Level::Documented);
+        for id in TAKEN_AS_RECORDED.iter().filter(|id| **id != STEP) {
+            let row = crate::evidence::expectation(id).level;
+            assert_eq!(written_at(id, false), row, "{id}");
+            assert_eq!(written_at(id, true), row.max(Level::Chosen), "{id}");
+        }
     }
 
     #[test]

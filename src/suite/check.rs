@@ -832,6 +832,83 @@ mod tests {
         assert!(f.0[0].problem.contains("got 403 (C \"M\")"), "{:?}", f.0);
     }
 
+    /// The same ResetDisk answered alike in XML and JSON: a success (200), or a refusal (403).
+    fn pair(refused: bool) -> (Answer, Answer) {
+        let xml = if refused {
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><RequestId>{ID}</RequestId><HostId>h</HostId><Code>C</Code><Message>M</Message><Recommend>https://u</Recommend></Error>"
+            )
+        } else {
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ResetDiskResponse><RequestId>{ID}</RequestId></ResetDiskResponse>"
+            )
+        };
+        let json = if refused {
+            json_error("C", "M")
+        } else {
+            format!(r#"{{"RequestId":"{ID}"}}"#)
+        };
+        let status = if refused { 403 } else { 200 };
+        (
+            answer(Format::Xml, status, XML_CONTENT_TYPE, &xml),
+            answer(Format::Json, status, JSON_CONTENT_TYPE, &json),
+        )
+    }
+
+    /// The findings of `f` under `id`, with their levels.
+    fn under(f: &Findings, id: &str) -> Vec<(String, Level)> {
+        levels(f).into_iter().filter(|(e, _)| e == id).collect()
+    }
+
+    #[test]
+    fn parity_asks_the_kind_of_answer_before_comparing_the_two() {
+        let (ok_xml, ok_json) = pair(false);
+        let (no_xml, no_json) = pair(true);
+        // The kind each step expects: nothing to find.
+        assert!(parity(&ok_xml, &ok_json, &["RequestId"]).is_empty());
+        assert!(parity(&no_xml, &no_json, &[]).is_empty());
+        // Two refusals that agree, where a success is expected: each is a failed success, at
+        // documented, however well the two agree.
+        let f = parity(&no_xml, &no_json, &["RequestId"]);
+        assert_eq!(
+            under(&f, ids::SUCCESS_STATUS),
+            vec![(ids::SUCCESS_STATUS.to_owned(), Level::Documented); 2],
+            "{:?}",
+            f.0
+        );
+        assert_eq!(f.worst(), Some(Level::Documented));
+        // Two successes that agree, where an error is expected: each is named, at documented.
+        let f = parity(&ok_xml, &ok_json, &[]);
+        let kind = under(&f, ids::PARITY);
+        assert_eq!(
+            kind,
+            vec![(ids::PARITY.to_owned(), Level::Documented); 2],
+            "{:?}",
+            f.0
+        );
+        assert!(
+            f.0.iter()
+                .any(|x| x.problem == "expected an error in both formats, got status 200 in xml"),
+            "{:?}",
+            f.0
+        );
+        assert!(
+            f.0.iter()
+                .any(|x| x.problem == "expected an error in both formats, got status 200 in json"),
+            "{:?}",
+            f.0
+        );
+        // One of each: the kind and the statuses differ.
+        let f = parity(&ok_xml, &no_json, &["RequestId"]);
+        assert_eq!(under(&f, ids::SUCCESS_STATUS).len(), 1, "{:?}", f.0);
+        assert!(
+            f.0.iter()
+                .any(|x| x.problem.starts_with("status (XML vs JSON)")),
+            "{:?}",
+            f.0
+        );
+    }
+
     #[test]
     fn the_format_is_read_from_the_answer_and_judged_by_the_wire_form() {
         let mut a = answer(Format::Xml, 404, JSON_CONTENT_TYPE, &json_error("C", "M"));

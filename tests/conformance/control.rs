@@ -6,14 +6,17 @@
 //! that revision did: no `features` in its description, and a strict parser that refuses every
 //! field added since (`tags`, `security_token`), naming it.
 
+use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::Duration;
 
+use ecs_conformance::contract::editions;
 use ecs_conformance::evidence::Level;
 use ecs_conformance::suite::{self, Outcome};
-use ecs_conformance::{MockServer, control_check};
+use ecs_conformance::{MockConfig, MockServer, control_check};
 
-use super::proxy::{self, Options, Rewritten};
+use super::proxy::{self, Exchange, Options, Rewritten};
 
 /// The fields of each object of the first published world document (docs/control-api.md, change
 /// log: "first published").
@@ -111,6 +114,27 @@ fn answer(status: u16, body: serde_json::Value) -> Option<Rewritten> {
     })
 }
 
+/// A world document (`world`, as PUT) that uses something newer than the first published
+/// revision: a field it does not know, or a fault naming an error the first edition lacks (a
+/// first-published server schedules only the first edition's). `None` when it uses nothing newer.
+fn newer_than_first_published(world: &serde_json::Value) -> Option<String> {
+    if let Some(field) = unknown_field(world, "world", "world") {
+        return Some(field);
+    }
+    let first = ecs_conformance::Fault::injectable_in(&editions::all()[0]);
+    world["faults"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .find(|(_, f)| {
+            !first
+                .iter()
+                .any(|e| f["code"] == *e.code && f["message"] == *e.message)
+        })
+        .map(|(i, _)| format!("world.faults[{i}]"))
+}
+
 /// The control API as first published: no features, and every newer field refused.
 fn first_published(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
     if method == "GET" && path == "/ecs-conformance/v1" {
@@ -126,6 +150,12 @@ fn first_published(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
             return answer(
                 400,
                 serde_json::json!({"error": {"field": field, "message": format!("unknown field `{name}`")}}),
+            );
+        }
+        if let Some(field) = newer_than_first_published(&doc["world"]) {
+            return answer(
+                400,
+                serde_json::json!({"error": {"field": field, "message": "not an error of the first edition"}}),
             );
         }
     }
@@ -150,6 +180,277 @@ fn reset_restores_nothing(method: &str, path: &str, _: &[u8]) -> Option<Rewritte
         return answer(200, serde_json::json!({"access_key_id": key, "world": {}}));
     }
     None
+}
+
+// Control APIs broken in exactly one way each: for every check of control-check, one that fails
+// it and no other.
+
+/// The description says version 2.
+fn describes_version_2(method: &str, path: &str, _: &[u8]) -> Option<Rewritten> {
+    (method == "GET" && path == "/ecs-conformance/v1").then(|| Rewritten {
+        status: 200,
+        content_type: "application/json".into(),
+        body: serde_json::json!({"protocol": "ecs-conformance-control", "version": 2,
+            "features": ["tags", "security_token", "encryption", "edition_faults"]})
+        .to_string(),
+        retry_after: None,
+    })
+}
+
+/// A new world's `PUT` answers a world without its snapshots.
+fn put_answers_another_world(method: &str, _: &str, r: &mut Rewritten) {
+    if method == "PUT"
+        && r.status == 201
+        && let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&r.body)
+    {
+        doc["world"]["snapshots"] = serde_json::json!([]);
+        r.body = doc.to_string();
+    }
+}
+
+/// The secrets key pairs were given, as a server that keeps them in the clear.
+static SECRETS: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+
+fn keeps_secrets(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
+    if method == "PUT" {
+        let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let key = path.rsplit('/').next()?.to_owned();
+        if let Some(secret) = doc["access_key_secret"].as_str() {
+            let mut secrets = SECRETS.lock().unwrap_or_else(|p| p.into_inner());
+            secrets
+                .get_or_insert_with(HashMap::new)
+                .insert(key, secret.to_owned());
+        }
+    }
+    None
+}
+
+/// `GET` of a world shows its secret.
+fn get_shows_the_secret(method: &str, path: &str, r: &mut Rewritten) {
+    let key = path.rsplit('/').next().unwrap_or_default();
+    let secrets = SECRETS.lock().unwrap_or_else(|p| p.into_inner());
+    let secret = secrets.as_ref().and_then(|s| s.get(key));
+    if let (true, 200, Some(secret)) = (method == "GET", r.status, secret)
+        && let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&r.body)
+    {
+        doc["access_key_secret"] = secret.clone().into();
+        r.body = doc.to_string();
+    }
+}
+
+/// A `PUT` over an existing world (no secret) answers 200 and replaces nothing.
+fn replaces_nothing(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
+    let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let replacing = method == "PUT"
+        && doc.get("access_key_secret").is_none()
+        && doc["world"].as_object().is_some_and(|w| !w.is_empty());
+    replacing.then(|| {
+        let key = path.rsplit('/').next().unwrap_or_default();
+        answer(
+            200,
+            serde_json::json!({"access_key_id": key, "world": doc["world"]}),
+        )
+    })?
+}
+
+/// A common fault (`ServiceUnavailable`, `Throttling`) is acknowledged and never scheduled.
+fn drops_common_faults(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
+    let fault: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let common = ecs_conformance::ApiError::injectable_common();
+    let dropped = method == "POST"
+        && path.ends_with("/faults")
+        && common.iter().any(|e| fault["code"] == *e.code);
+    dropped.then(|| {
+        let key = path
+            .trim_end_matches("/faults")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        answer(
+            201,
+            serde_json::json!({"access_key_id": key, "world": {"faults": [fault]}}),
+        )
+    })?
+}
+
+/// A refusal names no field.
+fn refusals_name_no_field(_: &str, _: &str, r: &mut Rewritten) {
+    if r.status == 400
+        && let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&r.body)
+        && let Some(error) = doc["error"].as_object_mut()
+    {
+        error.remove("field");
+        r.body = doc.to_string();
+    }
+}
+
+/// A call signed by the control-check's second key pair resets the first's disk.
+fn second_key_resets_the_first_disk(ex: &Exchange) -> Option<Rewritten> {
+    (ex.access_key_id.starts_with("ecsc-check-")
+        && ex.access_key_id.ends_with("-2")
+        && ex.param("DiskId") == "d-diskid1")
+        .then(|| Rewritten {
+            status: 200,
+            content_type: "application/json;charset=utf-8".into(),
+            body: r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE"}"#.into(),
+            retry_after: None,
+        })
+}
+
+/// `DELETE` answers 204 and removes nothing.
+fn deletes_nothing(method: &str, path: &str, _: &[u8]) -> Option<Rewritten> {
+    (method == "DELETE" && path.starts_with("/ecs-conformance/v1/worlds/")).then(|| Rewritten {
+        status: 204,
+        content_type: "application/json".into(),
+        body: String::new(),
+        retry_after: None,
+    })
+}
+
+/// A `PUT` whose document holds `word` is refused as an unknown field.
+fn refuses_word(method: &str, body: &[u8], word: &str) -> Option<Rewritten> {
+    let text = std::str::from_utf8(body).ok()?;
+    (method == "PUT" && text.contains(&format!("\"{word}\""))).then(|| {
+        answer(
+            400,
+            serde_json::json!({"error": {"field": word, "message": format!("unknown field `{word}`")}}),
+        )
+    })?
+}
+
+/// Announces `tags` and refuses it.
+fn refuses_tags(method: &str, _: &str, body: &[u8]) -> Option<Rewritten> {
+    refuses_word(method, body, "tags")
+}
+
+/// Announces `security_token` and refuses it.
+fn refuses_security_tokens(method: &str, _: &str, body: &[u8]) -> Option<Rewritten> {
+    refuses_word(method, body, "security_token")
+}
+
+/// Announces `encryption` and refuses its fields.
+fn refuses_encryption(method: &str, _: &str, body: &[u8]) -> Option<Rewritten> {
+    refuses_word(method, body, "kms_keys").or_else(|| refuses_word(method, body, "encrypted"))
+}
+
+/// Announces `edition_faults` and refuses every fault the first edition lacks.
+fn refuses_later_faults(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
+    let fault: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let first = ecs_conformance::Fault::injectable_in(&editions::all()[0]);
+    let later = method == "POST"
+        && path.ends_with("/faults")
+        && !first
+            .iter()
+            .any(|e| fault["code"] == *e.code && fault["message"] == *e.message);
+    later.then(|| {
+        answer(
+            400,
+            serde_json::json!({"error": {"field": "faults[0]", "message": "not an error of the first edition"}}),
+        )
+    })?
+}
+
+/// Announces every feature, and refuses encryption's fields and the 400 fault (issue 26's
+/// implementer): with it, 14 scenarios fail setup in `run`.
+fn refuses_encryption_and_later_faults(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
+    refuses_encryption(method, path, body).or_else(|| refuses_later_faults(method, path, body))
+}
+
+/// For each check of control-check, by name, a control API broken in exactly that way.
+fn broken_one_way() -> Vec<(&'static str, &'static str, Options)> {
+    let control = |f: proxy::ControlIntercept| Options {
+        control: Some(f),
+        ..Options::default()
+    };
+    let rewrite = |f: proxy::ControlRewrite| Options {
+        control_rewrite: Some(f),
+        ..Options::default()
+    };
+    vec![
+        (
+            "describe",
+            "its description says version 2",
+            control(describes_version_2),
+        ),
+        (
+            "put",
+            "a new world's PUT answers it without its snapshots",
+            rewrite(put_answers_another_world),
+        ),
+        (
+            "get",
+            "GET shows the key pair's secret",
+            Options {
+                control: Some(keeps_secrets),
+                control_rewrite: Some(get_shows_the_secret),
+                ..Options::default()
+            },
+        ),
+        (
+            "replace",
+            "a PUT over a world replaces nothing",
+            control(replaces_nothing),
+        ),
+        (
+            "fault",
+            "a common fault is acknowledged, never served",
+            control(drops_common_faults),
+        ),
+        (
+            "reset",
+            "a reset restores nothing",
+            control(reset_restores_nothing),
+        ),
+        (
+            "error-shape",
+            "a refusal names no field",
+            rewrite(refusals_name_no_field),
+        ),
+        (
+            "isolation",
+            "a call signed by one key pair resets another's disk",
+            Options {
+                intercept: Some(second_key_resets_the_first_disk),
+                ..Options::default()
+            },
+        ),
+        ("delete", "DELETE removes nothing", control(deletes_nothing)),
+        (
+            "tags",
+            "it announces tags and refuses them",
+            control(refuses_tags),
+        ),
+        (
+            "security_token",
+            "it announces security tokens and refuses them",
+            control(refuses_security_tokens),
+        ),
+        (
+            "encryption",
+            "it announces encryption and refuses its fields",
+            control(refuses_encryption),
+        ),
+        (
+            "edition_faults",
+            "it announces edition faults and refuses the 400 InternalError",
+            control(refuses_later_faults),
+        ),
+    ]
+}
+
+/// control-check against `upstream` behind a proxy doing `options`: the checks it fails, by name,
+/// and its report.
+async fn failing_checks(
+    upstream: &str,
+    options: Options,
+) -> Result<(Vec<&'static str>, control_check::ControlCheck), String> {
+    let (url, _proxy, _stop) = proxy::start_with(upstream, options).await;
+    let check = control_check::run(&url).await.map_err(|e| e.to_string())?;
+    let failed = (check.checks.iter())
+        .filter(|c| c.problem.is_some())
+        .map(|c| c.name)
+        .collect();
+    Ok((failed, check))
 }
 
 /// `ecs-conformance run --endpoint URL ARGS`, from a blocking thread (the mock is served by this
@@ -190,6 +491,15 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
         fail_on: Level::Observed,
         ..proxy::through(url.clone())
     };
+    // Which scenarios it cannot run is derived from the worlds the runner states (`worlds`), not
+    // from the runner's reasons: those that use anything newer than the first published set.
+    let newer = match crate::worlds::stated().await {
+        Ok(stated) => stated.whose(|w| newer_than_first_published(w).is_some()),
+        Err(e) => {
+            problems.push(format!("control: the worlds the scenarios state: {e}"));
+            BTreeSet::new()
+        }
+    };
     match suite::run(config).await {
         Ok(out) => {
             let r = &out.report;
@@ -205,13 +515,39 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
                 })
                 .map(|s| format!("{}: {:?}", s.name(), s.outcome))
                 .collect();
-            if failing == 0 && unnamed.is_empty() && r.exit_status() == 0 && r.passed() > 0 {
+            // Judged in their own editions: those of other editions count too.
+            let not_run: BTreeSet<String> = r
+                .results
+                .iter()
+                .filter(|s| matches!(s.judged(), Outcome::NotRun(_)))
+                .map(|s| s.name())
+                .collect();
+            let (extra, missing): (Vec<_>, Vec<_>) = (
+                not_run.difference(&newer).collect(),
+                newer.difference(&not_run).collect(),
+            );
+            if failing == 0
+                && unnamed.is_empty()
+                && r.exit_status() == 0
+                && r.passed() > 0
+                && !newer.is_empty()
+                && extra.is_empty()
+                && missing.is_empty()
+            {
                 passed += 1;
                 println!(
-                    "control: a first-published version 1 server: {} passed, 0 failed at any level, {} not run naming a feature",
+                    "control: a first-published version 1 server: {} passed, 0 failed at any level, {} not run naming a feature ({} of the latest edition, {} of others) — exactly the {} scenarios whose world uses something newer",
                     r.passed(),
-                    r.not_run()
+                    not_run.len(),
+                    r.not_run(),
+                    not_run.len() - r.not_run(),
+                    newer.len()
                 );
+            } else if !extra.is_empty() || !missing.is_empty() || newer.is_empty() {
+                problems.push(format!(
+                    "against a first-published version 1 server, the scenarios not run must be exactly those whose world uses something newer ({} derived): not run, though their world needs nothing newer {extra:?}; run, though it does {missing:?}",
+                    newer.len()
+                ));
             } else {
                 problems.push(format!(
                     "against a first-published version 1 server, every scenario must pass or be not run naming a feature (exit 0); {failing} failed, exit {}, these did not: {unnamed:#?}\n{}",
@@ -323,26 +659,96 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
         Err(e) => problems.push(format!("the run against a dying target: {e}")),
     }
 
-    // 4. control-check: passes against the mock, names the fault of a control API whose reset
-    //    restores nothing, and tells a missing control API apart.
-    match control_check::run(mock.url()).await {
-        Ok(check) if check.failed() == 0 && check.passed() == 9 => passed += 1,
+    // 4. control-check: passes against the mock (every announced feature checked), names the
+    //    fault of a control API whose reset restores nothing, fails each of its checks alone
+    //    against a control API broken in that way, and tells a missing control API apart.
+    let names: Vec<&'static str> = match control_check::run(mock.url()).await {
+        Ok(check)
+            if check.failed() == 0
+                && check.passed() == 9 + check.features.len()
+                && check.features.len() == 4 =>
+        {
+            passed += 1;
+            check.checks.iter().map(|c| c.name).collect()
+        }
+        other => {
+            problems.push(format!(
+                "control-check against the mock must pass its 9 checks and one per feature: {other:?}"
+            ));
+            Vec::new()
+        }
+    };
+    let broken = broken_one_way();
+    let mut alone = 0;
+    for name in &names {
+        let Some((_, how, options)) = broken.iter().find(|(n, _, _)| n == name) else {
+            problems.push(format!(
+                "control-check's `{name}` check is never shown failing: add a control API broken in that way"
+            ));
+            continue;
+        };
+        match failing_checks(mock.url(), *options).await {
+            Ok((failed, _)) if failed == [*name] => alone += 1,
+            other => problems.push(format!(
+                "control-check against a control API where {how} must fail `{name}` alone: {other:?}"
+            )),
+        }
+    }
+    if alone == names.len() && alone > 0 {
+        passed += 1;
+        println!(
+            "control: control-check fails each of its {alone} checks alone against a control API broken in that way"
+        );
+    }
+    // A server that announces what it refuses fails control-check, naming each such feature.
+    let options = Options {
+        control: Some(refuses_encryption_and_later_faults),
+        ..Options::default()
+    };
+    match failing_checks(mock.url(), options).await {
+        Ok((failed, check)) if failed == ["encryption", "edition_faults"] => {
+            passed += 1;
+            println!(
+                "control: a control API that announces encryption and edition_faults and refuses them fails control-check: {}",
+                check.text().lines().last().unwrap_or_default()
+            );
+        }
         other => problems.push(format!(
-            "control-check against the mock must pass: {other:?}"
+            "control-check against a control API that announces encryption and edition_faults and refuses both must fail those two: {other:?}"
         )),
     }
-    let (url, _p4, _stop4) = proxy::start_with(
-        mock.url(),
-        Options {
-            control: Some(reset_restores_nothing),
-            ..Options::default()
-        },
-    )
-    .await;
-    match control_check::run(&url).await {
+    // A mock of the first edition refuses the faults later editions added: it does not announce
+    // `edition_faults`, and control-check passes it.
+    let first = MockServer::start_with(MockConfig {
+        edition: &editions::all()[0],
+        ..MockConfig::default()
+    })
+    .await
+    .expect("the mock starts");
+    match control_check::run(first.url()).await {
         Ok(check)
-            if check.checks.iter().filter(|c| c.problem.is_some()).map(|c| c.name).eq(["reset"]) =>
+            if check.failed() == 0
+                && !check.features.is_empty()
+                && !check.features.iter().any(|f| f == "edition_faults") =>
         {
+            passed += 1;
+            println!(
+                "control: control-check passes the mock at {} ({} checks; features announced: {})",
+                editions::all()[0].name,
+                check.passed(),
+                check.features.join(", ")
+            );
+        }
+        other => problems.push(format!(
+            "control-check against the mock at the first edition must pass, without edition_faults announced: {other:?}"
+        )),
+    }
+    let options = Options {
+        control: Some(reset_restores_nothing),
+        ..Options::default()
+    };
+    match failing_checks(mock.url(), options).await {
+        Ok((failed, check)) if failed == ["reset"] => {
             passed += 1;
             println!(
                 "control: control-check names a reset that restores nothing (its output, indented):\n    {}",
@@ -353,7 +759,7 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
             "control-check against a control API whose reset restores nothing must fail the reset check alone: {other:?}"
         )),
     }
-    let no_control = MockServer::start_with(ecs_conformance::MockConfig {
+    let no_control = MockServer::start_with(MockConfig {
         control: false,
         ..Default::default()
     })

@@ -143,16 +143,64 @@ fn run(
     Ok((code, format!("{out}\n{markdown}"), results))
 }
 
-/// Every id a call of the run named (its action parameters ending in `Id`, but `RegionId`).
+/// Every id a call of the run named: its action parameters ending in `Id` (but `RegionId`), and
+/// each id of those ending in `Ids` (a JSON list, as the Describe actions take them).
 fn named(results: &Results) -> HashSet<String> {
     results
         .scenarios
         .iter()
         .flat_map(|s| &s.exchanges)
         .flat_map(|e| &e.params)
-        .filter(|(k, _)| k.ends_with("Id") && k.as_str() != "RegionId")
-        .map(|(_, v)| v.clone())
+        .filter(|(k, _)| (k.ends_with("Id") || k.ends_with("Ids")) && k.as_str() != "RegionId")
+        .flat_map(|(k, v)| {
+            if k.ends_with("Ids") {
+                serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()])
+            } else {
+                vec![v.clone()]
+            }
+        })
         .collect()
+}
+
+/// That no call of the run named an untagged resource, said with what was checked; `Err` when a
+/// call did, or when the check could not have seen one: the state holds no untagged resource,
+/// or the run's calls named no tagged disk and no tagged snapshot (the kinds its calls name).
+fn no_untagged_named(
+    results: &Results,
+    state: &World,
+    untagged: &HashSet<String>,
+) -> Result<String, String> {
+    let named = named(results);
+    let leaked: Vec<&String> = named.intersection(untagged).collect();
+    if !leaked.is_empty() {
+        return Err(format!("calls named untagged resources: {leaked:?}"));
+    }
+    let disks: HashSet<&String> = state.disks.iter().map(|d| &d.disk_id).collect();
+    let snapshots: HashSet<&String> = state.snapshots.iter().map(|s| &s.snapshot_id).collect();
+    let of = |kind: &HashSet<&String>| {
+        named
+            .iter()
+            .filter(|id| kind.contains(id) && !untagged.contains(*id))
+            .count()
+    };
+    let (tagged_disks, tagged_snapshots) = (of(&disks), of(&snapshots));
+    if untagged.is_empty() || tagged_disks == 0 || tagged_snapshots == 0 {
+        return Err(format!(
+            "the untagged-id check saw nothing it could tell apart: {} untagged resources in the \
+             state, calls named {} tagged disks and {} tagged snapshots",
+            untagged.len(),
+            tagged_disks,
+            tagged_snapshots
+        ));
+    }
+    Ok(format!(
+        "no call named any of the {} untagged resources; calls named {} tagged disks and {} \
+         tagged snapshots of the state, {} ids in all",
+        untagged.len(),
+        tagged_disks,
+        tagged_snapshots,
+        named.len()
+    ))
 }
 
 /// A mock with the state and the fixture accounts; the mock and its URL.
@@ -282,11 +330,39 @@ async fn checks(tally: &mut super::Tally) -> Result<(), String> {
             reset.len()
         ),
     );
-    let leaked: Vec<String> = named(&full).intersection(&untagged).cloned().collect();
+    // The check must be able to fail: a run that named nothing, and the same run with one call
+    // naming an untagged disk, are refused.
+    let mut nothing = full.clone();
+    nothing
+        .scenarios
+        .iter_mut()
+        .for_each(|s| s.exchanges.clear());
+    let mut leaking = full.clone();
+    let twin = state
+        .disks
+        .iter()
+        .find(|d| untagged.contains(&d.disk_id))
+        .map(|d| d.disk_id.clone());
+    if let (Some(twin), Some(e)) = (
+        &twin,
+        leaking
+            .scenarios
+            .iter_mut()
+            .flat_map(|s| &mut s.exchanges)
+            .find(|e| e.params.contains_key("DiskId")),
+    ) {
+        e.params.insert("DiskId".into(), twin.clone());
+    }
+    let vacuous = no_untagged_named(&nothing, &state, &untagged);
+    let leak = no_untagged_named(&leaking, &state, &untagged);
     check(
-        leaked.is_empty(),
-        format!("no call named an untagged resource (named: {leaked:?})"),
+        vacuous.is_err() && leak.is_err(),
+        format!(
+            "the untagged-id check refuses a run that named nothing ({vacuous:?}) and one that named the untagged disk {twin:?} ({leak:?})"
+        ),
     );
+    let found = no_untagged_named(&full, &state, &untagged);
+    check(found.is_ok(), found.unwrap_or_else(|e| e));
     drop(_mock);
 
     // Not destructive: no disk of the account named, none reset, and the reason says why.
@@ -315,6 +391,31 @@ async fn checks(tally: &mut super::Tally) -> Result<(), String> {
                 format!("\n{out}")
             }
         ),
+    );
+    // README.md states these counts (the latest edition's: those of older editions only are
+    // counted apart).
+    let latest = |r: &Results| {
+        (
+            r.run.counts.passed,
+            r.run.counts.not_run - r.run.counts.other_editions,
+        )
+    };
+    let ((d_passed, d_not_run), (s_passed, s_not_run), (n_passed, n_not_run)) =
+        (latest(&full), latest(&safe), latest(&none));
+    let stated = [
+        format!("`discover --allow-destructive`: {d_passed} passed, {d_not_run} not run;"),
+        format!(
+            "`--allow-destructive`: {s_passed} passed, {s_not_run} not run, no disk named; \
+             `none`: {n_passed} passed, {n_not_run} not run"
+        ),
+    ];
+    let missing: Vec<String> = stated
+        .iter()
+        .filter_map(|t| super::readme::states("README.md", t).err())
+        .collect();
+    check(
+        missing.is_empty(),
+        format!("README.md states the counts of these runs: {missing:?}"),
     );
     let _ = std::fs::remove_file(&fixtures);
     Ok(())

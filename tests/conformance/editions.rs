@@ -1,11 +1,15 @@
 //! Editions of the contract, proven both ways: the embedded mock at each edition passes that
-//! edition at `chosen`; a mock of the first edition judged against the latest fails (or cannot be
-//! given the state of) exactly the scenarios `editions diff` lists as judged only in the latest,
-//! and the mock of the latest judged against the first fails exactly those judged only in the
-//! first. The second direction reads the main run (the embedded mock at `latest`). Beyond the
-//! first and the latest, the mock of every edition judged against every other fails exactly what
-//! the editions' data predicts — nothing where it predicts nothing (the same answers judge every
-//! edition, so each edition's own run proves all its pairs).
+//! edition at `chosen`; a mock of the first edition judged against the latest leaves not passed
+//! exactly the scenarios `editions diff` lists as judged only in the latest, and the mock of the
+//! latest judged against the first exactly those judged only in the first. The second direction
+//! reads the main run (the embedded mock at `latest`). Beyond the first and the latest, the mock
+//! of every edition judged against every other fails exactly what the editions' data predicts —
+//! nothing where it predicts nothing (the same answers judge every edition, so each edition's own
+//! run proves all its pairs).
+//!
+//! "Not passed" is two sets, each derived: not run are exactly the scenarios whose world (as the
+//! runner states it, `worlds`) needs an optional feature the older mock does not offer or a fault
+//! its edition lacks; every other predicted scenario failed, the DryRun ones among them.
 
 use std::collections::BTreeSet;
 
@@ -13,9 +17,24 @@ use ecs_conformance::contract::editions::{self, Edition};
 use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, Results, diff};
 use ecs_conformance::suite::{self, Outcome, Report, SnapshotMode, SuiteConfig, Target, Verdict};
-use ecs_conformance::{MockConfig, MockServer};
+use ecs_conformance::{MockConfig, MockServer, World};
 
-use super::Tally;
+use super::{Tally, worlds};
+
+/// The optional features the control API at `url` announces.
+async fn offered(url: &str) -> Vec<String> {
+    let describe: serde_json::Value = match reqwest::get(format!("{url}/ecs-conformance/v1")).await
+    {
+        Ok(r) => serde_json::from_str(&r.text().await.unwrap_or_default()).unwrap_or_default(),
+        Err(_) => serde_json::Value::Null,
+    };
+    describe["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect()
+}
 
 /// Names of the scenarios judging `edition` whose outcome there is anything but passed.
 fn not_passed_in(report: &Report, edition: &Edition) -> BTreeSet<String> {
@@ -25,6 +44,93 @@ fn not_passed_in(report: &Report, edition: &Edition) -> BTreeSet<String> {
         .filter(|r| r.editions().contains(edition) && *r.judged() != Outcome::Passed)
         .map(|r| r.name())
         .collect()
+}
+
+/// Of the scenarios judging `edition`, those that failed there and those not run there (setup
+/// failures included); any other outcome but passed is named in the third set.
+fn failed_and_not_run_in(
+    report: &Report,
+    edition: &Edition,
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let (mut failed, mut not_run, mut other) = Default::default();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.editions().contains(edition))
+    {
+        let set: &mut BTreeSet<String> = match r.judged() {
+            Outcome::Passed => continue,
+            Outcome::Failed { .. } => &mut failed,
+            Outcome::NotRun(_) | Outcome::SetupFailed { .. } | Outcome::Stalled { .. } => {
+                &mut not_run
+            }
+            Outcome::NoAnswer { .. } => &mut other,
+        };
+        set.insert(r.name());
+    }
+    (failed, not_run, other)
+}
+
+/// The scenarios whose stated world a mock of `edition` offering `features` cannot take: one
+/// needing a feature it does not offer, or a fault that is not an error of its edition.
+fn refused_by(stated: &worlds::Stated, edition: &Edition, features: &[String]) -> BTreeSet<String> {
+    stated.whose(|doc| {
+        World::from_json(doc.to_string().as_bytes()).is_ok_and(|w| {
+            w.features()
+                .iter()
+                .any(|f| !features.iter().any(|o| o == f))
+                || w.check_edition(edition).is_err()
+        })
+    })
+}
+
+/// The proof of one direction: a mock of `served` judged against `judged`. Its not-passed
+/// scenarios are exactly those `editions diff` predicts; of them, the not-run ones are exactly
+/// those whose world the mock refuses, and the failed ones hold every DryRun scenario predicted.
+/// Returns what it saw, to print.
+fn split_as_predicted(
+    report: &Report,
+    judged: &Edition,
+    served: &Edition,
+    refused: &BTreeSet<String>,
+    dry_runs: &BTreeSet<String>,
+) -> Result<String, String> {
+    let what = format!("the mock at {} judged against {}", served.name, judged.name);
+    let want = predicted(judged, served).unwrap_or_default();
+    let (failed, not_run, other) = failed_and_not_run_in(report, judged);
+    let not_passed: BTreeSet<String> = failed.union(&not_run).cloned().collect();
+    compare(&what, &not_passed, &want)?;
+    if !other.is_empty() {
+        return Err(format!("{what}: neither failed nor not run: {other:?}"));
+    }
+    let want_not_run: BTreeSet<String> = refused.intersection(&want).cloned().collect();
+    if not_run != want_not_run {
+        let extra: Vec<_> = not_run.difference(&want_not_run).collect();
+        let missing: Vec<_> = want_not_run.difference(&not_run).collect();
+        return Err(format!(
+            "{what}: not run, though its world is one the mock takes {extra:?}; run, though \
+             the mock refuses its world {missing:?}"
+        ));
+    }
+    let predicted_dry_runs: BTreeSet<&String> = dry_runs.intersection(&want).collect();
+    let missing: Vec<_> = predicted_dry_runs
+        .iter()
+        .filter(|s| !failed.contains(**s))
+        .collect();
+    if failed.is_empty() || !missing.is_empty() {
+        return Err(format!(
+            "{what}: {} failed; DryRun scenarios that did not fail: {missing:?}",
+            failed.len()
+        ));
+    }
+    Ok(format!(
+        "{what}: {} predicted by `editions diff`: {} failed (the {} DryRun scenarios among \
+         them), {} not run (their worlds need what that mock refuses)",
+        want.len(),
+        failed.len(),
+        predicted_dry_runs.len(),
+        not_run.len()
+    ))
 }
 
 fn predicted(only: &Edition, not: &Edition) -> Result<BTreeSet<String>, String> {
@@ -152,17 +258,36 @@ fn report_names_editions(
     }
 }
 
+/// A check that says what it saw when it passes.
+fn said(tally: &mut Tally, result: Result<String, String>) {
+    match result {
+        Ok(line) => {
+            println!("editions: {line}");
+            tally.pass();
+        }
+        Err(e) => tally.fail(e),
+    }
+}
+
 /// Every check of this module; `main_run` is the embedded mock at `latest`.
 pub async fn proven_both_ways(main_run: &Report) -> Tally {
     let mut tally = Tally::default();
     let (first, latest) = (&editions::all()[0], editions::latest());
+    let stated = match worlds::stated().await {
+        Ok(s) => s,
+        Err(e) => {
+            tally.fail(format!("editions: the worlds the scenarios state: {e}"));
+            return tally;
+        }
+    };
+    let dry_runs = stated.calling_with("DryRun");
 
-    // The mock at `latest`, judged against the first edition.
-    tally.check(compare(
-        &format!("the mock at {} judged against {}", latest.name, first.name),
-        &not_passed_in(main_run, first),
-        &predicted(first, latest).unwrap_or_default(),
-    ));
+    // The mock at `latest` (every feature offered, every fault taken), judged against the first
+    // edition: it refuses no world, so nothing may be not run.
+    said(
+        &mut tally,
+        split_as_predicted(main_run, first, latest, &BTreeSet::new(), &dry_runs),
+    );
 
     // The embedded mock at every other edition passes it.
     let mut runs: Vec<(&'static Edition, Report)> = Vec::new();
@@ -241,11 +366,32 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
             let _ = std::fs::remove_dir_all(&dir);
             gated_on_latest = Some(Results::of(&out));
             let r = &out.report;
-            tally.check(compare(
-                &format!("the mock at {} judged against {}", first.name, latest.name),
-                &not_passed_in(r, latest),
-                &predicted(latest, first).unwrap_or_default(),
-            ));
+            let offered = offered(mock.url()).await;
+            let refused = refused_by(&stated, first, &offered);
+            said(
+                &mut tally,
+                split_as_predicted(r, latest, first, &refused, &dry_runs),
+            );
+            // The proof can fail: the same run with every predicted scenario not run for a
+            // reason unrelated to the editions is refused.
+            let mut unrelated = out.report.clone();
+            let want = predicted(latest, first).unwrap_or_default();
+            for s in &mut unrelated.results {
+                if want.contains(&s.name()) {
+                    s.outcome = Outcome::NotRun("the target was busy".into());
+                    s.elsewhere = None;
+                }
+            }
+            tally.check(
+                match split_as_predicted(&unrelated, latest, first, &refused, &dry_runs) {
+                    Err(e) if e.contains("not run, though its world is one the mock takes") => {
+                        Ok(())
+                    }
+                    other => Err(format!(
+                        "the editions proof accepts every predicted scenario not run for an unrelated reason: {other:?}"
+                    )),
+                },
+            );
             let summary = r.summary();
             let named = format!(
                 "Nearest conforming edition at --fail-on chosen: {}",

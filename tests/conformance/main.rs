@@ -11,7 +11,7 @@
 //!    no disk without `--allow-destructive`.
 //! 8. Throttling (`throttle`): retried, then not run — never a failure, never a pass.
 //! 9. The project's own image, started on the local container engine (`container`), when one
-//!    answers; otherwise reported not run.
+//!    answers; otherwise reported not run — or, under CI (`CI` set), a failure naming the engine.
 //! 10. The control protocol as a contract (`control`): a server of its first published revision,
 //!     a control API that refuses every world, a target that stops answering, `control-check`.
 //! 11. Editions of the contract (`editions`): the mock at each edition passes it, and a mock of
@@ -21,6 +21,7 @@
 //! 13. The runner's own stalls (`stall`): every call answered on a large account, and a runner
 //!     blocked for longer than `--timeout` reported as the harness's stall, never the endpoint's
 //!     silence.
+//! 14. The counts README.md and docs/ state are the run's (`readme`, and each module for its own).
 
 mod broken;
 mod cli;
@@ -31,6 +32,7 @@ mod editions;
 #[path = "../discover/large_account.rs"]
 mod large_account;
 mod proxy;
+mod readme;
 mod regression;
 mod rejudge;
 mod reports;
@@ -38,6 +40,7 @@ mod stall;
 mod throttle;
 mod variants;
 mod waivers;
+mod worlds;
 
 use std::process::ExitCode;
 
@@ -145,7 +148,7 @@ fn main() -> ExitCode {
             }
             container::Outcome::NotRun(why) => {
                 println!("container checks: not run: {why}");
-                4
+                container::CHECKS
             }
         };
         let reports = reports::written_verified_and_tamper_evident().await;
@@ -176,11 +179,17 @@ fn main() -> ExitCode {
         add(cli::cannot_check_exits_2().await);
         add(editions::proven_both_ways(report).await);
         add(waivers::excuse_expire_and_go_stale().await);
+        // Each variant is proven at two editions.
+        let (faulty, permitted) = variants::counts();
+        // README.md states these counts: they must be the run's.
+        let mut readme = Tally::default();
+        for result in readme::main_counts(report, faulty, permitted) {
+            readme.check(result);
+        }
+        add(readme);
         for p in &problems {
             println!("✘ {p}");
         }
-        // Each variant is proven at two editions.
-        let (faulty, permitted) = variants::counts();
         let (faulty, permitted) = (2 * faulty, 2 * permitted);
         println!(
             "faulty variants caught: {}/{faulty}; permitted variants passed: {}/{permitted}",

@@ -2,8 +2,9 @@
 //! the faulty and the permitted variants of an endpoint are made here, by rewriting its answers.
 //!
 //! The proxy forwards every request, remembers the world each key pair was given (from the
-//! control API's PUTs), and hands each ECS answer, with what it knows of the request, to the
-//! variant's rewrite. It records which calls (key pair and nonce) got a changed answer.
+//! control API's PUTs, parsed and as sent), and hands each ECS answer, with what it knows of the
+//! request, to the variant's rewrite; control API answers may be rewritten too. It records which
+//! calls (key pair and nonce) got a changed answer.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -56,12 +57,16 @@ pub type Intercept = fn(&Exchange) -> Option<Rewritten>;
 /// control API of another revision would, or `None` to forward it.
 pub type ControlIntercept = fn(&str, &str, &[u8]) -> Option<Rewritten>;
 
+/// Rewrites a control API answer (method, path below the host, the answer) on its way back.
+pub type ControlRewrite = fn(&str, &str, &mut Rewritten);
+
 /// What a proxy does besides forwarding.
 #[derive(Default, Clone, Copy)]
 pub struct Options {
     pub rewrite: Option<Rewrite>,
     pub intercept: Option<Intercept>,
     pub control: Option<ControlIntercept>,
+    pub control_rewrite: Option<ControlRewrite>,
     /// After this many ECS calls, the endpoint stops answering anything (every request, the
     /// control API's too, hangs), as a target killed mid-run does.
     pub answers: Option<usize>,
@@ -73,9 +78,12 @@ pub struct Proxy {
     rewrite: Rewrite,
     intercept: Option<Intercept>,
     control: Option<ControlIntercept>,
+    control_rewrite: Option<ControlRewrite>,
     answers: Option<usize>,
     ecs_calls: AtomicUsize,
     worlds: Mutex<HashMap<String, World>>,
+    /// The world document of each key pair's last accepted PUT, as sent.
+    pub documents: Mutex<HashMap<String, serde_json::Value>>,
     /// `(access key id, nonce)` of every call whose answer the rewrite changed.
     pub changed: Mutex<HashSet<(String, String)>>,
     /// Worlds created (a PUT the upstream accepted) and removed (DELETE) through the control API.
@@ -131,10 +139,12 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
     {
         return respond(answer);
     }
+    let mut put_document = None;
     if let Some(key) = path.strip_prefix("/ecs-conformance/v1/worlds/") {
         match parts.method.as_str() {
             "PUT" => {
                 let doc: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                put_document = Some((key.to_owned(), doc["world"].clone()));
                 if let Ok(world) = World::from_json(doc["world"].to_string().as_bytes()) {
                     let mut worlds = proxy.worlds.lock().expect("the proxy lock is whole");
                     worlds.insert(key.to_owned(), world);
@@ -219,6 +229,16 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
     };
     if control && parts.method.as_str() == "PUT" && (200..300).contains(&answer.status) {
         proxy.created.fetch_add(1, Ordering::Relaxed);
+        if let Some((key, doc)) = put_document {
+            proxy
+                .documents
+                .lock()
+                .expect("the proxy lock is whole")
+                .insert(key, doc);
+        }
+    }
+    if let Some(rewrite) = proxy.control_rewrite.filter(|_| control) {
+        rewrite(parts.method.as_str(), &path, &mut answer);
     }
     if let Some(exchange) = exchange {
         let before = answer.clone();
@@ -297,9 +317,11 @@ pub async fn start_with(
         rewrite: options.rewrite.unwrap_or(|_, _| {}),
         intercept: options.intercept,
         control: options.control,
+        control_rewrite: options.control_rewrite,
         answers: options.answers,
         ecs_calls: AtomicUsize::new(0),
         worlds: Mutex::new(HashMap::new()),
+        documents: Mutex::new(HashMap::new()),
         changed: Mutex::new(HashSet::new()),
         created: AtomicUsize::new(0),
         removed: AtomicUsize::new(0),

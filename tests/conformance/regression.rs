@@ -37,6 +37,52 @@ fn changes_only(x: &Exchange, r: &mut Rewritten) -> bool {
     true
 }
 
+/// README.md's release: it serves `text/xml; charset=utf-8` (with a space) and drops
+/// `Recommend`, in either format.
+fn release_42(_: &Exchange, r: &mut Rewritten) {
+    if r.content_type == "text/xml;charset=utf-8" {
+        r.content_type = "text/xml; charset=utf-8".into();
+    }
+    if let (Some(start), Some(end)) = (r.body.find("<Recommend>"), r.body.find("</Recommend>")) {
+        r.body.replace_range(start..end + "</Recommend>".len(), "");
+    }
+    if let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&r.body)
+        && doc
+            .as_object_mut()
+            .and_then(|d| d.remove("Recommend"))
+            .is_some()
+    {
+        r.body = doc.to_string();
+    }
+}
+
+/// README.md's "Real output" of a diff: its table and its excerpt are what the diff of that
+/// release against the baseline prints.
+async fn readme_output_is_real(mock: &MockServer, base: &Results) -> Result<String, String> {
+    let release = run_through(mock, release_42).await;
+    let d = diff::diff(base, &Results::of(&release), Level::Observed);
+    let printed = d.markdown();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
+    let sample = readme
+        .split_once("started serving `text/xml; charset=utf-8` and dropped `Recommend`:\n```\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(block, _)| block)
+        .ok_or("README.md has no diff output after \"dropped `Recommend`:\"")?;
+    let lines: Vec<&str> = sample.lines().filter(|l| *l != "…").collect();
+    let missing: Vec<&&str> = lines.iter().filter(|l| !printed.contains(**l)).collect();
+    if lines.len() < 8 || !missing.is_empty() {
+        return Err(format!(
+            "README.md's diff output is not what the diff prints: missing {missing:?} in\n{printed:.3000}"
+        ));
+    }
+    Ok(format!(
+        "README.md's diff output is real: {} newly failing, {} changed answers",
+        d.newly_failing.len(),
+        d.changed_answers.len()
+    ))
+}
+
 async fn run_through(mock: &MockServer, rewrite: proxy::Rewrite) -> RunOutput {
     let (url, _proxy, _stop) = proxy::start(mock.url(), rewrite).await;
     let config = SuiteConfig {
@@ -163,6 +209,11 @@ pub async fn sections_are_exact(baseline: &RunOutput) -> Vec<String> {
         d.changed_answers.len(),
         started.elapsed().as_secs_f64()
     );
+
+    match readme_output_is_real(&mock, &base).await {
+        Ok(line) => println!("regression: {line}"),
+        Err(e) => problems.push(e),
+    }
 
     // The command line: exit 1 on a regression; a change alone exits 0, 1 with --fail-on-change.
     let dir = std::env::temp_dir().join(format!("ecsc-regression-{}", std::process::id()));

@@ -81,8 +81,9 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
         }
     };
     let started = std::time::Instant::now();
+    let selected = suite::selected_scenarios(&SuiteConfig::default()).unwrap_or(0);
     match rejudged(&passing) {
-        Ok(r) if r.scenarios == 195 && r.exchanges > r.scenarios => {
+        Ok(r) if r.scenarios == selected && selected > 0 && r.exchanges > r.scenarios => {
             println!(
                 "rejudge: the passing run's {} scenarios ({} answers) re-judged in {} ms",
                 r.scenarios,
@@ -90,6 +91,14 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
                 started.elapsed().as_millis()
             );
             t.pass();
+            // docs/reports.md states these counts.
+            t.check(crate::readme::states(
+                "docs/reports.md",
+                &format!(
+                    "A full run of the embedded mock ({} scenarios, {} answers) re-judges",
+                    r.scenarios, r.exchanges
+                ),
+            ));
         }
         Ok(r) => t.fail(format!(
             "rejudge of the passing run judged too little: {r:?}"
@@ -209,6 +218,29 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
             "run.verdict".into(),
         ),
         (
+            // A real run writes a `step` finding only at documented: one left at chosen, not
+            // counted, must not excuse the exchanges the scenario's steps need.
+            "a failure's exchanges dropped, one `step` finding left at chosen and not counted, \
+             the counts recomputed",
+            Box::new(move |r: &mut Value| {
+                let s = &mut r["scenarios"][index];
+                let was = s["failed_at"].as_str().unwrap_or_default().to_owned();
+                s["exchanges"] = Value::Array(Vec::new());
+                s["findings"] = serde_json::json!([{
+                    "expectation": "step",
+                    "level": "chosen",
+                    "source": "the suite's step definitions",
+                    "problem": "the step could not run",
+                }]);
+                s["failed_at"] = "chosen".into();
+                s["counted"] = false.into();
+                let failed = &mut r["run"]["counts"]["failed"];
+                failed[&was] = (failed[&was].as_u64().unwrap_or(1) - 1).into();
+                failed["chosen"] = (failed["chosen"].as_u64().unwrap_or(0) + 1).into();
+            }),
+            name.clone(),
+        ),
+        (
             "a scenario renamed out of the suite",
             Box::new(move |r: &mut Value| r["scenarios"][index]["name"] = "Not a scenario".into()),
             "Not a scenario".into(),
@@ -268,8 +300,8 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
     }
     println!(
         "rejudge: untouched reports follow; a failure edited into a pass or into not run, a \
-         removed finding, an edited status, an edited verdict and a renamed scenario are caught, \
-         named"
+         removed finding, an edited status, an edited verdict, a failure's exchanges dropped \
+         behind a `step` finding at chosen and a renamed scenario are caught, named"
     );
     t
 }

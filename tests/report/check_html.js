@@ -1,24 +1,37 @@
 // Renders a certification report (report.html) in headless Chromium, as a reader would open it,
-// and checks what they see: the verdict at each level and the score per area are visible; for a
-// report with failures, each failure shows its level, expected versus received, and the answer;
-// the page fetches nothing from the network and needs no JavaScript. Optionally saves a
-// full-page screenshot.
+// and checks what they see against results.json beside it: the verdict at each level and the
+// score per area are visible; every failure results.json holds is shown with its level, each of
+// its findings (expected versus received) and each answer on the wire, and no other; every waived
+// scenario is listed with its waivers; every scenario not run is listed under its cause, with the
+// cause's count. The page fetches nothing from the network and needs no JavaScript. Optionally
+// saves a full-page screenshot.
 //
 // Usage: node check_html.js REPORT.html EXPECT(passed|failed) [SCREENSHOT.png]
+const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
+
+// The summary's grouping of setup causes: `[N]` indices and UUIDs masked (as report.md's).
+function causeGroup(reason) {
+  return reason
+    .replace(/\[\d+\]/g, '[]')
+    .replace(/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g, '<uuid>');
+}
 
 async function main() {
   const [file, expect, shot] = process.argv.slice(2);
   if (!file || !['passed', 'failed'].includes(expect)) {
     throw new Error('usage: check_html.js REPORT.html passed|failed [SCREENSHOT.png]');
   }
+  const results = JSON.parse(fs.readFileSync(path.join(path.dirname(path.resolve(file)), 'results.json'), 'utf8'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const problems = [];
+  const label = (s) => `${s.feature} / ${s.name}`;
+  let seen = { failures: 0, waived: 0, notRun: 0, causes: 0 };
   try {
     // No JavaScript: the report must read without it.
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
@@ -32,6 +45,7 @@ async function main() {
       if (!(await v.isVisible())) problems.push(`the ${level} verdict is not visible`);
       const text = (await v.textContent()) || '';
       if (!['passed', 'failed', 'not certified'].includes(text)) problems.push(`the ${level} verdict reads ${JSON.stringify(text)}`);
+      if (text !== results.run.verdict[level]) problems.push(`the ${level} verdict reads ${text}, results.json ${results.run.verdict[level]}`);
     }
     const observed = await page.locator('#verdict-observed .value').textContent();
     if (observed !== expect) problems.push(`the observed verdict is ${observed}, expected ${expect}`);
@@ -51,11 +65,78 @@ async function main() {
     } else if (n !== 0) {
       problems.push(`a passing report shows ${n} failures`);
     }
+
+    // Every failure of results.json (waived ones aside), each once, with its findings and answers.
+    const shown = results.scenarios.filter((s) => s.failed_at && !(s.waived_by || []).length);
+    const heads = await page.locator('#failures .failure h3').allTextContents();
+    if (heads.length !== shown.length) problems.push(`report.html shows ${heads.length} failures, results.json has ${shown.length}`);
+    for (const s of shown) {
+      const i = heads.findIndex((h) => h.startsWith(`${s.failed_at}${label(s)}`)
+        && (h === `${s.failed_at}${label(s)}` || h.startsWith(`${s.failed_at}${label(s)} (not counted`)));
+      if (i < 0) {
+        problems.push(`report.html: no failure shown for ${label(s)} [${s.failed_at}]`);
+        continue;
+      }
+      seen.failures += 1;
+      const block = failures.nth(i);
+      const tag = (await block.locator('h3 .tag').textContent()) || '';
+      if (tag !== s.failed_at) problems.push(`report.html: ${label(s)} is tagged ${tag}, results.json says ${s.failed_at}`);
+      const findingRows = (await block.locator('table tr').allTextContents()).slice(1);
+      for (const f of s.findings) {
+        const problem = f.problem.replace(/\n/g, '');
+        if (!findingRows.some((r) => r.startsWith(f.level) && r.includes(f.expectation) && r.includes(problem))) {
+          problems.push(`report.html: ${label(s)} lacks its finding [${f.level}] ${f.expectation}: ${problem.slice(0, 80)}`);
+        }
+      }
+      const answers = await block.locator('pre').allTextContents();
+      for (const x of s.exchanges.filter((x) => !x.setup)) {
+        if (!answers.includes(x.body)) problems.push(`report.html: ${label(s)} lacks the answer ${JSON.stringify(x.body.slice(0, 80))}`);
+      }
+    }
+
+    // Every waived scenario, with the waivers that excuse it.
+    const waived = results.scenarios.filter((s) => (s.waived_by || []).length);
+    const waiverLines = await page.locator('#waivers li').allTextContents();
+    for (const s of waived) {
+      const line = waiverLines.find((l) => l.startsWith(`waived: ${label(s)} [`));
+      const by = s.waived_by.map((i) => `waiver ${i + 1} (`);
+      if (!line || !by.every((b) => line.includes(b))) problems.push(`report.html: the waived ${label(s)} is not listed with ${by}`);
+      else seen.waived += 1;
+    }
+
+    // Every scenario not run, under its cause, with the cause's count.
+    const groups = new Map();
+    for (const s of results.scenarios.filter((s) => s.outcome === 'not-run')) {
+      let reason = s.reason || '(no reason)';
+      if (['setup', 'setup-no-answer'].includes(s.cause)) reason = causeGroup(reason);
+      if (!groups.has(reason)) groups.set(reason, []);
+      groups.get(reason).push(label(s));
+    }
+    const heading = (await page.locator('#not-run h2').textContent()) || '';
+    if (heading !== `Not run (${results.run.counts.not_run})`) problems.push(`report.html: "${heading}", results.json counts ${results.run.counts.not_run} not run`);
+    const causes = page.locator('#not-run details');
+    const summaries = await causes.locator('summary').allTextContents();
+    if (summaries.length !== groups.size) problems.push(`report.html lists ${summaries.length} not-run causes, results.json ${groups.size}`);
+    for (const [reason, names] of groups) {
+      const i = summaries.indexOf(`${reason} (${names.length})`);
+      if (i < 0) {
+        problems.push(`report.html: the cause ${JSON.stringify(reason)} is not listed with its count ${names.length}`);
+        continue;
+      }
+      seen.causes += 1;
+      const listed = await causes.nth(i).locator('li').allTextContents();
+      if (JSON.stringify([...listed].sort()) !== JSON.stringify([...names].sort())) {
+        problems.push(`report.html: under ${JSON.stringify(reason)} it lists ${listed.length} scenarios, results.json ${names.length}`);
+      } else {
+        seen.notRun += names.length;
+      }
+    }
+
     if (shot) {
       await page.screenshot({ path: shot, fullPage: false });
       if (n > 0) await failures.first().screenshot({ path: shot.replace(/\.png$/, '-failure.png') });
     }
-    console.log(`report.html (${expect}): verdicts and score visible, ${n} failures shown${shot ? `, screenshot ${shot}` : ''}`);
+    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run under ${seen.causes} causes${shot ? `, screenshot ${shot}` : ''}`);
   } finally {
     await browser.close();
   }

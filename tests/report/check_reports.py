@@ -1,8 +1,13 @@
 """Reads a certification report's machine files with real consumers, as a CI system would.
 
-junit.xml through junitparser (the JUnit XML parser on PyPI), cucumber.json as Cucumber JSON, and
-results.json as the project's schema; checks that the three agree on what ran and what failed,
-and that no file holds the run's secret or a request signature.
+junit.xml through junitparser (the JUnit XML parser on PyPI), cucumber.json as Cucumber JSON,
+report.md as text, and results.json as the project's schema. Checks that junit.xml and
+cucumber.json agree with results.json on what ran and what failed, and that each says, for every
+scenario, what results.json says of it: every counted failure fails there with each of its counted
+findings, every waived scenario is skipped in junit.xml naming its waivers, every scenario not run
+is left out (those formats cannot say "not run"), and no other scenario fails. report.md must show
+every failure with each finding and answer, every waived scenario, and every scenario not run
+under its cause with the cause's count. No file may hold the run's secret or a request signature.
 
 Usage: check_reports.py REPORT_DIR SECRET
 """
@@ -11,7 +16,7 @@ import pathlib
 import re
 import sys
 
-from junitparser import JUnitXml, Failure, Error
+from junitparser import JUnitXml, Failure, Error, Skipped
 
 report = pathlib.Path(sys.argv[1])
 secret = sys.argv[2]
@@ -30,8 +35,10 @@ cucumber_failed = [
 
 results = json.loads((report / "results.json").read_text())
 assert results["schema"] == "ecs-conformance/results/v1", results["schema"]
-ran = [s for s in results["scenarios"] if s["outcome"] != "not-run"]
-counted = [s for s in results["scenarios"] if s["counted"]]
+scenarios = results["scenarios"]
+ran = [s for s in scenarios if s["outcome"] != "not-run"]
+counted = [s for s in scenarios if s["counted"]]
+waived = [s for s in scenarios if s.get("waived_by")]
 
 if len(cases) != len(ran):
     problems.append(f"junit.xml has {len(cases)} test cases, results.json {len(ran)} scenarios that ran")
@@ -39,8 +46,149 @@ if len(elements) != len(ran):
     problems.append(f"cucumber.json has {len(elements)} scenarios, results.json {len(ran)} that ran")
 if len(junit_failed) != len(counted):
     problems.append(f"junit.xml fails {len(junit_failed)}, results.json counts {len(counted)} failures")
-if len(cucumber_failed) != len(counted):
-    problems.append(f"cucumber.json fails {len(cucumber_failed)}, results.json counts {len(counted)}")
+# Cucumber JSON cannot say "waived": a waived scenario's step failed there, as it did in the run.
+if len(cucumber_failed) != len(counted) + len(waived):
+    problems.append(
+        f"cucumber.json fails {len(cucumber_failed)}, results.json counts {len(counted)} failures "
+        f"and {len(waived)} waived"
+    )
+
+# Scenario by scenario: what each file says of it, against results.json.
+LEVELS = ["documented", "observed", "chosen"]
+fail_on = LEVELS.index(results["run"]["fail_on"])
+
+
+def strip_location(text, prefixes):
+    """`Scenario: NAME: features/f.feature:3:5` (or a suite's `Feature: NAME: features/…`) → NAME."""
+    for p in prefixes:
+        if text.startswith(p):
+            text = text[len(p):]
+            break
+    return re.sub(r": features/[^:]*(:\d+:\d+)?$", "", text)
+
+
+junit_by = {}
+for suite in junit:
+    feature = strip_location(suite.name, ["Feature: "])
+    for case in suite:
+        name = strip_location(case.name, ["Scenario Outline: ", "Scenario: "])
+        junit_by[(feature, name)] = case
+cucumber_by = {
+    (f["name"], e["name"]): e
+    for f in cucumber for e in f.get("elements", []) if e.get("type") == "scenario"
+}
+
+for s in scenarios:
+    key = (s["feature"], s["name"])
+    label = f"{s['feature']} / {s['name']}"
+    case, element = junit_by.get(key), cucumber_by.get(key)
+    if s["outcome"] == "not-run":
+        if case is not None or element is not None:
+            problems.append(f"{label}: not run in results.json, yet junit.xml or cucumber.json lists it")
+        continue
+    if case is None or element is None:
+        problems.append(f"{label}: {s['outcome']} in results.json, missing from junit.xml or cucumber.json")
+        continue
+    failures = [r for r in case.result if isinstance(r, (Failure, Error))]
+    skips = [r for r in case.result if isinstance(r, Skipped)]
+    errors = "\n".join(
+        st["result"].get("error_message", "")
+        for st in element.get("steps", [])
+        if st.get("result", {}).get("status") == "failed"
+    )
+    findings = [f for f in s["findings"] if LEVELS.index(f["level"]) <= fail_on]
+    if s.get("waived_by"):
+        message = skips[0].message if skips else ""
+        reasons = [results["run"]["waivers"][i] for i in s["waived_by"]]
+        if failures or not message.startswith("waived: ") or not all(
+            w["reason"] in message and w["issue"] in message for w in reasons
+        ):
+            problems.append(f"{label}: waived in results.json, but junit.xml says {case.result!r}")
+    elif s["counted"]:
+        message = "\n".join((r.message or "") + (r.text or "") for r in failures)
+        missing = [
+            f"[{f['level']}] {f['problem']}" for f in findings
+            if f"[{f['level']}] {f['problem']}" not in message
+            or f"[{f['level']}] {f['problem']}" not in errors
+        ]
+        if not failures or not findings or missing:
+            problems.append(
+                f"{label}: failed at {s['failed_at']} in results.json; junit.xml and cucumber.json "
+                f"must fail it with each counted finding, missing {missing}"
+            )
+    elif failures or skips or errors:
+        problems.append(f"{label}: {s['outcome']} (not counted) in results.json, yet a failure or skip elsewhere")
+
+# report.md: every failure with its findings and answers, every waived scenario, every cause.
+md = (report / "report.md").read_text()
+
+
+def md_cell(text):
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def section(text, heading):
+    """The text after `heading` up to the next heading of its level or above."""
+    at = text.find(heading)
+    if at < 0:
+        return None
+    rest = text[at + len(heading):]
+    ends = [m.start() for m in re.finditer(r"\n#{1,3} ", rest)]
+    return rest[: ends[0]] if ends else rest
+
+
+shown_failures = [s for s in scenarios if s["failed_at"] and not s.get("waived_by")]
+headings = re.findall(r"^### \[", md, flags=re.M)
+if len(headings) != len(shown_failures):
+    problems.append(f"report.md shows {len(headings)} failures, results.json has {len(shown_failures)}")
+for s in shown_failures:
+    label = f"{s['feature']} / {s['name']}"
+    body = section(md, f"\n### [{s['failed_at']}] {label}\n")
+    if body is None:
+        problems.append(f"report.md: no failure section for {label} [{s['failed_at']}]")
+        continue
+    for f in s["findings"]:
+        row = f"| {f['level']} | `{f['expectation']}` | {md_cell(f['problem'])} |"
+        if row not in body:
+            problems.append(f"report.md: {label} lacks its finding {row}")
+    for x in (x for x in s["exchanges"] if not x["setup"]):
+        if x["body"].replace("```", "`\u200b``") not in body:
+            problems.append(f"report.md: {label} lacks the answer {x['body'][:80]!r}")
+for s in waived:
+    line = md_cell(f"waived: {s['feature']} / {s['name']} [")
+    by = [f"waiver {i + 1} (" for i in s["waived_by"]]
+    lines = [l for l in md.splitlines() if line in l]
+    if not lines or not all(b in lines[0] for b in by):
+        problems.append(f"report.md: the waived {s['feature']} / {s['name']} is not listed with {by}")
+
+
+def cause_group(reason):
+    """The summary's grouping of setup causes: `[N]` indices and UUIDs masked."""
+    reason = re.sub(r"\[\d+\]", "[]", reason)
+    return re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "<uuid>", reason)
+
+
+groups = {}
+for s in scenarios:
+    if s["outcome"] == "not-run":
+        reason = s.get("reason") or "(no reason)"
+        if s.get("cause") in ("setup", "setup-no-answer"):
+            reason = cause_group(reason)
+        groups.setdefault(reason, []).append(s)
+not_run_md = section(md, "\n## Not run\n") or ""
+for reason, group in groups.items():
+    body = section(not_run_md, f"\n**{reason}** ({len(group)}):\n")
+    if body is not None:
+        body = body.split("\n**")[0]
+    if body is None:
+        problems.append(f"report.md: the cause {reason!r} is not listed with its count {len(group)}")
+        continue
+    listed = [l[2:] for l in body.splitlines() if l.startswith("- ")]
+    want = [f"{s['feature']} / {s['name']}" for s in group]
+    if sorted(listed) != sorted(want):
+        problems.append(f"report.md: under {reason!r} it lists {len(listed)} scenarios, results.json {len(want)}")
+if len(groups) != not_run_md.count("\n**"):
+    problems.append(f"report.md lists {not_run_md.count(chr(10) + '**')} not-run causes, results.json {len(groups)}")
 
 for path in sorted(report.iterdir()):
     text = path.read_text(errors="replace")
@@ -52,7 +200,9 @@ for path in sorted(report.iterdir()):
 print(
     f"reports: {len(cases)} JUnit test cases ({len(junit_failed)} failed), "
     f"{len(elements)} Cucumber scenarios ({len(cucumber_failed)} failed), "
-    f"{len(results['scenarios'])} results ({len(counted)} counted failures); no secret, no signature"
+    f"{len(scenarios)} results ({len(counted)} counted failures, {len(waived)} waived, "
+    f"{sum(len(g) for g in groups.values())} not run in {len(groups)} causes) — each found as "
+    f"results.json says in junit.xml, cucumber.json and report.md; no secret, no signature"
 )
 for p in problems:
     print(f"✘ {p}")

@@ -91,3 +91,18 @@ async fn with_the_control_api_off_its_path_is_an_unknown_ecs_path() {
         (404, "InvalidAction.NotFound")
     );
 }
+
+#[test]
+fn a_mock_announces_edition_faults_only_where_it_schedules_them() {
+    use crate::contract::editions;
+    use crate::mock::control::offered;
+    use crate::world::FEATURE_EDITION_FAULTS;
+    let latest = offered(editions::latest());
+    assert_eq!(latest, crate::protocol::FEATURES);
+    let first = offered(&editions::all()[0]);
+    assert!(
+        !first.iter().any(|f| f == FEATURE_EDITION_FAULTS),
+        "{first:?}"
+    );
+    assert_eq!(first.len(), crate::protocol::FEATURES.len() - 1);
+}
