@@ -22,6 +22,7 @@
 //!     blocked for longer than `--timeout` reported as the harness's stall, never the endpoint's
 //!     silence.
 //! 14. The counts README.md and docs/ state are the run's (`readme`, and each module for its own).
+//! 15. Reports of an earlier release (`previous`): read, verified and diffed by today's build.
 
 mod broken;
 mod cli;
@@ -31,6 +32,7 @@ mod discover;
 mod editions;
 #[path = "../discover/large_account.rs"]
 mod large_account;
+mod previous;
 mod proxy;
 mod readme;
 mod regression;
@@ -179,6 +181,7 @@ fn main() -> ExitCode {
         add(cli::cannot_check_exits_2().await);
         add(editions::proven_both_ways(report).await);
         add(waivers::excuse_expire_and_go_stale().await);
+        add(previous::earlier_reports_still_read(&out));
         // Each variant is proven at two editions.
         let (faulty, permitted) = variants::counts();
         // README.md states these counts: they must be the run's.
