@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use ecs_conformance::contract::changes;
 use ecs_conformance::contract::editions::{self, Edition};
 use ecs_conformance::metadata::drift;
 
@@ -129,7 +130,7 @@ fn diff(a: &str, b: &str) -> Result<ExitCode, Fail> {
     let named = |n: &str| editions::named(n).map_err(|e| Fail::error(2, e));
     let (a, b) = (named(a)?, named(b)?);
     println!("From edition {} to edition {}:", a.label(), b.label());
-    let d = editions::diff(a, b);
+    let d = changes::diff(a, b);
     if d.lines.is_empty() {
         println!("  no row, parameter or precondition changed");
     }

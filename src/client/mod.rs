@@ -68,6 +68,22 @@ pub(crate) fn causes(e: &reqwest::Error) -> String {
     text
 }
 
+/// Why a call got no answer at all, in words: its kind and its causes.
+pub(crate) fn unreachable_cause(e: &reqwest::Error) -> String {
+    format!("{} ({})", no_answer_kind(e), causes(e))
+}
+
+/// What kind of "no answer" `e` is: the key causes are grouped by.
+pub(crate) fn no_answer_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "no answer before the timeout"
+    } else if e.is_connect() {
+        "the connection failed"
+    } else {
+        "the request failed"
+    }
+}
+
 /// A client for one endpoint and one key pair.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -2,11 +2,10 @@
 //! it read from the date it took effect, which is its name, until the next one. What an edition
 //! holds is said by ranges on the rows that hold it — error rows (`*.errors.tsv`), parameters and
 //! preconditions (`*.contract.tsv`) — so a row shared by editions is written once. `latest` is
-//! the newest. [`diff`] derives what changed between two editions from those rows alone.
+//! the newest. What changed between two editions is derived from those rows by
+//! [`super::changes`].
 
 use std::sync::OnceLock;
-
-use crate::catalogue::Catalogue;
 
 /// One edition: its name (`YYYY-MM-DD`), what marks it, its source, what is unknown of it.
 #[derive(Debug, PartialEq, Eq)]
@@ -236,68 +235,6 @@ pub fn holds(action: &str, kind: &str, name: &str, edition: &Edition) -> bool {
         .any(|f| f.kind == kind && f.name == name && f.editions.contains(edition))
 }
 
-/// What changed from edition `a` to edition `b`, derived from the rows alone.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Diff {
-    /// `(what, text)` lines: `what` is `row added`, `row removed`, `row reworded`,
-    /// `parameter added`, …, each naming the action.
-    pub lines: Vec<(String, String)>,
-}
-
-/// What changed from `a` to `b`: error rows added, removed and reworded (a row removed and one
-/// added with the same status and code), and parameters and preconditions added or removed, per
-/// action, in the files' order.
-pub fn diff(a: &Edition, b: &Edition) -> Diff {
-    let mut out = Diff::default();
-    for c in Catalogue::all().iter().filter(|c| c.action().is_some()) {
-        let action = c.action().unwrap_or_default();
-        let only = |x: &Edition, y: &Edition| {
-            c.rows()
-                .iter()
-                .filter(|r| r.editions.contains(x) && !r.editions.contains(y))
-                .collect::<Vec<_>>()
-        };
-        let (removed, added) = (only(a, b), only(b, a));
-        for r in &removed {
-            let twin = added
-                .iter()
-                .find(|n| n.answer.status == r.answer.status && n.answer.code == r.answer.code);
-            match twin {
-                Some(n) => out.lines.push((
-                    "row reworded".into(),
-                    format!(
-                        "{action} {} {}: {:?} -> {:?}",
-                        r.answer.status, r.answer.code, r.answer.message, n.answer.message
-                    ),
-                )),
-                None => out
-                    .lines
-                    .push(("row removed".into(), format!("{action} {}", r.answer))),
-            }
-        }
-        for n in &added {
-            let reworded = removed
-                .iter()
-                .any(|r| n.answer.status == r.answer.status && n.answer.code == r.answer.code);
-            if !reworded {
-                out.lines
-                    .push(("row added".into(), format!("{action} {}", n.answer)));
-            }
-        }
-        for f in facts(action) {
-            let (in_a, in_b) = (f.editions.contains(a), f.editions.contains(b));
-            if in_a != in_b {
-                let change = if in_b { "added" } else { "removed" };
-                out.lines.push((
-                    format!("{} {change}", f.kind),
-                    format!("{action} {}", f.name),
-                ));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,37 +297,5 @@ mod tests {
         ));
         assert!(facts("DescribeRegions").is_empty());
         assert!(parse_facts("rule\tx\t2019-07-12..\ts").is_err());
-    }
-
-    #[test]
-    fn the_diff_from_the_first_edition_to_the_latest_is_derived_from_the_rows() {
-        let d = diff(&all()[0], latest());
-        let count = |what: &str| d.lines.iter().filter(|(w, _)| w == what).count();
-        assert_eq!(count("row added"), 9);
-        assert_eq!(count("row reworded"), 2);
-        assert_eq!(count("row removed"), 0);
-        assert_eq!(count("parameter added"), 1);
-        assert_eq!(count("precondition added"), 1);
-        let back = diff(latest(), &all()[0]);
-        assert_eq!(
-            back.lines
-                .iter()
-                .filter(|(w, _)| w == "row removed")
-                .count(),
-            9
-        );
-        assert!(diff(latest(), latest()).lines.is_empty());
-
-        // The 400 InternalError is the latest edition's own row, as the metadata dates it.
-        let last = diff(named("2024-12-02").unwrap(), latest());
-        assert_eq!(
-            last.lines,
-            [(
-                "row added".to_owned(),
-                "ResetDisk 400 InternalError \"The requested services is not available now. \
-                 Please try again later.\""
-                    .to_owned()
-            )]
-        );
     }
 }

@@ -9,6 +9,7 @@
 //! (ARCHITECTURE.md, "Adding an action"). The Describe answers' one model, which the mock renders
 //! and discovery reads, is `describe_model.rs`.
 
+pub mod changes;
 pub mod describe;
 pub(crate) mod describe_model;
 pub mod editions;

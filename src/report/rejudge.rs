@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use cucumber::gherkin::{self, StepType};
+use cucumber::gherkin::StepType;
 
 use super::results::{Exchange, Judgement, Results, Scenario};
 use crate::client::{RawResponse, WireForm};
@@ -33,7 +33,7 @@ use crate::suite::check::{self, Answer, ExpectedRow};
 use crate::suite::verdict::{Finding, Findings};
 use crate::suite::{
     Outcome, Report, ScenarioId, ScenarioRecord, ScenarioResult, SnapshotMode, Stop, SuiteFiles,
-    Waiver, Waivers, coverage, parse_date, recorded,
+    Waiver, Waivers, outline, parse_date, recorded,
 };
 
 /// Expectations `--rejudge` cannot re-derive from the recorded exchanges, so takes as recorded:
@@ -87,25 +87,12 @@ fn embedded() -> Result<HashMap<(String, String), Embedded>, String> {
     let features = SuiteFiles::Embedded.features()?;
     let mut out = HashMap::new();
     for f in &features {
-        for s in coverage::scenarios(f) {
-            for row in coverage::example_rows(s) {
-                let steps = f
-                    .background
-                    .iter()
-                    .flat_map(|b| &b.steps)
-                    .chain(&s.steps)
-                    .map(|step: &gherkin::Step| {
-                        let rows = step.table.iter().flat_map(|t| &t.rows);
-                        let rows = rows
-                            .map(|r| r.iter().map(|c| coverage::fill(c, &row)).collect())
-                            .collect();
-                        (step.ty, coverage::fill(&step.value, &row), rows)
-                    })
-                    .collect();
-                let name = coverage::fill(&s.name, &row);
-                let tags = s.tags.clone();
-                out.insert((f.name.clone(), name), Embedded { steps, tags });
-            }
+        for s in outline::expand(f) {
+            let embedded = Embedded {
+                steps: s.steps,
+                tags: s.tags,
+            };
+            out.insert((s.feature, s.name), embedded);
         }
     }
     Ok(out)

@@ -142,25 +142,10 @@ async fn preflight(client: &Client, url: &str) -> Result<Option<Vec<String>>, Ru
         Ok(control) => Ok(control.map(|d| d.features)),
         Err(ClientError::Http { source, .. }) => Err(RunError::Unreachable {
             endpoint: url.to_owned(),
-            cause: unreachable_cause(&source),
+            cause: crate::client::unreachable_cause(&source),
         }),
         // The endpoint answered, only not as the control API does.
         Err(_) => Ok(None),
-    }
-}
-
-pub(super) fn unreachable_cause(e: &reqwest::Error) -> String {
-    format!("{} ({})", no_answer_kind(e), crate::client::causes(e))
-}
-
-/// What kind of "no answer" `e` is: the key causes are grouped by.
-pub(super) fn no_answer_kind(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "no answer before the timeout"
-    } else if e.is_connect() {
-        "the connection failed"
-    } else {
-        "the request failed"
     }
 }
 

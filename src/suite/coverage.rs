@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use cucumber::gherkin;
 
 use super::check::answers_in_table;
+use super::outline::{example_rows, expanded_names, fill, scenarios};
 use crate::catalogue::{Catalogue, ErrorAnswer};
 use crate::contract::editions::{Edition, Range};
 
@@ -22,43 +23,6 @@ pub struct Expectation {
     pub primary: bool,
     /// The editions the scenario judges.
     pub editions: Range,
-}
-
-/// The Examples rows of a scenario as `(column, value)` pairs; one empty row for a plain scenario.
-pub(crate) fn example_rows(scenario: &gherkin::Scenario) -> Vec<Vec<(String, String)>> {
-    let mut rows = Vec::new();
-    for ex in &scenario.examples {
-        if let Some((header, values)) = ex.table.as_ref().and_then(|t| t.rows.split_first()) {
-            for row in values {
-                rows.push(header.iter().cloned().zip(row.iter().cloned()).collect());
-            }
-        }
-    }
-    if rows.is_empty() {
-        rows.push(Vec::new());
-    }
-    rows
-}
-
-/// `text` with an outline row's `<placeholders>` filled in.
-pub(crate) fn fill(text: &str, row: &[(String, String)]) -> String {
-    row.iter()
-        .fold(text.to_owned(), |t, (k, v)| t.replace(&format!("<{k}>"), v))
-}
-
-/// A scenario's names after outline expansion (one per Examples row).
-pub fn expanded_names(scenario: &gherkin::Scenario) -> Vec<String> {
-    example_rows(scenario)
-        .iter()
-        .map(|row| fill(&scenario.name, row))
-        .collect()
-}
-
-pub(crate) fn scenarios(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Scenario> {
-    feature
-        .scenarios
-        .iter()
-        .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()))
 }
 
 /// The errors the features expect, from every `status` / `Code` / `Message` table.

@@ -47,9 +47,9 @@ pub fn scenario_ranges(
 ) -> Result<Vec<(String, Range)>, String> {
     let mut out = Vec::new();
     for f in features {
-        for s in super::coverage::scenarios(f) {
+        for s in super::outline::scenarios(f) {
             let range = range_of(&s.tags).map_err(|e| format!("{} / {}: {e}", f.name, s.name))?;
-            for name in super::coverage::expanded_names(s) {
+            for name in super::outline::expanded_names(s) {
                 out.push((format!("{} / {name}", f.name), range));
             }
         }

@@ -21,6 +21,7 @@ pub(crate) mod document;
 pub(crate) mod editions;
 mod evidence_table;
 mod files;
+pub(crate) mod outline;
 mod record;
 pub(crate) mod recorded;
 mod selection;

@@ -193,7 +193,7 @@ impl Seam for ControlApi {
                     },
                     ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
                         "the control API did not answer: {}",
-                        super::connect::unreachable_cause(&source)
+                        crate::client::unreachable_cause(&source)
                     )),
                     ClientError::Control { message, .. } => {
                         Unbound::Failed(format!("the control API refused the world: {message}"))
@@ -219,7 +219,7 @@ impl Seam for ControlApi {
                     },
                     ClientError::Http { source, .. } => Unbound::NoAnswer(format!(
                         "the control API did not answer when the world was read: {}",
-                        super::connect::unreachable_cause(&source)
+                        crate::client::unreachable_cause(&source)
                     )),
                     ClientError::Control { message, .. } => Unbound::Failed(format!(
                         "the control API did not show the world: {message}"

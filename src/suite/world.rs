@@ -316,13 +316,13 @@ impl SuiteWorld {
             let _ = self.judge(f);
             return text;
         };
-        let cause = super::connect::unreachable_cause(source);
+        let cause = crate::client::unreachable_cause(source);
         if setup {
             return self.setup_failed(format!("{call} got no answer: {cause}"), true);
         }
         let text = format!("no answer: {call}: {cause}");
         self.stop(Stop::NoAnswer {
-            kind: super::connect::no_answer_kind(source).to_owned(),
+            kind: crate::client::no_answer_kind(source).to_owned(),
             reason: text.clone(),
         });
         text
