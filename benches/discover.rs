@@ -72,21 +72,21 @@ async fn measure(instances: usize) -> Result<Measured, String> {
         .await
         .map_err(|e| format!("the run over {instances} instances failed: {e}"))?;
     let elapsed = started.elapsed();
-    let r = &out.report;
+    let r = &out.results;
     // Either way a call timed out, and the time is no measurement.
     let unanswered = r.unanswered() + r.harness_stalled().0;
     println!(
         "discover over {resources} resources ({instances} instances): {:.2} s for {} scenarios: {} passed, {} failed, {} not run, {unanswered} with a call that got no answer; the runner stalled at most {} ms{}",
         elapsed.as_secs_f64(),
-        r.results.len(),
+        r.scenarios.len(),
         r.passed(),
         r.failed(),
         r.not_run(),
-        out.meta.longest_stall.as_millis(),
+        out.longest_stall.as_millis(),
         peak_rss().unwrap_or_default()
     );
     if r.failed() > 0 || r.passed() == 0 || unanswered > 0 {
-        eprint!("{}", r.summary());
+        eprint!("{}", ecs_conformance::report::summary(r));
     }
     Ok(Measured {
         instances,

@@ -10,8 +10,11 @@ pub const XML_CONTENT_TYPE: &str = "text/xml;charset=utf-8";
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
-/// A response format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// A response format; `xml` or `json` in `results.json`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     #[default]
     Xml,

@@ -21,6 +21,7 @@ mod mock;
 mod params;
 mod protocol;
 pub mod report;
+pub mod results;
 pub mod signing;
 pub mod suite;
 mod world;

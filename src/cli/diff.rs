@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use ecs_conformance::report::{self, Results, diff};
+use ecs_conformance::report::{self, diff};
+use ecs_conformance::results::Results;
 use ecs_conformance::suite::{self, SuiteConfig, Target};
 use ecs_conformance::{Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 
@@ -12,8 +13,8 @@ use crate::DiffArgs;
 pub async fn exec(args: DiffArgs) -> Result<ExitCode, Fail> {
     let (base, new) = match (args.runs.as_slice(), args.endpoints.as_slice()) {
         ([base, new], []) => (
-            report::load(base).map_err(Fail::cannot_check)?,
-            report::load(new).map_err(Fail::cannot_check)?,
+            Results::load(base).map_err(Fail::cannot_check)?,
+            Results::load(new).map_err(Fail::cannot_check)?,
         ),
         ([], [a, b]) => (run_now(&args, a).await?, run_now(&args, b).await?),
         _ => {
@@ -60,12 +61,7 @@ async fn run_now(args: &DiffArgs, url: &str) -> Result<Results, Fail> {
         ..SuiteConfig::default()
     };
     let out = suite::run(config).await.map_err(Fail::cannot_check)?;
-    let r = &out.report;
-    println!(
-        "  {} passed, {} failed, {} not run",
-        r.passed(),
-        r.failed(),
-        r.not_run()
-    );
-    Ok(Results::of(&out))
+    let r = out.results;
+    println!("  {}", report::view::View::of(&r).tally.closing);
+    Ok(r)
 }

@@ -10,9 +10,10 @@ use ecs_conformance::Format;
 use ecs_conformance::container::{self, ContainerInfo, Started};
 use ecs_conformance::credentials;
 use ecs_conformance::evidence::Level;
-use ecs_conformance::report::{self, Results, diff};
+use ecs_conformance::report::{self, diff};
+use ecs_conformance::results::{self, Results};
 use ecs_conformance::suite::{
-    self, DiscoverOptions, Fixtures, Report, RunError, RunOutput, SuiteConfig, SuiteFiles, Target,
+    self, DiscoverOptions, Fixtures, RunError, RunOutput, SuiteConfig, SuiteFiles, Target,
 };
 
 use super::{CANNOT_CHECK, Fail};
@@ -34,13 +35,13 @@ pub async fn exec(args: RunArgs) -> Result<ExitCode, Fail> {
     // The run, unless interrupted: a container is removed either way.
     let outcome = run_suite(config).await;
     let (container_log, container_info) = teardown(container).await;
-    let mut out = judged(outcome)?;
-    out.meta.container = container_info;
-    let regression = summarize(&out, baseline.as_ref(), fail_on);
+    let mut results = judged(outcome)?.results;
+    results.run.container = container_info.as_ref().map(results::Container::of);
+    let regression = summarize(&results, baseline.as_ref(), fail_on);
     if let Some(dir) = &args.report {
-        write_report(dir, &out, regression.as_ref(), container_log.as_deref())?;
+        write_report(dir, &results, regression.as_ref(), container_log.as_deref())?;
     }
-    exit_policy(&out.report)
+    exit_policy(&results)
 }
 
 /// `--ca-cert`'s PEM, read before anything starts.
@@ -178,7 +179,7 @@ fn prepare_report_dir(dir: &Path) -> Result<(), String> {
 
 /// `--baseline`'s results, read before the run so that a wrong path costs no run.
 fn load_baseline(path: Option<&Path>) -> Result<Option<Results>, Fail> {
-    path.map(report::load)
+    path.map(Results::load)
         .transpose()
         .map_err(|e| Fail::cannot_check(format_args!("the baseline: {e}")))
 }
@@ -255,22 +256,22 @@ fn judged(outcome: Option<Result<RunOutput, RunError>>) -> Result<RunOutput, Fai
 
 /// The summary, and with `--baseline` what changed since, printed; the change is returned for the
 /// report.
-fn summarize(out: &RunOutput, baseline: Option<&Results>, fail_on: Level) -> Option<diff::Diff> {
-    print!("{}", out.report.summary());
-    let d = diff::diff(baseline?, &Results::of(out), fail_on);
+fn summarize(results: &Results, baseline: Option<&Results>, fail_on: Level) -> Option<diff::Diff> {
+    print!("{}", report::summary(results));
+    let d = diff::diff(baseline?, results, fail_on);
     println!("\n{}", d.markdown());
     Some(d)
 }
 
 fn write_report(
     dir: &Path,
-    out: &RunOutput,
+    results: &Results,
     regression: Option<&diff::Diff>,
     container_log: Option<&str>,
 ) -> Result<(), Fail> {
     let started = Instant::now();
     // Rendering a large run takes a while: not on a thread that polls the runtime's I/O.
-    tokio::task::block_in_place(|| report::write(dir, out, regression, container_log))
+    tokio::task::block_in_place(|| report::write(dir, results, regression, container_log))
         .map_err(|e| Fail::cannot_check(format_args!("the report could not be written: {e}")))?;
     println!(
         "report: {} (written in {:.0} ms; check it with `ecs-conformance verify {}`)",
@@ -283,9 +284,9 @@ fn write_report(
 
 /// The exit status the report earns (EXIT_STATUSES in main.rs), with the reason when it is not a
 /// verdict on the scenarios alone.
-fn exit_policy(report: &Report) -> Result<ExitCode, Fail> {
+fn exit_policy(report: &Results) -> Result<ExitCode, Fail> {
     let status = report.exit_status();
-    if !report.suite_problems.is_empty() {
+    if !report.run.suite_problems.is_empty() {
         Err(Fail::error(
             status,
             "the suite is inconsistent with its catalogues; nothing was certified",
@@ -305,13 +306,13 @@ fn exit_policy(report: &Report) -> Result<ExitCode, Fail> {
                 report.unanswered()
             ),
         ))
-    } else if let [first, ..] = report.stale_waivers().as_slice() {
+    } else if let [(i, first), ..] = report.stale_waivers().as_slice() {
         let more = report.stale_waivers().len() - 1;
         Err(Fail::error(
             status,
             format_args!(
                 "stale waiver: the deviation is gone — remove it: {}{}",
-                first.label(),
+                first.label(*i),
                 if more > 0 {
                     format!(" (and {more} more, above)")
                 } else {

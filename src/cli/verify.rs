@@ -26,7 +26,7 @@ pub fn exec(dir: &Path, rejudge: bool) -> Result<ExitCode, Fail> {
         .features()
         .map_err(Fail::cannot_check)?;
     let started = std::time::Instant::now();
-    let results = ecs_conformance::report::load(dir)
+    let results = ecs_conformance::results::Results::load(dir)
         .map_err(|e| Fail::new(1, format!("not verified: {e}")))?;
     let done = ecs_conformance::report::rejudge(&results)
         .map_err(|e| Fail::new(1, format!("not verified: verdict does not follow: {e}")))?;

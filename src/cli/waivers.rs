@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use ecs_conformance::report;
-use ecs_conformance::suite::{Waivers, format_date, one_year_after, parse_date, renew_text};
+use ecs_conformance::results::{Results, format_date, parse_date};
+use ecs_conformance::suite::{Waivers, one_year_after, renew_text};
 
 use super::Fail;
 
@@ -57,9 +57,9 @@ pub fn renew(file: &Path, from: &Path, until: &str) -> Result<ExitCode, Fail> {
         )));
     }
     let (text, waivers) = read(file)?;
-    let results = report::load(from).map_err(Fail::cannot_check)?;
+    let results = Results::load(from).map_err(Fail::cannot_check)?;
     let mut renewed = Vec::new();
-    for w in &waivers.list {
+    for (i, w) in waivers.list.iter().enumerate() {
         let seen = results
             .scenarios
             .iter()
@@ -68,16 +68,16 @@ pub fn renew(file: &Path, from: &Path, until: &str) -> Result<ExitCode, Fail> {
             Some(s) => {
                 println!(
                     "renewed {}: expires {} → {} (the report shows its deviation in {})",
-                    w.label(),
+                    w.label(i),
                     format_date(w.expires),
                     format_date(until),
                     s.id
                 );
-                renewed.push(w.number);
+                renewed.push(i + 1);
             }
             None => println!(
                 "kept {}: expires {} (the report does not show its deviation)",
-                w.label(),
+                w.label(i),
                 format_date(w.expires)
             ),
         }
@@ -88,9 +88,9 @@ pub fn renew(file: &Path, from: &Path, until: &str) -> Result<ExitCode, Fail> {
     }
     let new_text = renew_text(&text, &renewed, until).map_err(Fail::cannot_check)?;
     // What is written must read back as the same waivers, only those expiries moved.
-    let expected: Vec<_> = (waivers.list.iter().cloned())
-        .map(|mut w| {
-            if renewed.contains(&w.number) {
+    let expected: Vec<_> = (waivers.list.iter().cloned().enumerate())
+        .map(|(i, mut w)| {
+            if renewed.contains(&(i + 1)) {
                 w.expires = until;
             }
             w

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 pub use pulse::Pulse;
-pub use request::{Call, Credentials, Prepared, Tamper, WireForm};
+pub use request::{Call, Credentials, Method, Prepared, Tamper, WireForm};
 
 /// What came back: status, `Content-Type` (empty when absent) and the body as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub(crate) fn unreachable_cause(e: &reqwest::Error) -> String {
 }
 
 /// What kind of "no answer" `e` is: the key causes are grouped by.
-pub(crate) fn no_answer_kind(e: &reqwest::Error) -> &'static str {
+fn no_answer_kind(e: &reqwest::Error) -> &'static str {
     if e.is_timeout() {
         "no answer before the timeout"
     } else if e.is_connect() {

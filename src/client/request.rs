@@ -57,8 +57,9 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// How a call travels, as the official SDKs send it (docs/wire.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How a call travels, as the official SDKs send it (docs/wire.md). `results.json` names it by
+/// its variant (`V1Get`, `V1PostQuery`, `V1PostForm`, `V3`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WireForm {
     /// V1, GET, everything in the query (pop-core's default).
     V1Get,
@@ -72,6 +73,22 @@ pub enum WireForm {
 
 impl WireForm {
     pub const ALL: [Self; 4] = [Self::V1Get, Self::V1PostQuery, Self::V1PostForm, Self::V3];
+
+    /// The HTTP method it travels by.
+    pub fn method(self) -> Method {
+        match self {
+            Self::V1Get => Method::Get,
+            Self::V1PostQuery | Self::V1PostForm | Self::V3 => Method::Post,
+        }
+    }
+}
+
+/// An HTTP method a wire form travels by: `GET` or `POST` in `results.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
 }
 
 impl std::str::FromStr for WireForm {

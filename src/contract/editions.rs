@@ -135,6 +135,13 @@ impl Range {
     pub fn editions(&self) -> impl Iterator<Item = &'static Edition> + '_ {
         all().iter().filter(|e| self.contains(e))
     }
+
+    /// The editions it holds in, named (`2019-07-12, 2020-09-10`): how a person reads a range,
+    /// whose `UNTIL` is the first edition without it.
+    pub fn names(&self) -> String {
+        let names: Vec<&str> = self.editions().map(|e| e.name).collect();
+        names.join(", ")
+    }
 }
 
 impl std::str::FromStr for Range {
@@ -275,6 +282,11 @@ mod tests {
         let r: Range = "2020-09-10..2023-08-25".parse().unwrap();
         let held: Vec<&str> = r.editions().map(|e| e.name).collect();
         assert_eq!(held, ["2020-09-10", "2022-04-13"]);
+        assert_eq!(
+            r.names(),
+            "2020-09-10, 2022-04-13",
+            "named, its end left out"
+        );
         assert_eq!(r.to_string(), "2020-09-10..2023-08-25");
         let open: Range = "2022-04-13..".parse().unwrap();
         assert!(open.contains(latest()) && !open.contains(&all()[0]));

@@ -14,9 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::results::{Exchange, Results, Scenario};
 use crate::evidence::Level;
-use crate::format::Format;
+use crate::results::{Exchange, Outcome, Results, Scenario};
 use crate::suite::answer_fields;
 
 pub const SCHEMA: &str = "ecs-conformance/diff/v1";
@@ -89,9 +88,9 @@ enum State {
 }
 
 fn state(s: &Scenario, fail_on: Level) -> State {
-    match (s.outcome.as_str(), s.failed_at) {
-        ("not-run", _) => State::NotRun,
-        ("no-answer", _) => State::NoAnswer,
+    match (s.outcome, s.failed_at) {
+        (Outcome::NotRun, _) => State::NotRun,
+        (Outcome::NoAnswer, _) => State::NoAnswer,
         (_, Some(level)) if !s.waived_by.is_empty() => State::Waived(level),
         (_, Some(level)) if level <= fail_on => State::Failed(level),
         _ => State::Passed,
@@ -111,7 +110,9 @@ fn describe(state: State) -> String {
 fn side(r: &Results) -> Side {
     Side {
         target: r.run.target.clone(),
-        started_at: r.run.started_at.clone(),
+        started_at: (r.run.started_at)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
         suite_fingerprint: r.run.suite_fingerprint.clone(),
         harness_commit: r.run.harness.commit.clone(),
         edition: r.run.edition.clone(),
@@ -124,8 +125,7 @@ fn answers(s: &Scenario) -> Vec<BTreeMap<String, String>> {
         .iter()
         .filter(|x| !x.setup)
         .map(|x: &Exchange| {
-            let format = x.format.parse().unwrap_or(Format::Xml);
-            let mut fields: BTreeMap<String, String> = answer_fields(format, &x.body)
+            let mut fields: BTreeMap<String, String> = answer_fields(x.format, &x.body)
                 .into_iter()
                 .map(|(k, v)| (format!("body {k}"), v))
                 .collect();
@@ -356,10 +356,10 @@ impl Diff {
 
     /// The same as one self-contained HTML page, in the certification report's style.
     pub fn html(&self) -> String {
-        let esc = super::render::esc;
+        let esc = super::html::esc;
         let mut out = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Regression report</title><style>{}</style></head><body><main><h1>Regression report</h1><p class=\"sub\">{} → {} · judged at <code>--fail-on {}</code></p>",
-            super::render::STYLE,
+            super::html::STYLE,
             esc(&self.base.target),
             esc(&self.new.target),
             self.fail_on
@@ -420,7 +420,9 @@ impl Diff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::results::{Counts, Finding, Harness, Run};
+    use crate::client::{Method, WireForm};
+    use crate::format::Format;
+    use crate::results::{Counts, Finding, Harness, Run};
 
     fn scenario(id: &str, outcome: &str, failed_at: Option<Level>, body: &str) -> Scenario {
         Scenario {
@@ -428,7 +430,7 @@ mod tests {
             feature: "F".into(),
             name: id.into(),
             tags: vec![],
-            outcome: outcome.into(),
+            outcome: serde_json::from_value(outcome.into()).expect("an outcome"),
             failed_at,
             counted: failed_at.is_some(),
             reason: (outcome == "not-run").then(|| "no control API".into()),
@@ -450,24 +452,26 @@ mod tests {
             waived_by: vec![],
             exchanges: vec![Exchange {
                 action: "ResetDisk".into(),
-                wire_form: "V1Get".into(),
-                method: "GET".into(),
-                format_asked: Some("json".into()),
+                wire_form: WireForm::V1Get,
+                method: Method::Get,
+                format_asked: Some(Format::Json),
                 params: BTreeMap::new(),
                 setup: false,
                 status: 200,
                 content_type: "application/json;charset=utf-8".into(),
-                format: "json".into(),
+                format: Format::Json,
                 body: body.into(),
                 string_to_sign: None,
                 canonical_request: None,
+                access_key_id: String::new(),
+                nonce: String::new(),
             }],
         }
     }
 
     fn results(fingerprint: &str, scenarios: Vec<Scenario>) -> Results {
         Results {
-            schema: super::super::SCHEMA.into(),
+            schema: crate::results::SCHEMA.into(),
             run: Run {
                 harness: Harness {
                     name: "h".into(),
@@ -480,7 +484,7 @@ mod tests {
                 access_key_id: "k".into(),
                 control_api: true,
                 world: "control".into(),
-                started_at: "now".into(),
+                started_at: time::OffsetDateTime::UNIX_EPOCH,
                 duration_ms: 1,
                 fail_on: Level::Observed,
                 tags: None,
@@ -499,6 +503,7 @@ mod tests {
                 },
                 suite_problems: vec![],
                 stopped_answering_after: None,
+                answered_again: false,
                 container: None,
                 edition: None,
                 editions: vec![],

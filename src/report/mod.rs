@@ -1,16 +1,22 @@
 //! Certification reports: what `run --report DIR` leaves behind, and `verify DIR`.
 //!
-//! A report directory holds `junit.xml` and `cucumber.json` (cucumber's own writers, for CI),
-//! `results.json` (the run as data, `docs/reports.md`), `report.md` and `report.html` (for a
-//! person), and `manifest.json` (the SHA-256 of each of those, and the suite's fingerprint).
-//! Nothing in it holds a secret, a signature or a signed URL.
+//! A report directory holds `junit.xml` and `cucumber.json` (for CI), `results.json` (the run as
+//! data, `docs/reports.md`), `report.md` and `report.html` (for a person), and `manifest.json`
+//! (the SHA-256 of each of those, and the suite's fingerprint). Nothing in it holds a secret, a
+//! signature or a signed URL. Every printer reads one [`view::View`] of the results: this folder
+//! only reads results and prints them.
 
+pub mod console;
 pub mod diff;
+mod html;
 mod junit;
+mod markdown;
 pub mod rejudge;
-mod render;
-mod results;
 mod shown;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,10 +24,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use console::summary;
 pub use rejudge::{Rejudged, rejudge};
-pub use results::{Results, SCHEMA};
 
-use crate::suite::RunOutput;
+use crate::results::{Results, WaiverState};
 
 /// The files a report holds besides its manifest, in the order they are written.
 pub const FILES: [&str; 5] = [
@@ -70,20 +76,20 @@ fn sha256(bytes: &[u8]) -> String {
 /// `junit.xml` and `cucumber.json`.
 pub fn write(
     dir: &Path,
-    out: &RunOutput,
+    results: &Results,
     regression: Option<&diff::Diff>,
     container_log: Option<&str>,
 ) -> Result<(), String> {
-    let results = Results::of(out);
-    let json = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(results).map_err(|e| e.to_string())?;
     let put = |name: &str, text: &str| {
         std::fs::write(dir.join(name), text)
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
     };
     put("results.json", &json)?;
-    mark_waived(dir, &results)?;
-    put("report.md", &render::markdown(&results))?;
-    put("report.html", &render::html(&results))?;
+    mark_waived(dir, results)?;
+    let view = view::View::of(results);
+    put("report.md", &markdown::print(&view))?;
+    put("report.html", &html::print(&view))?;
     if let Some(d) = regression {
         write_diff(dir, d)?;
     }
@@ -116,7 +122,7 @@ fn mark_waived(dir: &Path, results: &Results) -> Result<(), String> {
         .map(|s| {
             let why: Vec<String> = (s.waived_by.iter())
                 .filter_map(|i| results.run.waivers.get(*i))
-                .map(|w| format!("{} ({})", w.reason, w.issue))
+                .map(|w| format!("{} ({})", w.waiver.reason, w.waiver.issue))
                 .collect();
             junit::WaivedCase {
                 feature: s.feature.clone(),
@@ -139,14 +145,9 @@ fn mark_waived(dir: &Path, results: &Results) -> Result<(), String> {
 /// UTC): `Err` names the first that had expired, or that the report does not list.
 fn waivers_in_force(results: &Results) -> Result<(), String> {
     let run = &results.run;
-    let started = time::OffsetDateTime::parse(
-        &run.started_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|e| format!("results.json: started_at {:?}: {e}", run.started_at))?;
-    let date = started.to_offset(time::UtcOffset::UTC).date();
+    let date = run.started_at.to_offset(time::UtcOffset::UTC).date();
     let mut applied: Vec<usize> = (run.waivers.iter().enumerate())
-        .filter(|(_, w)| w.state == "applied")
+        .filter(|(_, w)| w.state == WaiverState::Applied)
         .map(|(i, _)| i)
         .collect();
     applied.extend(results.scenarios.iter().flat_map(|s| &s.waived_by));
@@ -157,33 +158,22 @@ fn waivers_in_force(results: &Results) -> Result<(), String> {
                 i + 1
             ));
         };
-        let expires = crate::suite::parse_date(&w.expires)
-            .map_err(|e| format!("results.json: waiver {}: expires: {e}", i + 1))?;
-        if expires < date {
+        let w = &w.waiver;
+        if !w.in_force(date) {
             return Err(format!(
                 "results.json: waiver {} (scenario {}, expectation {}) was applied, but it had \
                  expired on the run's date: it expires {}, the run started {}",
                 i + 1,
                 w.scenario,
                 w.expectation,
-                w.expires,
+                crate::results::format_date(w.expires),
                 run.started_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
             ));
         }
     }
     Ok(())
-}
-
-/// Reads a run's results: a report directory's `results.json`, or the file itself.
-pub fn load(path: &Path) -> Result<Results, String> {
-    let file = if path.is_dir() {
-        path.join("results.json")
-    } else {
-        path.to_path_buf()
-    };
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    Results::parse(&text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 /// Writes a regression report into `dir`: `diff.json`, `diff.md`, `diff.html`.

@@ -13,7 +13,7 @@
 //! - each scenario's `outcome`, `failed_at`, `counted`, `cause`, `reason`, `editions` and `judged`
 //!   must follow from its findings as [`ScenarioRecord::close`] and the edition gate decide;
 //! - the run's `verdict`, `counts`, `editions` and `conforms_to` must follow from the scenarios as
-//!   [`Report::verdict_in`] decides;
+//!   `suite::judgement` decides;
 //! - with waivers (`run.waivers`), each scenario's `waived_by` and `counted`, and each waiver's
 //!   `state`, must be what the recorded waivers make of its findings on the run's date
 //!   ([`crate::suite::Waivers::apply`], [`crate::suite::Waivers::states`]).
@@ -24,17 +24,15 @@ use std::collections::HashMap;
 
 use cucumber::gherkin::StepType;
 
-use super::results::{Exchange, Judgement, Results, Scenario};
-use crate::client::{RawResponse, WireForm};
-use crate::contract::editions::{self, Edition};
+use crate::client::RawResponse;
+use crate::contract::editions::{self, Edition, Range};
 use crate::evidence::{Level, ids};
-use crate::format::Format;
+use crate::results::{Cause, Exchange, Finding, Outcome, Results, Run, Scenario, ScenarioId};
 use crate::suite::check::{self, Answer, ExpectedRow};
-use crate::suite::verdict::{Finding, Findings};
-use crate::suite::{
-    Outcome, Report, ScenarioId, ScenarioRecord, ScenarioResult, SnapshotMode, Stop, SuiteFiles,
-    Waiver, Waivers, outline, parse_date, recorded,
-};
+use crate::suite::judgement::{Grounds, Judgement};
+use crate::suite::record::{Closing, STEP, ScenarioRecord, Stop, settle};
+use crate::suite::verdict::Findings;
+use crate::suite::{SnapshotMode, SuiteFiles, Waivers, outline, recorded};
 
 /// Expectations `--rejudge` cannot re-derive from the recorded exchanges, so takes as recorded:
 /// what the target's world showed after a call (`rolled-back`, `dry-run.changes-nothing`), a
@@ -47,9 +45,6 @@ pub const TAKEN_AS_RECORDED: [&str; 5] = [
     ids::ANSWER_RECEIVED,
     STEP,
 ];
-
-/// The kind of finding a step that failed without a finding of its own records.
-const STEP: &str = "step";
 
 /// The level at which a run records a finding of a [`TAKEN_AS_RECORDED`] kind: `step` findings
 /// at `documented` ([`ScenarioRecord::close`]), the others at their row's level in
@@ -108,7 +103,7 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
         Some(name) => editions::named(name).map_err(|e| format!("run.edition: {e}"))?,
         None => editions::latest(),
     };
-    let (waivers, date) = recorded_waivers(run)?;
+    let (waivers, date) = recorded_waivers(run);
     let mut rebuilt = Vec::new();
     let mut exchanges = 0;
     for s in &results.scenarios {
@@ -129,25 +124,25 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
         exchanges += answers(s, embedded, &result, fail_on).map_err(&fail)?;
         rebuilt.push(result);
     }
-    let report = Report {
-        results: rebuilt,
-        elapsed: std::time::Duration::ZERO,
-        fail_on,
-        suite_problems: run.suite_problems.clone(),
-        stopped_answering: None,
-        edition: gated,
-        waivers: Vec::new(),
-    };
-    let states = waivers.states(&report.results, date);
-    let derived: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let states: Vec<&str> = (waivers.states(&rebuilt, date).into_iter())
+        .map(|s| s.as_str())
+        .collect();
     let recorded: Vec<&str> = run.waivers.iter().map(|w| w.state.as_str()).collect();
-    if recorded != derived {
+    if recorded != states {
         return Err(format!(
-            "run.waivers: recorded states {recorded:?}, but the scenarios make them {derived:?} \
+            "run.waivers: recorded states {recorded:?}, but the scenarios make them {states:?} \
              on the run's date"
         ));
     }
-    let judged = Judgement::of(&report);
+    let judged = Judgement::of(
+        &rebuilt,
+        &Grounds {
+            fail_on,
+            gated,
+            waivers: &waivers.list,
+            suite_problems: &run.suite_problems,
+        },
+    );
     let differs = |field: &str, recorded: String, derived: String| {
         Err(format!(
             "run.{field}: recorded {recorded}, but its scenarios make it {derived}"
@@ -191,73 +186,45 @@ pub fn rejudge(results: &Results) -> Result<Rejudged, String> {
 
 /// The run's waivers as `run.waivers` records them, and the run's date (its `started_at`, in
 /// UTC), on which each was in force or expired.
-fn recorded_waivers(run: &super::results::Run) -> Result<(Waivers, time::Date), String> {
-    if run.waivers.is_empty() {
-        return Ok((Waivers::default(), time::Date::MIN));
-    }
-    let started = time::OffsetDateTime::parse(
-        &run.started_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|e| format!("run.started_at {:?}: {e}", run.started_at))?;
-    let list = (run.waivers.iter().enumerate())
-        .map(|(i, w)| {
-            Ok(Waiver {
-                number: i + 1,
-                scenario: w.scenario.clone(),
-                expectation: w.expectation.clone(),
-                received: w.received.clone(),
-                reason: w.reason.clone(),
-                issue: w.issue.clone(),
-                expires: parse_date(&w.expires)
-                    .map_err(|e| format!("run.waivers[{i}].expires: {e}"))?,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok((
+fn recorded_waivers(run: &Run) -> (Waivers, time::Date) {
+    let list = run.waivers.iter().map(|w| w.waiver.clone()).collect();
+    (
         Waivers { list },
-        started.to_offset(time::UtcOffset::UTC).date(),
-    ))
+        run.started_at.to_offset(time::UtcOffset::UTC).date(),
+    )
 }
 
-/// The scenario's result as the run would have closed it from its recorded findings, when its
-/// recorded verdict fields are what [`ScenarioRecord::close`] and the edition gate make of them.
+/// The scenario's result as the run would have closed and settled it from its recorded findings,
+/// when its recorded verdict fields are what [`ScenarioRecord::close`] and [`settle`] make of
+/// them.
 fn follows(
     s: &Scenario,
     fail_on: Level,
     gated: &'static Edition,
     waivers: &Waivers,
     date: time::Date,
-) -> Result<ScenarioResult, String> {
+) -> Result<Scenario, String> {
     let mut record = ScenarioRecord::default();
-    record.findings.extend(s.findings.iter().map(|f| Finding {
-        expectation: f.expectation.clone(),
-        level: f.level,
-        source: f.source.clone(),
-        problem: f.problem.clone(),
-    }));
-    let reason = s.reason.clone().unwrap_or_default();
+    record.findings.extend(s.findings.iter().cloned());
     // Its outcome before the gate: for a scenario of other editions, the one it has there.
-    let (outcome, cause) = match (&s.cause, &s.judged) {
-        (Some(c), Some(j)) if c == "other-edition" => (j.outcome.as_str(), None),
-        (c, _) => (s.outcome.as_str(), c.as_deref()),
+    let (outcome, (reason, cause)) = match (&s.cause, &s.judged) {
+        (Some(Cause::OtherEdition), Some(j)) => (j.outcome, (j.reason.as_deref(), j.cause)),
+        _ => (s.outcome, (s.reason.as_deref(), s.cause)),
     };
+    let reason = reason.unwrap_or_default().to_owned();
     let stop = match (outcome, cause) {
-        ("passed" | "failed", None) => None,
-        ("not-run", None) => Some(Stop::NotRun(reason)),
-        ("not-run", Some("setup")) => Some(Stop::SetupFailed {
+        (Outcome::Passed | Outcome::Failed, None) => None,
+        (Outcome::NotRun, None) => Some(Stop::NotRun(reason)),
+        (Outcome::NotRun, Some(Cause::Setup)) => Some(Stop::SetupFailed {
             reason,
             no_answer: false,
         }),
-        ("not-run", Some("setup-no-answer")) => Some(Stop::SetupFailed {
+        (Outcome::NotRun, Some(Cause::SetupNoAnswer)) => Some(Stop::SetupFailed {
             reason,
             no_answer: true,
         }),
-        ("no-answer", Some("no-answer")) => Some(Stop::NoAnswer {
-            kind: String::new(),
-            reason,
-        }),
-        ("not-run", Some("harness-stall")) => Some(Stop::Stalled {
+        (Outcome::NoAnswer, Some(Cause::NoAnswer)) => Some(Stop::NoAnswer { reason }),
+        (Outcome::NotRun, Some(Cause::HarnessStall)) => Some(Stop::Stalled {
             reason,
             stalled: std::time::Duration::from_millis(s.stalled_ms.unwrap_or_default()),
         }),
@@ -270,17 +237,15 @@ fn follows(
     if let Some(stop) = stop {
         record.stop(stop);
     }
-    let id = ScenarioId::new(&s.feature, &s.name);
-    let result = record.close(
-        id,
-        s.tags.clone(),
-        std::time::Duration::ZERO,
-        Vec::new(),
+    let mut derived = record.close(Closing {
+        id: ScenarioId::new(&s.feature, &s.name),
+        tags: s.tags.clone(),
+        editions: crate::suite::editions::range_of(&s.tags).unwrap_or(Range::ALL),
+        duration: std::time::Duration::from_millis(s.duration_ms),
+        step_errors: Vec::new(),
         fail_on,
-    );
-    let mut result = crate::suite::editions::gate(result, gated);
-    waivers.apply(&mut result, fail_on, date);
-    let derived = Scenario::of(&result, fail_on);
+    });
+    settle(&mut derived, gated, waivers, fail_on, date);
     // Each recorded field beside the one its findings make, as text.
     macro_rules! fields {
         ($($f:ident),*) => {
@@ -288,7 +253,8 @@ fn follows(
         };
     }
     let fields = fields!(
-        id, outcome, failed_at, counted, cause, reason, editions, judged, findings, waived_by
+        id, outcome, failed_at, counted, cause, reason, stalled_ms, editions, judged, findings,
+        waived_by
     );
     for (field, recorded, derived) in fields {
         if recorded != derived {
@@ -297,27 +263,16 @@ fn follows(
             ));
         }
     }
-    Ok(result)
+    derived.exchanges = s.exchanges.clone();
+    Ok(derived)
 }
 
 /// The answer an exchange records, as the checks take it.
 fn answer_of(e: &Exchange) -> Result<Answer, String> {
-    let form = match e.wire_form.as_str() {
-        "V1Get" => WireForm::V1Get,
-        "V1PostQuery" => WireForm::V1PostQuery,
-        "V1PostForm" => WireForm::V1PostForm,
-        "V3" => WireForm::V3,
-        other => return Err(format!("an exchange's wire form {other:?} is unknown")),
-    };
-    let asked = e
-        .format_asked
-        .as_deref()
-        .map(str::parse::<Format>)
-        .transpose()?;
     let answer = Answer {
         action: e.action.clone(),
-        asked,
-        form,
+        asked: e.format_asked,
+        form: e.wire_form,
         raw: RawResponse {
             status: e.status,
             content_type: e.content_type.clone(),
@@ -327,9 +282,9 @@ fn answer_of(e: &Exchange) -> Result<Answer, String> {
         string_to_sign: e.string_to_sign.clone(),
         canonical_request: e.canonical_request.clone(),
     };
-    if answer.format().to_string() != e.format {
+    if answer.format() != e.format {
         return Err(format!(
-            "an exchange records the format {:?}, but its answer reads as {}",
+            "an exchange records the format {}, but its answer reads as {}",
             e.format,
             answer.format()
         ));
@@ -365,7 +320,7 @@ enum Short {
 fn answers(
     s: &Scenario,
     embedded: &Embedded,
-    result: &ScenarioResult,
+    result: &Scenario,
     fail_on: Level,
 ) -> Result<usize, String> {
     let calls: Vec<Answer> = s
@@ -451,7 +406,7 @@ fn answers(
             break;
         }
     }
-    let stopped = !result.judged().ran();
+    let stopped = !matches!(result.judged_outcome(), Outcome::Passed | Outcome::Failed);
     let explained = s
         .findings
         .iter()
@@ -476,7 +431,7 @@ fn answers(
     let key = |f: &Finding| (f.expectation.clone(), f.level, f.problem.clone());
     let mut derived: Vec<_> = yielded.iter().map(key).collect();
     derived.sort();
-    if matches!(result.judged(), Outcome::NotRun(_)) {
+    if result.judged_outcome() == Outcome::NotRun {
         // Its findings were dropped when it was reported not run; its answers must not fail.
         if let Some((e, l, p)) = derived.iter().find(|(_, l, _)| *l <= fail_on) {
             return Err(format!(
@@ -558,7 +513,7 @@ fn then(
         "the answer matches its recorded answer" => {
             let a = last()?;
             let content = recorded::canonical(a.format(), &a.raw);
-            let name = id.recorded_answer();
+            let name = recorded::snapshot_name(&id.feature, &id.scenario);
             let stored = SuiteFiles::Embedded.recorded_answer(&name);
             let mut f = Findings::default();
             if let Err(e) =
@@ -613,7 +568,7 @@ fn then(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::results::{Finding as Recorded, Judged};
+    use crate::results::{Finding as Recorded, Judged};
 
     fn scenario(outcome: &str, failed_at: Option<Level>, findings: &[Level]) -> Scenario {
         Scenario {
@@ -621,7 +576,7 @@ mod tests {
             feature: "F".into(),
             name: "S".into(),
             tags: vec![],
-            outcome: outcome.into(),
+            outcome: serde_json::from_value(outcome.into()).unwrap_or(Outcome::Passed),
             failed_at,
             counted: failed_at.is_some_and(|l| l <= Level::Observed),
             reason: None,
@@ -658,7 +613,7 @@ mod tests {
         );
         assert!(follows(&failed).is_ok());
         let e = follows(&scenario("passed", None, &[Level::Observed])).unwrap_err();
-        assert!(e.contains("recorded outcome \"passed\""), "{e}");
+        assert!(e.contains("recorded outcome Passed"), "{e}");
         let e = follows(&scenario("failed", Some(Level::Chosen), &[Level::Observed])).unwrap_err();
         assert!(e.contains("failed_at"), "{e}");
         let mut uncounted = scenario("failed", Some(Level::Chosen), &[Level::Chosen]);
@@ -667,23 +622,30 @@ mod tests {
         // A scenario of other editions only: not run for the gated one, judged for its own.
         let mut other = scenario("not-run", None, &[Level::Documented]);
         other.tags = vec!["editions:2019-07-12..2024-12-02".into()];
-        other.editions = Some("2019-07-12..2024-12-02".into());
-        other.cause = Some("other-edition".into());
+        other.editions = Some("2019-07-12..2024-12-02".parse().unwrap());
+        other.cause = Some(Cause::OtherEdition);
         other.judged = Some(Judged {
-            outcome: "failed".into(),
+            outcome: Outcome::Failed,
             failed_at: Some(Level::Documented),
+            reason: None,
+            cause: None,
         });
         other.reason = Some(format!(
-            "not in edition {}: this scenario judges editions 2019-07-12..2024-12-02",
-            latest.name
+            "not in edition {}: this scenario judges only {}",
+            latest.name,
+            other.editions.unwrap().names()
         ));
         assert_eq!(follows(&other).map(|_| ()), Ok(()));
         other.judged = Some(Judged {
-            outcome: "passed".into(),
+            outcome: Outcome::Passed,
             failed_at: None,
+            reason: None,
+            cause: None,
         });
         assert!(follows(&other).unwrap_err().contains("judged"));
-        assert!(follows(&scenario("lost", None, &[])).is_err());
+        let mut lost = scenario("no-answer", None, &[]);
+        lost.cause = Some(Cause::Setup);
+        assert!(follows(&lost).is_err(), "no outcome a run gives");
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //! looks like); whether that is the format asked for is one expectation among the others.
 
 use super::document::Document;
-use super::verdict::{Finding, Findings};
+use super::verdict::Findings;
 use crate::catalogue::{CatalogueRow, ErrorAnswer};
 use crate::client::{RawResponse, WireForm};
 use crate::evidence::{Level, ids};
 use crate::format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
+use crate::results::Finding;
 
 /// One answer, and how it was asked for.
 #[derive(Debug, Clone)]

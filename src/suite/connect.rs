@@ -3,9 +3,9 @@
 //! existing resources, or no state at all — with the words that say why when it is chosen for the
 //! user.
 
+use super::config::{RunError, SuiteConfig, Target, WorldMode};
 use super::discover::{self, TAG_KEY, TAG_VALUE};
 use super::target::{self, Seam};
-use super::{RunError, SuiteConfig, Target, WorldMode};
 use crate::client::{Client, ClientError, Credentials, Pulse};
 use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockServer};
 

@@ -1,15 +1,12 @@
 //! A scenario's editions and the run's gate. A scenario says which editions of the contract it
 //! judges with one tag, `@editions:FROM..` or `@editions:FROM..UNTIL` (none: every edition). Every
-//! scenario runs; from the same answers the run has a verdict per edition ([`Report::verdict_in`]),
-//! and the edition it is gated on (`run --edition`) sets the exit status: a scenario that edition
-//! does not judge is reported not run, its outcome kept for the editions that do.
+//! scenario runs; from the same answers the run has a verdict per edition
+//! (`suite::judgement`), and the edition it is gated on (`run --edition`) sets the exit status: a
+//! scenario that edition does not judge is reported not run, its outcome kept for the editions
+//! that do.
 
-#[cfg(test)]
-use super::summary::Verdict;
-use super::summary::{Outcome, Report, ScenarioResult};
-use crate::contract::editions;
 use crate::contract::editions::{Edition, Range};
-use crate::evidence::Level;
+use crate::results::{Cause, Judged, Outcome, Scenario};
 
 /// The tag prefix that names a scenario's editions.
 pub const TAG: &str = "editions:";
@@ -22,22 +19,29 @@ pub fn range_of(tags: &[String]) -> Result<Range, String> {
     }
 }
 
-/// Gates `result` on `edition`: a scenario that edition does not judge keeps its outcome for the
-/// others, and is not run for this one — whether it passed, failed or could not be set up. Only a
-/// call that got no answer stays as it is: an endpoint that stops answering fails every run.
-pub fn gate(mut result: ScenarioResult, edition: &Edition) -> ScenarioResult {
-    let range = result.editions();
-    if !range.contains(edition) && !result.outcome.for_want_of_an_answer() {
-        let reason = format!(
-            "not in edition {}: this scenario judges editions {range}",
-            edition.name
-        );
-        result.elsewhere = Some(std::mem::replace(
-            &mut result.outcome,
-            Outcome::NotRun(reason),
-        ));
+/// Gates `scenario` on `edition`: a scenario that edition does not judge keeps its outcome for
+/// the others (`judged`), and is not run for this one — whether it passed, failed or could not
+/// be set up. Only a call that got no answer stays as it is: an endpoint that stops answering
+/// fails every run.
+pub fn gate(scenario: &mut Scenario, edition: &Edition) {
+    let range = scenario.range();
+    if range.contains(edition) || scenario.for_want_of_an_answer() {
+        return;
     }
-    result
+    scenario.judged = Some(Judged {
+        outcome: scenario.outcome,
+        failed_at: scenario.failed_at.take(),
+        reason: scenario.reason.take(),
+        cause: scenario.cause.take(),
+    });
+    scenario.outcome = Outcome::NotRun;
+    scenario.cause = Some(Cause::OtherEdition);
+    scenario.stalled_ms = None;
+    scenario.reason = Some(format!(
+        "not in edition {}: this scenario judges only {}",
+        edition.name,
+        range.names()
+    ));
 }
 
 /// Every scenario of `features` (`feature / scenario`, outlines expanded) with the editions it
@@ -60,7 +64,7 @@ pub fn scenario_ranges(
 /// The scenarios of the embedded suite that judge edition `b` and not edition `a`: what a target
 /// of edition `a` is expected to fail, or be unable to set up, when judged against `b`.
 pub fn judged_only_in(b: &Edition, a: &Edition) -> Result<Vec<String>, String> {
-    let features = super::SuiteFiles::Embedded.features()?;
+    let features = super::files::SuiteFiles::Embedded.features()?;
     Ok(scenario_ranges(&features)?
         .into_iter()
         .filter(|(_, r)| r.contains(b) && !r.contains(a))
@@ -68,123 +72,58 @@ pub fn judged_only_in(b: &Edition, a: &Edition) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Every edition's verdict per level, the gated one marked, and the newest it conforms to.
-pub fn summary(report: &Report) -> String {
-    let mut out = format!(
-        "\nEditions of the contract (the same answers judged against each; gated on {}):\n",
-        report.edition.label()
-    );
-    for e in editions::all() {
-        let verdicts: Vec<String> = Level::ALL
-            .into_iter()
-            .map(|l| format!("{l}: {}", report.verdict_in(e, l).as_str()))
-            .collect();
-        let judged = report.judging(e).count();
-        let gate = if e.name == report.edition.name {
-            "→"
-        } else {
-            " "
-        };
-        out.push_str(&format!(
-            "{gate} {}  {}  ({judged} scenarios)\n",
-            e.name,
-            verdicts.join(", ")
-        ));
-    }
-    out.push_str(&match report.conforms_to() {
-        Some(e) => format!(
-            "Nearest conforming edition at --fail-on {}: {}\n",
-            report.fail_on,
-            e.label()
-        ),
-        None => format!(
-            "Nearest conforming edition at --fail-on {}: none\n",
-            report.fail_on
-        ),
-    });
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
-    use crate::suite::record::ScenarioId;
+    use crate::contract::editions;
+    use crate::evidence::Level;
+    use crate::results::ScenarioId;
 
-    /// A scenario with `tags` (its editions) and `outcome`, gated on `gate`.
-    fn result(name: &str, tags: &[&str], outcome: Outcome, on: &Edition) -> ScenarioResult {
-        let tags = tags.iter().map(|t| (*t).to_owned()).collect();
-        let mut r = ScenarioResult::not_run(ScenarioId::new("F", name), tags, String::new());
-        r.outcome = outcome;
-        gate(r, on)
-    }
-
-    fn report(gate: &'static Edition, results: Vec<ScenarioResult>) -> Report {
-        Report {
-            results,
-            elapsed: Duration::ZERO,
-            fail_on: Level::Chosen,
-            suite_problems: Vec::new(),
-            stopped_answering: None,
-            edition: gate,
-            waivers: Vec::new(),
+    /// A scenario with `tags` (its editions) and `outcome`, gated on `on`.
+    fn gated(tags: &[&str], outcome: Outcome, on: &Edition) -> Scenario {
+        let tags: Vec<String> = tags.iter().map(|t| (*t).to_owned()).collect();
+        let range = range_of(&tags).unwrap();
+        let mut s = Scenario::not_run(&ScenarioId::new("F", "S"), tags, range, String::new());
+        (s.outcome, s.reason) = (outcome, None);
+        if outcome == Outcome::Failed {
+            s.failed_at = Some(Level::Documented);
         }
+        if outcome == Outcome::NoAnswer {
+            (s.cause, s.reason) = (Some(Cause::NoAnswer), Some("no answer".into()));
+        }
+        gate(&mut s, on);
+        s
     }
 
     const FIRST_ONLY: &str = "editions:2019-07-12..2020-09-10";
-    const LATEST_ONLY: &str = "editions:2025-03-21..";
-
-    fn failed() -> Outcome {
-        Outcome::Failed {
-            level: Level::Documented,
-        }
-    }
 
     #[test]
-    fn each_edition_is_judged_by_its_own_scenarios_and_the_gate_sets_the_verdict() {
+    fn a_scenario_of_other_editions_keeps_its_outcome_for_them() {
         let (first, latest) = (&editions::all()[0], editions::latest());
-        let results = |gate| {
-            vec![
-                result("every", &[], Outcome::Passed, gate),
-                result("first", &[FIRST_ONLY], failed(), gate),
-                result("latest", &[LATEST_ONLY], Outcome::Passed, gate),
-            ]
-        };
-        let r = report(latest, results(latest));
-        assert_eq!(r.verdict_at(Level::Documented), Verdict::Passed);
-        assert_eq!(r.verdict_in(first, Level::Documented), Verdict::Failed);
-        assert_eq!(r.conforms_to().map(|e| e.name), Some(latest.name));
+        let other = gated(&[FIRST_ONLY], Outcome::Failed, latest);
         assert_eq!(
-            (r.not_run(), r.of_other_editions(), r.exit_status()),
-            (0, 1, 0)
+            (other.outcome, other.cause, other.failed_at),
+            (Outcome::NotRun, Some(Cause::OtherEdition), None)
         );
-        let other = &r.results[1];
-        assert!(matches!(other.outcome, Outcome::NotRun(ref why) if why.contains("2019-07-12..")));
         assert_eq!(
-            *other.judged(),
-            failed(),
+            (other.judged_outcome(), other.judged_failed_at()),
+            (Outcome::Failed, Some(Level::Documented)),
             "its outcome is kept for its editions"
         );
-
-        // Gated on the first edition, the same outcomes fail the run.
-        let r = report(first, results(first));
-        assert_eq!(r.verdict_at(Level::Documented), Verdict::Failed);
-        assert_eq!(r.exit_status(), 1);
-        assert_eq!(r.verdict_in(latest, Level::Documented), Verdict::Passed);
-        assert_eq!(r.conforms_to().map(|e| e.name), Some(latest.name));
+        // Its editions are named, not given as a range whose end reads as one of them.
+        assert_eq!(
+            other.reason.as_deref(),
+            Some("not in edition 2025-03-21: this scenario judges only 2019-07-12")
+        );
+        let own = gated(&[FIRST_ONLY], Outcome::Failed, first);
+        assert_eq!((own.outcome, own.judged.is_none()), (Outcome::Failed, true));
     }
 
     #[test]
     fn a_call_that_got_no_answer_is_never_set_aside_by_the_gate() {
-        let latest = editions::latest();
-        let silent = Outcome::NoAnswer {
-            kind: "timed out".into(),
-            reason: "r".into(),
-        };
-        let r = report(latest, vec![result("first", &[FIRST_ONLY], silent, latest)]);
-        assert!(r.results[0].elsewhere.is_none());
-        assert_eq!(r.exit_status(), 1);
+        let silent = gated(&[FIRST_ONLY], Outcome::NoAnswer, editions::latest());
+        assert!(silent.judged.is_none());
+        assert_eq!(silent.outcome, Outcome::NoAnswer);
     }
 
     #[test]

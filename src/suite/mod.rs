@@ -8,25 +8,28 @@
 //!
 //! The rooms: [`config`] (how a run is set up), [`selection`] (which scenarios), [`connect`]
 //! (reaching the target, choosing the seam), [`target`] and [`discover`] (the seams through which
-//! scenarios get their state), [`world`] and [`steps`] (one scenario as it runs), [`record`] (what
-//! one scenario produced, and its outcome), [`summary`] (the run's report and the writers).
+//! scenarios get their state), [`context`], [`world`] and [`steps`] (one scenario as it runs),
+//! [`record`] (what one scenario produced, and its result), [`collector`] (the cucumber writers),
+//! [`judgement`] (the run's verdicts). What a run yields is [`crate::results::Results`].
 
 pub(crate) mod check;
 pub(crate) use check::KNOWN_FIELDS as KNOWN_ERROR_FIELDS;
+mod collector;
 mod config;
 mod connect;
+mod context;
 pub(crate) mod coverage;
 mod discover;
 pub(crate) mod document;
 pub(crate) mod editions;
 mod evidence_table;
 mod files;
+pub(crate) mod judgement;
 pub(crate) mod outline;
-mod record;
+pub(crate) mod record;
 pub(crate) mod recorded;
 mod selection;
 mod steps;
-mod summary;
 mod target;
 mod throttle;
 pub(crate) mod verdict;
@@ -46,103 +49,33 @@ pub use discover::{Fixtures, TAG_KEY, TAG_VALUE};
 pub use editions::judged_only_in;
 pub(crate) use evidence_table::md_cell;
 pub use files::SuiteFiles;
-pub use record::{AnswerSummary, EXCHANGE_BODY_BYTES, ScenarioId};
-pub(crate) use record::{ScenarioRecord, Stop};
-pub use recorded::{SnapshotMode, answer_fields, slug_with};
+pub use recorded::{SnapshotMode, answer_fields};
 pub use selection::selected_scenarios;
-pub use summary::{Outcome, Report, ScenarioResult, StoppedAnswering, Verdict, cause_group};
-pub use verdict::Finding;
-pub use waivers::{
-    Waived, Waiver, WaiverState, Waivers, format_date, glob, one_year_after, parse_date, renew_text,
-};
+pub use waivers::{Waivers, one_year_after, renew_text};
 
-use crate::client::Client;
 use crate::contract::editions::Range;
-use crate::evidence::Level;
-use crate::format::Format;
-use summary::Results;
-use target::Seam;
+use crate::results::{Results, Run, Scenario, ScenarioId};
+use collector::Closed;
+use context::RunState;
 use world::SuiteWorld;
 
-/// What every scenario of a run shares.
-#[derive(Debug)]
-pub(crate) struct RunState {
-    /// The run's client: the target, with the run's own credentials.
-    client: Client,
-    /// How scenarios get their state.
-    seam: Box<dyn Seam>,
-    files: SuiteFiles,
-    snapshot_mode: SnapshotMode,
-    fail_on: Level,
-    /// The edition the run is gated on.
-    edition: &'static crate::contract::editions::Edition,
-    /// The edition the embedded mock serves, whose answers may be recorded; `None` for an
-    /// endpoint.
-    recording: Option<&'static crate::contract::editions::Edition>,
-    /// The run's waivers, and its date (in UTC), on which each is in force or expired.
-    waivers: Waivers,
-    date: time::Date,
-    /// The records worlds handed over as their scenarios ended, until the collector closes them.
-    records: Mutex<HashMap<ScenarioId, ScenarioRecord>>,
-}
-
-impl RunState {
-    /// A scenario's world hands over its record, once, when the scenario ends. Two scenarios of
-    /// one id (the same feature and scenario names, from edited feature files) keep both records'
-    /// findings: a failure never vanishes behind a namesake that passed.
-    fn hand_over(&self, id: ScenarioId, record: ScenarioRecord) {
-        let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
-        match records.remove(&id) {
-            Some(earlier) => records.insert(id, earlier.merged(record)),
-            None => records.insert(id, record),
-        };
-    }
-
-    /// The record of the finished scenario `id` (empty when its world never started).
-    fn take_record(&self, id: &ScenarioId) -> ScenarioRecord {
-        self.records
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id)
-            .unwrap_or_default()
-    }
-}
-
-/// What a run was: its target, selection and suite.
+/// What a run yields: its results, and what the run knows of itself that `results.json` does
+/// not hold.
 #[derive(Debug, Clone)]
-pub struct RunMeta {
-    pub started_at: time::OffsetDateTime,
-    /// `the embedded mock`, or the endpoint's URL.
-    pub target: String,
-    /// The run's own AccessKeyId (never the secret).
-    pub access_key_id: String,
-    /// Whether scenarios stated their worlds through the control API.
-    pub control_api: bool,
-    /// How scenarios got their state: `control`, `discover` or `none`.
-    pub world: String,
-    pub tags: Option<String>,
-    pub formats: Vec<Format>,
-    /// [`SuiteFiles::fingerprint`] of the suite run.
-    pub fingerprint: String,
-    /// The container the target ran in, when the run started one (`run --image`).
-    pub container: Option<crate::container::ContainerInfo>,
+pub struct RunOutput {
+    pub results: Results,
     /// The longest the runner itself stalled during the run (its runtime late to run a task that
     /// was due, by its pulse): a measure of the harness and its machine, not of the target.
     pub longest_stall: std::time::Duration,
 }
 
-/// The report of a run; each scenario's result holds the answers it received.
-#[derive(Debug, Clone)]
-pub struct RunOutput {
-    pub meta: RunMeta,
-    pub report: Report,
-}
-
 impl RunOutput {
-    /// Each scenario's answers, by its name (`feature / scenario`).
-    pub fn answers(&self) -> std::collections::BTreeMap<String, &[AnswerSummary]> {
-        let results = self.report.results.iter();
-        results.map(|r| (r.name(), r.answers.as_slice())).collect()
+    /// Each scenario's exchanges, by its name (`feature / scenario`).
+    pub fn answers(&self) -> std::collections::BTreeMap<String, &[crate::results::Exchange]> {
+        let scenarios = self.results.scenarios.iter();
+        scenarios
+            .map(|s| (s.label(), s.exchanges.as_slice()))
+            .collect()
     }
 }
 
@@ -153,29 +86,23 @@ pub fn evidence_markdown() -> String {
 
 /// Runs the suite. Errors are about the run itself (a bad tag expression, an unreadable feature
 /// directory, a selection that leaves nothing to run, an unreachable endpoint, an embedded mock
-/// that cannot bind); scenario outcomes are in the report.
+/// that cannot bind); scenario outcomes are in the results.
 pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     let started = Instant::now();
     let started_at = time::OffsetDateTime::now_utc();
     let chosen = selection::choose(&config)?;
     let target = connect::connect(&config).await?;
     let seam = connect::seam(&config, &target).await?;
-    let mut meta = RunMeta {
-        started_at,
-        target: match &config.target {
-            Target::Embedded => "the embedded mock".into(),
-            Target::Endpoint { url, .. } => url.clone(),
-        },
-        access_key_id: target.client.credentials().access_key_id.clone(),
-        control_api: seam.name() == "control",
-        world: seam.name().to_owned(),
-        tags: config.tags.clone(),
-        formats: config.formats.clone(),
-        fingerprint: config.files.fingerprint().map_err(anyhow::Error::msg)?,
-        container: None,
-        longest_stall: std::time::Duration::ZERO,
+    let target_name = match &config.target {
+        Target::Embedded => "the embedded mock".to_owned(),
+        Target::Endpoint { url, .. } => url.clone(),
     };
-    let suite_problems = coverage::problems(&chosen.features);
+    let mut run = Run::begun(target_name, started_at, config.fail_on);
+    run.suite_fingerprint = config.files.fingerprint().map_err(anyhow::Error::msg)?;
+    run.access_key_id = target.client.credentials().access_key_id.clone();
+    (run.control_api, run.world) = (seam.name() == "control", seam.name().to_owned());
+    (run.tags, run.formats) = (config.tags.clone(), config.formats.clone());
+    run.suite_problems = coverage::problems(&chosen.features);
     let ctx = Arc::new(RunState {
         client: target.client.clone(),
         seam,
@@ -191,41 +118,44 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         date: started_at.date(),
         records: Mutex::new(HashMap::new()),
     });
-    let results = scenarios(&config, ctx, chosen).await?;
-    meta.longest_stall = (target.client.pulse()).map_or(meta.longest_stall, |p| p.longest());
+    let closed = scenarios(&config, ctx, chosen).await?;
+    let longest_stall = (target.client.pulse()).map_or(Default::default(), |p| p.longest());
     drop(target);
     // Said only when it left a scenario unjudged (a mismatch before the silence is a failure).
-    let unanswered = results.iter().any(|r| r.outcome.for_want_of_an_answer());
-    let stopped_answering = StoppedAnswering::of(&results).filter(|_| unanswered);
-    let states = config.waivers.states(&results, started_at.date());
-    let waivers = config.waivers.list.iter().cloned().zip(states).collect();
+    let unanswered = closed.iter().any(|(s, _)| s.for_want_of_an_answer());
+    if let Some((after, again)) = collector::stopped_answering(&closed).filter(|_| unanswered) {
+        run.stopped_answering_after = Some(after.unwrap_or_else(|| "(none)".into()));
+        run.answered_again = again;
+    }
+    run.duration_ms = started.elapsed().as_millis() as u64;
+    let scenarios: Vec<Scenario> = closed.into_iter().map(|(s, _)| s).collect();
+    let results = judgement::conclude(
+        run,
+        scenarios,
+        config.edition,
+        &config.waivers,
+        started_at.date(),
+    );
     Ok(RunOutput {
-        meta,
-        report: Report {
-            results,
-            elapsed: started.elapsed(),
-            fail_on: config.fail_on,
-            suite_problems,
-            stopped_answering,
-            edition: config.edition,
-            waivers,
-        },
+        results,
+        longest_stall,
     })
 }
 
 /// Runs the chosen scenarios through cucumber: the collector closes each into its result; the
-/// JUnit and Cucumber JSON writers see only those that ran. Scenarios that need a world the seam
-/// cannot install are not run, with its reason.
+/// Cucumber JSON writer sees only those that ran. Scenarios that need a world the seam cannot
+/// install are not run, with its reason.
 async fn scenarios(
     config: &SuiteConfig,
     ctx: Arc<RunState>,
     chosen: selection::Chosen,
-) -> Result<Vec<ScenarioResult>, RunError> {
+) -> Result<Vec<(Scenario, record::Timing)>, RunError> {
     let (junit, json) = connect::machine_report_files(config.machine_reports.as_deref())?;
-    let results: Results = Arc::default();
+    let closed: Closed = Arc::default();
     let cannot_install = ctx.seam.cannot_install();
-    let (selection, not_run) = (chosen.selection, results.clone());
-    let edition = config.edition;
+    let (selection, not_run) = (chosen.selection, closed.clone());
+    let (edition, fail_on, date) = (config.edition, config.fail_on, ctx.date);
+    let waivers = config.waivers.clone();
     let filter = move |f: &gherkin::Feature, r: Option<&gherkin::Rule>, s: &gherkin::Scenario| {
         if !selection.selects(f, r, s) {
             return false;
@@ -235,12 +165,11 @@ async fn scenarios(
             .filter(|_| selection::needs_world(f, r, s))
         {
             let id = ScenarioId::new(&f.name, &s.name);
-            let result = ScenarioResult::not_run(id, s.tags.clone(), reason.clone());
-            let result = editions::gate(result, edition);
-            not_run
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(result);
+            let range = editions::range_of(&s.tags).unwrap_or(Range::ALL);
+            let mut scenario = Scenario::not_run(&id, s.tags.clone(), range, reason.clone());
+            record::settle(&mut scenario, edition, &waivers, fail_on, date);
+            (not_run.lock().unwrap_or_else(|p| p.into_inner()))
+                .push((scenario, record::Timing::default()));
             return false;
         }
         true
@@ -253,13 +182,13 @@ async fn scenarios(
     SuiteWorld::cucumber::<&str>()
         .with_parser(files::TextParser)
         .with_writer(
-            summary::Collector::new(ctx, results.clone(), config.progress)
-                .tee::<SuiteWorld, _>(summary::OmitNotRun::<SuiteWorld, _>::new(
-                    results.clone(),
+            collector::Collector::new(ctx, closed.clone(), config.progress)
+                .tee::<SuiteWorld, _>(collector::Held::<SuiteWorld, _>::new(
+                    closed.clone(),
                     cucumber::writer::JUnit::raw(junit, 0),
                 ))
-                .tee::<SuiteWorld, _>(summary::OmitNotRun::<SuiteWorld, _>::new(
-                    results.clone(),
+                .tee::<SuiteWorld, _>(collector::Held::<SuiteWorld, _>::new(
+                    closed.clone(),
                     cucumber::writer::Json::raw(json),
                 ))
                 .normalized(),
@@ -287,6 +216,6 @@ async fn scenarios(
         .filter_run(chosen.texts, filter)
         .await;
     Ok(std::mem::take(
-        &mut *results.lock().unwrap_or_else(|p| p.into_inner()),
+        &mut *closed.lock().unwrap_or_else(|p| p.into_inner()),
     ))
 }

@@ -1,60 +1,22 @@
-//! One scenario's identity and everything it produced, in one place.
+//! What one scenario produced, and where its result is decided.
 //!
-//! [`ScenarioId`] is the one spelling of a scenario: it yields the name people read, the stable id
-//! `results.json` uses, and the recorded answer's name. [`ScenarioRecord`] is what the scenario's
-//! world accumulates while it runs — answers, findings, why it stopped short, what this target
-//! cannot show — and hands over once, when the scenario ends. [`ScenarioRecord::close`] is where a
-//! scenario's outcome is decided; everything that reports a run reads the results it makes.
+//! [`ScenarioRecord`] is what the scenario's world accumulates while it runs — exchanges,
+//! findings, why it stopped short, what this target cannot show — and hands over once, when the
+//! scenario ends. [`ScenarioRecord::close`] is where a scenario's outcome is decided, and
+//! [`settle`] where the run's gate and waivers have their say: what they make is the scenario's
+//! entry in `results.json`, which everything that reports a run reads.
 
 use std::time::{Duration, Instant};
 
 use super::check::Answer;
-use super::summary::{Outcome, ScenarioResult};
-use super::verdict::{self, Finding};
-use crate::client::{Call, WireForm};
+use super::verdict;
+use super::waivers::Waivers;
+use crate::client::Call;
+use crate::contract::editions::{Edition, Range};
 use crate::evidence::Level;
-use crate::format::Format;
-
-/// A scenario: its feature's name and its own (an outline's expansion has its own name).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ScenarioId {
-    pub feature: String,
-    pub scenario: String,
-}
-
-impl ScenarioId {
-    pub fn new(feature: impl Into<String>, scenario: impl Into<String>) -> Self {
-        Self {
-            feature: feature.into(),
-            scenario: scenario.into(),
-        }
-    }
-
-    /// `feature / scenario`: how a person reads it.
-    pub fn name(&self) -> String {
-        format!("{} / {}", self.feature, self.scenario)
-    }
-
-    /// `feature-slug/scenario-slug`: the stable id of `results.json` and of waivers.
-    pub fn slug(&self) -> String {
-        format!(
-            "{}/{}",
-            super::slug_with(&self.feature, '-'),
-            super::slug_with(&self.scenario, '-')
-        )
-    }
-
-    /// The name of its recorded answer (`features/snapshots/`).
-    pub fn recorded_answer(&self) -> String {
-        super::recorded::snapshot_name(&self.feature, &self.scenario)
-    }
-}
-
-impl std::fmt::Display for ScenarioId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} / {}", self.feature, self.scenario)
-    }
-}
+use crate::results::{
+    Cause, EXCHANGE_BODY_BYTES, Exchange, Finding, Outcome, Scenario, ScenarioId, capped,
+};
 
 /// Why a scenario stopped short of a verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +25,8 @@ pub(crate) enum Stop {
     NotRun(String),
     /// Its state could not be prepared; `no_answer`: the preparation got no answer at all.
     SetupFailed { reason: String, no_answer: bool },
-    /// One of its own calls got no answer at all; `kind` groups the causes.
-    NoAnswer { kind: String, reason: String },
+    /// One of its own calls got no answer at all.
+    NoAnswer { reason: String },
     /// A call (or its setup) timed out while the runner itself stalled for `stalled`: the
     /// harness's fault, not the endpoint's silence.
     Stalled { reason: String, stalled: Duration },
@@ -87,7 +49,7 @@ impl Stop {
 /// What one scenario produced while it ran.
 #[derive(Debug, Default)]
 pub(crate) struct ScenarioRecord {
-    pub answers: Vec<AnswerSummary>,
+    pub exchanges: Vec<Exchange>,
     pub findings: Vec<Finding>,
     /// Why it stopped short of a verdict (the first reason), and when.
     stop: Option<(Stop, Instant)>,
@@ -106,7 +68,7 @@ impl ScenarioRecord {
 
     /// Both records as one: answers and findings of both, the earlier stop.
     pub fn merged(mut self, other: ScenarioRecord) -> Self {
-        self.answers.extend(other.answers);
+        self.exchanges.extend(other.exchanges);
         self.findings.extend(other.findings);
         self.not_checked.extend(other.not_checked);
         if let Some((stop, _)) = other.stop {
@@ -117,47 +79,54 @@ impl ScenarioRecord {
     }
 
     /// Keeps what one call sent and received.
-    pub fn answered(&mut self, answer: AnswerSummary) {
+    pub fn answered(&mut self, exchange: Exchange) {
         self.answered_at = Some(Instant::now());
-        self.answers.push(answer);
+        self.exchanges.push(exchange);
+    }
+
+    /// When it last got an answer, and when one of its calls (or its setup) got none.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            answered_at: self.answered_at,
+            silent_at: (self.stop.as_ref())
+                .filter(|(s, _)| s.is_silence())
+                .map(|(_, at)| *at),
+        }
     }
 
     /// The scenario's outcome, decided here only: its findings at the run's `fail_on` level,
     /// whether it stopped short (and why), and any step that failed without a finding that
     /// counts (a defect of the suite's own, counted at `documented` so it cannot pass unseen).
-    pub fn close(
-        self,
-        id: ScenarioId,
-        tags: Vec<String>,
-        duration: Duration,
-        step_errors: Vec<String>,
-        fail_on: Level,
-    ) -> ScenarioResult {
+    /// The run's gate and waivers have their say after ([`settle`]).
+    pub fn close(self, closing: Closing) -> Scenario {
         let Self {
-            answers,
+            exchanges,
             mut findings,
             stop,
             not_checked,
-            answered_at,
+            answered_at: _,
         } = self;
-        let silent_at = stop
-            .as_ref()
-            .filter(|(s, _)| s.is_silence())
-            .map(|(_, at)| *at);
+        let fail_on = closing.fail_on;
         let stop = stop.map(|(s, _)| s);
         let counted = findings.iter().any(|f| f.level <= fail_on);
-        if !counted && !step_errors.is_empty() && stop.is_none() {
+        if !counted && !closing.step_errors.is_empty() && stop.is_none() {
             findings.push(Finding {
-                expectation: "step".into(),
+                expectation: STEP.into(),
                 level: Level::Documented,
                 source: "the suite's step definitions".into(),
-                problem: step_errors.join("\n"),
+                problem: closing.step_errors.join("\n"),
             });
         }
-        let outcome = match (stop, verdict::worst(&findings)) {
+        let mut s = Scenario::not_run(&closing.id, closing.tags, closing.editions, String::new());
+        s.reason = None;
+        s.duration_ms = closing.duration.as_millis() as u64;
+        s.not_checked = not_checked;
+        s.exchanges = exchanges;
+        let worst = verdict::worst(&findings);
+        let (outcome, cause, reason) = match (stop, worst) {
             (Some(Stop::NotRun(why)), _) => {
                 findings.clear();
-                Outcome::NotRun(why)
+                (Outcome::NotRun, None, Some(why))
             }
             // A mismatch that counts, seen before the state could no longer be read or before
             // the endpoint stopped answering, is still a failure; one beyond --fail-on is kept
@@ -165,102 +134,107 @@ impl ScenarioRecord {
             (
                 Some(Stop::SetupFailed { .. } | Stop::NoAnswer { .. } | Stop::Stalled { .. }),
                 Some(level),
-            ) if level <= fail_on => Outcome::Failed { level },
+            ) if level <= fail_on => (Outcome::Failed, None, None),
             (Some(Stop::SetupFailed { reason, no_answer }), _) => {
-                Outcome::SetupFailed { reason, no_answer }
+                let cause = if no_answer {
+                    Cause::SetupNoAnswer
+                } else {
+                    Cause::Setup
+                };
+                (Outcome::NotRun, Some(cause), Some(reason))
             }
-            (Some(Stop::NoAnswer { kind, reason }), _) => Outcome::NoAnswer { kind, reason },
-            (Some(Stop::Stalled { reason, stalled }), _) => Outcome::Stalled { reason, stalled },
-            (None, Some(level)) => Outcome::Failed { level },
-            (None, None) => Outcome::Passed,
+            (Some(Stop::NoAnswer { reason }), _) => {
+                (Outcome::NoAnswer, Some(Cause::NoAnswer), Some(reason))
+            }
+            (Some(Stop::Stalled { reason, stalled }), _) => {
+                s.stalled_ms = Some(stalled.as_millis() as u64);
+                (Outcome::NotRun, Some(Cause::HarnessStall), Some(reason))
+            }
+            (None, Some(_)) => (Outcome::Failed, None, None),
+            (None, None) => (Outcome::Passed, None, None),
         };
-        ScenarioResult {
-            id,
-            outcome,
-            findings,
-            tags,
-            duration,
-            not_checked,
-            answers,
-            answered_at,
-            silent_at,
-            elsewhere: None,
-            waived: None,
-        }
+        s.failed_at = worst.filter(|_| outcome == Outcome::Failed);
+        (s.outcome, s.cause, s.reason, s.findings) = (outcome, cause, reason, findings);
+        s
     }
 }
 
-/// One call a scenario made and what came back: what reports show and proofs count. It holds no
-/// secret: the action's own parameters only (never a signature or a common parameter), and the
-/// answer's body capped at [`EXCHANGE_BODY_BYTES`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerSummary {
-    pub action: String,
-    pub form: WireForm,
-    /// The `Format` parameter sent, if any.
-    pub asked: Option<Format>,
-    /// The action's parameters as sent (aliases resolved).
-    pub params: Vec<(String, String)>,
-    /// The format the answer came in.
-    pub format: Format,
-    pub status: u16,
-    pub content_type: String,
-    /// The body as received, at most [`EXCHANGE_BODY_BYTES`] of it.
-    pub body: String,
-    /// The error `Code`, if the answer was an error with one.
-    pub code: Option<String>,
-    /// The key pair and nonce the call was signed with: together they name the call.
-    pub access_key_id: String,
-    pub nonce: String,
-    /// The call prepared the scenario's state rather than being what it checks.
-    pub setup: bool,
-    /// The client's own string-to-sign and (V3) canonical request, kept only when the answer's
-    /// `Message` already carries them (a `SignatureDoesNotMatch` that echoes them): what lets
-    /// `verify --rejudge` match `{string-to-sign}` in an expected message.
-    pub string_to_sign: Option<String>,
-    pub canonical_request: Option<String>,
+/// The kind of finding a step that failed without a finding of its own records.
+pub const STEP: &str = "step";
+
+/// What closing a scenario needs besides its record.
+pub(crate) struct Closing {
+    pub id: ScenarioId,
+    pub tags: Vec<String>,
+    /// The editions it judges (its `@editions:` tag).
+    pub editions: Range,
+    pub duration: Duration,
+    /// Steps that failed, as cucumber reported them.
+    pub step_errors: Vec<String>,
+    pub fail_on: Level,
 }
 
-/// How much of an answer's body a report keeps.
-pub const EXCHANGE_BODY_BYTES: usize = 64 * 1024;
+/// When a scenario last got an answer, and when one of its calls got none: what says when the
+/// endpoint stopped answering.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Timing {
+    pub answered_at: Option<Instant>,
+    pub silent_at: Option<Instant>,
+}
 
-impl AnswerSummary {
-    /// `call`, signed with `access_key_id` and `nonce`, and its `answer`.
-    pub(crate) fn of(
-        call: &Call,
-        access_key_id: &str,
-        nonce: &str,
-        setup: bool,
-        answer: &Answer,
-    ) -> Self {
-        let omitted = |name: &str| call.tamper.omit.iter().any(|o| o == name);
-        Self {
-            action: call.action.clone(),
-            form: call.form,
-            asked: call.format,
-            params: call.params.clone(),
-            format: answer.format(),
-            status: answer.raw.status,
-            content_type: answer.raw.content_type.clone(),
-            body: capped(&answer.raw.body, EXCHANGE_BODY_BYTES),
-            code: answer.code(),
-            access_key_id: if omitted("AccessKeyId") {
-                String::new()
-            } else {
-                call.tamper
-                    .access_key_id
-                    .clone()
-                    .unwrap_or_else(|| access_key_id.to_owned())
-            },
-            nonce: if omitted("SignatureNonce") {
-                String::new()
-            } else {
-                nonce.to_owned()
-            },
-            setup,
-            string_to_sign: echoed(answer, &answer.string_to_sign),
-            canonical_request: echoed(answer, &answer.canonical_request),
-        }
+/// What the run makes of a closed scenario: the gate on `edition` (a scenario that edition does
+/// not judge is not run for it, its outcome kept for the others), the waivers in force on
+/// `date`, and whether it counts against the run at `fail_on`. The run and `verify --rejudge`
+/// both settle every scenario here.
+pub(crate) fn settle(
+    scenario: &mut Scenario,
+    edition: &Edition,
+    waivers: &Waivers,
+    fail_on: Level,
+    date: time::Date,
+) {
+    super::editions::gate(scenario, edition);
+    waivers.apply(scenario, fail_on, date);
+    scenario.counted = scenario.fails_at(fail_on) || scenario.for_want_of_an_answer();
+}
+
+/// What one call sent and received, as the scenario records it: `call`, signed with
+/// `access_key_id` and `nonce`, and its `answer`. No secret: the action's own parameters only,
+/// the body capped at [`EXCHANGE_BODY_BYTES`].
+pub(crate) fn exchange(
+    call: &Call,
+    access_key_id: &str,
+    nonce: &str,
+    setup: bool,
+    answer: &Answer,
+) -> Exchange {
+    let omitted = |name: &str| call.tamper.omit.iter().any(|o| o == name);
+    Exchange {
+        action: call.action.clone(),
+        wire_form: call.form,
+        method: call.form.method(),
+        format_asked: call.format,
+        params: call.params.iter().cloned().collect(),
+        setup,
+        status: answer.raw.status,
+        content_type: answer.raw.content_type.clone(),
+        format: answer.format(),
+        body: capped(&answer.raw.body, EXCHANGE_BODY_BYTES),
+        string_to_sign: echoed(answer, &answer.string_to_sign),
+        canonical_request: echoed(answer, &answer.canonical_request),
+        access_key_id: if omitted("AccessKeyId") {
+            String::new()
+        } else {
+            call.tamper
+                .access_key_id
+                .clone()
+                .unwrap_or_else(|| access_key_id.to_owned())
+        },
+        nonce: if omitted("SignatureNonce") {
+            String::new()
+        } else {
+            nonce.to_owned()
+        },
     }
 }
 
@@ -270,18 +244,6 @@ fn echoed(answer: &Answer, value: &Option<String>) -> Option<String> {
     value
         .clone()
         .filter(|v| !v.is_empty() && message.contains(v.as_str()))
-}
-
-/// `s` cut to at most `max` bytes, on a character boundary, marked when cut.
-fn capped(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_owned();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… [{} more bytes]", &s[..end], s.len() - end)
 }
 
 #[cfg(test)]
@@ -297,74 +259,86 @@ mod tests {
         }
     }
 
-    fn close(record: ScenarioRecord, errors: &[&str]) -> Outcome {
-        let errors = errors.iter().map(|e| (*e).to_owned()).collect();
-        record
-            .close(
-                ScenarioId::new("F", "S"),
-                vec![],
-                Duration::ZERO,
-                errors,
-                Level::Observed,
-            )
-            .outcome
+    fn close(record: ScenarioRecord, errors: &[&str]) -> Scenario {
+        record.close(Closing {
+            id: ScenarioId::new("F", "S"),
+            tags: vec![],
+            editions: Range::ALL,
+            duration: Duration::ZERO,
+            step_errors: errors.iter().map(|e| (*e).to_owned()).collect(),
+            fail_on: Level::Observed,
+        })
     }
 
-    #[test]
-    fn one_id_spells_every_name() {
-        let id = ScenarioId::new("ResetDisk errors: the account", "A reset (XML)");
-        assert_eq!(id.name(), "ResetDisk errors: the account / A reset (XML)");
-        assert_eq!(id.to_string(), id.name());
-        assert_eq!(id.slug(), "resetdisk-errors-the-account/a-reset-xml");
-        assert_eq!(
-            id.recorded_answer(),
-            "resetdisk_errors_the_account__a_reset_xml"
-        );
+    fn outcome(s: &Scenario) -> (Outcome, Option<Level>, Option<Cause>) {
+        (s.outcome, s.failed_at, s.cause)
     }
 
     #[test]
     fn the_outcome_is_decided_from_the_record_alone() {
-        assert_eq!(close(ScenarioRecord::default(), &[]), Outcome::Passed);
+        let passed = close(ScenarioRecord::default(), &[]);
+        assert_eq!(outcome(&passed), (Outcome::Passed, None, None));
+        assert_eq!(
+            (passed.id.as_str(), passed.reason.as_deref()),
+            ("f/s", None)
+        );
         // A step that failed with no finding that counts is a failure of its own.
         assert_eq!(
-            close(ScenarioRecord::default(), &["step failed"]),
-            Outcome::Failed {
-                level: Level::Documented
-            }
+            outcome(&close(ScenarioRecord::default(), &["step failed"])),
+            (Outcome::Failed, Some(Level::Documented), None)
         );
         let mut beyond = ScenarioRecord::default();
         beyond.findings.push(finding(Level::Chosen));
         assert_eq!(
-            close(beyond, &[]),
-            Outcome::Failed {
-                level: Level::Chosen
-            }
+            outcome(&close(beyond, &[])),
+            (Outcome::Failed, Some(Level::Chosen), None)
         );
         // The first stop wins; a not-run scenario keeps no findings.
         let mut not_run = ScenarioRecord::default();
         not_run.findings.push(finding(Level::Documented));
         not_run.stop(Stop::NotRun("no world".into()));
         not_run.stop(Stop::NotRun("later".into()));
-        assert_eq!(close(not_run, &[]), Outcome::NotRun("no world".into()));
+        let not_run = close(not_run, &[]);
+        assert_eq!(outcome(&not_run), (Outcome::NotRun, None, None));
+        assert_eq!(not_run.reason.as_deref(), Some("no world"));
+        assert!(not_run.findings.is_empty());
         // A counted mismatch seen before the silence is still a failure.
         let mut silent = ScenarioRecord::default();
         silent.findings.push(finding(Level::Observed));
-        silent.stop(Stop::NoAnswer {
-            kind: "k".into(),
-            reason: "r".into(),
-        });
+        silent.stop(Stop::NoAnswer { reason: "r".into() });
         assert_eq!(
-            close(silent, &[]),
-            Outcome::Failed {
-                level: Level::Observed
-            }
+            outcome(&close(silent, &[])),
+            (Outcome::Failed, Some(Level::Observed), None)
+        );
+        let mut unjudged = ScenarioRecord::default();
+        unjudged.findings.push(finding(Level::Chosen));
+        unjudged.stop(Stop::NoAnswer { reason: "r".into() });
+        assert_eq!(
+            outcome(&close(unjudged, &[])),
+            (Outcome::NoAnswer, None, Some(Cause::NoAnswer))
         );
         let mut setup = ScenarioRecord::default();
         setup.stop(Stop::SetupFailed {
             reason: "refused".into(),
             no_answer: false,
         });
-        assert!(matches!(close(setup, &["x"]), Outcome::SetupFailed { .. }));
+        assert_eq!(
+            outcome(&close(setup, &["x"])),
+            (Outcome::NotRun, None, Some(Cause::Setup))
+        );
+        let mut stalled = ScenarioRecord::default();
+        stalled.stop(Stop::Stalled {
+            reason: "r".into(),
+            stalled: Duration::from_millis(1500),
+        });
+        let stalled = close(stalled, &[]);
+        assert_eq!(
+            (outcome(&stalled), stalled.stalled_ms),
+            (
+                (Outcome::NotRun, None, Some(Cause::HarnessStall)),
+                Some(1500)
+            )
+        );
     }
 
     #[test]
@@ -373,16 +347,8 @@ mod tests {
         failed.findings.push(finding(Level::Documented));
         let merged = ScenarioRecord::default().merged(failed);
         assert_eq!(
-            close(merged, &[]),
-            Outcome::Failed {
-                level: Level::Documented
-            }
+            outcome(&close(merged, &[])),
+            (Outcome::Failed, Some(Level::Documented), None)
         );
-    }
-
-    #[test]
-    fn bodies_are_capped_on_a_character_boundary() {
-        assert_eq!(capped("abc", 5), "abc");
-        assert_eq!(capped("ééé", 3), "é… [4 more bytes]");
     }
 }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use super::document::{Document, Node};
 use crate::client::RawResponse;
 use crate::format::Format;
+use crate::results::slug_with;
 
 /// Where `cargo test` writes answers for review: the checkout's `snapshots/`.
 fn review_dir() -> PathBuf {
@@ -41,19 +42,6 @@ pub fn snapshot_name(feature: &str, scenario: &str) -> String {
 
 fn slug(s: &str) -> String {
     slug_with(s, '_')
-}
-
-/// `s` lowercase, runs of anything but ASCII letters and digits as one `sep`, none at the ends.
-pub fn slug_with(s: &str, sep: char) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with(sep) && !out.is_empty() {
-            out.push(sep);
-        }
-    }
-    out.trim_end_matches(sep).to_owned()
 }
 
 /// Fields whose values vary by target or call are masked; their shapes are the envelope checks'
@@ -284,6 +272,10 @@ mod tests {
                 "Disk.NotFound for a released disk (XML)"
             ),
             "resetdisk_errors__disk_notfound_for_a_released_disk_xml"
+        );
+        assert_eq!(
+            snapshot_name("ResetDisk errors: the account", "A reset (XML)"),
+            "resetdisk_errors_the_account__a_reset_xml"
         );
     }
 

@@ -3,27 +3,8 @@
 //! from its `--fail-on` level. A scenario's verdict is the strongest level at which it deviates.
 
 use crate::evidence::{self, Level};
-
-/// One expectation a scenario did not meet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The expectation's id (`content-type.xml`), or `error.answer` for an error row.
-    pub expectation: String,
-    pub level: Level,
-    pub source: String,
-    /// What was expected and what came.
-    pub problem: String,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "[{}] {} (source: {})",
-            self.level, self.problem, self.source
-        )
-    }
-}
+use crate::results::Finding;
+pub use crate::results::describe;
 
 /// The findings of one check, collected so a red scenario says everything that is wrong at once.
 #[derive(Debug, Default)]
@@ -84,19 +65,6 @@ impl Findings {
 /// The strongest level among `findings`.
 pub fn worst(findings: &[Finding]) -> Option<Level> {
     findings.iter().map(|f| f.level).min()
-}
-
-/// `findings` as lines, strongest level first.
-pub fn describe(findings: &[&Finding]) -> String {
-    let mut sorted = findings.to_vec();
-    sorted.sort_by_key(|f| f.level);
-    let lines: Vec<String> = sorted.iter().map(|f| f.to_string()).collect();
-    format!(
-        "{} mismatch{}:\n  {}",
-        lines.len(),
-        if lines.len() == 1 { "" } else { "es" },
-        lines.join("\n  ")
-    )
 }
 
 #[cfg(test)]

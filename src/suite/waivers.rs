@@ -11,64 +11,10 @@
 use serde::Deserialize;
 use time::Date;
 
-use super::summary::{Outcome, Report, ScenarioResult};
-use super::verdict::{self, Finding};
 use crate::evidence::Level;
+use crate::results::{Outcome, Scenario, Waiver, WaiverState, format_date, parse_date};
 
-/// One waiver, as its file states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waiver {
-    /// Its position in the file, from 1: how messages name it.
-    pub number: usize,
-    /// A scenario id (`feature-slug/scenario-slug`); `*` matches any run of characters.
-    pub scenario: String,
-    /// The expectation id it excuses (a finding's `expectation`).
-    pub expectation: String,
-    /// The deviation it expects: a substring of the finding's problem.
-    pub received: Option<String>,
-    pub reason: String,
-    /// Where the deviation is tracked: required.
-    pub issue: String,
-    /// The last day it is in force: required, at most a year after the day it was read.
-    pub expires: Date,
-}
-
-/// What became of a waiver in one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WaiverState {
-    /// In force, and its deviation occurred.
-    Applied,
-    /// In force, a scenario it names reached a verdict, and its deviation did not occur: the run
-    /// fails until it is removed.
-    Stale,
-    /// Past its expiry on the run's date: ignored, it waives nothing.
-    Expired,
-    /// In force, but no scenario it names reached a verdict (a selection, scenarios not run):
-    /// nothing can be said.
-    Unexercised,
-}
-
-impl WaiverState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Applied => "applied",
-            Self::Stale => "stale",
-            Self::Expired => "expired",
-            Self::Unexercised => "unexercised",
-        }
-    }
-}
-
-/// A scenario excused by waivers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waived {
-    /// The waivers (indices into the run's list) that matched its findings.
-    pub by: Vec<usize>,
-    /// The strongest level of its findings no waiver matched: all beyond the run's `--fail-on`.
-    pub residual: Option<Level>,
-}
-
-/// A run's waivers, and the state each ended in.
+/// A run's waivers, in the file's order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Waivers {
     pub list: Vec<Waiver>,
@@ -80,42 +26,6 @@ pub fn one_year_after(date: Date) -> Date {
     Date::from_calendar_date(year, date.month(), date.day())
         .or_else(|_| Date::from_calendar_date(year, date.month(), date.day() - 1))
         .unwrap_or(date)
-}
-
-/// `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
-}
-
-/// `YYYY-MM-DD`.
-pub fn format_date(date: Date) -> String {
-    date.format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
-}
-
-/// Whether `pattern` (`*` matches any run of characters, every other character itself) matches
-/// the whole of `text`.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 #[derive(Deserialize)]
@@ -134,39 +44,6 @@ struct Entry {
     reason: Option<String>,
     issue: Option<String>,
     expires: Option<toml::Value>,
-}
-
-impl Waiver {
-    /// `waiver N (scenario …, expectation …)`: how messages name it.
-    pub fn label(&self) -> String {
-        format!(
-            "waiver {} (scenario {}, expectation {}{})",
-            self.number,
-            self.scenario,
-            self.expectation,
-            self.received
-                .as_deref()
-                .map(|r| format!(", received {r:?}"))
-                .unwrap_or_default()
-        )
-    }
-
-    /// In force on `date`: it expires at the end of its `expires` day.
-    pub fn in_force(&self, date: Date) -> bool {
-        self.expires >= date
-    }
-
-    /// Whether it names the scenario of this stable id.
-    pub fn names(&self, scenario_id: &str) -> bool {
-        glob(&self.scenario, scenario_id)
-    }
-
-    /// Whether it matches this finding of the scenario `scenario_id`.
-    pub fn matches(&self, scenario_id: &str, expectation: &str, problem: &str) -> bool {
-        self.names(scenario_id)
-            && self.expectation == expectation
-            && self.received.as_deref().is_none_or(|r| problem.contains(r))
-    }
 }
 
 impl Waivers {
@@ -216,7 +93,6 @@ impl Waivers {
                 ));
             }
             list.push(Waiver {
-                number,
                 scenario,
                 expectation,
                 received: e.received.filter(|r| !r.is_empty()),
@@ -228,65 +104,59 @@ impl Waivers {
         Ok(Self { list })
     }
 
-    /// Marks `result` waived when it failed at `fail_on` or a stronger level and every finding of
-    /// those levels is matched by a waiver in force on `date`. A scenario that also fails in a way
-    /// no waiver matches stays a failure. Its findings are kept either way.
-    pub fn apply(&self, result: &mut ScenarioResult, fail_on: Level, date: Date) {
-        // Its outcome for the editions it judges: a scenario the run's gated edition does not
-        // judge is waived for those it does.
-        let Outcome::Failed { level } = *result.judged() else {
-            return;
-        };
-        if level > fail_on {
+    /// Marks `scenario` waived when it failed at `fail_on` or a stronger level (in the editions
+    /// it judges: a scenario the run's gated edition does not judge is waived for those it
+    /// does) and every finding of those levels is matched by a waiver in force on `date`. A
+    /// scenario that also fails in a way no waiver matches stays a failure. Its findings are
+    /// kept either way.
+    pub fn apply(&self, scenario: &mut Scenario, fail_on: Level, date: Date) {
+        if scenario.judged_outcome() != Outcome::Failed
+            || scenario.judged_failed_at().is_none_or(|l| l > fail_on)
+        {
             return;
         }
-        let slug = result.id.slug();
         let mut by = Vec::new();
-        let mut residual: Option<Level> = None;
-        for f in &result.findings {
+        for f in &scenario.findings {
             let matched: Vec<usize> = (self.list.iter().enumerate())
-                .filter(|(_, w)| w.in_force(date) && w.matches(&slug, &f.expectation, &f.problem))
+                .filter(|(_, w)| {
+                    w.in_force(date) && w.matches(&scenario.id, &f.expectation, &f.problem)
+                })
                 .map(|(i, _)| i)
                 .collect();
-            if matched.is_empty() {
-                if f.level <= fail_on {
-                    return;
-                }
-                residual = Some(residual.map_or(f.level, |r| r.min(f.level)));
+            if matched.is_empty() && f.level <= fail_on {
+                return;
             }
             by.extend(matched);
         }
         by.sort_unstable();
         by.dedup();
-        if !by.is_empty() {
-            result.waived = Some(Waived { by, residual });
-        }
+        scenario.waived_by = by;
     }
 
-    /// What became of each waiver in a run of `date` with these results: expired, applied (a
+    /// What became of each waiver in a run of `date` with these scenarios: expired, applied (a
     /// finding of a scenario that reached a verdict matched it), stale (a scenario it names
     /// reached a verdict, and no finding matched), else unexercised.
-    pub fn states(&self, results: &[ScenarioResult], date: Date) -> Vec<WaiverState> {
+    pub fn states(&self, scenarios: &[Scenario], date: Date) -> Vec<WaiverState> {
         self.list
             .iter()
             .map(|w| {
                 if !w.in_force(date) {
                     return WaiverState::Expired;
                 }
-                let mut ran = results
+                let mut ran = scenarios
                     .iter()
-                    .filter(|r| r.judged().ran() && w.names(&r.id.slug()))
+                    .filter(|s| {
+                        matches!(s.judged_outcome(), Outcome::Passed | Outcome::Failed)
+                            && w.names(&s.id)
+                    })
                     .peekable();
                 if ran.peek().is_none() {
                     return WaiverState::Unexercised;
                 }
-                let slug_matches = |r: &ScenarioResult| {
-                    let slug = r.id.slug();
-                    r.findings
-                        .iter()
-                        .any(|f| w.matches(&slug, &f.expectation, &f.problem))
+                let deviates = |s: &Scenario| {
+                    (s.findings.iter()).any(|f| w.matches(&s.id, &f.expectation, &f.problem))
                 };
-                if ran.any(slug_matches) {
+                if ran.any(deviates) {
                     WaiverState::Applied
                 } else {
                     WaiverState::Stale
@@ -294,57 +164,6 @@ impl Waivers {
             })
             .collect()
     }
-}
-
-/// What the summary says of waivers: the scenarios waived, with the waivers that excuse them
-/// and their findings; each stale waiver; each expired one.
-pub(super) fn summary(report: &Report) -> String {
-    let mut out = String::new();
-    let waived: Vec<&ScenarioResult> = report.results.iter().filter(|r| r.is_waived()).collect();
-    if !waived.is_empty() {
-        out.push_str(&format!(
-            "\nWaived ({}: failed at --fail-on {} only as waivers in force expect; not counted):\n",
-            waived.len(),
-            report.fail_on
-        ));
-    }
-    for r in waived {
-        let findings: Vec<&Finding> = r.findings.iter().collect();
-        out.push_str(&format!(
-            "~ [waived] {}\n    {}\n",
-            r.name(),
-            verdict::describe(&findings).replace('\n', "\n    ")
-        ));
-        for i in r.waived.iter().flat_map(|w| &w.by) {
-            if let Some((w, _)) = report.waivers.get(*i) {
-                out.push_str(&format!(
-                    "    by {}: {} ({})\n",
-                    w.label(),
-                    w.reason,
-                    w.issue
-                ));
-            }
-        }
-    }
-    for (w, state) in &report.waivers {
-        match state {
-            WaiverState::Stale => out.push_str(&format!(
-                "✘ stale waiver: the deviation is gone — remove it: {}\n",
-                w.label()
-            )),
-            WaiverState::Expired => out.push_str(&format!(
-                "warning: expired waiver (ignored, it waives nothing): {} expired on {}\n",
-                w.label(),
-                super::waivers::format_date(w.expires)
-            )),
-            WaiverState::Unexercised => out.push_str(&format!(
-                "note: unexercised waiver (no scenario it names reached a verdict): {}\n",
-                w.label()
-            )),
-            WaiverState::Applied => {}
-        }
-    }
-    out
 }
 
 /// `line` (`expires = …`) with its value, quoted or a bare date, replaced by `date`: every other
@@ -405,7 +224,9 @@ pub fn renew_text(text: &str, renew: &[usize], until: Date) -> Result<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suite::{Finding, ScenarioId, Verdict};
+    use crate::contract::editions::{self, Range};
+    use crate::results::{Finding, Results, ScenarioId, Verdict};
+    use crate::suite::judgement::conclude_for_test as conclude;
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 30);
@@ -422,8 +243,12 @@ mod tests {
         assert_eq!(w.list.len(), 1);
         let w = &w.list[0];
         assert_eq!(
-            (w.number, w.expires, w.received.as_deref()),
-            (1, date!(2027 - 03 - 31), Some("application/xml"))
+            (w.expires, w.received.as_deref()),
+            (date!(2027 - 03 - 31), Some("application/xml"))
+        );
+        assert!(
+            w.label(0)
+                .starts_with("waiver 1 (scenario resetdisk-errors-the-account/*")
         );
         // A bare TOML date is a date too.
         let bare = file(&GOOD.replace("\"2027-03-31\"", "2027-03-31"));
@@ -480,19 +305,6 @@ mod tests {
         assert_eq!(one_year_after(date!(2028 - 02 - 29)), date!(2029 - 02 - 28));
     }
 
-    #[test]
-    fn globs_match_the_whole_id() {
-        assert!(glob("a/*", "a/b-c"));
-        assert!(glob("*", "anything/at-all"));
-        assert!(glob("a/*-xml", "a/b-xml"));
-        assert!(glob("a/b", "a/b"));
-        assert!(!glob("a/b", "a/bc"));
-        assert!(!glob("a/*-xml", "a/b-json"));
-        assert!(!glob("b/*", "a/b"));
-        assert!(glob("*b*", "abc"));
-        assert!(!glob("a*a", "a"));
-    }
-
     fn finding(expectation: &str, level: Level, problem: &str) -> Finding {
         Finding {
             expectation: expectation.into(),
@@ -502,20 +314,35 @@ mod tests {
         }
     }
 
-    fn failed(findings: Vec<Finding>) -> ScenarioResult {
-        let level = findings.iter().map(|f| f.level).min();
-        ScenarioResult {
-            outcome: level.map_or(Outcome::Passed, |level| Outcome::Failed { level }),
-            findings,
-            ..ScenarioResult::not_run(
-                ScenarioId::new(
-                    "ResetDisk errors: the account",
-                    "UserNotInTheWhiteList (XML)",
-                ),
-                vec![],
-                String::new(),
-            )
-        }
+    fn failed(findings: Vec<Finding>) -> Scenario {
+        let mut s = Scenario::not_run(
+            &ScenarioId::new(
+                "ResetDisk errors: the account",
+                "UserNotInTheWhiteList (XML)",
+            ),
+            vec![],
+            Range::ALL,
+            String::new(),
+        );
+        s.failed_at = findings.iter().map(|f| f.level).min();
+        s.outcome = match s.failed_at {
+            Some(_) => Outcome::Failed,
+            None => Outcome::Passed,
+        };
+        (s.reason, s.findings) = (None, findings);
+        s
+    }
+
+    /// The results of a run of `scenarios` with `waivers` on `TODAY`, at --fail-on observed,
+    /// each scenario settled as the run settles it.
+    fn run_of(waivers: &Waivers, scenarios: Vec<Scenario>) -> Results {
+        conclude(
+            scenarios,
+            waivers,
+            Level::Observed,
+            editions::latest(),
+            TODAY,
+        )
     }
 
     const CT: &str = "Content-Type: expected \"text/xml;charset=utf-8\", got \"application/xml\"";
@@ -528,27 +355,25 @@ mod tests {
             finding("recorded-answer", Level::Chosen, "differs"),
         ]);
         waivers.apply(&mut r, Level::Observed, TODAY);
-        assert_eq!(
-            r.waived,
-            Some(Waived {
-                by: vec![0],
-                residual: Some(Level::Chosen)
-            })
-        );
-        assert!(!r.fails_at(Level::Observed) && r.fails_at(Level::Chosen));
+        assert_eq!(r.waived_by, [0]);
+        assert!(r.is_waived() && !r.fails_at(Level::Observed));
         assert_eq!(r.findings.len(), 2, "findings are never dropped");
+        // Its unwaived chosen finding still fails it at chosen.
+        let results = run_of(&waivers, vec![r.clone()]);
+        assert_eq!(results.verdict_at(Level::Observed), Verdict::Passed);
+        assert_eq!(results.verdict_at(Level::Chosen), Verdict::Failed);
         // At --fail-on chosen the chosen finding counts, and no waiver matches it.
         let mut chosen = r.clone();
-        chosen.waived = None;
+        chosen.waived_by.clear();
         waivers.apply(&mut chosen, Level::Chosen, TODAY);
-        assert_eq!(chosen.waived, None);
+        assert!(chosen.waived_by.is_empty());
         // Failing differently: an extra counted finding no waiver matches.
         let mut differently = failed(vec![
             finding("content-type.xml", Level::Observed, CT),
             finding("error.answer", Level::Documented, "Code: expected X, got Y"),
         ]);
         waivers.apply(&mut differently, Level::Observed, TODAY);
-        assert_eq!(differently.waived, None);
+        assert!(differently.waived_by.is_empty());
         assert!(differently.fails_at(Level::Documented));
         // Another deviation of the same expectation is not the one waived.
         let mut other = failed(vec![finding(
@@ -557,14 +382,14 @@ mod tests {
             "Content-Type: expected \"text/xml;charset=utf-8\", got \"text/html\"",
         )]);
         waivers.apply(&mut other, Level::Observed, TODAY);
-        assert_eq!(other.waived, None);
+        assert!(other.waived_by.is_empty());
         // Expired: waives nothing.
         let mut late = failed(vec![finding("content-type.xml", Level::Observed, CT)]);
         waivers.apply(&mut late, Level::Observed, date!(2027 - 04 - 01));
-        assert_eq!(late.waived, None);
+        assert!(late.waived_by.is_empty());
         let mut last_day = late.clone();
         waivers.apply(&mut last_day, Level::Observed, date!(2027 - 03 - 31));
-        assert!(last_day.waived.is_some(), "in force through its last day");
+        assert!(last_day.is_waived(), "in force through its last day");
     }
 
     #[test]
@@ -589,7 +414,7 @@ mod tests {
             waivers.states(&[passing], date!(2027 - 04 - 01)),
             [WaiverState::Expired, WaiverState::Expired]
         );
-        let not_run = ScenarioResult::not_run(deviating.id.clone(), vec![], "x".into());
+        let not_run = Scenario::not_run(&deviating.scenario_id(), vec![], Range::ALL, "x".into());
         assert_eq!(
             waivers.states(&[not_run], TODAY)[0],
             WaiverState::Unexercised
@@ -599,48 +424,25 @@ mod tests {
     #[test]
     fn a_waived_scenario_is_counted_apart_and_a_stale_waiver_fails_the_run() {
         let waivers = Waivers::parse(&file(GOOD), TODAY).expect("read");
-        let mut waived = failed(vec![finding("content-type.xml", Level::Observed, CT)]);
-        waivers.apply(&mut waived, Level::Observed, TODAY);
-        let report = |results: Vec<ScenarioResult>| {
-            let states = waivers.states(&results, TODAY);
-            Report {
-                results,
-                elapsed: std::time::Duration::ZERO,
-                fail_on: Level::Observed,
-                suite_problems: vec![],
-                stopped_answering: None,
-                edition: crate::contract::editions::latest(),
-                waivers: waivers.list.iter().cloned().zip(states).collect(),
-            }
-        };
-        let r = report(vec![waived, failed(vec![])]);
+        let waived = failed(vec![finding("content-type.xml", Level::Observed, CT)]);
+        let r = run_of(&waivers, vec![waived, failed(vec![])]);
         assert_eq!((r.passed(), r.failed(), r.waived()), (1, 0, 1));
         assert_eq!(r.failed_at(Level::Observed), 0);
         assert_eq!(r.exit_status(), 0);
-        let text = r.summary();
-        assert!(text.contains("1 passed, 0 failed, 1 waived"), "{text}");
-        assert!(text.contains("by waiver 1 (scenario resetdisk-errors-the-account/*"));
-        let stale = report(vec![failed(vec![])]);
+        assert_eq!(r.run.waivers[0].state, WaiverState::Applied);
+        let stale = run_of(&waivers, vec![failed(vec![])]);
         assert_eq!(stale.exit_status(), 1);
-        assert!(
-            stale
-                .summary()
-                .contains("✘ stale waiver: the deviation is gone — remove it: waiver 1")
-        );
-        let elsewhere = ScenarioResult {
-            id: ScenarioId::new("Formats", "XML by default"),
-            ..failed(vec![])
-        };
-        let unexercised = report(vec![elsewhere]);
+        assert_eq!(stale.stale_waivers().len(), 1);
+        let mut elsewhere = failed(vec![]);
+        (elsewhere.feature, elsewhere.name) = ("Formats".into(), "XML by default".into());
+        elsewhere.id = elsewhere.scenario_id().slug();
+        let unexercised = run_of(&waivers, vec![elsewhere]);
         assert_eq!(unexercised.exit_status(), 0);
-        assert!(unexercised.summary().contains(
-            "note: unexercised waiver (no scenario it names reached a verdict): waiver 1"
-        ));
+        assert_eq!(unexercised.run.waivers[0].state, WaiverState::Unexercised);
     }
 
     #[test]
     fn a_scenario_of_another_edition_is_waived_for_the_editions_it_judges() {
-        use crate::contract::editions;
         let waivers = Waivers::parse(&file(GOOD), TODAY).expect("read");
         let older = (editions::all().iter())
             .find(|e| e.name == "2019-07-12")
@@ -648,26 +450,19 @@ mod tests {
         let scenario = || {
             let mut r = failed(vec![finding("content-type.xml", Level::Observed, CT)]);
             r.tags = vec!["editions:2019-07-12..2022-04-13".into()];
-            crate::suite::editions::gate(r, editions::latest())
+            r.editions = Some("2019-07-12..2022-04-13".parse().unwrap());
+            r
         };
-        let report = |results: Vec<ScenarioResult>| Report {
-            waivers: (waivers.list.iter().cloned())
-                .zip(waivers.states(&results, TODAY))
-                .collect(),
-            results,
-            elapsed: std::time::Duration::ZERO,
-            fail_on: Level::Observed,
-            suite_problems: vec![],
-            stopped_answering: None,
-            edition: editions::latest(),
+        let verdict_in = |r: &Results, e: &crate::contract::editions::Edition| {
+            let e = r.run.editions.iter().find(|v| v.name == e.name).unwrap();
+            e.verdict[&Level::Observed]
         };
-        let unwaived = report(vec![scenario()]);
-        assert_eq!(unwaived.verdict_in(older, Level::Observed), Verdict::Failed);
-        let mut waived = scenario();
-        waivers.apply(&mut waived, Level::Observed, TODAY);
-        let r = report(vec![waived]);
-        assert_eq!(r.verdict_in(older, Level::Observed), Verdict::Passed);
-        assert_eq!(r.waivers[0].1, WaiverState::Applied);
+        let unwaived = run_of(&Waivers::default(), vec![scenario()]);
+        assert_eq!(verdict_in(&unwaived, older), Verdict::Failed);
+        let r = run_of(&waivers, vec![scenario()]);
+        assert_eq!(r.scenarios[0].waived_by, [0]);
+        assert_eq!(verdict_in(&r, older), Verdict::Passed);
+        assert_eq!(r.run.waivers[0].state, WaiverState::Applied);
         // Not run for the gated edition: neither waived nor failed there.
         assert_eq!((r.waived(), r.failed()), (0, 0));
     }

@@ -7,11 +7,14 @@
 use std::sync::Arc;
 
 use super::check::Answer;
+use super::context::RunState;
+use super::record::{ScenarioRecord, Stop, exchange};
+use super::recorded::SnapshotMode;
 use super::target::{Binding, Unbound};
-use super::verdict::{self, Finding, Findings};
-use super::{AnswerSummary, RunState, ScenarioId, ScenarioRecord, Stop};
+use super::verdict::{self, Findings};
 use crate::client::{Call, ClientError};
 use crate::evidence::{Level, ids};
+use crate::results::{Finding, ScenarioId};
 use crate::world::{Disk, Instance, Snapshot, World};
 
 #[derive(Debug, Default, cucumber::World)]
@@ -294,8 +297,8 @@ impl SuiteWorld {
         answer: &Answer,
     ) -> Result<(), String> {
         let key = &binding.client.credentials().access_key_id;
-        let summary = AnswerSummary::of(call, key, nonce, setup, answer);
-        self.record.answered(summary);
+        self.record
+            .answered(exchange(call, key, nonce, setup, answer));
         Ok(())
     }
 
@@ -322,7 +325,6 @@ impl SuiteWorld {
         }
         let text = format!("no answer: {call}: {cause}");
         self.stop(Stop::NoAnswer {
-            kind: crate::client::no_answer_kind(source).to_owned(),
             reason: text.clone(),
         });
         text
@@ -394,7 +396,7 @@ impl SuiteWorld {
     }
 
     pub fn recorded_answer_name(&self) -> String {
-        self.id.recorded_answer()
+        super::recorded::snapshot_name(&self.id.feature, &self.id.scenario)
     }
 
     /// The stored recorded answer `name`, from the run's suite files.
@@ -405,13 +407,13 @@ impl SuiteWorld {
     /// How a recorded answer that differs is handled: recorded for review only from an
     /// embedded mock serving an edition this scenario judges (another edition's answer is not
     /// this scenario's reference), else only checked.
-    pub fn snapshot_mode(&self) -> Result<super::SnapshotMode, String> {
+    pub fn snapshot_mode(&self) -> Result<SnapshotMode, String> {
         let ctx = self.ctx()?;
         let judged = ctx.recording.is_some_and(|e| self.editions.contains(e));
         Ok(if judged {
             ctx.snapshot_mode
         } else {
-            super::SnapshotMode::CheckOnly
+            SnapshotMode::CheckOnly
         })
     }
 }

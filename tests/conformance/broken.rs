@@ -10,7 +10,8 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::response::Response;
 use ecs_conformance::Credentials;
-use ecs_conformance::suite::{self, Outcome, RunError, SuiteConfig, Target};
+use ecs_conformance::results::{Cause, Outcome};
+use ecs_conformance::suite::{self, RunError, SuiteConfig, Target};
 
 async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -36,25 +37,25 @@ fn config(url: &str, timeout: Duration) -> SuiteConfig {
 /// Every scenario that ran failed, each saying one of `symptoms`; some were not run; none passed.
 fn all_fail_saying(out: &suite::RunOutput, symptoms: &[&str]) -> Result<(), String> {
     let symptom = symptoms.join(" or ");
-    let r = &out.report;
+    let r = &out.results;
     let unclear: Vec<String> = r
-        .results
+        .scenarios
         .iter()
         .filter(|x| match x.outcome {
-            Outcome::Failed { .. } => !x
+            Outcome::Failed => !x
                 .findings
                 .iter()
                 .any(|f| symptoms.iter().any(|s| f.problem.contains(s))),
-            Outcome::Passed | Outcome::NoAnswer { .. } | Outcome::Stalled { .. } => true,
-            Outcome::NotRun(_) | Outcome::SetupFailed { .. } => false,
+            Outcome::Passed | Outcome::NoAnswer => true,
+            Outcome::NotRun => x.cause == Some(Cause::HarnessStall),
         })
-        .map(|x| x.name())
+        .map(|x| x.label())
         .collect();
     crate::rejudge::follows(out, &format!("broken target ({symptom})"))?;
     if r.failed() == 0 || r.not_run() == 0 || !unclear.is_empty() {
         return Err(format!(
             "every scenario that runs must fail saying {symptom:?}; these did not: {unclear:#?}\n{}",
-            r.summary()
+            ecs_conformance::report::summary(r)
         ));
     }
     println!(
@@ -62,7 +63,7 @@ fn all_fail_saying(out: &suite::RunOutput, symptoms: &[&str]) -> Result<(), Stri
         r.passed(),
         r.failed(),
         r.not_run(),
-        r.elapsed.as_secs_f64()
+        r.run.duration_ms as f64 / 1e3
     );
     Ok(())
 }

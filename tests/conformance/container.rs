@@ -145,7 +145,7 @@ pub async fn the_image_passes_and_leaves_nothing() -> Outcome {
             vec!["--report", &report_arg],
             0,
             &[
-                "0 failed (0 documented, 0 observed, 0 chosen), 0 not run",
+                "0 failed (0 documented, 0 observed, 0 chosen; 0 at --fail-on observed), 0 not run",
                 "ready in",
             ],
         ),

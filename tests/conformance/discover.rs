@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::process::Stdio;
 
-use ecs_conformance::report::Results;
+use ecs_conformance::results::Results;
 use ecs_conformance::{Client, Credentials, World};
 use tokio::io::AsyncBufReadExt as _;
 
@@ -299,7 +299,7 @@ async fn checks(tally: &mut super::Tally) -> Result<(), String> {
                 .scenarios
                 .iter()
                 .filter(|s| !s.not_checked.is_empty())
-                .all(|s| s.outcome == "passed"),
+                .all(|s| s.outcome == ecs_conformance::results::Outcome::Passed),
         format!(
             "{unchecked} rolled-back expectations reported not checked on this target, in \
              results.json and report.md"
@@ -477,13 +477,15 @@ pub async fn an_unsettled_resource_is_not_bound_again(tally: &mut super::Tally) 
     if let Err(e) = crate::rejudge::follows(&out, "discover, a disk that never settles") {
         tally.fail(e);
     }
-    let r = &out.report;
+    let r = &out.results;
     let unsettled = r
-        .results
+        .scenarios
         .iter()
         .filter(|s| {
-            matches!(&s.outcome, ecs_conformance::suite::Outcome::NotRun(why)
-                if why.contains("has left its discovered state"))
+            s.outcome == ecs_conformance::results::Outcome::NotRun
+                && s.cause.is_none()
+                && (s.reason.as_deref())
+                    .is_some_and(|why| why.contains("has left its discovered state"))
         })
         .count();
     let reset = RESET
@@ -501,6 +503,9 @@ pub async fn an_unsettled_resource_is_not_bound_again(tally: &mut super::Tally) 
         println!("discover: {line}");
         tally.pass();
     } else {
-        tally.fail(format!("discover: {line}\n{}", r.summary()));
+        tally.fail(format!(
+            "discover: {line}\n{}",
+            ecs_conformance::report::summary(r)
+        ));
     }
 }

@@ -15,8 +15,10 @@ use std::collections::BTreeSet;
 
 use ecs_conformance::contract::editions::{self, Edition};
 use ecs_conformance::evidence::Level;
-use ecs_conformance::report::{self, Results, diff};
-use ecs_conformance::suite::{self, Outcome, Report, SnapshotMode, SuiteConfig, Target, Verdict};
+use ecs_conformance::report::{self, diff};
+use ecs_conformance::results::Results;
+use ecs_conformance::results::{Outcome, Verdict};
+use ecs_conformance::suite::{self, SnapshotMode, SuiteConfig, Target};
 use ecs_conformance::{MockConfig, MockServer, World};
 
 use super::{Tally, worlds};
@@ -37,36 +39,29 @@ async fn offered(url: &str) -> Vec<String> {
 }
 
 /// Names of the scenarios judging `edition` whose outcome there is anything but passed.
-fn not_passed_in(report: &Report, edition: &Edition) -> BTreeSet<String> {
+fn not_passed_in(report: &Results, edition: &Edition) -> BTreeSet<String> {
     report
-        .results
-        .iter()
-        .filter(|r| r.editions().contains(edition) && *r.judged() != Outcome::Passed)
-        .map(|r| r.name())
+        .judging(edition)
+        .filter(|r| r.judged_outcome() != Outcome::Passed)
+        .map(|r| r.label())
         .collect()
 }
 
 /// Of the scenarios judging `edition`, those that failed there and those not run there (setup
 /// failures included); any other outcome but passed is named in the third set.
 fn failed_and_not_run_in(
-    report: &Report,
+    report: &Results,
     edition: &Edition,
 ) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let (mut failed, mut not_run, mut other) = Default::default();
-    for r in report
-        .results
-        .iter()
-        .filter(|r| r.editions().contains(edition))
-    {
-        let set: &mut BTreeSet<String> = match r.judged() {
+    for r in report.judging(edition) {
+        let set: &mut BTreeSet<String> = match r.judged_outcome() {
             Outcome::Passed => continue,
-            Outcome::Failed { .. } => &mut failed,
-            Outcome::NotRun(_) | Outcome::SetupFailed { .. } | Outcome::Stalled { .. } => {
-                &mut not_run
-            }
-            Outcome::NoAnswer { .. } => &mut other,
+            Outcome::Failed => &mut failed,
+            Outcome::NotRun => &mut not_run,
+            Outcome::NoAnswer => &mut other,
         };
-        set.insert(r.name());
+        set.insert(r.label());
     }
     (failed, not_run, other)
 }
@@ -89,7 +84,7 @@ fn refused_by(stated: &worlds::Stated, edition: &Edition, features: &[String]) -
 /// those whose world the mock refuses, and the failed ones hold every DryRun scenario predicted.
 /// Returns what it saw, to print.
 fn split_as_predicted(
-    report: &Report,
+    report: &Results,
     judged: &Edition,
     served: &Edition,
     refused: &BTreeSet<String>,
@@ -155,7 +150,7 @@ fn compare(what: &str, got: &BTreeSet<String>, want: &BTreeSet<String>) -> Resul
 /// not pass exactly the scenarios judged in that edition and not in its own; where the data
 /// predicts none, it passes every one.
 fn every_pair_as_predicted<'a>(
-    runs: impl Iterator<Item = (&'static Edition, &'a Report)>,
+    runs: impl Iterator<Item = (&'static Edition, &'a Results)>,
 ) -> Result<(), String> {
     let (mut pairs, mut wrong) = (0, Vec::new());
     let mut served = 0;
@@ -198,7 +193,7 @@ fn report_names_editions(
     gated: &str,
     nearest: &str,
 ) -> Result<(), String> {
-    report::write(dir, out, None, None)?;
+    report::write(dir, &out.results, None, None)?;
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
     let (md, html, json) = (read("report.md"), read("report.html"), read("results.json"));
     let results: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
@@ -207,7 +202,7 @@ fn report_names_editions(
         ("report.md title", md.starts_with(&format!("# {title}"))),
         (
             "report.md gated row",
-            md.contains(&format!("| **{gated}** (gated) |")),
+            md.contains(&format!("| **{gated} (gated)** |")),
         ),
         (
             "report.md nearest",
@@ -270,7 +265,7 @@ fn said(tally: &mut Tally, result: Result<String, String>) {
 }
 
 /// Every check of this module; `main_run` is the embedded mock at `latest`.
-pub async fn proven_both_ways(main_run: &Report) -> Tally {
+pub async fn proven_both_ways(main_run: &Results) -> Tally {
     let mut tally = Tally::default();
     let (first, latest) = (&editions::all()[0], editions::latest());
     let stated = match worlds::stated().await {
@@ -290,7 +285,7 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
     );
 
     // The embedded mock at every other edition passes it.
-    let mut runs: Vec<(&'static Edition, Report)> = Vec::new();
+    let mut runs: Vec<(&'static Edition, Results)> = Vec::new();
     for edition in editions::all().iter().filter(|e| e.name != latest.name) {
         let config = SuiteConfig {
             fail_on: Level::Chosen,
@@ -301,11 +296,11 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         };
         let result = match suite::run(config).await {
             Ok(out) => {
-                let failing = not_passed_in(&out.report, edition);
+                let failing = not_passed_in(&out.results, edition);
                 let passes =
-                    out.report.verdict_at(Level::Chosen) == Verdict::Passed && failing.is_empty();
-                let problems = out.report.suite_problems.join("; ");
-                runs.push((edition, out.report));
+                    out.results.verdict_at(Level::Chosen) == Verdict::Passed && failing.is_empty();
+                let problems = out.results.run.suite_problems.join("; ");
+                runs.push((edition, out.results));
                 if passes {
                     Ok(())
                 } else {
@@ -364,8 +359,8 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         Ok(out) => {
             tally.check(report_names_editions(&out, &dir, latest.name, first.name));
             let _ = std::fs::remove_dir_all(&dir);
-            gated_on_latest = Some(Results::of(&out));
-            let r = &out.report;
+            gated_on_latest = Some(out.results.clone());
+            let r = &out.results;
             let offered = offered(mock.url()).await;
             let refused = refused_by(&stated, first, &offered);
             said(
@@ -374,12 +369,13 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
             );
             // The proof can fail: the same run with every predicted scenario not run for a
             // reason unrelated to the editions is refused.
-            let mut unrelated = out.report.clone();
+            let mut unrelated = out.results.clone();
             let want = predicted(latest, first).unwrap_or_default();
-            for s in &mut unrelated.results {
-                if want.contains(&s.name()) {
-                    s.outcome = Outcome::NotRun("the target was busy".into());
-                    s.elsewhere = None;
+            for s in &mut unrelated.scenarios {
+                if want.contains(&s.label()) {
+                    s.outcome = Outcome::NotRun;
+                    s.reason = Some("the target was busy".into());
+                    (s.judged, s.cause, s.failed_at) = (None, None, None);
                 }
             }
             tally.check(
@@ -392,9 +388,9 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
                     )),
                 },
             );
-            let summary = r.summary();
+            let summary = ecs_conformance::report::summary(r);
             let named = format!(
-                "Nearest conforming edition at --fail-on chosen: {}",
+                "Nearest edition it conforms to at --fail-on chosen: {}.",
                 first.name
             );
             tally.check(if r.exit_status() == 1 && summary.contains(&named) {
@@ -412,11 +408,11 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         )),
     }
     match suite::run(endpoint(first)).await {
-        Ok(out) if out.report.exit_status() == 0 => {
+        Ok(out) if out.results.exit_status() == 0 => {
             tally.pass();
             // Two runs gated on different editions: diff says so.
             if let Some(base) = &gated_on_latest {
-                let d = diff::diff(base, &Results::of(&out), Level::Chosen);
+                let d = diff::diff(base, &out.results.clone(), Level::Chosen);
                 tally.check(
                     if d.editions_differ && d.markdown().contains("different editions") {
                         Ok(())
@@ -432,8 +428,8 @@ pub async fn proven_both_ways(main_run: &Report) -> Tally {
         Ok(out) => tally.fail(format!(
             "gated on {}, a mock of that edition exits {}: {:?}",
             first.name,
-            out.report.exit_status(),
-            not_passed_in(&out.report, first)
+            out.results.exit_status(),
+            not_passed_in(&out.results, first)
         )),
         Err(e) => tally.fail(format!("the run gated on the first edition: {e:#}")),
     }

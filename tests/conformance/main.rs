@@ -48,7 +48,8 @@ use std::process::ExitCode;
 
 use ecs_conformance::contract::editions as contract_editions;
 use ecs_conformance::evidence::Level;
-use ecs_conformance::suite::{self, Outcome, SnapshotMode, SuiteConfig};
+use ecs_conformance::results::Outcome;
+use ecs_conformance::suite::{self, SnapshotMode, SuiteConfig};
 
 /// Checks that passed, counted where they pass, and the problems found, kept however a module
 /// ends.
@@ -90,24 +91,24 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let report = &out.report;
-        print!("{}", report.summary());
+        let report = &out.results;
+        print!("{}", ecs_conformance::report::summary(report));
         // Every scenario of the selection has a result: none may vanish unseen.
         let selected = suite::selected_scenarios(&SuiteConfig::default()).unwrap_or(0);
-        if report.results.len() != selected || selected == 0 {
+        if report.scenarios.len() != selected || selected == 0 {
             println!(
                 "✘ the embedded run has {} results for {selected} selected scenarios",
-                report.results.len()
+                report.scenarios.len()
             );
         }
         // A scenario that does not judge the edition the run is gated on (latest) is not run
         // for it; `editions` proves it against its own editions.
         let suite_ok = report
-            .results
+            .scenarios
             .iter()
-            .all(|r| r.outcome == Outcome::Passed || r.elsewhere.is_some())
-            && report.suite_problems.is_empty()
-            && report.results.len() == selected
+            .all(|r| r.outcome == Outcome::Passed || r.of_other_editions())
+            && report.run.suite_problems.is_empty()
+            && report.scenarios.len() == selected
             && selected > 0;
 
         println!("\nProof both ways: the mock behind faulty and permitted proxies");
@@ -204,7 +205,7 @@ fn main() -> ExitCode {
             report.failed()
                 + report.not_run()
                 + problems.len()
-                + usize::from(report.results.len() != selected)
+                + usize::from(report.scenarios.len() != selected)
         );
         if container_not_run > 0 {
             println!(

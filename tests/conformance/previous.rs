@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use ecs_conformance::contract::editions::{self as contract_editions, Range};
 use ecs_conformance::evidence::Level;
-use ecs_conformance::report::{self, Results, diff};
+use ecs_conformance::report::{self, diff};
+use ecs_conformance::results::Results;
 use ecs_conformance::suite::{RunOutput, SuiteFiles};
 
 use crate::Tally;
@@ -28,7 +29,7 @@ fn earlier(name: &str) -> PathBuf {
 /// itself, it verifies; against this harness's, it is refused for that alone.
 fn read_and_verify(name: &str) -> Result<Results, String> {
     let dir = earlier(name);
-    let results = report::load(&dir).map_err(|e| format!("{name}: does not load: {e}"))?;
+    let results = Results::load(&dir).map_err(|e| format!("{name}: does not load: {e}"))?;
     report::verify(&dir, &results.run.suite_fingerprint)
         .map_err(|e| format!("{name}: its integrity is not verified: {e}"))?;
     let own = SuiteFiles::Embedded.fingerprint().unwrap_or_default();
@@ -79,7 +80,7 @@ fn judges(editions: Option<&str>, gate: Option<&str>) -> Result<bool, String> {
 
 pub fn earlier_reports_still_read(out: &RunOutput) -> Tally {
     let mut t = Tally::default();
-    let now = Results::of(out);
+    let now = out.results.clone();
     let today = by_id(&now);
 
     // The run of the embedded mock: read, verified, and diffed against today's.

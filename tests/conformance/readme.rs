@@ -4,7 +4,7 @@
 
 use ecs_conformance::Catalogue;
 use ecs_conformance::contract::editions;
-use ecs_conformance::suite::Report;
+use ecs_conformance::results::Results;
 
 /// The text of `doc` (relative to the repository).
 fn read(doc: &str) -> String {
@@ -26,7 +26,7 @@ pub fn states(doc: &str, text: &str) -> Result<(), String> {
 }
 
 /// The counts of the main run and of the proof both ways, as README.md states them.
-pub fn main_counts(report: &Report, faulty: usize, permitted: usize) -> Vec<Result<(), String>> {
+pub fn main_counts(report: &Results, faulty: usize, permitted: usize) -> Vec<Result<(), String>> {
     let (first, latest) = (&editions::all()[0], editions::latest());
     let rows = |e| {
         Catalogue::of("ResetDisk")
@@ -56,7 +56,7 @@ pub fn main_counts(report: &Report, faulty: usize, permitted: usize) -> Vec<Resu
             "README.md",
             &format!(
                 "{} scenarios ({} judge the latest edition, {} the first)",
-                report.results.len(),
+                report.scenarios.len(),
                 report.judging(latest).count(),
                 report.judging(first).count()
             ),
@@ -75,7 +75,7 @@ pub fn main_counts(report: &Report, faulty: usize, permitted: usize) -> Vec<Resu
             &format!(
                 "the {} scenarios of the latest edition run as follows (the {} of older editions only are counted apart)",
                 report.judging(latest).count(),
-                report.results.len() - report.judging(latest).count()
+                report.scenarios.len() - report.judging(latest).count()
             ),
         ),
         states(

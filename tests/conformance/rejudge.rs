@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ecs_conformance::evidence::Level;
+use ecs_conformance::results::Results;
 use ecs_conformance::suite::{self, SuiteConfig, SuiteFiles};
 use ecs_conformance::{MockServer, report};
 use serde_json::Value;
@@ -27,7 +28,7 @@ async fn report_dir(config: SuiteConfig, name: &str) -> Result<PathBuf, String> 
         ..config
     };
     let out = suite::run(config).await.map_err(|e| e.to_string())?;
-    report::write(&dir, &out, None, None)?;
+    report::write(&dir, &out.results, None, None)?;
     Ok(dir)
 }
 
@@ -65,7 +66,7 @@ fn first_failure(results: &Value) -> Option<(usize, String)> {
 }
 
 fn rejudged(dir: &Path) -> Result<report::Rejudged, String> {
-    report::rejudge(&report::load(dir)?)
+    report::rejudge(&Results::load(dir)?)
 }
 
 pub async fn verdicts_follow_from_exchanges() -> Tally {
@@ -309,7 +310,7 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
 /// The results of `out`, as its report would hold them, re-judged: the run's own verdicts must
 /// follow from its exchanges, whatever the target did (`what` names the run).
 pub fn follows(out: &suite::RunOutput, what: &str) -> Result<(), String> {
-    report::rejudge(&report::Results::of(out))
+    report::rejudge(&out.results)
         .map(|_| ())
         .map_err(|e| format!("{what}: verify --rejudge refuses the run's own results: {e}"))
 }

@@ -36,7 +36,7 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
         Err(e) => return vec![format!("the run for a report failed: {e}")],
     };
     let started = std::time::Instant::now();
-    if let Err(e) = report::write(&dir, &out, None, None) {
+    if let Err(e) = report::write(&dir, &out.results, None, None) {
         return vec![format!("the report could not be written: {e}")];
     }
     let fingerprint = SuiteFiles::Embedded.fingerprint().unwrap_or_default();
@@ -134,7 +134,7 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
     // edit to them is caught too.
     let with_optional = dir.with_extension("optional");
     let _ = std::fs::remove_dir_all(&with_optional);
-    let results = report::Results::of(&out);
+    let results = out.results.clone();
     let regression = report::diff::diff(
         &results,
         &results,
@@ -146,7 +146,7 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
         .and_then(|()| {
             report::write(
                 &with_optional,
-                &out,
+                &out.results,
                 Some(&regression),
                 Some("container log\n"),
             )
@@ -165,7 +165,7 @@ pub async fn written_verified_and_tamper_evident() -> Vec<String> {
                 }
                 let _ = report::write(
                     &with_optional,
-                    &out,
+                    &out.results,
                     Some(&regression),
                     Some("container log\n"),
                 );
@@ -343,7 +343,7 @@ async fn report_of(config: SuiteConfig) -> Result<String, String> {
         ..config
     };
     let out = suite::run(config).await.map_err(|e| e.to_string())?;
-    report::write(&dir, &out, None, None)?;
+    report::write(&dir, &out.results, None, None)?;
     let text = std::fs::read_to_string(dir.join("report.md")).map_err(|e| e.to_string());
     let _ = std::fs::remove_dir_all(&dir);
     text

@@ -55,12 +55,12 @@ pub async fn a_large_account_gets_every_answer(tally: &mut Tally) {
         (Ok(small), Ok(large)) => (small, large),
         (Err(e), _) | (_, Err(e)) => return tally.fail(e),
     };
-    let r = &large.report;
+    let r = &large.results;
     let (stalled, longest) = r.harness_stalled();
     if r.unanswered() == 0
         && stalled == 0
         && r.failed() == 0
-        && r.passed() >= small.report.passed()
+        && r.passed() >= small.results.passed()
         && r.passed() > 0
     {
         tally.pass();
@@ -68,17 +68,17 @@ pub async fn a_large_account_gets_every_answer(tally: &mut Tally) {
             "stall: 17,500 resources, --timeout 2 s: every call answered; {} passed (as on 700), {} not run in {:.1} s; the runner stalled at most {} ms",
             r.passed(),
             r.not_run(),
-            r.elapsed.as_secs_f64(),
-            large.meta.longest_stall.as_millis()
+            r.run.duration_ms as f64 / 1e3,
+            large.longest_stall.as_millis()
         );
     } else {
         tally.fail(format!(
             "on a large account every call must be answered and as many scenarios pass as on a small one ({}); got {} passed, {} failed, {} unjudged, {stalled} not run for the harness's stall (longest {longest:?}):\n{}",
-            small.report.passed(),
+            small.results.passed(),
             r.passed(),
             r.failed(),
             r.unanswered(),
-            r.summary()
+            ecs_conformance::report::summary(r)
         ));
     }
 }
@@ -168,8 +168,8 @@ pub async fn a_stalled_runner_is_not_the_endpoint_s_silence(tally: &mut Tally) {
         Ok(Err(e)) => return tally.fail(format!("the stalled run: {e}")),
         Err(e) => return tally.fail(format!("the stalled run panicked: {e}")),
     };
-    let r = &out.report;
-    let summary = r.summary();
+    let r = &out.results;
+    let summary = ecs_conformance::report::summary(r);
     let (stalled, longest) = r.harness_stalled();
     let figure = format!("{:.1} s", longest.as_secs_f64());
     let mut wrong = Vec::new();
@@ -197,11 +197,12 @@ pub async fn a_stalled_runner_is_not_the_endpoint_s_silence(tally: &mut Tally) {
     if let Err(e) = crate::rejudge::follows(&out, "a stalled runner") {
         wrong.push(e);
     }
-    let results = ecs_conformance::report::Results::of(&out);
+    let results = out.results.clone();
     let recorded = results.scenarios.iter().find(|s| s.stalled_ms.is_some());
-    if !recorded
-        .is_some_and(|s| s.outcome == "not-run" && s.cause.as_deref() == Some("harness-stall"))
-    {
+    if !recorded.is_some_and(|s| {
+        s.outcome == ecs_conformance::results::Outcome::NotRun
+            && s.cause == Some(ecs_conformance::results::Cause::HarnessStall)
+    }) {
         wrong.push("results.json must say not-run, cause harness-stall, with stalled_ms".into());
     }
     if wrong.is_empty() {

@@ -12,7 +12,8 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use ecs_conformance::MockServer;
-use ecs_conformance::suite::{self, Outcome};
+use ecs_conformance::results::Outcome;
+use ecs_conformance::suite;
 
 use super::proxy::{self, Exchange, Intercept, Rewritten};
 
@@ -63,19 +64,26 @@ async fn run_through(
 /// Every scenario not run is one whose throttled call could not be sent again unchanged: a
 /// replay (its nonce is given) or calls at once.
 fn only_unretryable(out: &suite::RunOutput) -> bool {
-    out.report.results.iter().all(|r| match &r.outcome {
-        Outcome::NotRun(_) if r.elsewhere.is_some() => true,
-        Outcome::NotRun(why) => why.contains("after 0 retries") || why.contains("at once"),
-        _ => true,
-    })
+    out.results
+        .scenarios
+        .iter()
+        .all(|r| match (r.outcome, r.cause) {
+            (Outcome::NotRun, None) => (r.reason.as_deref())
+                .is_some_and(|why| why.contains("after 0 retries") || why.contains("at once")),
+            _ => true,
+        })
 }
 
 fn reasons_all_throttled(out: &suite::RunOutput) -> bool {
-    out.report.results.iter().all(|r| match &r.outcome {
-        Outcome::NotRun(_) if r.elsewhere.is_some() => true,
-        Outcome::NotRun(why) => why.starts_with("throttled"),
-        _ => true,
-    })
+    out.results
+        .scenarios
+        .iter()
+        .all(|r| match (r.outcome, r.cause) {
+            (Outcome::NotRun, None) => {
+                (r.reason.as_deref()).is_some_and(|why| why.starts_with("throttled"))
+            }
+            _ => true,
+        })
 }
 
 pub async fn throttling_is_not_conformance() -> super::Tally {
@@ -86,7 +94,7 @@ pub async fn throttling_is_not_conformance() -> super::Tally {
     };
     match run_through(&mock, once, None).await {
         Ok(out) => {
-            let r = &out.report;
+            let r = &out.results;
             let throttled = SEEN
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -106,7 +114,10 @@ pub async fn throttling_is_not_conformance() -> super::Tally {
                 println!("throttle: {line}");
                 tally.pass();
             } else {
-                tally.fail(format!("throttle: {line}\n{}", r.summary()));
+                tally.fail(format!(
+                    "throttle: {line}\n{}",
+                    ecs_conformance::report::summary(r)
+                ));
             }
         }
         Err(e) => tally.fail(format!("throttle: the run through the proxy failed: {e}")),
@@ -114,7 +125,7 @@ pub async fn throttling_is_not_conformance() -> super::Tally {
     // Each throttled scenario waits 1 + 2 + 4 + 8 s: the preconditions are enough to show it.
     match run_through(&mock, always, Some("@preconditions")).await {
         Ok(out) => {
-            let r = &out.report;
+            let r = &out.results;
             let line = format!(
                 "always throttled: {} passed, {} failed, {} not run",
                 r.passed(),
@@ -123,13 +134,16 @@ pub async fn throttling_is_not_conformance() -> super::Tally {
             );
             if r.failed() == 0
                 && r.passed() == 0
-                && r.not_run() + r.of_other_editions() == r.results.len()
+                && r.not_run() + r.of_other_editions() == r.scenarios.len()
                 && reasons_all_throttled(&out)
             {
                 println!("throttle: {line}");
                 tally.pass();
             } else {
-                tally.fail(format!("throttle: {line}\n{}", r.summary()));
+                tally.fail(format!(
+                    "throttle: {line}\n{}",
+                    ecs_conformance::report::summary(r)
+                ));
             }
         }
         Err(e) => tally.fail(format!("throttle: the run through the proxy failed: {e}")),

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use ecs_conformance::evidence::Level;
-use ecs_conformance::suite::{self, Outcome, RunOutput};
+use ecs_conformance::results::Outcome;
+use ecs_conformance::suite::{self, RunOutput};
 use ecs_conformance::{DiskStatus, InstanceStatus, MockServer, SnapshotStatus, World};
 
 use super::proxy::{self, Exchange, Rewrite, Rewritten};
@@ -588,15 +589,15 @@ pub async fn prove_both_ways(edition: &'static Edition) -> Proof {
             "the suite must remove every world it creates: {created} created, {removed} removed"
         ));
     }
-    let r = &baseline.report;
-    if r.results
+    let r = &baseline.results;
+    if r.scenarios
         .iter()
-        .any(|s| s.outcome != Outcome::Passed && s.elsewhere.is_none())
+        .any(|s| s.outcome != Outcome::Passed && !s.of_other_editions())
     {
         proof.problems.push(format!(
             "through an identity proxy the suite must pass whole at {}:\n{}",
             edition.name,
-            r.summary()
+            ecs_conformance::report::summary(r)
         ));
         return proof;
     }
@@ -605,8 +606,13 @@ pub async fn prove_both_ways(edition: &'static Edition) -> Proof {
         let (out, proxy) = run_through(&mock, edition, v.rewrite).await;
         let touched = touched(&out, &proxy);
         let mut wrong = Vec::new();
-        for s in out.report.results.iter().filter(|s| s.elsewhere.is_none()) {
-            let name = s.name();
+        for s in out
+            .results
+            .scenarios
+            .iter()
+            .filter(|s| !s.of_other_editions())
+        {
+            let name = s.label();
             // A scenario tagged @chosen counts every finding at chosen at most.
             let cap = |l: Level| {
                 if s.tags.iter().any(|t| t == "chosen") {
@@ -617,34 +623,34 @@ pub async fn prove_both_ways(edition: &'static Edition) -> Proof {
             };
             let ok = match (touched.contains(&name), v.level) {
                 (false, _) => s.outcome == Outcome::Passed,
-                (true, Some(level)) => s.outcome == Outcome::Failed { level: cap(level) },
-                (true, None) => matches!(
-                    s.outcome,
-                    Outcome::Passed
-                        | Outcome::Failed {
-                            level: Level::Chosen
-                        }
-                ),
+                (true, Some(level)) => {
+                    s.outcome == Outcome::Failed && s.failed_at == Some(cap(level))
+                }
+                (true, None) => match s.outcome {
+                    Outcome::Passed => true,
+                    Outcome::Failed => s.failed_at == Some(Level::Chosen),
+                    _ => false,
+                },
             };
             if !ok {
                 let findings: Vec<String> = s.findings.iter().map(|f| f.to_string()).collect();
                 wrong.push(format!("{name}: {:?} {findings:#?}", s.outcome));
             }
         }
-        let at_observed = out.report.failed_names(Level::Observed).len();
+        let at_observed = out.results.failed_names(Level::Observed).len();
         match v.level {
             Some(level) => println!(
                 "faulty variant: {} -> {} scenarios touched, {} fail at {level}",
                 v.name,
                 touched.len(),
-                out.report.failed_at(level)
+                out.results.failed_at(level)
             ),
             None => println!(
                 "permitted variant: {} -> {} scenarios touched, {} fail at --fail-on observed, {} deviate at chosen",
                 v.name,
                 touched.len(),
                 at_observed,
-                out.report.failed_at(Level::Chosen)
+                out.results.failed_at(Level::Chosen)
             ),
         }
         if touched.is_empty() {

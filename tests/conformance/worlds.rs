@@ -34,15 +34,15 @@ impl Stated {
     /// The scenarios one of whose calls carried the parameter `name`.
     pub fn calling_with(&self, name: &str) -> std::collections::BTreeSet<String> {
         self.out
-            .report
             .results
+            .scenarios
             .iter()
             .filter(|r| {
-                r.answers
+                r.exchanges
                     .iter()
                     .any(|a| a.params.iter().any(|(k, _)| k == name))
             })
-            .map(|r| r.name())
+            .map(|r| r.label())
             .collect()
     }
 }
@@ -61,15 +61,15 @@ pub async fn stated() -> Result<Stated, String> {
         .expect("the proxy lock is whole")
         .clone();
     let worlds = out
-        .report
         .results
+        .scenarios
         .iter()
         .filter_map(|r| {
             let doc = r
-                .answers
+                .exchanges
                 .iter()
                 .find_map(|a| documents.get(&a.access_key_id))?;
-            Some((r.name(), doc.clone()))
+            Some((r.label(), doc.clone()))
         })
         .collect::<BTreeMap<_, _>>();
     if worlds.is_empty() {

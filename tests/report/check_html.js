@@ -104,31 +104,39 @@ async function main() {
       else seen.waived += 1;
     }
 
-    // Every scenario not run, under its cause, with the cause's count.
-    const groups = new Map();
-    for (const s of results.scenarios.filter((s) => s.outcome === 'not-run')) {
-      let reason = s.reason || '(no reason)';
-      if (['setup', 'setup-no-answer'].includes(s.cause)) reason = causeGroup(reason);
-      if (!groups.has(reason)) groups.set(reason, []);
-      groups.get(reason).push(label(s));
-    }
-    const heading = (await page.locator('#not-run h2').textContent()) || '';
-    if (heading !== `Not run (${results.run.counts.not_run})`) problems.push(`report.html: "${heading}", results.json counts ${results.run.counts.not_run} not run`);
-    const causes = page.locator('#not-run details');
-    const summaries = await causes.locator('summary').allTextContents();
-    if (summaries.length !== groups.size) problems.push(`report.html lists ${summaries.length} not-run causes, results.json ${groups.size}`);
-    for (const [reason, names] of groups) {
-      const i = summaries.indexOf(`${reason} (${names.length})`);
-      if (i < 0) {
-        problems.push(`report.html: the cause ${JSON.stringify(reason)} is not listed with its count ${names.length}`);
-        continue;
+    // Every scenario not run, under its cause, with the cause's count: those of the gated
+    // edition under "Not run", those it does not judge (they ran) under "Of other editions".
+    const counts = results.run.counts;
+    for (const [id, title, ofOther, total] of [
+      ['not-run', 'Not run', false, counts.not_run - (counts.other_editions || 0)],
+      ['other-editions', 'Of other editions', true, counts.other_editions || 0],
+    ]) {
+      const groups = new Map();
+      for (const s of results.scenarios.filter((s) => s.outcome === 'not-run' && (s.cause === 'other-edition') === ofOther)) {
+        let reason = s.reason || '(no reason)';
+        if (['setup', 'setup-no-answer'].includes(s.cause)) reason = causeGroup(reason);
+        if (!groups.has(reason)) groups.set(reason, []);
+        groups.get(reason).push(label(s));
       }
-      seen.causes += 1;
-      const listed = await causes.nth(i).locator('li').allTextContents();
-      if (JSON.stringify([...listed].sort()) !== JSON.stringify([...names].sort())) {
-        problems.push(`report.html: under ${JSON.stringify(reason)} it lists ${listed.length} scenarios, results.json ${names.length}`);
-      } else {
-        seen.notRun += names.length;
+      if (total === 0 && ofOther) continue;
+      const heading = (await page.locator(`#${id} h2`).textContent()) || '';
+      if (heading !== `${title} (${total})`) problems.push(`report.html: "${heading}", results.json counts ${total} ${title.toLowerCase()}`);
+      const causes = page.locator(`#${id} details`);
+      const summaries = await causes.locator('summary').allTextContents();
+      if (summaries.length !== groups.size) problems.push(`report.html lists ${summaries.length} causes under ${title}, results.json ${groups.size}`);
+      for (const [reason, names] of groups) {
+        const i = summaries.indexOf(`${reason} (${names.length})`);
+        if (i < 0) {
+          problems.push(`report.html: ${title}: the cause ${JSON.stringify(reason)} is not listed with its count ${names.length}`);
+          continue;
+        }
+        seen.causes += 1;
+        const listed = await causes.nth(i).locator('li').allTextContents();
+        if (JSON.stringify([...listed].sort()) !== JSON.stringify([...names].sort())) {
+          problems.push(`report.html: under ${JSON.stringify(reason)} it lists ${listed.length} scenarios, results.json ${names.length}`);
+        } else {
+          seen.notRun += names.length;
+        }
       }
     }
 
@@ -136,7 +144,7 @@ async function main() {
       await page.screenshot({ path: shot, fullPage: false });
       if (n > 0) await failures.first().screenshot({ path: shot.replace(/\.png$/, '-failure.png') });
     }
-    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run under ${seen.causes} causes${shot ? `, screenshot ${shot}` : ''}`);
+    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run or of other editions under ${seen.causes} causes${shot ? `, screenshot ${shot}` : ''}`);
   } finally {
     await browser.close();
   }

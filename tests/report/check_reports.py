@@ -168,27 +168,35 @@ def cause_group(reason):
     return re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "<uuid>", reason)
 
 
-groups = {}
-for s in scenarios:
-    if s["outcome"] == "not-run":
-        reason = s.get("reason") or "(no reason)"
-        if s.get("cause") in ("setup", "setup-no-answer"):
-            reason = cause_group(reason)
-        groups.setdefault(reason, []).append(s)
-not_run_md = section(md, "\n## Not run\n") or ""
-for reason, group in groups.items():
-    body = section(not_run_md, f"\n**{reason}** ({len(group)}):\n")
-    if body is not None:
-        body = body.split("\n**")[0]
-    if body is None:
-        problems.append(f"report.md: the cause {reason!r} is not listed with its count {len(group)}")
-        continue
-    listed = [l[2:] for l in body.splitlines() if l.startswith("- ")]
-    want = [f"{s['feature']} / {s['name']}" for s in group]
-    if sorted(listed) != sorted(want):
-        problems.append(f"report.md: under {reason!r} it lists {len(listed)} scenarios, results.json {len(want)}")
-if len(groups) != not_run_md.count("\n**"):
-    problems.append(f"report.md lists {not_run_md.count(chr(10) + '**')} not-run causes, results.json {len(groups)}")
+# Scenarios not run for the gated edition for a reason of their own are listed under "Not run";
+# those the gated edition does not judge (cause other-edition) ran, and are listed under "Of
+# other editions". Each by its reason, with the reason's count.
+not_run_total = 0
+cause_total = 0
+for title, of_other in (("Not run", False), ("Of other editions", True)):
+    groups = {}
+    for s in scenarios:
+        if s["outcome"] == "not-run" and (s.get("cause") == "other-edition") == of_other:
+            reason = s.get("reason") or "(no reason)"
+            if s.get("cause") in ("setup", "setup-no-answer"):
+                reason = cause_group(reason)
+            groups.setdefault(reason, []).append(s)
+    listed_md = section(md, f"\n## {title}\n") or ""
+    for reason, group in groups.items():
+        body = section(listed_md, f"\n**{reason}** ({len(group)}):\n")
+        if body is not None:
+            body = body.split("\n**")[0]
+        if body is None:
+            problems.append(f"report.md: {title}: the cause {reason!r} is not listed with its count {len(group)}")
+            continue
+        listed = [l[2:] for l in body.splitlines() if l.startswith("- ")]
+        want = [f"{s['feature']} / {s['name']}" for s in group]
+        if sorted(listed) != sorted(want):
+            problems.append(f"report.md: {title}: under {reason!r} it lists {len(listed)} scenarios, results.json {len(want)}")
+    if len(groups) != listed_md.count("\n**"):
+        problems.append(f"report.md: {title}: it lists {listed_md.count(chr(10) + '**')} causes, results.json {len(groups)}")
+    not_run_total += sum(len(g) for g in groups.values())
+    cause_total += len(groups)
 
 for path in sorted(report.iterdir()):
     text = path.read_text(errors="replace")
@@ -201,7 +209,7 @@ print(
     f"reports: {len(cases)} JUnit test cases ({len(junit_failed)} failed), "
     f"{len(elements)} Cucumber scenarios ({len(cucumber_failed)} failed), "
     f"{len(scenarios)} results ({len(counted)} counted failures, {len(waived)} waived, "
-    f"{sum(len(g) for g in groups.values())} not run in {len(groups)} causes) — each found as "
+    f"{not_run_total} not run or of other editions in {cause_total} causes) — each found as "
     f"results.json says in junit.xml, cucumber.json and report.md; no secret, no signature"
 )
 for p in problems:
