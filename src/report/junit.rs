@@ -1,167 +1,202 @@
-//! Waived scenarios in `junit.xml`: cucumber-rs's JUnit writer shows a scenario whose step failed
-//! as a `<failure>`; a waived one (`run --waivers`) becomes
-//! `<skipped message="waived: REASON (ISSUE)"/>`, its output kept, and its suite's `failures`
-//! count drops by one (`skipped` counts it). Every other byte of the file stays as cucumber
-//! wrote it.
+//! `junit.xml`: the [`View`] for CI systems. A suite per area (feature), a test case per scenario
+//! the format can say something true of: a counted failure is a `<failure>` with its findings, a
+//! scenario left unjudged by an endpoint that gave no answer an `<error>` (the run fails for it),
+//! a waived one `<skipped message="waived: REASON (ISSUE)"/>`, and the rest pass — a deviation
+//! beyond `--fail-on` only said in the case's output. A scenario not run is left out: JUnit has
+//! no "not run", and `results.json` and the reports list it with its reason.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-/// A waived scenario, and what its `<skipped>` says.
-pub struct WaivedCase {
-    pub feature: String,
-    pub scenario: String,
-    pub message: String,
+use super::markdown::call;
+use super::view::View;
+use crate::results::{Outcome, Scenario, describe};
+
+/// One test case's verdict in JUnit's words.
+enum Case {
+    Passed,
+    Failure { message: String, text: String },
+    Error { message: String },
+    Skipped { message: String },
 }
 
-/// `xml` with each waived scenario's `<failure>` replaced by `<skipped message=…/>`.
-pub fn mark_waived(xml: &str, waived: &[WaivedCase]) -> Result<String, String> {
-    if waived.is_empty() {
-        return Ok(xml.to_owned());
-    }
-    // First the conversions per suite (their counts are attributes of the suite's start tag),
-    // then the file with them.
-    let (_, per_suite) = rewrite(xml, waived, &[])?;
-    let (out, _) = rewrite(xml, waived, &per_suite)?;
-    Ok(out)
-}
-
-fn attr(e: &BytesStart, name: &[u8]) -> String {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-        .unwrap_or_default()
-}
-
-/// The waived case a `<testcase>` of the suite `suite` is, if any: cucumber names a suite
-/// `Feature: NAME[: PATH]` and a case `[Rule: R: ]Scenario: NAME: PATH:LINE:COL`.
-fn waived_case<'w>(waived: &'w [WaivedCase], suite: &str, case: &str) -> Option<&'w WaivedCase> {
-    waived.iter().find(|w| {
-        let feature = format!("Feature: {}", w.feature);
-        let scenario = format!("Scenario: {}", w.scenario);
-        (suite == feature || suite.starts_with(&format!("{feature}: ")))
-            && (case.ends_with(&scenario) || case.contains(&format!("{scenario}: ")))
-    })
-}
-
-/// One pass: the file with `<failure>`s of waived cases replaced and each suite's counts
-/// lowered by `per_suite` (empty: left as they are), and how many were replaced per suite.
-fn rewrite(
-    xml: &str,
-    waived: &[WaivedCase],
-    per_suite: &[usize],
-) -> Result<(String, Vec<usize>), String> {
-    let mut reader = Reader::from_str(xml);
-    let mut writer = Writer::new(Vec::new());
-    let mut counts: Vec<usize> = Vec::new();
-    let mut suite = String::new();
-    let mut case: Option<&WaivedCase> = None;
-    let mut in_failure = false;
-    let bad = |e: quick_xml::Error| format!("junit.xml: {e}");
-    loop {
-        let event = reader.read_event().map_err(bad)?;
-        let write = match &event {
-            Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testsuite" => {
-                suite = attr(e, b"name");
-                counts.push(0);
-                let lowered = per_suite.get(counts.len() - 1).copied().unwrap_or(0);
-                if lowered > 0 {
-                    let mut start = BytesStart::new("testsuite");
-                    for a in e.attributes().flatten() {
-                        let value = a.unescape_value().map_err(bad)?.into_owned();
-                        let value = match a.key.as_ref() {
-                            b"failures" => value
-                                .parse::<usize>()
-                                .map(|n| n.saturating_sub(lowered).to_string())
-                                .unwrap_or(value),
-                            _ => value,
-                        };
-                        start.push_attribute((a.key.as_ref(), value.as_bytes()));
-                    }
-                    start.push_attribute(("skipped", lowered.to_string().as_str()));
-                    let out = match event {
-                        Event::Start(_) => Event::Start(start),
-                        _ => Event::Empty(start),
-                    };
-                    writer.write_event(out).map_err(|e| bad(e.into()))?;
-                    continue;
-                }
-                true
-            }
-            Event::Start(e) if e.name().as_ref() == b"testcase" => {
-                case = waived_case(waived, &suite, &attr(e, b"name"));
-                true
-            }
-            Event::End(e) if e.name().as_ref() == b"testcase" => {
-                case = None;
-                true
-            }
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"failure" => {
-                let Some(w) = case else {
-                    writer.write_event(event).map_err(|e| bad(e.into()))?;
-                    continue;
-                };
-                in_failure = matches!(event, Event::Start(_));
-                let mut skipped = BytesStart::new("skipped");
-                skipped.push_attribute(("message", w.message.as_str()));
-                writer
-                    .write_event(Event::Empty(skipped))
-                    .map_err(|e| bad(e.into()))?;
-                if let Some(n) = counts.last_mut() {
-                    *n += 1;
-                }
-                false
-            }
-            Event::End(e) if in_failure && e.name().as_ref() == b"failure" => {
-                in_failure = false;
-                false
-            }
-            _ => !in_failure,
+/// What JUnit says of `s` in the run of the view.
+fn case(v: &View, s: &Scenario) -> Case {
+    let run = &v.results.run;
+    if s.for_want_of_an_answer() {
+        return Case::Error {
+            message: s.reason.clone().unwrap_or_default(),
         };
-        if write {
-            writer.write_event(event).map_err(|e| bad(e.into()))?;
+    }
+    if s.is_waived() {
+        let why: Vec<String> = (s.waived_by.iter())
+            .filter_map(|i| run.waivers.get(*i))
+            .map(|w| format!("{} ({})", w.waiver.reason, w.waiver.issue))
+            .collect();
+        return Case::Skipped {
+            message: format!("waived: {}", why.join("; ")),
+        };
+    }
+    match (s.outcome, s.counted, s.failed_at) {
+        (Outcome::Failed, true, Some(level)) => {
+            let counted: Vec<_> = (s.findings.iter())
+                .filter(|f| f.level <= run.fail_on)
+                .collect();
+            Case::Failure {
+                message: format!(
+                    "failed at {level}, counted at --fail-on {}: {}",
+                    run.fail_on,
+                    describe(&counted)
+                ),
+                text: describe(&s.findings_by_level()),
+            }
+        }
+        _ => Case::Passed,
+    }
+}
+
+/// What a case says besides its verdict: its deviations beyond `--fail-on`, and its calls.
+fn output(s: &Scenario) -> String {
+    let mut out = String::new();
+    if s.outcome == Outcome::Failed && !s.counted {
+        out.push_str(&format!(
+            "deviations shown, not counted: {}\n",
+            describe(&s.findings_by_level())
+        ));
+    }
+    for x in s.exchanges.iter().filter(|x| !x.setup) {
+        out.push_str(&format!(
+            "{} ({:?}) → {} {}\n",
+            call(x),
+            x.wire_form,
+            x.status,
+            x.content_type
+        ));
+    }
+    out
+}
+
+/// `tests`, `failures`, `errors`, `skipped` and `time` of some cases.
+fn totals<'c>(
+    cases: impl Iterator<Item = &'c (&'c Scenario, Case)>,
+) -> [(&'static str, String); 5] {
+    let (mut n, mut failures, mut errors, mut skipped, mut ms) = (0, 0, 0, 0, 0);
+    for (s, c) in cases {
+        n += 1;
+        ms += s.duration_ms;
+        match c {
+            Case::Passed => {}
+            Case::Failure { .. } => failures += 1,
+            Case::Error { .. } => errors += 1,
+            Case::Skipped { .. } => skipped += 1,
         }
     }
-    let out = String::from_utf8(writer.into_inner()).map_err(|e| format!("junit.xml: {e}"))?;
-    Ok((out, counts))
+    [
+        ("tests", n.to_string()),
+        ("failures", failures.to_string()),
+        ("errors", errors.to_string()),
+        ("skipped", skipped.to_string()),
+        ("time", format!("{:.3}", ms as f64 / 1e3)),
+    ]
+}
+
+/// The JUnit XML of the view.
+pub fn print(v: &View) -> String {
+    let mut suites: Vec<(&str, Vec<(&Scenario, Case)>)> = Vec::new();
+    for s in v.results.scenarios.iter() {
+        if s.omitted_from_machine_reports() {
+            continue;
+        }
+        let c = case(v, s);
+        match suites.iter_mut().find(|(f, _)| *f == s.feature) {
+            Some((_, cases)) => cases.push((s, c)),
+            None => suites.push((&s.feature, vec![(s, c)])),
+        }
+    }
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let mut put = |e: Event| {
+        // Writing into a Vec cannot fail.
+        let _ = w.write_event(e);
+    };
+    put(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let mut root = BytesStart::new("testsuites");
+    root.push_attribute(("name", "ecs-conformance"));
+    for (k, value) in totals(suites.iter().flat_map(|(_, cases)| cases)) {
+        root.push_attribute((k, value.as_str()));
+    }
+    put(Event::Start(root));
+    let timestamp = (v.results.run.started_at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    for (feature, cases) in &suites {
+        let mut suite = BytesStart::new("testsuite");
+        suite.push_attribute(("name", format!("Feature: {feature}").as_str()));
+        for (k, value) in totals(cases.iter()) {
+            suite.push_attribute((k, value.as_str()));
+        }
+        suite.push_attribute(("timestamp", timestamp.as_str()));
+        put(Event::Start(suite));
+        for (s, c) in cases {
+            let mut case = BytesStart::new("testcase");
+            case.push_attribute(("name", format!("Scenario: {}", s.name).as_str()));
+            case.push_attribute(("classname", s.feature.as_str()));
+            let time = format!("{:.3}", s.duration_ms as f64 / 1e3);
+            case.push_attribute(("time", time.as_str()));
+            put(Event::Start(case));
+            let (tag, kind, message, text) = match c {
+                Case::Passed => ("", "", "", ""),
+                Case::Failure { message, text } => {
+                    ("failure", "failed", message.as_str(), text.as_str())
+                }
+                Case::Error { message } => ("error", "no answer", message.as_str(), ""),
+                Case::Skipped { message } => ("skipped", "", message.as_str(), ""),
+            };
+            if !tag.is_empty() {
+                let mut e = BytesStart::new(tag);
+                if !kind.is_empty() {
+                    e.push_attribute(("type", kind));
+                }
+                e.push_attribute(("message", message));
+                if text.is_empty() {
+                    put(Event::Empty(e));
+                } else {
+                    put(Event::Start(e));
+                    put(Event::Text(BytesText::new(text)));
+                    put(Event::End(BytesEnd::new(tag)));
+                }
+            }
+            let out = output(s);
+            if !out.is_empty() {
+                put(Event::Start(BytesStart::new("system-out")));
+                put(Event::Text(BytesText::new(&out)));
+                put(Event::End(BytesEnd::new("system-out")));
+            }
+            put(Event::End(BytesEnd::new("testcase")));
+        }
+        put(Event::End(BytesEnd::new("testsuite")));
+    }
+    put(Event::End(BytesEnd::new("testsuites")));
+    let mut out = String::from_utf8(w.into_inner()).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const XML: &str = r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite id="0" name="Feature: ResetDisk errors: the account: features/errors_account.feature" package="testsuite/x" tests="2" errors="0" failures="2" hostname="localhost" timestamp="2026-11-30T16:00:00Z" time="0.1"><testcase name="Scenario: UserNotInTheWhiteList (XML): features/errors_account.feature:37:3" time="0.01"><failure type="Step Panicked" message="content-type &amp; more"/><system-out><![CDATA[Scenario: UserNotInTheWhiteList (XML)]]></system-out></testcase><testcase name="Scenario: UserNotInTheWhiteList (JSON): features/errors_account.feature:37:3" time="0.01"><failure type="Step Panicked" message="other"/></testcase></testsuite></testsuites>"#;
-
     #[test]
-    fn a_waived_failure_becomes_skipped_with_its_reason_and_issue() {
-        let waived = [WaivedCase {
-            feature: "ResetDisk errors: the account".into(),
-            scenario: "UserNotInTheWhiteList (XML)".into(),
-            message: "waived: no charset yet <b> (https://tracker.example/ECS-123)".into(),
-        }];
-        let out = mark_waived(XML, &waived).expect("rewritten");
-        assert!(
-            out.contains(r#"<skipped message="waived: no charset yet &lt;b&gt; (https://tracker.example/ECS-123)"/><system-out><![CDATA[Scenario: UserNotInTheWhiteList (XML)]]></system-out>"#),
-            "{out}"
-        );
-        assert!(!out.contains("content-type &amp; more"), "{out}");
-        assert!(out.contains(r#"<failure type="Step Panicked" message="other"/>"#));
-        assert!(
-            out.contains(r#"failures="1""#) && out.contains(r#"skipped="1""#),
-            "{out}"
-        );
-        assert_eq!(mark_waived(XML, &[]).as_deref(), Ok(XML));
+    fn what_xml_cannot_hold_is_escaped() {
+        let v = "a <b> & \"c\" ]]>";
+        let mut w = Writer::new(Vec::new());
+        let mut e = BytesStart::new("skipped");
+        e.push_attribute(("message", v));
+        let _ = w.write_event(Event::Empty(e));
+        let _ = w.write_event(Event::Text(BytesText::new(v)));
+        let xml = String::from_utf8(w.into_inner()).unwrap();
         assert_eq!(
-            out.replace(r#" skipped="1""#, "")
-                .replace(r#"failures="1""#, r#"failures="2""#)
-                .replace(
-                    r#"<skipped message="waived: no charset yet &lt;b&gt; (https://tracker.example/ECS-123)"/>"#,
-                    r#"<failure type="Step Panicked" message="content-type &amp; more"/>"#
-                ),
-            XML,
-            "nothing else changes"
+            xml,
+            r#"<skipped message="a &lt;b&gt; &amp; &quot;c&quot; ]]&gt;"/>a &lt;b&gt; &amp; &quot;c&quot; ]]&gt;"#
         );
     }
 }

@@ -71,9 +71,9 @@ fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Writes `results.json`, `report.md`, `report.html`, the regression report against a baseline
-/// when there is one, and last `manifest.json`, into `dir`, where the run has already written
-/// `junit.xml` and `cucumber.json`.
+/// Writes `results.json`, `junit.xml`, `report.md`, `report.html`, the regression report against
+/// a baseline when there is one, and last `manifest.json`, into `dir`, where the run has already
+/// written `cucumber.json`.
 pub fn write(
     dir: &Path,
     results: &Results,
@@ -86,8 +86,8 @@ pub fn write(
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
     };
     put("results.json", &json)?;
-    mark_waived(dir, results)?;
     let view = view::View::of(results);
+    put("junit.xml", &junit::print(&view))?;
     put("report.md", &markdown::print(&view))?;
     put("report.html", &html::print(&view))?;
     if let Some(d) = regression {
@@ -112,33 +112,6 @@ pub fn write(
         MANIFEST,
         &serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?,
     )
-}
-
-/// Cucumber's `junit.xml` with each waived scenario shown as `<skipped message="waived: REASON
-/// (ISSUE)"/>` instead of its failure.
-fn mark_waived(dir: &Path, results: &Results) -> Result<(), String> {
-    let waived: Vec<junit::WaivedCase> = (results.scenarios.iter())
-        .filter(|s| !s.waived_by.is_empty())
-        .map(|s| {
-            let why: Vec<String> = (s.waived_by.iter())
-                .filter_map(|i| results.run.waivers.get(*i))
-                .map(|w| format!("{} ({})", w.waiver.reason, w.waiver.issue))
-                .collect();
-            junit::WaivedCase {
-                feature: s.feature.clone(),
-                scenario: s.name.clone(),
-                message: format!("waived: {}", why.join("; ")),
-            }
-        })
-        .collect();
-    if waived.is_empty() {
-        return Ok(());
-    }
-    let path = dir.join("junit.xml");
-    let xml = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    std::fs::write(&path, junit::mark_waived(&xml, &waived)?)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Every waiver the report says was applied was in force on the run's date (`started_at`, in

@@ -2,7 +2,7 @@
 //! lines — whatever it looks like; and the sections a reader once tripped on say what they mean.
 
 use super::view::{Cell, NotRunKind, View};
-use super::{console, html, markdown};
+use super::{console, html, junit, markdown};
 use crate::contract::editions::{self, Range};
 use crate::evidence::Level;
 use crate::results::{Cause, Finding, Outcome, Results, Scenario, ScenarioId};
@@ -293,6 +293,9 @@ fn waivers_are_said_alike_by_every_printer() {
     assert!(line.starts_with("waived: ResetDisk errors: the account / UserNotInTheWhiteList (XML) [observed], by waiver 1 ("));
     assert!(md.contains(&crate::suite::md_cell(line)) && page.contains(&html::esc(line)));
     assert!(md.contains(unexercised) && page.contains(&html::esc(unexercised)));
+    let xml = junit::print(&view);
+    let skipped = "<skipped message=\"waived: the gateway adds no charset yet (https://tracker.example/ECS-123)\"/>";
+    assert!(xml.contains(skipped) && !xml.contains("<failure"), "{xml}");
 
     let waivers = Waivers::parse(WAIVER, TODAY).unwrap();
     let stale = run(

@@ -102,8 +102,8 @@ pub struct SuiteConfig {
     pub fail_on: Level,
     /// What to do with a recorded answer that is missing or differs.
     pub snapshot_mode: SnapshotMode,
-    /// Where cucumber's own JUnit XML and Cucumber JSON writers write (`junit.xml`,
-    /// `cucumber.json`), when a report is asked for.
+    /// Where cucumber's own Cucumber JSON writer writes `cucumber.json`, when a report is asked
+    /// for (the report's other files are written from the results).
     pub machine_reports: Option<std::path::PathBuf>,
     /// A private CA (PEM) to trust for an HTTPS endpoint.
     pub ca_cert: Option<Vec<u8>>,

@@ -151,18 +151,14 @@ async fn preflight(client: &Client, url: &str) -> Result<Option<Vec<String>>, Ru
 
 type Sink = Box<dyn std::io::Write + Send>;
 
-/// The files cucumber's JUnit and JSON writers write to: in `dir` when given, else nowhere.
-pub(super) fn machine_report_files(
-    dir: Option<&std::path::Path>,
-) -> Result<(Sink, Sink), RunError> {
+/// The file cucumber's Cucumber JSON writer writes to: `cucumber.json` in `dir` when given, else
+/// nowhere. (`junit.xml` is the report's, written from the results.)
+pub(super) fn cucumber_json_file(dir: Option<&std::path::Path>) -> Result<Sink, RunError> {
     let Some(dir) = dir else {
-        return Ok((Box::new(std::io::sink()), Box::new(std::io::sink())));
+        return Ok(Box::new(std::io::sink()));
     };
-    let create = |name: &str| -> Result<Sink, RunError> {
-        let path = dir.join(name);
-        let file = std::fs::File::create(&path)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        Ok(Box::new(std::io::BufWriter::new(file)))
-    };
-    Ok((create("junit.xml")?, create("cucumber.json")?))
+    let path = dir.join("cucumber.json");
+    let file = std::fs::File::create(&path)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok(Box::new(std::io::BufWriter::new(file)))
 }

@@ -142,15 +142,15 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     })
 }
 
-/// Runs the chosen scenarios through cucumber: the collector closes each into its result; the
-/// Cucumber JSON writer sees only those that ran. Scenarios that need a world the seam cannot
+/// Runs the chosen scenarios through cucumber: the collector closes each into its result;
+/// cucumber's Cucumber JSON writer sees only those that ran. Scenarios that need a world the seam cannot
 /// install are not run, with its reason.
 async fn scenarios(
     config: &SuiteConfig,
     ctx: Arc<RunState>,
     chosen: selection::Chosen,
 ) -> Result<Vec<(Scenario, record::Timing)>, RunError> {
-    let (junit, json) = connect::machine_report_files(config.machine_reports.as_deref())?;
+    let json = connect::cucumber_json_file(config.machine_reports.as_deref())?;
     let closed: Closed = Arc::default();
     let cannot_install = ctx.seam.cannot_install();
     let (selection, not_run) = (chosen.selection, closed.clone());
@@ -183,10 +183,6 @@ async fn scenarios(
         .with_parser(files::TextParser)
         .with_writer(
             collector::Collector::new(ctx, closed.clone(), config.progress)
-                .tee::<SuiteWorld, _>(collector::Held::<SuiteWorld, _>::new(
-                    closed.clone(),
-                    cucumber::writer::JUnit::raw(junit, 0),
-                ))
                 .tee::<SuiteWorld, _>(collector::Held::<SuiteWorld, _>::new(
                     closed.clone(),
                     cucumber::writer::Json::raw(json),

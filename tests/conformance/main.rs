@@ -165,6 +165,11 @@ fn main() -> ExitCode {
             passed: usize::from(shown.is_empty()),
             problems: shown,
         });
+        let agree = reports::printers_agree_on_every_count().await;
+        add(Tally {
+            passed: usize::from(agree.is_empty()),
+            problems: agree,
+        });
         add(throttle);
         let mut discover = Tally::default();
         discover::only_tagged_resources_are_named(&mut discover).await;

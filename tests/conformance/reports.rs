@@ -4,10 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use ecs_conformance::evidence::Level;
+use ecs_conformance::results::{Results, format_date};
+use ecs_conformance::suite::{self, SuiteConfig, SuiteFiles, Waivers};
 use ecs_conformance::{MockServer, report};
 
 use crate::proxy;
-use ecs_conformance::suite::{self, SuiteConfig, SuiteFiles};
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     let _ = std::fs::remove_dir_all(to);
@@ -300,6 +302,17 @@ pub async fn shown_to_return() -> Vec<String> {
     if section.contains("**undocumented**") {
         problems.push("the mock's answers show something undocumented".into());
     }
+    // The unknown-action probe is a probe, not an action of the API.
+    for format in ["XML", "JSON"] {
+        let probe =
+            format!("### A probe: an action the API does not have (DeleteEverything), {format}");
+        if !section.contains(&probe) || section.contains(&format!("### DeleteEverything, {format}"))
+        {
+            problems.push(format!(
+                "the unknown-action probe must read {probe:?}, never as an action"
+            ));
+        }
+    }
 
     let mock = match MockServer::start().await {
         Ok(m) => m,
@@ -347,4 +360,146 @@ async fn report_of(config: SuiteConfig) -> Result<String, String> {
     let text = std::fs::read_to_string(dir.join("report.md")).map_err(|e| e.to_string());
     let _ = std::fs::remove_dir_all(&dir);
     text
+}
+
+/// The numbers of the tally sentence (`N scenarios: N passed every expectation, …`) wherever it
+/// stands in `text`, tags and all.
+fn tally(text: &str) -> Option<Vec<u64>> {
+    let at = text.find(" passed every expectation")?;
+    let start = text[..at].rfind(" scenarios: ")?;
+    let start = text[..start]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let end = at + text[at..].find(['\n', '<', '—'])?;
+    let numbers = text[start..end]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    Some(numbers)
+}
+
+/// `name="N"` of the first line of `xml` that opens `tag`.
+fn attribute(xml: &str, tag: &str, name: &str) -> Option<u64> {
+    let line = xml.lines().find(|l| l.contains(&format!("<{tag} ")))?;
+    let at = line.find(&format!(" {name}=\""))? + name.len() + 3;
+    line[at..].split('"').next()?.parse().ok()
+}
+
+/// Console, report.md, report.html and junit.xml say the same counts of one run: the tally
+/// sentence word for word in the first three, the same numbers as results.json's counts, and
+/// JUnit's tests, failures, errors and skipped are the cases shown, the counted failures, the
+/// unanswered and the waived.
+fn printers_agree(what: &str, dir: &Path) -> Result<String, String> {
+    let results = Results::load(dir)?;
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+    let console = report::summary(&results);
+    let printed = [
+        ("console", console.as_str()),
+        ("report.md", &read("report.md")),
+        ("report.html", &read("report.html")),
+    ]
+    .map(|(name, text)| (name, tally(text)));
+    let c = &results.run.counts;
+    let fail_on = results.run.fail_on;
+    let counted = c.failed_up_to(fail_on) as u64;
+    let mut want = vec![c.scenarios as u64, c.passed as u64, c.failed_any() as u64];
+    want.extend(Level::ALL.map(|l| c.failed_at(l) as u64));
+    want.push(counted);
+    for (name, numbers) in &printed {
+        match numbers {
+            Some(n) if n.starts_with(&want) && Some(n) == printed[0].1.as_ref() => {}
+            other => {
+                return Err(format!(
+                    "{what}: {name} states {other:?}, results.json {want:?}, the console {:?}",
+                    printed[0].1
+                ));
+            }
+        }
+    }
+    let junit = read("junit.xml");
+    let shown = results
+        .scenarios
+        .iter()
+        .filter(|s| !s.omitted_from_machine_reports())
+        .count() as u64;
+    let got =
+        ["tests", "failures", "errors", "skipped"].map(|a| attribute(&junit, "testsuites", a));
+    let expected = [shown, counted, results.unanswered() as u64, c.waived as u64].map(Some);
+    if got != expected {
+        return Err(format!(
+            "{what}: junit.xml counts {got:?} (tests, failures, errors, skipped), the results {expected:?}"
+        ));
+    }
+    Ok(format!(
+        "{what}: console, report.md and report.html state {want:?}; junit.xml {expected:?}"
+    ))
+}
+
+/// A passing run, the faulty proxy's run and a waived run: every printer agrees on every count.
+pub async fn printers_agree_on_every_count() -> Vec<String> {
+    let mut problems = Vec::new();
+    let mock = match MockServer::start().await {
+        Ok(m) => m,
+        Err(e) => return vec![format!("the mock did not start: {e}")],
+    };
+    // The faulty endpoint of .ci/run: the "dees" typo fixed (documented), a space in the XML
+    // Content-Type (observed), no Recommend (chosen).
+    let faulty = |_: &proxy::Exchange, r: &mut proxy::Rewritten| {
+        if r.content_type == "text/xml;charset=utf-8" {
+            r.content_type = "text/xml; charset=utf-8".into();
+        }
+        r.body = r.body.replace("dees not support", "does not support");
+    };
+    let (url, _proxy, _stop) = proxy::start(mock.url(), faulty).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let waiver = format!(
+        "[[waiver]]\nscenario = \"resetdisk-errors-the-account/*\"\nexpectation = \"content-type.xml\"\nreason = \"the gateway adds a space\"\nissue = \"https://tracker.example/ECS-9\"\nexpires = \"{}\"\n",
+        format_date(today)
+    );
+    let waivers = Waivers::parse(&waiver, today);
+    let Ok(waivers) = waivers else {
+        return vec![format!("the waiver of the waived run: {waivers:?}")];
+    };
+    let runs = [
+        ("a passing run", SuiteConfig::default()),
+        (
+            "the faulty proxy's run",
+            SuiteConfig {
+                fail_on: Level::Observed,
+                ..proxy::through(url.clone())
+            },
+        ),
+        (
+            "a waived run",
+            SuiteConfig {
+                fail_on: Level::Observed,
+                waivers,
+                ..proxy::through(url)
+            },
+        ),
+    ];
+    for (what, config) in runs {
+        let dir = std::env::temp_dir().join(format!("ecsc-agree-{}", uuid::Uuid::new_v4()));
+        let result = async {
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let config = SuiteConfig {
+                machine_reports: Some(dir.clone()),
+                progress: false,
+                ..config
+            };
+            let out = suite::run(config).await.map_err(|e| e.to_string())?;
+            if what == "a waived run" && out.results.waived() == 0 {
+                return Err("the waived run waived nothing".into());
+            }
+            report::write(&dir, &out.results, None, None)?;
+            printers_agree(what, &dir)
+        }
+        .await;
+        let _ = std::fs::remove_dir_all(&dir);
+        match result {
+            Ok(line) => println!("printers agree: {line}"),
+            Err(e) => problems.push(e),
+        }
+    }
+    problems
 }

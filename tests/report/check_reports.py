@@ -5,9 +5,11 @@ report.md as text, and results.json as the project's schema. Checks that junit.x
 cucumber.json agree with results.json on what ran and what failed, and that each says, for every
 scenario, what results.json says of it: every counted failure fails there with each of its counted
 findings, every waived scenario is skipped in junit.xml naming its waivers, every scenario not run
-is left out (those formats cannot say "not run"), and no other scenario fails. report.md must show
-every failure with each finding and answer, every waived scenario, and every scenario not run
-under its cause with the cause's count. No file may hold the run's secret or a request signature.
+is left out (those formats cannot say "not run") unless its setup got no answer, every scenario
+left unjudged by a silent endpoint is an error in junit.xml, and no other scenario fails. report.md must show
+every failure with each finding and answer, every waived scenario, every scenario not run under
+its cause with the cause's count, and every scenario of other editions under the editions it
+judges. No file may hold the run's secret or a request signature.
 
 Usage: check_reports.py REPORT_DIR SECRET
 """
@@ -36,7 +38,17 @@ cucumber_failed = [
 results = json.loads((report / "results.json").read_text())
 assert results["schema"] == "ecs-conformance/results/v1", results["schema"]
 scenarios = results["scenarios"]
-ran = [s for s in scenarios if s["outcome"] != "not-run"]
+# Those formats cannot say "not run": a scenario not run is left out, unless its setup got no
+# answer (that fails the run, and shows there).
+def omitted(s):
+    return s["outcome"] == "not-run" and s.get("cause") != "setup-no-answer"
+
+
+def silent(s):
+    return s["outcome"] == "no-answer" or s.get("cause") == "setup-no-answer"
+
+
+ran = [s for s in scenarios if not omitted(s)]
 counted = [s for s in scenarios if s["counted"]]
 waived = [s for s in scenarios if s.get("waived_by")]
 
@@ -82,7 +94,7 @@ for s in scenarios:
     key = (s["feature"], s["name"])
     label = f"{s['feature']} / {s['name']}"
     case, element = junit_by.get(key), cucumber_by.get(key)
-    if s["outcome"] == "not-run":
+    if omitted(s):
         if case is not None or element is not None:
             problems.append(f"{label}: not run in results.json, yet junit.xml or cucumber.json lists it")
         continue
@@ -104,6 +116,10 @@ for s in scenarios:
             w["reason"] in message and w["issue"] in message for w in reasons
         ):
             problems.append(f"{label}: waived in results.json, but junit.xml says {case.result!r}")
+    elif silent(s):
+        message = "\n".join((r.message or "") for r in failures if isinstance(r, Error))
+        if not message or (s.get("reason") or "") not in message:
+            problems.append(f"{label}: left unjudged in results.json; junit.xml must say so as an error with its reason")
     elif s["counted"]:
         message = "\n".join((r.message or "") + (r.text or "") for r in failures)
         missing = [
