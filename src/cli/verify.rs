@@ -28,7 +28,7 @@ pub fn exec(dir: &Path, rejudge: bool) -> Result<ExitCode, Fail> {
     let started = std::time::Instant::now();
     let results = ecs_conformance::results::Results::load(dir)
         .map_err(|e| Fail::new(1, format!("not verified: {e}")))?;
-    let done = ecs_conformance::report::rejudge(&results)
+    let done = ecs_conformance::suite::rejudge(&results)
         .map_err(|e| Fail::new(1, format!("not verified: verdict does not follow: {e}")))?;
     println!(
         "verified: {} matches its manifest, ran this harness's suite ({fingerprint}), and every \

@@ -11,7 +11,6 @@ pub mod diff;
 mod html;
 mod junit;
 mod markdown;
-pub mod rejudge;
 mod shown;
 pub mod view;
 
@@ -25,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use console::summary;
-pub use rejudge::{Rejudged, rejudge};
 
 use crate::results::{Results, WaiverState};
 

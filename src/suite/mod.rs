@@ -28,6 +28,7 @@ pub(crate) mod judgement;
 pub(crate) mod outline;
 pub(crate) mod record;
 pub(crate) mod recorded;
+mod rejudge;
 mod selection;
 mod steps;
 mod target;
@@ -50,6 +51,7 @@ pub use editions::judged_only_in;
 pub(crate) use evidence_table::md_cell;
 pub use files::SuiteFiles;
 pub use recorded::{SnapshotMode, answer_fields};
+pub use rejudge::{Rejudged, rejudge};
 pub use selection::selected_scenarios;
 pub use waivers::{Waivers, one_year_after, renew_text};
 
@@ -180,6 +182,7 @@ async fn scenarios(
         .max(1);
     let (before_ctx, after_ctx) = (ctx.clone(), ctx.clone());
     SuiteWorld::cucumber::<&str>()
+        .steps(steps::collection())
         .with_parser(files::TextParser)
         .with_writer(
             collector::Collector::new(ctx, closed.clone(), config.progress)

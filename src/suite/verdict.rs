@@ -62,6 +62,30 @@ impl Findings {
     }
 }
 
+/// A step's findings weighed as the run weighs them: in a scenario tagged `@chosen` (whose whole
+/// expectation is a choice) every finding counts at `chosen` at most; `Err` (the step fails, with
+/// its counted findings) when any counts at `fail_on`. The run's steps and `verify --rejudge`
+/// weigh alike, here.
+pub fn weigh(
+    findings: Findings,
+    chosen_only: bool,
+    fail_on: Level,
+) -> (Vec<Finding>, Result<(), String>) {
+    let mut findings = findings.0;
+    if chosen_only {
+        for f in &mut findings {
+            f.level = f.level.max(Level::Chosen);
+        }
+    }
+    let counted: Vec<&Finding> = findings.iter().filter(|f| f.level <= fail_on).collect();
+    let result = if counted.is_empty() {
+        Ok(())
+    } else {
+        Err(describe(&counted))
+    };
+    (findings, result)
+}
+
 /// The strongest level among `findings`.
 pub fn worst(findings: &[Finding]) -> Option<Level> {
     findings.iter().map(|f| f.level).min()

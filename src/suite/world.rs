@@ -10,11 +10,12 @@ use super::check::Answer;
 use super::context::RunState;
 use super::record::{ScenarioRecord, Stop, exchange};
 use super::recorded::SnapshotMode;
+use super::steps::step::Judging;
 use super::target::{Binding, Unbound};
 use super::verdict::{self, Findings};
 use crate::client::{Call, ClientError};
-use crate::evidence::{Level, ids};
-use crate::results::{Finding, ScenarioId};
+use crate::evidence::ids;
+use crate::results::ScenarioId;
 use crate::world::{Disk, Instance, Snapshot, World};
 
 #[derive(Debug, Default, cucumber::World)]
@@ -34,7 +35,10 @@ pub struct SuiteWorld {
     /// resources`), not only a world that states none.
     pub empty_account: bool,
     binding: Option<Binding>,
+    /// The answers of the scenario's When steps, in order: what its Then steps judge.
     pub answers: Vec<Answer>,
+    /// The answers of the calls the current Then step made aside (the signature probe's twin).
+    pub aside: Vec<Answer>,
     /// A signature probe's call as it would be signed right: sent by the step that proves the
     /// signature was checked.
     pub signed_right: Option<Call>,
@@ -131,21 +135,22 @@ impl SuiteWorld {
     /// Records findings and fails the step when any counts at the run's `--fail-on` level; the
     /// others are kept for the report.
     pub fn judge(&mut self, findings: Findings) -> Result<(), String> {
-        let ctx = self.ctx()?.clone();
-        let mut findings = findings.0;
-        if self.chosen_only {
-            for f in &mut findings {
-                f.level = f.level.max(Level::Chosen);
-            }
-        }
-        let counted: Vec<&Finding> = findings.iter().filter(|f| f.level <= ctx.fail_on).collect();
-        let result = if counted.is_empty() {
-            Ok(())
-        } else {
-            Err(verdict::describe(&counted))
-        };
+        let fail_on = self.ctx()?.fail_on;
+        let (findings, result) = verdict::weigh(findings, self.chosen_only, fail_on);
         self.record.findings.extend(findings);
         result
+    }
+
+    /// What a Then step's check sees of this scenario: its answers, those of the step's calls
+    /// aside, and its recorded answers.
+    pub fn judging(&self) -> Result<Judging<'_>, String> {
+        Ok(Judging {
+            scenario: &self.id,
+            answers: &self.answers,
+            aside: &self.aside,
+            files: &self.ctx()?.files,
+            snapshot_mode: self.snapshot_mode()?,
+        })
     }
 
     /// Records that the scenario cannot run on this target; the text is the step's error, and the
@@ -368,13 +373,6 @@ impl SuiteWorld {
         Ok(())
     }
 
-    /// The last answer.
-    pub fn answer(&self) -> Result<&Answer, String> {
-        self.answers
-            .last()
-            .ok_or_else(|| "no call was made before this step".into())
-    }
-
     /// The world as the target holds it now. When it cannot be seen, the scenario stops short of
     /// a verdict as its setup would (not run, saying why).
     pub async fn target_world(&mut self) -> Result<World, String> {
@@ -393,15 +391,6 @@ impl SuiteWorld {
         if let (Some(ctx), Some(binding)) = (&self.ctx, self.binding.take()) {
             ctx.seam.release(&ctx.client, &binding).await;
         }
-    }
-
-    pub fn recorded_answer_name(&self) -> String {
-        super::recorded::snapshot_name(&self.id.feature, &self.id.scenario)
-    }
-
-    /// The stored recorded answer `name`, from the run's suite files.
-    pub fn stored_answer(&self, name: &str) -> Result<Option<String>, String> {
-        Ok(self.ctx()?.files.recorded_answer(name))
     }
 
     /// How a recorded answer that differs is handled: recorded for review only from an

@@ -65,8 +65,8 @@ fn first_failure(results: &Value) -> Option<(usize, String)> {
     ))
 }
 
-fn rejudged(dir: &Path) -> Result<report::Rejudged, String> {
-    report::rejudge(&Results::load(dir)?)
+fn rejudged(dir: &Path) -> Result<suite::Rejudged, String> {
+    suite::rejudge(&Results::load(dir)?)
 }
 
 pub async fn verdicts_follow_from_exchanges() -> Tally {
@@ -310,7 +310,7 @@ pub async fn verdicts_follow_from_exchanges() -> Tally {
 /// The results of `out`, as its report would hold them, re-judged: the run's own verdicts must
 /// follow from its exchanges, whatever the target did (`what` names the run).
 pub fn follows(out: &suite::RunOutput, what: &str) -> Result<(), String> {
-    report::rejudge(&out.results)
+    suite::rejudge(&out.results)
         .map(|_| ())
         .map_err(|e| format!("{what}: verify --rejudge refuses the run's own results: {e}"))
 }

@@ -1,9 +1,7 @@
 //! ResetDisk's own steps: resetting a disk in every wire form and format, concurrently, and what a
 //! reset must have done.
 
-use cucumber::{given, then, when};
-
-use super::{FormatParam, WireFormParam};
+use super::step::{Args, Calls, Step};
 use crate::client::{Call, WireForm};
 use crate::contract::reset_disk::ACTION;
 use crate::evidence::ids;
@@ -18,102 +16,135 @@ fn reset(disk: &str, snapshot: &str, form: WireForm, format: Option<Format>) -> 
         .param("SnapshotId", snapshot)
 }
 
-#[given(expr = "the snapshot {string} does not support ResetDisk")]
-fn snapshot_not_resettable(w: &mut SuiteWorld, id: String) -> Result<(), String> {
-    w.snapshot_mut(&id)?.supports_reset = false;
-    Ok(())
+/// The reset of the step's disk (argument 0) to its snapshot (argument 1).
+fn reset_of(a: &Args, form: WireForm, format: Option<Format>) -> Result<Call, String> {
+    Ok(reset(a.text(0)?, a.text(1)?, form, format))
 }
 
-#[given(expr = "a reset takes {int} seconds")]
-fn reset_duration(w: &mut SuiteWorld, seconds: u64) -> Result<(), String> {
-    w.world_mut()?.reset_duration_ms = seconds * 1000;
-    Ok(())
-}
+pub const STEPS: &[Step] = &[
+    Step::given(
+        "the snapshot {string} does not support ResetDisk",
+        |w, a| {
+            w.snapshot_mut(a.text(0)?)?.supports_reset = false;
+            Ok(())
+        },
+    ),
+    Step::given("a reset takes {int} seconds", |w, a| {
+        let seconds: u64 = a.get(0)?;
+        w.world_mut()?.reset_duration_ms = seconds * 1000;
+        Ok(())
+    }),
+    Step::given_by_calls(
+        "a reset of disk {string} to snapshot {string} has started",
+        |w, a| {
+            Box::pin(async move {
+                let call = reset_of(a, WireForm::V1Get, Some(Format::Json))?;
+                w.send_setup(&call, "the first reset").await
+            })
+        },
+    ),
+    Step::when(
+        "I reset disk {string} to snapshot {string} in {format}",
+        Calls::Fixed(1),
+        |w, a| {
+            Box::pin(async move {
+                let call = reset_of(a, WireForm::V1Get, Some(a.format(2)?))?;
+                w.send(&call, None).await
+            })
+        },
+    ),
+    // One more parameter: `RegionId`, `DryRun`, or any other (which an edition may not know).
+    Step::when(
+        "I reset disk {string} to snapshot {string} in {format} with {word} {string}",
+        Calls::Fixed(1),
+        |w, a| {
+            Box::pin(async move {
+                let call = reset_of(a, WireForm::V1Get, Some(a.format(2)?))?;
+                w.send(&call.param(a.text(3)?, a.text(4)?), None).await
+            })
+        },
+    ),
+    Step::when(
+        "I reset disk {string} to snapshot {string} as {wire_form} in {format}",
+        Calls::Fixed(1),
+        |w, a| {
+            Box::pin(async move {
+                let call = reset_of(a, a.wire_form(2)?, Some(a.format(3)?))?;
+                w.send(&call, None).await
+            })
+        },
+    ),
+    Step::when(
+        "I reset disk {string} to snapshot {string} as {wire_form} without a Format parameter",
+        Calls::Fixed(1),
+        |w, a| {
+            Box::pin(async move {
+                let call = reset_of(a, a.wire_form(2)?, None)?;
+                w.send(&call, None).await
+            })
+        },
+    ),
+    Step::when(
+        "I reset disk {string} to snapshot {string} in XML and in JSON",
+        Calls::Fixed(2),
+        |w, a| {
+            Box::pin(async move {
+                for f in Format::BOTH {
+                    w.send(&reset_of(a, WireForm::V1Get, Some(f))?, None)
+                        .await?;
+                }
+                Ok(())
+            })
+        },
+    ),
+    Step::when(
+        "{int} resets of disk {string} to snapshot {string} run at once in {format}",
+        Calls::Counted(0),
+        |w, a| {
+            Box::pin(async move {
+                let call = reset(a.text(1)?, a.text(2)?, WireForm::V1Get, Some(a.format(3)?));
+                w.send_concurrently(&call, a.int(0)?).await
+            })
+        },
+    ),
+    Step::then("the reset succeeds", |j, _| {
+        Ok(check::success(j.last()?, ACTION.name, ACTION.answer_fields))
+    }),
+    Step::observe(
+        "disk {string} was rolled back to snapshot {string}",
+        ids::ROLLED_BACK,
+        |w, a| Box::pin(rolled_back(w, a)),
+    ),
+    // A dry run changed nothing: the target's disk records no reset at all.
+    Step::observe(
+        "disk {string} was not rolled back",
+        ids::DRY_RUN_CHANGES_NOTHING,
+        |w, a| Box::pin(not_rolled_back(w, a)),
+    ),
+    // Each answer is checked whole: the success as a success, the others against the contract's
+    // row for the code.
+    Step::then(
+        "exactly one reset succeeds and the other {int} are {string}",
+        |j, a| {
+            let code = a.text(1)?;
+            let row = ACTION
+                .catalogue()
+                .and_then(|c| c.by_code(code))
+                .ok_or_else(|| format!("{code} is not in ResetDisk's error table"))?;
+            let expected = ExpectedRow::new(row.answer.clone(), row);
+            Ok(check::one_wins(
+                j.answers,
+                ACTION.name,
+                ACTION.answer_fields,
+                a.int(0)?,
+                &expected,
+            ))
+        },
+    ),
+];
 
-#[given(expr = "a reset of disk {string} to snapshot {string} has started")]
-async fn reset_started(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
-    let call = reset(&disk, &snapshot, WireForm::V1Get, Some(Format::Json));
-    w.send_setup(&call, "the first reset").await
-}
-
-#[when(expr = "I reset disk {string} to snapshot {string} in {format}")]
-async fn reset_in(
-    w: &mut SuiteWorld,
-    disk: String,
-    snapshot: String,
-    f: FormatParam,
-) -> Result<(), String> {
-    w.send(&reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)), None)
-        .await
-}
-
-/// One more parameter: `RegionId`, `DryRun`, or any other (which an edition may not know).
-#[when(expr = "I reset disk {string} to snapshot {string} in {format} with {word} {string}")]
-async fn reset_with(
-    w: &mut SuiteWorld,
-    disk: String,
-    snapshot: String,
-    f: FormatParam,
-    name: String,
-    value: String,
-) -> Result<(), String> {
-    let call = reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)).param(&name, value);
-    w.send(&call, None).await
-}
-
-#[when(expr = "I reset disk {string} to snapshot {string} as {wire_form} in {format}")]
-async fn reset_as(
-    w: &mut SuiteWorld,
-    disk: String,
-    snapshot: String,
-    form: WireFormParam,
-    f: FormatParam,
-) -> Result<(), String> {
-    w.send(&reset(&disk, &snapshot, form.0, Some(f.0)), None)
-        .await
-}
-
-#[when(
-    expr = "I reset disk {string} to snapshot {string} as {wire_form} without a Format parameter"
-)]
-async fn reset_default_format(
-    w: &mut SuiteWorld,
-    disk: String,
-    snapshot: String,
-    form: WireFormParam,
-) -> Result<(), String> {
-    w.send(&reset(&disk, &snapshot, form.0, None), None).await
-}
-
-#[when(expr = "I reset disk {string} to snapshot {string} in XML and in JSON")]
-async fn reset_both(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
-    for f in Format::BOTH {
-        w.send(&reset(&disk, &snapshot, WireForm::V1Get, Some(f)), None)
-            .await?;
-    }
-    Ok(())
-}
-
-#[when(expr = "{int} resets of disk {string} to snapshot {string} run at once in {format}")]
-async fn resets_at_once(
-    w: &mut SuiteWorld,
-    n: usize,
-    disk: String,
-    snapshot: String,
-    f: FormatParam,
-) -> Result<(), String> {
-    w.send_concurrently(&reset(&disk, &snapshot, WireForm::V1Get, Some(f.0)), n)
-        .await
-}
-
-#[then(expr = "the reset succeeds")]
-fn reset_succeeds(w: &mut SuiteWorld) -> Result<(), String> {
-    let findings = check::success(w.answer()?, ACTION.name, ACTION.answer_fields);
-    w.judge(findings)
-}
-
-#[then(expr = "disk {string} was rolled back to snapshot {string}")]
-async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Result<(), String> {
+async fn rolled_back(w: &mut SuiteWorld, a: &Args) -> Result<(), String> {
+    let (disk, snapshot) = (a.text(0)?, a.text(1)?);
     if !w.observes()? {
         return w.not_checked(&format!(
             "{}: disk {disk:?} was rolled back to snapshot {snapshot:?}",
@@ -121,25 +152,22 @@ async fn rolled_back(w: &mut SuiteWorld, disk: String, snapshot: String) -> Resu
         ));
     }
     let world = w.target_world().await?;
-    let got = world.disk(&disk).map(|d| d.last_reset_snapshot_id.clone());
+    let got = world.disk(disk).map(|d| d.last_reset_snapshot_id.clone());
     let mut findings = Findings::default();
     match got {
         None => findings.fail(
             ids::ROLLED_BACK,
             format!("the target's world has no disk {disk:?}"),
         ),
-        Some(got) => findings.check(
-            ids::ROLLED_BACK,
-            got.as_deref() == Some(snapshot.as_str()),
-            || format!("disk {disk:?} records its last reset as {got:?}, expected {snapshot:?}"),
-        ),
+        Some(got) => findings.check(ids::ROLLED_BACK, got.as_deref() == Some(snapshot), || {
+            format!("disk {disk:?} records its last reset as {got:?}, expected {snapshot:?}")
+        }),
     }
     w.judge(findings)
 }
 
-/// A dry run changed nothing: the target's disk records no reset at all.
-#[then(expr = "disk {string} was not rolled back")]
-async fn not_rolled_back(w: &mut SuiteWorld, disk: String) -> Result<(), String> {
+async fn not_rolled_back(w: &mut SuiteWorld, a: &Args) -> Result<(), String> {
+    let disk = a.text(0)?;
     if !w.observes()? {
         return w.not_checked(&format!(
             "{}: disk {disk:?} was not rolled back",
@@ -148,7 +176,7 @@ async fn not_rolled_back(w: &mut SuiteWorld, disk: String) -> Result<(), String>
     }
     let world = w.target_world().await?;
     let mut findings = Findings::default();
-    match world.disk(&disk) {
+    match world.disk(disk) {
         None => findings.fail(
             ids::DRY_RUN_CHANGES_NOTHING,
             format!("the target's world has no disk {disk:?}"),
@@ -165,23 +193,4 @@ async fn not_rolled_back(w: &mut SuiteWorld, disk: String) -> Result<(), String>
         ),
     }
     w.judge(findings)
-}
-
-/// Each answer is checked whole: the success as a success, the others against the contract's row
-/// for `code`.
-#[then(expr = "exactly one reset succeeds and the other {int} are {string}")]
-fn exactly_one_wins(w: &mut SuiteWorld, others: usize, code: String) -> Result<(), String> {
-    let row = ACTION
-        .catalogue()
-        .and_then(|c| c.by_code(&code))
-        .ok_or_else(|| format!("{code} is not in ResetDisk's error table"))?;
-    let expected = ExpectedRow::new(row.answer.clone(), row);
-    let f = check::one_wins(
-        &w.answers,
-        ACTION.name,
-        ACTION.answer_fields,
-        others,
-        &expected,
-    );
-    w.judge(f)
 }
