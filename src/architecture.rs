@@ -438,3 +438,501 @@ fn imports_through_super_are_read_whole() {
         ["a", "b", "c"]
     );
 }
+
+/// Which crate of the package a file of `src/` belongs to: the binary's (`main.rs` and the
+/// command bodies under `cli/`) or the library's.
+fn crate_of(rel: &str) -> &'static str {
+    if rel == "main.rs" || rel.starts_with("cli/") {
+        "bin"
+    } else {
+        "lib"
+    }
+}
+
+/// The module path of a file (`suite/steps/step.rs` is `suite::steps::step`; a face, `mod.rs`,
+/// `lib.rs` or `main.rs`, is its folder's).
+fn module_of(rel: &str) -> Vec<String> {
+    let mut parts: Vec<String> = rel
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// Whether the file is a folder's face: `mod.rs`, or the crate's root.
+fn is_face(rel: &str) -> bool {
+    rel.ends_with("mod.rs") || rel == "lib.rs" || rel == "main.rs"
+}
+
+/// The folder a face speaks for (`suite/` for `suite/mod.rs`, `` for the crate's root).
+fn folder_of_face(rel: &str) -> String {
+    rel.rsplit_once('/')
+        .map_or(String::new(), |(f, _)| format!("{f}/"))
+}
+
+/// Every path of the crate the file's code names, as module paths from its crate's root: `use`
+/// trees and paths in code through `crate::`, `super::` and `self::`, and, in a face, through
+/// the modules it declares (`steps::collection()`).
+fn referenced(rel: &str, text: &str) -> Vec<Vec<String>> {
+    let code = code_before_tests(text).join("\n");
+    let here = module_of(rel);
+    // The module `super::` and `self::` start from: a face is its folder's module.
+    let own: Vec<String> = here.clone();
+    let mut out = Vec::new();
+    for p in crate_paths(&code) {
+        out.push(p.split("::").map(str::to_owned).collect());
+    }
+    for (prefix, base) in [
+        ("super::", own[..own.len().saturating_sub(1)].to_vec()),
+        ("self::", own.clone()),
+    ] {
+        for p in prefixed_paths(&code, prefix) {
+            let mut base = base.clone();
+            let mut segments: Vec<&str> = p.split("::").collect();
+            // `super::super::x`: each further `super` one module up.
+            while segments.first() == Some(&"super") {
+                segments.remove(0);
+                base.pop();
+            }
+            base.extend(segments.iter().map(|s| (*s).to_owned()));
+            out.push(base);
+        }
+    }
+    if is_face(rel) {
+        for child in declared_modules(text) {
+            for p in prefixed_paths(&code, &format!("{child}::")) {
+                let mut path = own.clone();
+                path.push(child.clone());
+                path.extend(p.split("::").map(str::to_owned));
+                out.push(path);
+            }
+        }
+    }
+    out.retain(|p| !p.is_empty() && !p.iter().any(String::is_empty));
+    out
+}
+
+/// Like [`crate_paths`], for paths that begin `prefix` (`super::`, `self::`, `child::`) where
+/// the prefix is not the tail of a longer path or identifier.
+fn prefixed_paths(code: &str, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = code[from..].find(prefix) {
+        let start = from + at;
+        from = start + prefix.len();
+        let before = code[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '$') {
+            continue;
+        }
+        // The use-tree after the prefix: a path, or braces to their match.
+        let tree = tree_text(&code[from..]);
+        if !tree.is_empty() {
+            expand(tree, "", &mut out);
+        }
+    }
+    out
+}
+
+/// The use-tree at the start of `rest`: a path, and braces to their match.
+fn tree_text(rest: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    return &rest[..=i];
+                }
+            }
+            c if depth == 0 && !(c.is_ascii_alphanumeric() || c == '_' || c == ':') => {
+                return &rest[..i];
+            }
+            _ => {}
+        }
+    }
+    rest
+}
+
+/// A crate's files by module path, and what each re-exports.
+struct Tree<'a> {
+    files: Vec<(&'a str, Vec<String>, &'static str)>,
+    /// Per file: each name it re-exports (`pub use x::Y as Z` re-exports `Z`), and the path it
+    /// names from the crate's root.
+    reexports: Vec<Vec<(String, Vec<String>)>>,
+}
+
+/// The `pub use` trees of a file's code: each re-exported name with its path as written.
+fn reexported(code: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in code.split(';') {
+        let line = line.trim();
+        let Some(tree) = ["pub use ", "pub(crate) use ", "pub(super) use "]
+            .iter()
+            .find_map(|p| line.strip_prefix(p))
+        else {
+            continue;
+        };
+        let mut paths = Vec::new();
+        expand_named(tree, "", &mut paths);
+        out.extend(paths);
+    }
+    out
+}
+
+/// Like [`expand`], keeping each leaf's name (its alias, when it has one).
+fn expand_named(tree: &str, prefix: &str, out: &mut Vec<(String, String)>) {
+    let mut flat = Vec::new();
+    expand(tree, prefix, &mut flat);
+    // The leaves in order, each with `as ALIAS` if written so.
+    let leaves: Vec<&str> = tree
+        .split([',', '{', '}'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.ends_with("::"))
+        .collect();
+    for (path, leaf) in flat.into_iter().zip(leaves) {
+        let name = match leaf.split_once(" as ") {
+            Some((_, alias)) => alias.trim().to_owned(),
+            None => path.rsplit("::").next().unwrap_or(&path).to_owned(),
+        };
+        if name != "*" && name != "self" {
+            out.push((name, path));
+        }
+    }
+}
+
+impl<'a> Tree<'a> {
+    fn new(sources: &'a [(String, String)]) -> Self {
+        let files = sources
+            .iter()
+            .map(|(rel, _)| (rel.as_str(), module_of(rel), crate_of(rel)))
+            .collect();
+        let reexports = sources
+            .iter()
+            .map(|(rel, text)| {
+                let code = code_before_tests(text).join("\n");
+                let here = module_of(rel);
+                reexported(&code)
+                    .into_iter()
+                    .map(|(name, path)| (name, absolute(&here, &path)))
+                    .collect()
+            })
+            .collect();
+        Self { files, reexports }
+    }
+
+    /// The file a path names from the root of `krate`, and the item it names in that file
+    /// (`None`: the path names the module itself), as written: a re-export is not followed.
+    fn resolve(&self, krate: &str, path: &[String]) -> Option<(&'a str, Option<String>)> {
+        self.find(krate, path)
+            .map(|(i, item)| (self.files[i].0, item))
+    }
+
+    fn find(&self, krate: &str, path: &[String]) -> Option<(usize, Option<String>)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, (_, module, k)) in self.files.iter().enumerate() {
+            if *k == krate
+                && module.len() <= path.len()
+                && path[..module.len()] == module[..]
+                && best.is_none_or(|(_, n)| module.len() > n)
+            {
+                best = Some((i, module.len()));
+            }
+        }
+        let (i, n) = best?;
+        Some((
+            i,
+            path.get(n).filter(|s| *s != "self" && *s != "*").cloned(),
+        ))
+    }
+
+    /// The file that defines what a path names: re-exports followed to the module that holds it.
+    fn defining(&self, krate: &str, path: &[String]) -> Option<&'a str> {
+        let mut path = path.to_vec();
+        for _ in 0..8 {
+            let (i, item) = self.find(krate, &path)?;
+            let next =
+                item.and_then(|item| (self.reexports[i].iter()).find(|(name, _)| *name == item));
+            match next {
+                Some((_, target)) if *target != path => path = target.clone(),
+                _ => return Some(self.files[i].0),
+            }
+        }
+        None
+    }
+}
+
+/// `path`, written in the module `here` (`crate::x`, `super::x`, `self::x` or a child's `x`),
+/// from the crate's root.
+fn absolute(here: &[String], path: &str) -> Vec<String> {
+    let mut segments: Vec<&str> = path.split("::").collect();
+    let mut base: Vec<String> = match segments.first() {
+        Some(&"crate") => {
+            segments.remove(0);
+            Vec::new()
+        }
+        _ => here.to_vec(),
+    };
+    while let Some(first) = segments.first() {
+        match *first {
+            "super" => {
+                base.pop();
+            }
+            "self" => {}
+            _ => break,
+        }
+        segments.remove(0);
+    }
+    base.extend(segments.iter().map(|s| (*s).to_owned()));
+    base
+}
+
+/// Each place a file imports an item (not a module) from the face of a folder it is in, that
+/// folder's face being another file: `file: names face::item`.
+fn face_imports(sources: &[(String, String)]) -> Vec<String> {
+    let tree = Tree::new(sources);
+    let mut out = Vec::new();
+    for (rel, text) in sources {
+        if is_test_file(rel) {
+            continue;
+        }
+        for path in referenced(rel, text) {
+            let Some((target, Some(item))) = tree.resolve(crate_of(rel), &path) else {
+                continue;
+            };
+            let inside = is_face(target)
+                && target != rel
+                && rel.starts_with(&folder_of_face(target))
+                && crate_of(target) == crate_of(rel);
+            let face_text = sources.iter().find(|(r, _)| r == target).map(|(_, t)| t);
+            let a_module = face_text.is_some_and(|t| declared_modules(t).contains(&item));
+            if inside && !a_module {
+                out.push(format!(
+                    "src/{rel} names {target}'s {item} ({})",
+                    path.join("::")
+                ));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The import circles among the files: each a list of files that import one another round. An
+/// import through a face's re-export counts as one of the file that defines the item; a file's
+/// import of an item of the face of a folder it is in is [`face_imports`]'s to forbid, and is
+/// left out here (so that the folders exempted there are not circles twice).
+fn import_circles(sources: &[(String, String)]) -> Vec<Vec<String>> {
+    let tree = Tree::new(sources);
+    let index = |rel: &str| sources.iter().position(|(r, _)| r == rel);
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); sources.len()];
+    for (i, (rel, text)) in sources.iter().enumerate() {
+        if is_test_file(rel) {
+            continue;
+        }
+        let krate = crate_of(rel);
+        for path in referenced(rel, text) {
+            // An item of the face of a folder the file is in: `face_imports` forbids it.
+            if let Some((named, Some(_))) = tree.resolve(krate, &path)
+                && is_face(named)
+                && named != rel
+                && rel.starts_with(&folder_of_face(named))
+            {
+                continue;
+            }
+            let Some(target) = tree.defining(krate, &path) else {
+                continue;
+            };
+            if let Some(j) = index(target)
+                && j != i
+                && !is_test_file(target)
+                && !edges[i].contains(&j)
+            {
+                edges[i].push(j);
+            }
+        }
+    }
+    // Tarjan's strongly connected components; a component of two files or more is a circle.
+    struct State {
+        next: usize,
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        stack: Vec<usize>,
+        on_stack: Vec<bool>,
+        circles: Vec<Vec<usize>>,
+    }
+    fn visit(v: usize, edges: &[Vec<usize>], s: &mut State) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for &w in &edges[v] {
+            match s.index[w] {
+                None => {
+                    visit(w, edges, s);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on_stack[w] => s.low[v] = s.low[v].min(iw),
+                Some(_) => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            let mut component = Vec::new();
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                component.push(w);
+                if w == v {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                s.circles.push(component);
+            }
+        }
+    }
+    let n = sources.len();
+    let mut s = State {
+        next: 0,
+        index: vec![None; n],
+        low: vec![0; n],
+        stack: Vec::new(),
+        on_stack: vec![false; n],
+        circles: Vec::new(),
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(v, &edges, &mut s);
+        }
+    }
+    let mut out: Vec<Vec<String>> = s
+        .circles
+        .into_iter()
+        .map(|c| {
+            let mut files: Vec<String> = c.into_iter().map(|i| sources[i].0.clone()).collect();
+            files.sort();
+            files
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn no_import_circle_in_src() {
+    let sources = sources(&root());
+    assert!(sources.len() > 80, "{} files", sources.len());
+    let circles = import_circles(&sources);
+    assert!(
+        circles.is_empty(),
+        "import circles in src/ (each a list of files that import one another round): \
+         {circles:#?}"
+    );
+}
+
+/// Folders another branch is rewriting as this check lands (issue 30: `src/mock/` and
+/// `src/metadata/`), whose children still take items from their face. Each must still hold such
+/// an import: an exemption that exempts nothing fails, and is removed.
+const FACE_IMPORTS_ELSEWHERE: [&str; 2] = ["mock/actions/", "metadata/"];
+
+#[test]
+fn no_child_imports_its_folder_s_face() {
+    let found = face_imports(&sources(&root()));
+    let (exempt, wrong): (Vec<&String>, Vec<&String>) = found.iter().partition(|f| {
+        FACE_IMPORTS_ELSEWHERE
+            .iter()
+            .any(|folder| f.starts_with(&format!("src/{folder}")))
+    });
+    assert!(
+        wrong.is_empty(),
+        "a child imports its folder's face (import it from the module that defines it): \
+         {wrong:#?}"
+    );
+    for folder in FACE_IMPORTS_ELSEWHERE {
+        assert!(
+            exempt
+                .iter()
+                .any(|f| f.starts_with(&format!("src/{folder}"))),
+            "src/{folder} no longer imports its face: remove it from FACE_IMPORTS_ELSEWHERE"
+        );
+    }
+}
+
+#[test]
+fn circles_and_face_imports_are_found_wherever_they_are_planted() {
+    let files = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(r, t)| ((*r).to_owned(), (*t).to_owned()))
+            .collect()
+    };
+    // Two siblings that import each other, one through `super::`, one through `crate::`.
+    let two = files(&[
+        ("lib.rs", "mod a;\n"),
+        ("a/mod.rs", "mod b;\nmod c;\npub use b::B;\n"),
+        ("a/b.rs", "use super::c::C;\npub struct B;\n"),
+        ("a/c.rs", "pub struct C;\nfn f() { crate::a::b::g(); }\n"),
+    ]);
+    assert_eq!(import_circles(&two), [["a/b.rs", "a/c.rs"]]);
+    // Three files round, across folders, one of the paths grouped over lines.
+    let three = files(&[
+        ("lib.rs", "mod x;\nmod y;\n"),
+        ("x/mod.rs", "mod p;\n"),
+        ("x/p.rs", "use crate::{\n    y::q::Q,\n};\n"),
+        ("y/mod.rs", "mod q;\nmod r;\n"),
+        ("y/q.rs", "use super::r::R;\n"),
+        ("y/r.rs", "fn f() { let _ = crate::x::p::P; }\n"),
+    ]);
+    assert_eq!(import_circles(&three), [["x/p.rs", "y/q.rs", "y/r.rs"]]);
+    // A face re-exporting its children is no circle; a child that imports the face back is a
+    // face import (and would be a circle with the face's use of it).
+    let face = files(&[
+        ("lib.rs", "mod s;\n"),
+        (
+            "s/mod.rs",
+            "mod t;\npub use t::T;\npub struct State;\nfn run() { t::go(); }\n",
+        ),
+        ("s/t.rs", "use super::State;\npub struct T;\n"),
+        ("s/u/mod.rs", "fn f() { let _ = crate::s::State; }\n"),
+    ]);
+    assert!(import_circles(&face).is_empty());
+    // A circle through a face's re-export: `v` takes `W` as `crate::w::W`, which `w/mod.rs`
+    // re-exports from `w/x.rs`, and `w/x.rs` takes `V` back.
+    let through = files(&[
+        ("lib.rs", "mod v;\nmod w;\n"),
+        ("v.rs", "use crate::w::W;\npub struct V;\n"),
+        ("w/mod.rs", "mod x;\npub use x::{Other, Y as W};\n"),
+        (
+            "w/x.rs",
+            "use crate::v::V;\npub struct Y;\npub struct Other;\n",
+        ),
+    ]);
+    assert_eq!(import_circles(&through), [["v.rs", "w/x.rs"]]);
+    assert_eq!(
+        face_imports(&face),
+        [
+            "src/s/t.rs names s/mod.rs's State (s::State)",
+            "src/s/u/mod.rs names s/mod.rs's State (s::State)"
+        ]
+    );
+    // Modules through the face, other folders' faces, and the binary's own crate are fine.
+    let fine = files(&[
+        ("lib.rs", "pub mod s;\npub use s::T;\n"),
+        ("s/mod.rs", "pub mod t;\npub use t::T;\n"),
+        ("s/t.rs", "use super::u;\nuse crate::s::t;\npub struct T;\n"),
+        ("s/u.rs", "use crate::T;\n"),
+        ("main.rs", "mod cli;\nfn main() { cli::run::go(); }\n"),
+        ("cli/mod.rs", "pub mod run;\n"),
+        ("cli/run.rs", "use crate::cli;\npub fn go() {}\n"),
+    ]);
+    assert!(import_circles(&fine).is_empty());
+    // …but a file of the library that takes an item of the library's root is a face import.
+    assert_eq!(face_imports(&fine), ["src/s/u.rs names lib.rs's T (T)"]);
+}

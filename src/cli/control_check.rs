@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::Fail;
+use super::fail::Fail;
 
 pub async fn exec(endpoint: &str) -> Result<ExitCode, Fail> {
     let report = ecs_conformance::control_check::run(endpoint)

@@ -1,14 +1,48 @@
 //! `diff`: two runs compared, from their results or run now against two endpoints.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, diff};
 use ecs_conformance::results::Results;
 use ecs_conformance::suite::{self, SuiteConfig, Target};
 use ecs_conformance::{Credentials, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 
-use super::Fail;
-use crate::DiffArgs;
+use super::args::parse_level;
+use super::fail::Fail;
+
+pub const DIFF_EXIT_STATUSES: &str = "Exit status:
+  0  no scenario newly fails at the --fail-on level (nor, with --fail-on-change, changed)
+  1  a scenario newly fails at that level (or, with --fail-on-change, an answer changed)
+  2  nothing could be compared: unreadable results, bad arguments, an unreachable endpoint";
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// BASE and NEW: report directories or results.json files (or give two --endpoint).
+    #[arg(value_name = "BASE NEW")]
+    pub runs: Vec<PathBuf>,
+    /// Instead of two results: run the suite against each of two endpoints now and compare
+    /// them (staging against production, say). Same credentials for both.
+    #[arg(long = "endpoint", value_name = "URL")]
+    pub endpoints: Vec<String>,
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_SECRET", hide_env_values = true)]
+    pub access_key_secret: Option<String>,
+    /// The level at which a scenario counts as failing (default observed).
+    #[arg(long, value_parser = parse_level, default_value = "observed")]
+    pub fail_on: Level,
+    /// Also exit 1 when an answer changed although both runs pass.
+    #[arg(long)]
+    pub fail_on_change: bool,
+    /// Also write diff.json, diff.md and diff.html into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Seconds one call may take (with --endpoint).
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+}
 
 pub async fn exec(args: DiffArgs) -> Result<ExitCode, Fail> {
     let (base, new) = match (args.runs.as_slice(), args.endpoints.as_slice()) {

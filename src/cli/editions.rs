@@ -10,7 +10,7 @@ use ecs_conformance::contract::changes;
 use ecs_conformance::contract::editions::{self, Edition};
 use ecs_conformance::metadata::drift;
 
-use super::Fail;
+use super::fail::Fail;
 
 #[derive(clap::Subcommand)]
 pub enum Command {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use ecs_conformance::metadata::{self, Metadata};
 
-use super::Fail;
+use super::fail::Fail;
 
 #[derive(clap::Subcommand)]
 pub enum Command {

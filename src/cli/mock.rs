@@ -1,14 +1,60 @@
 //! `mock`: the mock ECS endpoint, standalone, until SIGINT or SIGTERM.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
+use ecs_conformance::contract::editions::Edition;
 use ecs_conformance::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig, World, credentials,
 };
 
-use super::Fail;
-use crate::MockArgs;
+use super::args::parse_edition;
+use super::fail::Fail;
+
+#[derive(clap::Args)]
+pub struct MockArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Access key id of the starting world.
+    #[arg(long, default_value = DEFAULT_ACCESS_KEY_ID)]
+    pub access_key_id: String,
+    /// Its secret. Prefer ECS_CONFORMANCE_ACCESS_KEY_SECRET or --access-key-secret-file: other
+    /// local users can read a command line.
+    #[arg(
+        long,
+        env = "ECS_CONFORMANCE_ACCESS_KEY_SECRET",
+        default_value = DEFAULT_ACCESS_KEY_SECRET,
+        hide_default_value = true,
+        hide_env_values = true
+    )]
+    pub access_key_secret: String,
+    /// Read the secret from this file (its first line).
+    #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
+    pub access_key_secret_file: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Make the starting key pair a temporary (STS) one: calls must carry this token.
+    #[arg(long, env = "ECS_CONFORMANCE_SECURITY_TOKEN", hide_env_values = true)]
+    pub security_token: Option<String>,
+    /// Start from this world file (JSON, the control API's world document) instead of the
+    /// reference's sample resources.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// The edition of the contract to serve: a date from `ecs-conformance editions`, or
+    /// `latest` (docs/editions.md).
+    #[arg(long, default_value = "latest", value_parser = parse_edition, value_name = "NAME")]
+    pub edition: &'static Edition,
+    /// Turn the control API off.
+    #[arg(long)]
+    pub no_control: bool,
+}
 
 pub async fn exec(args: MockArgs) -> Result<ExitCode, Fail> {
     serve(args).await?;

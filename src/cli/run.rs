@@ -6,18 +6,155 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use ecs_conformance::Format;
 use ecs_conformance::container::{self, ContainerInfo, Started};
+use ecs_conformance::contract::editions::Edition;
 use ecs_conformance::credentials;
 use ecs_conformance::evidence::Level;
 use ecs_conformance::report::{self, diff};
 use ecs_conformance::results::{self, Results};
 use ecs_conformance::suite::{
     self, DiscoverOptions, Fixtures, RunError, RunOutput, SuiteConfig, SuiteFiles, Target,
+    WorldMode,
 };
+use ecs_conformance::{DEFAULT_MAX_BODY, Format};
 
-use super::{CANNOT_CHECK, Fail};
-use crate::RunArgs;
+use super::args::{parse_edition, parse_level, parse_world};
+use super::fail::{CANNOT_CHECK, Fail};
+
+pub const EXIT_STATUSES: &str = "Exit status:
+  0  every scenario of the --edition gated on that ran passed at the --fail-on level (or was
+     waived); scenarios not run, setup failures and calls the harness itself stalled through
+     included, are listed with their reasons and never count as passed, and those of other
+     editions only set those editions' verdicts
+  1  a scenario of that edition failed at the --fail-on level (or a stronger one), or the
+     endpoint stopped answering: a call, or the preparation of a scenario's state, got no
+     answer at all, or a waiver is stale (its scenario ran, and its deviation is gone: remove it)
+  2  nothing could be checked: bad arguments, a refused --waivers file, a selection that
+     leaves no scenario, an unreachable endpoint, no scenario able to run (every one not run
+     or failed in setup, for example a control API that refuses every world), or a suite
+     inconsistent with its catalogues";
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// The endpoint to certify, e.g. http://127.0.0.1:8080; omitted, the embedded mock.
+    #[arg(long, env = "ECS_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Certify Alibaba Cloud's own endpoint of this region: https://ecs.REGION.aliyuncs.com.
+    /// With --endpoint, only the region resources are discovered in (default cn-hangzhou).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// How scenarios get their state: control (the control API; the default when the endpoint
+    /// offers it), discover (existing resources tagged ecs-conformance=disposable; the default
+    /// otherwise), none (only the scenarios that need no state).
+    #[arg(long, value_name = "MODE", value_parser = parse_world, default_value = "auto", hide_default_value = true)]
+    pub world: WorldMode,
+    /// With discover: let scenarios name (and so possibly reset) the disposable disks they are
+    /// bound to. Without it, such scenarios are not run.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// With discover: what discovery cannot find (TOML: released_disk_ids, and accounts in each
+    /// account condition named by environment variables; docs/discover.md).
+    #[arg(long, value_name = "FILE")]
+    pub fixtures: Option<PathBuf>,
+    /// With discover: seconds to wait, after a scenario that named a disposable disk, for its
+    /// resources to be back in their discovered state.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub settle_timeout: u64,
+    /// Scenarios run at once (default 64 against this machine, 4 against a remote endpoint).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Trust this CA certificate (PEM) for an HTTPS endpoint, besides the system's roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Access key id for --endpoint (default: the mock's, testid).
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    /// Its secret.
+    #[arg(long, env = "ALIBABA_CLOUD_ACCESS_KEY_SECRET", hide_env_values = true)]
+    pub access_key_secret: Option<String>,
+    /// Read the secret from this file (its first line) instead.
+    #[arg(long, value_name = "FILE", conflicts_with = "access_key_secret")]
+    pub access_key_secret_file: Option<PathBuf>,
+    /// An STS token for a temporary key pair (signed as SecurityToken in V1, x-acs-security-token
+    /// in V3).
+    #[arg(long, env = "ALIBABA_CLOUD_SECURITY_TOKEN", hide_env_values = true)]
+    pub security_token: Option<String>,
+    /// Take the credentials from this profile of the Alibaba Cloud CLI's ~/.aliyun/config.json
+    /// (modes AK, StsToken) or the SDKs' ~/.alibabacloud/credentials (docs/credentials.md).
+    /// Without it and without ALIBABA_CLOUD_ACCESS_KEY_*, the same chain picks the current
+    /// profile.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Only scenarios matching this tag expression, e.g. "@errors and not @internal".
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// Which formats' scenarios to run.
+    #[arg(long, default_value = "both", value_parser = ["xml", "json", "both"])]
+    pub format: String,
+    /// Seconds one call may take: without an answer by then it is "no answer" (the run fails for
+    /// it), unless the harness itself stalled meanwhile (its scenario is then not run).
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+    /// The evidence level up to which failures count: documented (the contract), observed (also
+    /// what real ECS answers and official clients rely on), or chosen (also the mock's own
+    /// choices). Default: observed against an endpoint, chosen against the embedded mock. Every
+    /// level is evaluated and reported either way.
+    #[arg(long, value_parser = parse_level)]
+    pub fail_on: Option<Level>,
+    /// The edition of the contract whose verdict sets the exit status: a date from
+    /// `ecs-conformance editions`, or latest. Every edition is judged and reported either way;
+    /// the embedded mock serves this edition.
+    #[arg(long, default_value = "latest", value_parser = parse_edition, value_name = "NAME")]
+    pub edition: &'static Edition,
+    /// The edition the embedded mock serves, when it is not the one gated on (to see how an
+    /// endpoint of one edition fares against another).
+    #[arg(long, value_parser = parse_edition, value_name = "NAME")]
+    pub mock_edition: Option<&'static Edition>,
+    /// The largest answer read, in bytes; a larger one fails its scenario at once.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+    /// Run the feature files in DIR (edited copies) instead of the suite compiled into this
+    /// binary. Catalogues stay the compiled ones.
+    #[arg(long, value_name = "DIR")]
+    pub features: Option<PathBuf>,
+    /// With --features: the recorded answers' directory (default: DIR/../snapshots).
+    #[arg(long, value_name = "DIR", requires = "features")]
+    pub recorded_answers: Option<PathBuf>,
+    /// Write a certification report into DIR (created if absent; it must hold no other file):
+    /// junit.xml, cucumber.json, results.json, report.md, report.html and manifest.json.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Start this image (NAME or NAME:TAG, built or pulled beforehand: it is never pulled)
+    /// on the local container engine (DOCKER_HOST), run the suite against it, and remove it
+    /// afterwards, also when the run fails or is interrupted.
+    #[arg(long, value_name = "NAME[:TAG]", conflicts_with = "endpoint")]
+    pub image: Option<String>,
+    /// The port the image's endpoint listens on inside the container.
+    #[arg(long, value_name = "PORT", default_value_t = 8080, requires = "image")]
+    pub image_port: u16,
+    /// An environment variable for the container, K=V (repeatable).
+    #[arg(long, value_name = "K=V", requires = "image")]
+    pub image_env: Vec<String>,
+    /// The container's command (its entrypoint's arguments), replacing the image's.
+    #[arg(long, value_name = "ARG", num_args = 1.., allow_hyphen_values = true, requires = "image")]
+    pub image_cmd: Vec<String>,
+    /// A path that answers below 500 once the endpoint is ready (default: any answer at the
+    /// control API's path, /ecs-conformance/v1).
+    #[arg(long, value_name = "PATH", requires = "image")]
+    pub ready_path: Option<String>,
+    /// Seconds the container may take to start and become ready.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "image")]
+    pub startup_timeout: u64,
+    /// Known deviations excused until a date (TOML; docs/waivers.md): a scenario that fails only
+    /// as waivers expect is counted waived, not failed; a waiver whose deviation is gone fails
+    /// the run.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// After the summary, print what changed against a baseline run (a report directory or its
+    /// results.json), judged at --fail-on; written into --report DIR too.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+}
 
 pub async fn exec(args: RunArgs) -> Result<ExitCode, Fail> {
     let ca_cert = read_ca_cert(args.ca_cert.as_deref())?;

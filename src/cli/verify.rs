@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use ecs_conformance::suite::SuiteFiles;
 
-use super::Fail;
+use super::fail::Fail;
 
 pub fn exec(dir: &Path, rejudge: bool) -> Result<ExitCode, Fail> {
     let fingerprint = SuiteFiles::Embedded

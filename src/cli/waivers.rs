@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use ecs_conformance::results::{Results, format_date, parse_date};
 use ecs_conformance::suite::{Waivers, one_year_after, renew_text};
 
-use super::Fail;
+use super::fail::Fail;
 
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()

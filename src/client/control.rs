@@ -1,7 +1,8 @@
 //! The control API's client side (`docs/control-api.md`): detect it, install, read and remove a
 //! key pair's world.
 
-use super::{Client, ClientError, Credentials};
+use super::http::{Client, ClientError};
+use super::request::Credentials;
 use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, ControlDescribe, GetWorld};
 use crate::world::World;
 

@@ -1,7 +1,7 @@
 //! The Describe actions: served so that the suite can list and observe resources (discovery,
 //! settling), never judged. They read and change nothing.
 
-use super::{Action, Resource, Role, never_control_only, unmarked, unmarked_in};
+use super::action::{Action, Resource, Role, never_control_only, unmarked, unmarked_in};
 
 /// A support action that names `names` and answers `fields` at the top level.
 const fn support(

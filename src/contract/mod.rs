@@ -9,145 +9,16 @@
 //! (ARCHITECTURE.md, "Adding an action"). The Describe answers' one model, which the mock renders
 //! and discovery reads, is `describe_model.rs`.
 
+mod action;
 pub mod changes;
 pub mod describe;
 pub(crate) mod describe_model;
 pub mod editions;
 pub mod reset_disk;
 
-use crate::api_error::ApiError;
-use crate::catalogue::Catalogue;
+pub use action::{Action, Mark, Resource, Role, never_control_only, unmarked, unmarked_in};
+
 use crate::world::{Disk, Indexed, Snapshot, World};
-
-/// Whether an action is judged, or only used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Under certification: the feature files judge its answers.
-    Contract,
-    /// Served so that the suite can look (discovery, observation); not judged.
-    Support,
-}
-
-/// A kind of resource an action names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
-    Instance,
-    Disk,
-    Snapshot,
-}
-
-impl Resource {
-    /// The first letter of its ids in ECS (`d-…`).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Resource::Instance => "i",
-            Resource::Disk => "d",
-            Resource::Snapshot => "s",
-        }
-    }
-}
-
-/// A fact about a resource that one action treats apart: two resources are alike for that action
-/// only when they carry the same keys. `words` describe it to a person ("created before …").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mark {
-    pub key: &'static str,
-    pub words: String,
-}
-
-/// One action, declared.
-#[derive(Debug)]
-pub struct Action {
-    pub name: &'static str,
-    pub role: Role,
-    /// The parameters that name a resource, and its kind.
-    pub names: &'static [(&'static str, Resource)],
-    /// The sample request's parameters, naming the sample world's resources (`World::sample`):
-    /// what the gateway probes send.
-    pub sample: &'static [(&'static str, &'static str)],
-    /// The documented top-level fields of its success answer.
-    pub answer_fields: &'static [&'static str],
-    /// The kinds of resource a call may change (the rest it only reads). Discovery refuses a
-    /// call that names a claimed resource of these kinds unless destruction is allowed.
-    pub changes: &'static [Resource],
-    /// What sets a disk apart for this action, in the world it is in: whatever it needs of that
-    /// world (the disk's snapshots, its instance) it looks up in the index, never by a scan, so
-    /// that marking every disk of a large account takes time linear in the account.
-    pub disk_marks: fn(&Disk, &Indexed) -> Vec<Mark>,
-    /// What sets a snapshot apart for this action.
-    pub snapshot_marks: fn(&Snapshot) -> Vec<Mark>,
-    /// Why a world this action's scenarios state can only be arranged through the control API,
-    /// if it can only be arranged so (a state no public call produces).
-    pub control_only: fn(&World) -> Option<String>,
-}
-
-impl Action {
-    /// Its error catalogue (`features/{name}.errors.tsv`), if it has one.
-    pub fn catalogue(&self) -> Option<&'static Catalogue> {
-        Catalogue::of(self.name)
-    }
-
-    /// Its answer for `code`: its own catalogue's row, else the platform's common one.
-    ///
-    /// # Panics
-    /// When neither catalogue has the code: a bug in the action, caught by its tests.
-    pub fn refuse(&self, code: &str) -> ApiError {
-        self.refuse_in(code, editions::latest())
-    }
-
-    /// Its answer for `code` in `edition`: its own catalogue's row of that edition, else the
-    /// platform's common one.
-    ///
-    /// # Panics
-    /// When neither catalogue has the code in that edition: a bug in the action, caught by its
-    /// tests.
-    pub fn refuse_in(&self, code: &str, edition: &editions::Edition) -> ApiError {
-        self.catalogue()
-            .and_then(|c| c.answer_in(code, edition))
-            .or_else(|| Catalogue::common().answer_in(code, edition))
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: no catalogue lists {code} in {}",
-                    self.name, edition.name
-                )
-            })
-    }
-
-    /// Whether it takes parameter `name` in `edition` (`features/{Action}.contract.tsv`).
-    pub fn takes(&self, name: &str, edition: &editions::Edition) -> bool {
-        editions::holds(self.name, "parameter", name, edition)
-    }
-
-    /// Whether precondition `name` admits a call in `edition`.
-    pub fn admits(&self, name: &str, edition: &editions::Edition) -> bool {
-        editions::holds(self.name, "precondition", name, edition)
-    }
-
-    /// Whether a call of this action may change a resource of `kind`.
-    pub fn may_change(&self, kind: Resource) -> bool {
-        self.changes.contains(&kind)
-    }
-
-    /// The parameter that names a resource of `kind`, if it names one.
-    pub fn param_for(&self, kind: Resource) -> Option<&'static str> {
-        self.names.iter().find(|(_, k)| *k == kind).map(|(p, _)| *p)
-    }
-}
-
-/// No marks: the resource's shared state (status, locks, attachment) is all that counts.
-pub fn unmarked<T>(_: &T) -> Vec<Mark> {
-    Vec::new()
-}
-
-/// Nothing sets it apart, wherever it is.
-pub fn unmarked_in<T>(_: &T, _: &Indexed) -> Vec<Mark> {
-    Vec::new()
-}
-
-/// Nothing beyond what the control API arranges for every action.
-pub fn never_control_only(_: &World) -> Option<String> {
-    None
-}
 
 /// Every action the crate knows, under certification first.
 pub const ACTIONS: &[&Action] = &[
@@ -177,7 +48,7 @@ pub fn find(name: &str) -> Option<&'static Action> {
 /// guarded by what it declares, with no edit to the code that guards (`suite/discover/guard.rs`).
 #[cfg(test)]
 pub mod testing {
-    use super::{Action, Resource, Role, never_control_only, unmarked, unmarked_in};
+    use super::action::{Action, Resource, Role, never_control_only, unmarked, unmarked_in};
 
     pub const WIPE_DISK: Action = Action {
         name: "TestOnlyWipeDisk",

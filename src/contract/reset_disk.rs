@@ -5,7 +5,7 @@
 
 use time::OffsetDateTime;
 
-use super::{Action, Mark, Resource, Role, unmarked};
+use super::action::{Action, Mark, Resource, Role, unmarked};
 use crate::world::{Disk, Indexed, Snapshot, SnapshotStatus, World};
 
 pub const ACTION: Action = Action {

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use super::{DiscoverOptions, Fixtures, SnapshotMode, SuiteFiles};
+use super::discover::{Fixtures, Options as DiscoverOptions};
+use super::files::SuiteFiles;
+use super::recorded::SnapshotMode;
+use super::waivers::Waivers;
 use crate::client::Credentials;
 use crate::contract::editions::{self, Edition};
 use crate::evidence::Level;
@@ -65,21 +68,9 @@ impl Default for DiscoverOptions {
 pub fn default_concurrency(target: &Target) -> usize {
     let local = match target {
         Target::Embedded => true,
-        Target::Endpoint { url, .. } => is_local_url(url),
+        Target::Endpoint { url, .. } => crate::client::is_local_url(url),
     };
     if local { 64 } else { 4 }
-}
-
-/// Whether `url` names this machine (loopback, or `localhost`).
-pub(crate) fn is_local_url(url: &str) -> bool {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
-        .is_some_and(|h| {
-            h == "localhost"
-                || h.parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-        })
 }
 
 /// How a run is configured. `Default` runs everything against the embedded mock.
@@ -118,7 +109,7 @@ pub struct SuiteConfig {
     /// The edition the embedded mock serves; `None`: the gated one.
     pub mock_edition: Option<&'static Edition>,
     /// Known deviations excused for a while (`run --waivers`, `docs/waivers.md`).
-    pub waivers: super::Waivers,
+    pub waivers: Waivers,
 }
 
 impl Default for SuiteConfig {
@@ -140,7 +131,7 @@ impl Default for SuiteConfig {
             mock_edition: None,
             discover: DiscoverOptions::default(),
             concurrency: None,
-            waivers: super::Waivers::default(),
+            waivers: Waivers::default(),
         }
     }
 }

@@ -7,7 +7,7 @@ use super::config::{RunError, SuiteConfig, Target, WorldMode};
 use super::discover::{self, TAG_KEY, TAG_VALUE};
 use super::target::{self, Seam};
 use crate::client::{Client, ClientError, Credentials, Pulse};
-use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockServer};
+use crate::mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig, MockServer};
 
 /// A reached target: the run's client, the control API's optional features when it offers one,
 /// its URL for messages, and the embedded mock when the run started one.
@@ -24,9 +24,9 @@ pub(super) async fn connect(config: &SuiteConfig) -> Result<Connected, RunError>
     let mut embedded = None;
     let (client, control, url) = match &config.target {
         Target::Embedded => {
-            let mock = MockServer::start_with(crate::MockConfig {
+            let mock = MockServer::start_with(MockConfig {
                 edition: config.mock_edition.unwrap_or(config.edition),
-                ..crate::MockConfig::default()
+                ..MockConfig::default()
             })
             .await
             .map_err(anyhow::Error::from)?;

@@ -43,7 +43,6 @@ use std::time::Instant;
 
 use cucumber::{World as _, WriterExt as _, gherkin};
 
-pub(crate) use config::is_local_url;
 pub use config::{RunError, SuiteConfig, Target, WorldMode, default_concurrency};
 pub use discover::Options as DiscoverOptions;
 pub use discover::{Fixtures, TAG_KEY, TAG_VALUE};

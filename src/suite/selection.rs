@@ -6,7 +6,7 @@ use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, StepType, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 
-use super::{RunError, SuiteConfig};
+use super::config::{RunError, SuiteConfig};
 use crate::format::Format;
 
 /// Whether a scenario states a world with Given steps (its own or its feature's Background):

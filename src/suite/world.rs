@@ -10,7 +10,7 @@ use super::check::Answer;
 use super::context::RunState;
 use super::record::{ScenarioRecord, Stop, exchange};
 use super::recorded::SnapshotMode;
-use super::steps::step::Judging;
+use super::steps::judging::Judging;
 use super::target::{Binding, Unbound};
 use super::verdict::{self, Findings};
 use crate::client::{Call, ClientError};

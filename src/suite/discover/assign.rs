@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use time::OffsetDateTime;
 
 use super::fixtures::account_words;
-use super::{TAG_KEY, TAG_VALUE};
+use super::tag::{TAG_KEY, TAG_VALUE};
 use crate::contract::{self, Mark};
 use crate::world::{
     Account, Disk, DiskStatus, Indexed, Instance, InstanceStatus, LockReason, Snapshot,

@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tokio::sync::OwnedMutexGuard;
 
+use super::assign;
 use super::listing::{ListError, describe};
-use super::{Discover, assign};
+use super::seam::{Discover, Pool};
 use crate::contract::Resource;
 use crate::suite::target::{Hold, Unbound};
 use crate::world::World;
@@ -230,7 +231,7 @@ impl Discover {
 /// (docs/discover.md, "What it costs"), but it is CPU work, and never runs on the threads that
 /// poll the runner's calls.
 async fn solve(
-    pool: &super::Pool,
+    pool: &Pool,
     world: &World,
     excluded: HashSet<String>,
     now: OffsetDateTime,

@@ -6,7 +6,9 @@
 
 use std::sync::atomic::Ordering;
 
-use super::{Claim, Pool, TAG_KEY, TAG_VALUE};
+use super::claims::Claim;
+use super::seam::Pool;
+use super::tag::{TAG_KEY, TAG_VALUE};
 use crate::client::Call;
 use crate::contract::{self, Resource};
 

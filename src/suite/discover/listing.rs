@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{TAG_KEY, TAG_VALUE};
+use super::tag::{TAG_KEY, TAG_VALUE};
 use crate::client::{Call, Client, ClientError, RawResponse, WireForm};
 use crate::contract;
 use crate::contract::describe_model::{

@@ -10,14 +10,15 @@ use time::OffsetDateTime;
 
 use super::assign::Found;
 use super::listing::{disposable, parse_disk, parse_instance};
+use super::seam::Pool;
 use super::*;
 use crate::client::{Credentials, WireForm};
 use crate::contract::{self, Resource};
 use crate::format::Format;
 use crate::suite::target::Hold;
 use crate::world::{
-    ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot, SnapshotStatus,
-    Tag,
+    Account, ChargeType, Disk, DiskStatus, Instance, InstanceStatus, LockReason, Snapshot,
+    SnapshotStatus, Tag,
 };
 
 fn tagged() -> Vec<Tag> {

@@ -12,7 +12,8 @@ use crate::suite::files::SuiteFiles;
 use crate::suite::outline::Expanded;
 use crate::suite::record::STEP;
 use crate::suite::recorded::SnapshotMode;
-use crate::suite::steps::step::{Does, Judging};
+use crate::suite::steps::judging::Judging;
+use crate::suite::steps::step::Does;
 use crate::suite::steps::{self, keyword};
 use crate::suite::verdict;
 

@@ -2,7 +2,8 @@
 //! catalogue, its recorded answer, the same in XML and JSON.
 
 use super::args::expected_rows;
-use super::step::{Judging, Step};
+use super::judging::Judging;
+use super::step::Step;
 use crate::evidence::ids;
 use crate::suite::check;
 use crate::suite::recorded;

@@ -10,6 +10,7 @@
 mod answers;
 mod args;
 mod gateway;
+pub(crate) mod judging;
 mod reset_disk;
 pub(crate) mod step;
 #[cfg(test)]

@@ -6,12 +6,9 @@
 
 use futures::future::LocalBoxFuture;
 
+use super::judging::Judging;
 use crate::client::WireForm;
 use crate::format::Format;
-use crate::results::ScenarioId;
-use crate::suite::check::Answer;
-use crate::suite::files::SuiteFiles;
-use crate::suite::recorded::SnapshotMode;
 use crate::suite::verdict::Findings;
 use crate::suite::world::SuiteWorld;
 
@@ -263,25 +260,5 @@ impl Args {
         (self.table.iter())
             .filter_map(|r| r.first().map(String::as_str))
             .collect()
-    }
-}
-
-/// What a Then step's check sees: the scenario's answers so far, those the step made aside, and
-/// where the scenario's recorded answers are. The run hands it the answers it received;
-/// `verify --rejudge` those a report records.
-pub struct Judging<'a> {
-    pub scenario: &'a ScenarioId,
-    /// The answers of the scenario's When steps, in order.
-    pub answers: &'a [Answer],
-    /// The answers of the calls this step made aside.
-    pub aside: &'a [Answer],
-    pub files: &'a SuiteFiles,
-    pub snapshot_mode: SnapshotMode,
-}
-
-impl Judging<'_> {
-    /// The last answer.
-    pub fn last(&self) -> Result<&Answer, String> {
-        (self.answers.last()).ok_or_else(|| "no call was made before this step".into())
     }
 }
