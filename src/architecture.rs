@@ -265,6 +265,11 @@ fn only_its_own_modules_name_an_action() {
     assert!(checked > 100, "{checked} files checked");
 }
 
+/// Files another branch is rewriting as the 600-line room lands (issue 30: `src/metadata/`), held
+/// to the earlier 1,000 until then. Each must still need it: an exemption that exempts nothing
+/// fails, and is removed.
+const ROOMIER_ELSEWHERE: [&str; 1] = ["metadata/model.rs"];
+
 #[test]
 fn no_source_file_outgrows_its_room() {
     for (rel, text) in sources(&root()) {
@@ -274,7 +279,11 @@ fn no_source_file_outgrows_its_room() {
         let lines = without_tests(&text).len();
         let limit = match rel.as_str() {
             "main.rs" | "suite/mod.rs" => 400,
-            _ => 1000,
+            r if ROOMIER_ELSEWHERE.contains(&r) => {
+                assert!(lines > 600, "src/{rel}: {lines} lines: remove it from ROOMIER_ELSEWHERE");
+                1000
+            }
+            _ => 600,
         };
         assert!(
             lines <= limit,

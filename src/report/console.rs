@@ -3,7 +3,9 @@
 //! view's words; the answers on the wire, what the target was shown to do and the environment are
 //! the reports' (`report.md`, `report.html`).
 
-use super::view::{NOT_CHECKED, NotRunKind, SETUP_FAILED, Table, View};
+use super::table::Table;
+use super::unjudged::{NOT_CHECKED, NotRunKind, SETUP_FAILED};
+use super::view::View;
 use crate::results::{Results, WaiverState, describe};
 
 /// The summary of `results`.

@@ -3,7 +3,9 @@
 
 use super::markdown::call;
 use super::shown;
-use super::view::{Cell, NOT_CHECKED, NotRunGroup, Table, View};
+use super::table::{Cell, Table};
+use super::unjudged::{NOT_CHECKED, NotRunGroup};
+use super::view::View;
 use crate::evidence::Level;
 use crate::results::WaiverState;
 

@@ -1,7 +1,9 @@
 //! `report.md`: the [`View`]'s sections in Markdown, fit for a pull request.
 
 use super::shown;
-use super::view::{NOT_CHECKED, NotRunGroup, Table, View};
+use super::table::{Cell, Table};
+use super::unjudged::{NOT_CHECKED, NotRunGroup};
+use super::view::View;
 use crate::results::Exchange;
 use crate::suite::md_cell;
 
@@ -56,7 +58,7 @@ pub fn table(t: &Table) -> String {
             .map(|(i, c)| {
                 let text = md_cell(&c.text());
                 match c {
-                    super::view::Cell::Code(_) => format!("`{text}`"),
+                    Cell::Code(_) => format!("`{text}`"),
                     _ if i == 0 && row.marked => format!("**{text}**"),
                     _ => text,
                 }

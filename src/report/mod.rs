@@ -7,11 +7,15 @@
 //! only reads results and prints them.
 
 pub mod console;
+mod counts;
 pub mod diff;
+mod failures;
 mod html;
 mod junit;
 mod markdown;
 mod shown;
+mod table;
+mod unjudged;
 pub mod view;
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The printers over one view: each says what the view says — the same counts, scores, groups and
 //! lines — whatever it looks like; and the sections a reader once tripped on say what they mean.
 
-use super::view::{Cell, NotRunKind, View};
+use super::table::Cell;
+use super::unjudged::NotRunKind;
+use super::view::View;
 use super::{console, html, junit, markdown};
 use crate::contract::editions::{self, Range};
 use crate::evidence::Level;

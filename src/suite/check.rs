@@ -2,203 +2,17 @@
 //! source — for every expectation the answer misses, so a red scenario says everything that is
 //! wrong at once and at which level of evidence.
 //!
-//! An answer is read in the format it actually came in (its `Content-Type`, else what its body
-//! looks like); whether that is the format asked for is one expectation among the others.
+//! An answer ([`super::answer`]) is read in the format it actually came in; whether that is the
+//! format asked for is one expectation among the others. What a scenario expects of it is
+//! [`super::expected`]'s.
 
+use super::answer::Answer;
 use super::document::Document;
+use super::expected::{ExpectedRow, fits, is, message_fits};
 use super::verdict::Findings;
-use crate::catalogue::{CatalogueRow, ErrorAnswer};
-use crate::client::{RawResponse, WireForm};
 use crate::evidence::{Level, ids};
 use crate::format::{Format, JSON_CONTENT_TYPE, XML_CONTENT_TYPE};
 use crate::results::Finding;
-
-/// One answer, and how it was asked for.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    /// The action called.
-    pub action: String,
-    /// The `Format` parameter sent, if any.
-    pub asked: Option<Format>,
-    pub form: WireForm,
-    pub raw: RawResponse,
-    /// The client's string-to-sign and (V3) canonical request, for `SignatureDoesNotMatch`.
-    pub string_to_sign: Option<String>,
-    pub canonical_request: Option<String>,
-}
-
-impl Answer {
-    /// The format the answer should come in, and the expectation that says so.
-    pub fn expected_format(&self) -> (Format, &'static str) {
-        match (self.form, self.asked) {
-            (WireForm::V3, Some(f)) => (f, ids::FORMAT_V3_FORMAT),
-            (WireForm::V3, None) => (Format::Json, ids::FORMAT_V3_DEFAULT),
-            (_, Some(f)) => (f, ids::FORMAT_V1_FORMAT),
-            (_, None) => (Format::Xml, ids::FORMAT_V1_DEFAULT),
-        }
-    }
-
-    /// The format the answer came in: as its `Content-Type` says, else as its body looks, else
-    /// the one expected.
-    /// The error `Code`, when the answer is a document that carries one.
-    pub fn code(&self) -> Option<String> {
-        self.document()
-            .ok()
-            .and_then(|d| d.field("Code").map(str::to_owned))
-    }
-
-    pub fn format(&self) -> Format {
-        let ct = self.raw.content_type.to_ascii_lowercase();
-        if ct.contains("xml") {
-            return Format::Xml;
-        }
-        if ct.contains("json") {
-            return Format::Json;
-        }
-        match self.raw.body.trim_start().chars().next() {
-            Some('<') => Format::Xml,
-            Some('{') => Format::Json,
-            _ => self.expected_format().0,
-        }
-    }
-
-    pub fn document(&self) -> Result<Document, String> {
-        match self.format() {
-            Format::Xml => Document::parse_xml(&self.raw.body),
-            Format::Json => Document::parse_json(&self.raw.body),
-        }
-    }
-}
-
-/// An error answer a scenario accepts, with its evidence (from the catalogue row that states it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExpectedRow {
-    pub answer: ErrorAnswer,
-    pub level: Level,
-    pub source: String,
-}
-
-impl ExpectedRow {
-    pub fn new(answer: ErrorAnswer, row: &CatalogueRow) -> Self {
-        Self {
-            answer,
-            level: row.level,
-            source: crate::metadata::sources(row).join("; "),
-        }
-    }
-}
-
-/// The answers a Then step's table states: a vertical `status` / `Code` / `Message` table (one
-/// answer), or a `status | Code | Message` header over one row per answer.
-pub fn answers_in_table(rows: &[Vec<String>]) -> Result<Vec<ErrorAnswer>, String> {
-    let header = ["status", "Code", "Message"];
-    if let Some((first, rest)) = rows.split_first()
-        && first.iter().map(String::as_str).eq(header)
-    {
-        if rest.is_empty() {
-            return Err("the table lists no answer under its header".into());
-        }
-        return rest
-            .iter()
-            .map(|r| match r.as_slice() {
-                [status, code, message] => Ok(ErrorAnswer {
-                    status: status.parse()?,
-                    code: code.clone(),
-                    message: message.clone(),
-                }),
-                other => Err(format!("row {other:?}: expected status, Code and Message")),
-            })
-            .collect();
-    }
-    let (mut status, mut code, mut message) = (None, None, None);
-    for row in rows {
-        match row.as_slice() {
-            [k, v] if k == "status" => status = Some(v.parse()?),
-            [k, v] if k == "Code" => code = Some(v.clone()),
-            [k, v] if k == "Message" => message = Some(v.clone()),
-            other => {
-                return Err(format!(
-                    "unexpected row {other:?}: rows are status, Code, Message"
-                ));
-            }
-        }
-    }
-    match (status, code, message) {
-        (Some(status), Some(code), Some(message)) if !code.is_empty() && !message.is_empty() => {
-            Ok(vec![ErrorAnswer {
-                status,
-                code,
-                message,
-            }])
-        }
-        _ => Err("the table needs status, Code and Message".into()),
-    }
-}
-
-/// The rows of a Then step's table (`status` / `Code` / `Message`), each with the evidence of the
-/// catalogue row that states it.
-pub fn expected_rows(rows: &[Vec<String>]) -> Result<Vec<ExpectedRow>, String> {
-    answers_in_table(rows)?
-        .into_iter()
-        .map(|answer| {
-            let row = crate::catalogue::find(&answer).ok_or_else(|| {
-                format!("{answer} is in no catalogue: add it there with its level and source")
-            })?;
-            Ok(ExpectedRow::new(answer, row))
-        })
-        .collect()
-}
-
-/// Where an expected message stands for the client's own V1 or V3 string-to-sign.
-pub const STRING_TO_SIGN: &str = "{string-to-sign}";
-/// Where an expected message stands for the client's own V3 canonical request.
-pub const CANONICAL_REQUEST: &str = "{canonical-request}";
-/// Where an expected code or message stands for any text.
-pub const ANY: &str = "{any}";
-
-/// Whether `text` fits `pattern`, where [`ANY`] stands for any text.
-fn fits(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split(ANY).collect();
-    // One part: no placeholder, so the text must be the pattern.
-    let [first, middle @ .., last] = parts.as_slice() else {
-        return pattern == text;
-    };
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(i) => rest = &rest[i + part.len()..],
-            None => return false,
-        }
-    }
-    rest.ends_with(last)
-}
-
-/// Whether `message` fits the expected `pattern`, its placeholders filled with the client's own
-/// string-to-sign and canonical request.
-fn message_fits(pattern: &str, answer: &Answer, message: &str) -> bool {
-    let mut pattern = pattern.to_owned();
-    for (placeholder, value) in [
-        (STRING_TO_SIGN, &answer.string_to_sign),
-        (CANONICAL_REQUEST, &answer.canonical_request),
-    ] {
-        if pattern.contains(placeholder) {
-            match value {
-                Some(v) => pattern = pattern.replace(placeholder, v),
-                None => return false,
-            }
-        }
-    }
-    fits(&pattern, message)
-}
-
-/// Whether the answer (status, and code and message if it has them) is `expected`.
-fn is(expected: &ErrorAnswer, answer: &Answer, code: Option<&str>, message: Option<&str>) -> bool {
-    expected.status.matches(answer.raw.status)
-        && code.is_some_and(|c| fits(&expected.code, c))
-        && message.is_some_and(|m| message_fits(&expected.message, answer, m))
-}
 
 /// The checks every answer gets: its format, `Content-Type`, a body that parses, a RequestId.
 fn common(answer: &Answer, f: &mut Findings) -> Option<Document> {
@@ -623,7 +437,9 @@ pub fn parity(xml: &Answer, json: &Answer, documented: &[&str]) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::Status;
+    use crate::catalogue::{ErrorAnswer, Status};
+    use crate::client::{RawResponse, WireForm};
+    use crate::suite::expected::answers_in_table;
 
     const ID: &str = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
 

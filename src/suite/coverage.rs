@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use cucumber::gherkin;
 
-use super::check::answers_in_table;
+use super::expected::answers_in_table;
 use super::outline::{example_rows, expanded_names, fill, scenarios};
 use crate::catalogue::{Catalogue, ErrorAnswer};
 use crate::contract::editions::{Edition, Range};

@@ -12,6 +12,7 @@
 //! [`record`] (what one scenario produced, and its result), [`collector`] (the cucumber writers),
 //! [`judgement`] (the run's verdicts). What a run yields is [`crate::results::Results`].
 
+mod answer;
 pub(crate) mod check;
 pub(crate) use check::KNOWN_FIELDS as KNOWN_ERROR_FIELDS;
 mod collector;
@@ -23,6 +24,7 @@ mod discover;
 pub(crate) mod document;
 pub(crate) mod editions;
 mod evidence_table;
+pub(crate) mod expected;
 mod files;
 pub(crate) mod judgement;
 pub(crate) mod outline;

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::check::Answer;
+use super::answer::Answer;
 use super::verdict;
 use super::waivers::Waivers;
 use crate::client::Call;

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::check::Answer;
+use super::answer::Answer;
 use super::context::RunState;
 use super::record::{ScenarioRecord, Stop, exchange};
 use super::recorded::SnapshotMode;

@@ -7,7 +7,7 @@
 use crate::client::RawResponse;
 use crate::evidence::{Level, ids};
 use crate::results::{Exchange, Finding, Outcome, Scenario, ScenarioId};
-use crate::suite::check::Answer;
+use crate::suite::answer::Answer;
 use crate::suite::files::SuiteFiles;
 use crate::suite::outline::Expanded;
 use crate::suite::record::STEP;

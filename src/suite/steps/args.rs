@@ -6,7 +6,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::client::Call;
 use crate::contract::Action;
-use crate::suite::check::{self, ExpectedRow};
+use crate::suite::expected::{self, ExpectedRow};
 
 /// The declared action called `name`, or why a step cannot use it.
 pub fn declared(name: &str) -> Result<&'static Action, String> {
@@ -38,5 +38,5 @@ pub fn expected_rows(table: &[Vec<String>]) -> Result<Vec<ExpectedRow>, String> 
     if table.is_empty() {
         return Err("this step needs a table of status, Code and Message".into());
     }
-    check::expected_rows(table)
+    expected::expected_rows(table)
 }

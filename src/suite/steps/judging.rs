@@ -4,7 +4,7 @@
 //! hand it over without importing the declarations that act on the world.)
 
 use crate::results::ScenarioId;
-use crate::suite::check::Answer;
+use crate::suite::answer::Answer;
 use crate::suite::files::SuiteFiles;
 use crate::suite::recorded::SnapshotMode;
 

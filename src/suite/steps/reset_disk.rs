@@ -6,7 +6,8 @@ use crate::client::{Call, WireForm};
 use crate::contract::reset_disk::ACTION;
 use crate::evidence::ids;
 use crate::format::Format;
-use crate::suite::check::{self, ExpectedRow};
+use crate::suite::check;
+use crate::suite::expected::ExpectedRow;
 use crate::suite::verdict::Findings;
 use crate::suite::world::SuiteWorld;
 

@@ -1,17 +1,17 @@
-//! A world: everything the mock knows about one account — account flags, instances, disks,
-//! snapshots, released disk ids, scheduled faults — as a serde document.
-//!
-//! The same document is the `--state` file, the control API's body, and what the suite builds from
-//! its Given steps. Values use ECS's own spellings (`In_use`, `Stopped`, `accomplished`), so a world
-//! reads like DescribeDisks output. `docs/control-api.md` documents every field.
+//! The world document: the account, its instances, disks, snapshots, KMS keys, released disk
+//! ids and scheduled faults, with their defaults; what a world may hold in an edition, and the
+//! control API's optional features it needs.
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use time::OffsetDateTime;
 
 use crate::api_error::ApiError;
 use crate::catalogue::{Catalogue, CatalogueRow, Status};
 use crate::contract::editions::Edition;
+
+use super::reading::{WorldError, from_json};
+use super::values::{ChargeType, DiskStatus, DiskType, InstanceStatus, LockReason, SnapshotStatus};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -259,81 +259,6 @@ fn prune(doc: &mut serde_json::Value, default: &serde_json::Value, keep: &[&str]
     }
 }
 
-/// Declares a closed set of ECS values with their exact wire spelling.
-macro_rules! ecs_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $wire)] $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $wire),+ }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let valid: Vec<_> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    format!("unknown {} {s:?}: expected one of {}", stringify!($name), valid.join(", "))
-                })
-            }
-        }
-    };
-}
-
-ecs_enum!(
-    /// DescribeDisks `Status`, exact casing (`In_use`, lowercase u).
-    DiskStatus { InUse = "In_use", Available = "Available", Attaching = "Attaching",
-        Detaching = "Detaching", Creating = "Creating", ReIniting = "ReIniting" }
-);
-ecs_enum!(
-    /// DescribeInstances `Status`.
-    InstanceStatus { Pending = "Pending", Running = "Running", Starting = "Starting",
-        Stopping = "Stopping", Stopped = "Stopped" }
-);
-ecs_enum!(
-    /// DescribeSnapshots `Status`, lowercase.
-    SnapshotStatus { Progressing = "progressing", Accomplished = "accomplished", Failed = "failed" }
-);
-ecs_enum!(
-    /// `OperationLocks` reasons.
-    LockReason { Financial = "financial", Security = "security", Recycling = "recycling",
-        DedicatedHostFinancial = "dedicatedhostfinancial", Refunded = "refunded" }
-);
-ecs_enum!(
-    /// `InstanceChargeType`.
-    ChargeType { PrePaid = "PrePaid", PostPaid = "PostPaid" }
-);
-ecs_enum!(
-    /// Disk `Type`.
-    DiskType { System = "system", Data = "data" }
-);
-
-// Declared through `ecs_enum!`, which cannot carry `#[default]` on one variant.
-#[allow(clippy::derivable_impls)]
-impl Default for ChargeType {
-    fn default() -> Self {
-        Self::PostPaid
-    }
-}
-
-#[allow(clippy::derivable_impls)]
-impl Default for DiskType {
-    fn default() -> Self {
-        Self::System
-    }
-}
-
 impl Instance {
     /// A subscription whose expiry has passed at `now`.
     pub fn expired(&self, now: OffsetDateTime) -> bool {
@@ -409,101 +334,6 @@ fn default_size() -> u32 {
 
 fn default_creation_time() -> OffsetDateTime {
     time::macros::datetime!(2020-08-20 14:52:28 UTC)
-}
-
-/// A world document that failed to load, naming the field at fault (`disks[0].status`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct WorldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl WorldError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-/// The fields of the world document (and the control API's) that hold lists. Anywhere else an
-/// array is refused: serde would read one as a struct, field by field, and accept `["s", []]`.
-const LIST_FIELDS: [&str; 8] = [
-    "instances",
-    "kms_keys",
-    "disks",
-    "snapshots",
-    "released_disk_ids",
-    "faults",
-    "lock_reasons",
-    "tags",
-];
-
-/// Refuses arrays where the document has no list, and lists of lists.
-fn check_shape(value: &serde_json::Value, path: &str) -> Result<(), WorldError> {
-    use serde_json::Value;
-    let at = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                match v {
-                    Value::Array(items) if LIST_FIELDS.contains(&key.as_str()) => {
-                        for (i, item) in items.iter().enumerate() {
-                            let here = format!("{}[{i}]", at(key));
-                            if item.is_array() {
-                                return Err(WorldError::new(
-                                    here,
-                                    "expected an object or a value, found a list",
-                                ));
-                            }
-                            check_shape(item, &here)?;
-                        }
-                    }
-                    Value::Array(_) => {
-                        return Err(WorldError::new(
-                            at(key),
-                            "expected an object or a value, found a list",
-                        ));
-                    }
-                    v => check_shape(v, &at(key))?,
-                }
-            }
-            Ok(())
-        }
-        Value::Array(_) if path.is_empty() => Err(WorldError::new(
-            "(document)",
-            "expected an object, found a list",
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// Deserializes a JSON document, reporting the path of the first field that does not fit. The
-/// whole input must be one JSON object: trailing data is refused, and so is a list where the
-/// document has none.
-pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, WorldError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(json).map_err(|e| WorldError::new("(document)", e.to_string()))?;
-    check_shape(&value, "")?;
-    // From the bytes, not the value: a key given twice is refused, as serde's derive does.
-    let de = &mut serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." || path == "?" {
-            "(document)".to_owned()
-        } else {
-            path
-        };
-        WorldError::new(field, e.into_inner().to_string())
-    })
 }
 
 /// The control API's optional features of version 1 (`docs/control-api.md`, change log) that
@@ -736,80 +566,6 @@ impl World {
             self.faults.remove(i);
         }
         error
-    }
-}
-
-/// A world with its resources found by id and by what they belong to: the disks on an instance,
-/// the snapshots of a disk. Built once, in time linear in the world, so that what a resource's
-/// marks or a match need is a look-up rather than a scan of the account. Where an id is listed
-/// twice, its first resource is the one found, as [`World::disk`] finds it.
-#[derive(Debug, Clone, Default)]
-pub struct Indexed {
-    world: World,
-    instances: HashMap<String, usize>,
-    disks: HashMap<String, usize>,
-    snapshots: HashMap<String, usize>,
-    /// Positions of the disks attached to each instance, in the world's order.
-    disks_on: HashMap<String, Vec<usize>>,
-    /// Positions of the snapshots of each source disk, in the world's order.
-    snapshots_of: HashMap<String, Vec<usize>>,
-}
-
-impl Indexed {
-    pub fn new(world: World) -> Self {
-        fn first<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
-            let mut out = HashMap::new();
-            for (i, id) in ids.enumerate() {
-                out.entry(id.clone()).or_insert(i);
-            }
-            out
-        }
-        let mut disks_on: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, d) in world.disks.iter().enumerate() {
-            if let Some(x) = &d.instance_id {
-                disks_on.entry(x.clone()).or_default().push(i);
-            }
-        }
-        let mut snapshots_of: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, s) in world.snapshots.iter().enumerate() {
-            (snapshots_of.entry(s.source_disk_id.clone()).or_default()).push(i);
-        }
-        Self {
-            instances: first(world.instances.iter().map(|x| &x.instance_id)),
-            disks: first(world.disks.iter().map(|d| &d.disk_id)),
-            snapshots: first(world.snapshots.iter().map(|s| &s.snapshot_id)),
-            disks_on,
-            snapshots_of,
-            world,
-        }
-    }
-
-    pub fn world(&self) -> &World {
-        &self.world
-    }
-
-    pub fn instance(&self, id: &str) -> Option<&Instance> {
-        self.instances.get(id).map(|&i| &self.world.instances[i])
-    }
-
-    pub fn disk(&self, id: &str) -> Option<&Disk> {
-        self.disks.get(id).map(|&i| &self.world.disks[i])
-    }
-
-    pub fn snapshot(&self, id: &str) -> Option<&Snapshot> {
-        self.snapshots.get(id).map(|&i| &self.world.snapshots[i])
-    }
-
-    /// The disks attached to instance `id`.
-    pub fn disks_on<'w>(&'w self, id: &str) -> impl Iterator<Item = &'w Disk> + use<'w> {
-        let at = self.disks_on.get(id).map_or(&[][..], Vec::as_slice);
-        at.iter().map(|&i| &self.world.disks[i])
-    }
-
-    /// The snapshots whose source is disk `id`.
-    pub fn snapshots_of<'w>(&'w self, id: &str) -> impl Iterator<Item = &'w Snapshot> + use<'w> {
-        let at = self.snapshots_of.get(id).map_or(&[][..], Vec::as_slice);
-        at.iter().map(|&i| &self.world.snapshots[i])
     }
 }
 
