@@ -1,0 +1,155 @@
+//! The mock with the whole API metadata (issue 30's targets, docs/build.md "The mock with every
+//! action"): how long `ecs-conformance mock` takes to print its listening line; how much memory it
+//! holds once every action of the metadata was called in both formats (each compiled, every read
+//! answered); and what a call of the generic handler costs, beside ResetDisk and the fixed 200.
+//!
+//! Run: `cargo bench --bench shape` (optionally `-- SECONDS CONCURRENCY STARTS`, default 3, 32
+//! and 10), or with the dev binary `cargo bench --profile dev --bench shape`, which is what `cargo
+//! run -- mock` starts. It prints the figures beside the targets (0.5 s, 100 MB) and fails only
+//! when a request fails: how fast a machine is decides no verdict here.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ecs_conformance::{Call, Client, Credentials, Format, WireForm};
+use support::{MAX_SECONDS, load, report, resident_memory, start_mock};
+
+/// The time from spawning `ecs-conformance mock` to its listening line.
+fn start_up() -> Duration {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the ecs-conformance binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let listening = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.starts_with("ecs-conformance mock listening on "));
+    let took = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(listening, "the mock exited before it listened");
+    took
+}
+
+/// A call of the generic handler with twelve typed parameters: strings, a repeated list, an
+/// enum, integers and numbers with bounds. A read, answered from its schema.
+fn instance_types() -> Call {
+    let mut call = Call::new("DescribeInstanceTypes", WireForm::V1Get, Some(Format::Xml))
+        .param("InstanceTypeFamily", "ecs.g6")
+        .param("CpuArchitecture", "X86")
+        .param("MinimumCpuCoreCount", "2")
+        .param("MaximumCpuCoreCount", "64")
+        .param("MinimumMemorySize", "4.5")
+        .param("MaximumMemorySize", "256")
+        .param("MaxResults", "100");
+    for (i, t) in [
+        "ecs.g6.large",
+        "ecs.g6.xlarge",
+        "ecs.c6.large",
+        "ecs.r6.large",
+        "ecs.g7.large",
+    ]
+    .iter()
+    .enumerate()
+    {
+        call = call.param(format!("InstanceTypes.{}", i + 1), *t);
+    }
+    call
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let seconds = args.first().and_then(|s| s.parse().ok()).unwrap_or(3);
+    if !(1..=MAX_SECONDS).contains(&seconds) {
+        eprintln!("error: a run lasts 1 to {MAX_SECONDS} seconds");
+        std::process::exit(2);
+    }
+    let concurrency = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(32);
+    let starts: usize = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10)
+        .max(1);
+
+    let mut times: Vec<Duration> = (0..starts).map(|_| start_up()).collect();
+    times.sort_unstable();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "start-up to the listening line, {starts} starts: median {:.1} ms, min {:.1} ms, max {:.1} ms (target: 500 ms)",
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1])
+    );
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime starts");
+    rt.block_on(async {
+        let mock = start_mock().await;
+        let rss = || resident_memory(mock.child.id()).unwrap_or_else(|| "unknown".into());
+        println!("resident memory when listening: {}", rss());
+        let url = format!("http://{}", mock.addr);
+        let client = Client::new(&url, Credentials::new("testid", "testsecret"))
+            .expect("a client of the mock");
+        let (mut answered, mut failed) = (0, 0);
+        for name in ecs_conformance::metadata::names() {
+            for format in Format::BOTH {
+                let call = Call::new(name, WireForm::V1Get, Some(format))
+                    .param("RegionId", "cn-hangzhou")
+                    .param("InstanceId", "i-instance1");
+                match client.send(&call).await {
+                    Ok(r) if r.status < 500 => answered += 1,
+                    _ => failed += 1,
+                }
+            }
+        }
+        println!(
+            "resident memory once all {} actions of the metadata were called in both formats: {} (target: 100 MB)",
+            answered / 2,
+            rss()
+        );
+
+        let credentials = Credentials::new("testid", "testsecret");
+        let signed = |call: Call| {
+            let credentials = credentials.clone();
+            move |addr: &str| {
+                let nonce = uuid::Uuid::new_v4().to_string();
+                let p = call.prepare(&credentials, addr, time::OffsetDateTime::now_utc(), &nonce);
+                (format!("http://{addr}{}", p.path_and_query), reqwest::Method::GET)
+            }
+        };
+        let reset = signed(
+            Call::new("ResetDisk", WireForm::V1Get, Some(Format::Xml))
+                .param("DiskId", "d-diskid1")
+                .param("SnapshotId", "s-snapshotid1"),
+        );
+        let generic = signed(instance_types());
+        let fixed = |addr: &str| (format!("http://{addr}/ecs-conformance/v1"), reqwest::Method::GET);
+        load(&mock.addr, 1, concurrency, fixed).await;
+        load(&mock.addr, 1, concurrency, &generic).await;
+        let runs = [
+            ("fixed 200 (ceiling)", load(&mock.addr, seconds, concurrency, fixed).await),
+            ("ResetDisk (2 parameters)", load(&mock.addr, seconds, concurrency, &reset).await),
+            ("generic read (12 parameters)", load(&mock.addr, seconds, concurrency, &generic).await),
+        ];
+        let rates: Vec<f64> = runs.iter().map(|(name, o)| report(name, o)).collect();
+        if failed > 0 || runs.iter().any(|(_, o)| o.failures > 0 || o.requests == 0) {
+            eprintln!("error: requests failed; these figures are not a measurement");
+            std::process::exit(1);
+        }
+        println!(
+            "per call, beyond the ceiling's: ResetDisk {:.1} µs, the generic read {:.1} µs (at {concurrency} concurrent, on the cores the load shares)",
+            1e6 / rates[1] - 1e6 / rates[0],
+            1e6 / rates[2] - 1e6 / rates[0]
+        );
+        println!("resident memory after the runs: {}", rss());
+    });
+}
