@@ -12,19 +12,10 @@
 mod support;
 
 use ecs_conformance::{Call, Credentials, Format, WireForm};
-use support::{MAX_SECONDS, load, report, resident_memory, start_mock};
+use support::{arguments, load, report, resident_memory, start_mock};
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let seconds = args.first().and_then(|s| s.parse().ok()).unwrap_or(5);
-    if !(1..=MAX_SECONDS).contains(&seconds) {
-        eprintln!("error: a run lasts 1 to {MAX_SECONDS} seconds");
-        std::process::exit(2);
-    }
-    let concurrency = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(32);
+    let (seconds, concurrency, _) = arguments(5);
     let rt = tokio::runtime::Runtime::new().expect("runtime starts");
     rt.block_on(async {
         let mock = start_mock().await;

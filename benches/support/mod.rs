@@ -19,20 +19,28 @@ impl Drop for Mock {
     }
 }
 
-/// Starts `ecs-conformance mock` on a free loopback port and waits for its listening line.
-pub async fn start_mock() -> Mock {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
+/// The line the mock prints when it listens, before its URL.
+pub const LISTENING: &str = "ecs-conformance mock listening on http://";
+
+/// `ecs-conformance mock` on a free loopback port, its stdout piped.
+pub fn spawn_mock() -> Child {
+    Command::new(env!("CARGO_BIN_EXE_ecs-conformance"))
         .args(["mock", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("the ecs-conformance binary starts");
+        .expect("the ecs-conformance binary starts")
+}
+
+/// Starts `ecs-conformance mock` on a free loopback port and waits for its listening line.
+pub async fn start_mock() -> Mock {
+    let mut child = spawn_mock();
     let stdout = tokio::process::ChildStdout::from_std(child.stdout.take().expect("piped stdout"))
         .expect("stdout is a pipe");
     let mut lines = BufReader::new(stdout).lines();
     let mut addr = None;
     while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(a) = line.strip_prefix("ecs-conformance mock listening on http://") {
+        if let Some(a) = line.strip_prefix(LISTENING) {
             addr = Some(a.to_owned());
             break;
         }
@@ -44,6 +52,25 @@ pub async fn start_mock() -> Mock {
     };
     assert!(!mock.addr.is_empty(), "the mock exited before it listened");
     mock
+}
+
+/// The bench's arguments after `--`: the seconds of each run (1 to [`MAX_SECONDS`], else exit 2),
+/// the concurrency, then the rest.
+pub fn arguments(default_seconds: u64) -> (u64, usize, Vec<String>) {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let seconds = args
+        .first()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_seconds);
+    if !(1..=MAX_SECONDS).contains(&seconds) {
+        eprintln!("error: a run lasts 1 to {MAX_SECONDS} seconds");
+        std::process::exit(2);
+    }
+    let concurrency = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(32);
+    (seconds, concurrency, args.into_iter().skip(2).collect())
 }
 
 pub struct Outcome {
