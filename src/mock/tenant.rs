@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
-use super::actions::{self, Handler};
+use super::actions::{self, Served};
 use crate::api_error::ApiError;
 use crate::format::Format;
 use crate::params::Params;
@@ -63,7 +63,7 @@ impl Tenant {
     /// success comes rendered in `format`.
     pub fn call(
         &mut self,
-        action: &'static Handler,
+        action: Served,
         params: &Params,
         format: Format,
         request_id: String,

@@ -1,5 +1,7 @@
-//! The actions the mock serves: one module each, listed once in [`ACTIONS`]. Adding an action is
-//! one file here and one line in that list (`ARCHITECTURE.md`, "Adding an action").
+//! The actions the mock serves with a handler of their own: one module each, listed once in
+//! [`ACTIONS`]. Adding an action is one file here and one line in that list (`ARCHITECTURE.md`,
+//! "Adding an action"). Every other action of the API metadata is served by the generic handler
+//! (`super::shape`), from its metadata alone; [`find`] picks: a handler of its own wins.
 //!
 //! An action is declared in [`crate::contract`] (what it is); here is what the mock does for it.
 //! It gets a narrow [`Context`] — its world, the clocks, its own state between calls, its
@@ -19,6 +21,7 @@ use std::time::Instant;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::shape::{self, Checked, Shape};
 use crate::api_error::ApiError;
 use crate::contract;
 use crate::contract::editions::Edition;
@@ -83,6 +86,20 @@ impl Context<'_> {
     pub fn admits(&self, name: &str) -> bool {
         self.action.admits(name, self.edition)
     }
+
+    /// `params` checked as the API metadata documents the calling action's parameters (the
+    /// generic handler's validator, [`Shape::validate`]): `Missing{Name}`, then each value's
+    /// type, enum and bounds (`InvalidParameter`); on success, whether `DryRun=true`. A handler
+    /// of an action that changes state calls this first, so that its clients get every
+    /// documented validation answer before its own checks. An action the metadata does not
+    /// have is not checked.
+    #[allow(
+        dead_code,
+        reason = "for the hand-written handlers of state-changing actions (issue 31)"
+    )]
+    pub fn validate(&self, params: &Params) -> Result<Checked, ApiError> {
+        shape::find(self.action.name).map_or(Ok(Checked::default()), |s| s.validate(params))
+    }
 }
 
 /// Runtime state an action keeps between calls, beside the world: the tenant holds one per action
@@ -112,7 +129,7 @@ impl Handler {
     }
 }
 
-/// Every action the mock serves; any other is `InvalidAction.NotFound`.
+/// Every action the mock serves with a handler of its own.
 pub const ACTIONS: &[Handler] = &[
     reset_disk::ACTION,
     describe_disks::ACTION,
@@ -121,8 +138,32 @@ pub const ACTIONS: &[Handler] = &[
     describe_regions::ACTION,
 ];
 
-pub fn find(name: &str) -> Option<&'static Handler> {
-    ACTIONS.iter().find(|a| a.spec.name == name)
+/// How the mock answers an action.
+#[derive(Debug, Clone, Copy)]
+pub enum Served {
+    /// A handler of its own: its full behaviour.
+    Handler(&'static Handler),
+    /// The generic handler, from the action's metadata (`super::shape`).
+    Shape(&'static Shape),
+}
+
+impl Served {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Handler(h) => h.name(),
+            Self::Shape(s) => s.name,
+        }
+    }
+}
+
+/// The action called `name`: its own handler, else the generic one for an action of the API
+/// metadata; `None` (`InvalidAction.NotFound`) for any other name.
+pub fn find(name: &str) -> Option<Served> {
+    ACTIONS
+        .iter()
+        .find(|a| a.spec.name == name)
+        .map(Served::Handler)
+        .or_else(|| shape::find(name).map(Served::Shape))
 }
 
 /// The state a call runs against, borrowed from its tenant.
@@ -138,11 +179,11 @@ pub struct Invocation<'a> {
 
 /// Runs `action` on `call`; the monotonic clock is read here, once the caller holds the tenant
 /// (an instant read before could be older than a reset another request recorded meanwhile).
-pub fn run(
-    action: &'static Handler,
-    call: Invocation<'_>,
-    params: &Params,
-) -> Result<String, ApiError> {
+pub fn run(action: Served, call: Invocation<'_>, params: &Params) -> Result<String, ApiError> {
+    let action = match action {
+        Served::Handler(h) => h,
+        Served::Shape(s) => return s.answer(call.world, params, &call.request_id, call.format),
+    };
     let mut ctx = Context {
         world: call.world,
         now: call.now,
