@@ -6,7 +6,7 @@ use super::Context;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
-use crate::world::Tag;
+use crate::world::{Tag, World};
 
 /// A required parameter's value; absent or empty is `Missing{name}`.
 pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
@@ -14,6 +14,58 @@ pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError>
         .get(name)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::missing(name))
+}
+
+/// A boolean parameter: `true` or `false` in any letter case, as the SDKs print booleans;
+/// `None` when absent. Anything else is `InvalidParameter` (docs/choices.md, "Editions").
+pub fn boolean(params: &Params, name: &str) -> Result<Option<bool>, ApiError> {
+    match params.get(name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(_) => Err(ApiError::invalid_parameter(
+            name,
+            "it must be true or false",
+        )),
+    }
+}
+
+/// `DryRun` in editions where the calling action takes it (its `features/{Action}.contract.tsv`);
+/// absent is `false`. In other editions it is an unknown parameter, ignored like any other.
+pub fn dry_run(ctx: &Context<'_>, params: &Params) -> Result<bool, ApiError> {
+    if !ctx.takes("DryRun") {
+        return Ok(false);
+    }
+    Ok(boolean(params, "DryRun")?.unwrap_or(false))
+}
+
+/// KMS, for a call that touches encrypted disks or snapshots: `keys` holds the KMS key of each
+/// encrypted one it touches (`None`: no key named). The account must let ECS use KMS, then each
+/// key named must exist, be enabled and carry ECS's tag; each check only where the edition lists
+/// its row. Nothing encrypted, nothing to check.
+pub fn check_kms(ctx: &Context<'_>, world: &World, keys: &[Option<&str>]) -> Result<(), ApiError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let refuse_if = |broken: bool, code: &str| {
+        if broken && ctx.lists(code) {
+            Err(ctx.refuse(code))
+        } else {
+            Ok(())
+        }
+    };
+    refuse_if(
+        !world.account.kms_authorized,
+        "InvalidParameter.KMSKeyId.KMSUnauthorized",
+    )?;
+    for key_id in keys.iter().flatten() {
+        let key = world.kms_keys.iter().find(|k| k.key_id == *key_id);
+        refuse_if(key.is_none(), "InvalidParameter.KMSKeyId.NotFound")?;
+        let Some(key) = key else { continue };
+        refuse_if(!key.enabled, "InvalidParameter.KMSKeyId.CMKNotEnabled")?;
+        refuse_if(!key.ecs_tagged, "InvalidParameter.KMSKeyId.CMKUnauthorized")?;
+    }
+    Ok(())
 }
 
 /// A RegionId is lowercase words joined by hyphens, at least two: `cn-hangzhou`,
