@@ -10,6 +10,7 @@ mod describe;
 mod http;
 mod isolation;
 mod properties;
+mod rollback;
 
 use std::net::SocketAddr;
 use std::time::Duration;
