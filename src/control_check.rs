@@ -298,15 +298,7 @@ impl Checker<'_> {
         {
             s.status_until = Some(passed);
         }
-        let path = format!("/worlds/{}", credentials.access_key_id);
-        let body = json!({"access_key_secret": credentials.secret(), "world": world.stated()});
-        let (status, _, text) = self
-            .control(reqwest::Method::PUT, &path, Some(body))
-            .await?;
-        expect_status(status, &[201], &text)?;
-        let (status, got, text) = self.control(reqwest::Method::GET, &path, None).await?;
-        expect_status(status, &[200], &text)?;
-        let read = world_of(&got)?;
+        let (read, _) = self.put_new(credentials, &world, json!({})).await?;
         let instance = read.instances.first().map(|x| (x.status, x.status_until));
         if instance != Some((InstanceStatus::Running, None)) {
             return Err(format!(
@@ -324,14 +316,14 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
-    /// accepted (201) and read back as put.
-    async fn put_and_read(
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: accepted (201),
+    /// the world read back and the answer's text.
+    async fn put_new(
         &self,
         credentials: &Credentials,
         world: &World,
         doc: Value,
-    ) -> Result<String, String> {
+    ) -> Result<(World, String), String> {
         let path = format!("/worlds/{}", credentials.access_key_id);
         let mut body = json!({"access_key_secret": credentials.secret(), "world": world.stated()});
         if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), doc) {
@@ -343,7 +335,18 @@ impl Checker<'_> {
         expect_status(status, &[201], &text)?;
         let (status, got, text) = self.control(reqwest::Method::GET, &path, None).await?;
         expect_status(status, &[200], &text)?;
-        let read = world_of(&got)?;
+        Ok((world_of(&got)?, text))
+    }
+
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
+    /// accepted (201) and read back as put.
+    async fn put_and_read(
+        &self,
+        credentials: &Credentials,
+        world: &World,
+        doc: Value,
+    ) -> Result<String, String> {
+        let (read, text) = self.put_new(credentials, world, doc).await?;
         if read != *world {
             return Err(format!(
                 "the world read back differs from the one put: {}",

@@ -6,7 +6,7 @@ use super::Context;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
-use crate::world::{Tag, World};
+use crate::world::{Instance, InstanceStatus, LockReason, Tag, Transitions, World};
 
 /// A required parameter's value; absent or empty is `Missing{name}`.
 pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
@@ -66,6 +66,38 @@ pub fn check_kms(ctx: &Context<'_>, world: &World, keys: &[Option<&str>]) -> Res
         refuse_if(!key.ecs_tagged, "InvalidParameter.KMSKeyId.CMKUnauthorized")?;
     }
     Ok(())
+}
+
+/// The instance `id` names, when the world holds it and no security lock forbids every operation
+/// on it: `InvalidInstanceId.NotFound`, `InstanceLockedForSecurity` otherwise.
+pub fn unlocked_instance<'w>(
+    ctx: &Context<'_>,
+    world: &'w World,
+    id: &str,
+) -> Result<&'w Instance, ApiError> {
+    let instance = world
+        .instance(id)
+        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
+    if instance.lock_reasons.contains(&LockReason::Security) {
+        return Err(ctx.refuse("InstanceLockedForSecurity"));
+    }
+    Ok(instance)
+}
+
+/// Puts instance `id` in `through` for `ms` milliseconds from the call, after which it is `to`
+/// (`World::settle`); with 0, in `to` at once.
+pub fn begin_transition(
+    ctx: &mut Context<'_>,
+    id: &str,
+    through: InstanceStatus,
+    to: InstanceStatus,
+    ms: u64,
+) {
+    let until = Transitions::end(ctx.now, ms);
+    if let Some(x) = ctx.world.instance_mut(id) {
+        x.status = if until.is_some() { through } else { to };
+        x.status_until = until;
+    }
 }
 
 /// A RegionId is lowercase words joined by hyphens, at least two: `cn-hangzhou`,
@@ -203,6 +235,34 @@ pub fn tags_match(filters: &[(String, Option<String>)], tags: &[Tag]) -> bool {
         tags.iter()
             .any(|t| &t.key == key && value.as_ref().is_none_or(|v| &t.value == v))
     })
+}
+
+/// The codes `source` refuses by name (`refuse("…")`, `refuse_status("…"`), and those the
+/// shared checks it calls here refuse (`unlocked_instance`, `check_kms`): every one must be a row
+/// of the calling action's table.
+#[cfg(test)]
+pub(super) fn codes_refused(source: &'static str) -> Vec<&'static str> {
+    let own = source.split("#[cfg(test)]").next().unwrap_or_default();
+    let named = |text: &'static str| -> Vec<&'static str> {
+        ["refuse(\"", "refuse_status(\""]
+            .iter()
+            .flat_map(|p| text.split(p).skip(1))
+            .filter_map(|rest| rest.split_once('"').map(|(code, _)| code))
+            .collect()
+    };
+    let common = include_str!("common.rs");
+    let shared = |name: &str| {
+        let start = common.find(&format!("pub fn {name}")).unwrap_or(0);
+        let end = common[start + 1..]
+            .find("\npub fn ")
+            .map_or(common.len(), |e| start + 1 + e);
+        &common[start..end]
+    };
+    let mut codes = named(own);
+    if own.contains("unlocked_instance(") {
+        codes.extend(named(shared("unlocked_instance")));
+    }
+    codes
 }
 
 #[cfg(test)]

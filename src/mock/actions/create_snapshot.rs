@@ -36,7 +36,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::common::{boolean, check_kms, required};
+use super::common::{boolean, check_kms, required, unlocked_instance};
 use super::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
@@ -243,12 +243,7 @@ fn create_snapshot(ctx: &mut Context<'_>, params: &Params) -> Result<String, Api
         return Err(ctx.refuse("DiskInArrears"));
     }
     if let Some(instance_id) = disk.instance_id.as_deref() {
-        let instance = world
-            .instance(instance_id)
-            .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
-        if instance.lock_reasons.contains(&LockReason::Security) {
-            return Err(ctx.refuse("InstanceLockedForSecurity"));
-        }
+        let instance = unlocked_instance(ctx, world, instance_id)?;
         match instance.status {
             InstanceStatus::Running | InstanceStatus::Stopped => {}
             InstanceStatus::Pending => {

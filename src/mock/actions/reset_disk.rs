@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::common::{check_kms, check_region_id, dry_run, required};
+use super::common::{check_kms, check_region_id, dry_run, required, unlocked_instance};
 use super::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::contract::reset_disk::{
@@ -174,12 +174,7 @@ fn check_instance(ctx: &Context<'_>, world: &World, disk: &Disk) -> Result<(), A
     let Some(instance_id) = disk.instance_id.as_deref() else {
         return Ok(());
     };
-    let instance = world
-        .instance(instance_id)
-        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
-    if instance.lock_reasons.contains(&LockReason::Security) {
-        return Err(ctx.refuse("InstanceLockedForSecurity"));
-    }
+    let instance = unlocked_instance(ctx, world, instance_id)?;
     if instance.expired(ctx.now) || instance.lock_reasons.contains(&LockReason::Financial) {
         return Err(ctx.refuse("InstanceExpiredOrInArrears"));
     }

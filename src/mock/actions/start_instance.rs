@@ -23,13 +23,13 @@
 
 use serde::Serialize;
 
-use super::common::{boolean, check_kms, dry_run, required};
+use super::common::{begin_transition, boolean, check_kms, dry_run, required, unlocked_instance};
 use super::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::start_instance::ACTION as SPEC;
 use crate::contract::stop_instance::disk_in_transition;
 use crate::params::Params;
-use crate::world::{ChargeType, DiskType, InstanceStatus, LockReason, Transitions};
+use crate::world::{ChargeType, DiskType, InstanceStatus, LockReason};
 
 pub const ACTION: Handler = Handler {
     spec: &SPEC,
@@ -63,12 +63,7 @@ impl<'p> Request<'p> {
 fn start_instance(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
     let request = Request::read(ctx, params)?;
     let world = &*ctx.world;
-    let instance = world
-        .instance(request.instance_id)
-        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
-    if instance.lock_reasons.contains(&LockReason::Security) {
-        return Err(ctx.refuse("InstanceLockedForSecurity"));
-    }
+    let instance = unlocked_instance(ctx, world, request.instance_id)?;
     if instance.expired(ctx.now) {
         return Err(expired(ctx, "prePaid"));
     }
@@ -109,14 +104,9 @@ fn start_instance(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
         return Err(ctx.refuse("DryRunOperation"));
     }
 
-    let until = Transitions::end(ctx.now, world.transitions.start_ms);
-    if let Some(x) = ctx.world.instance_mut(request.instance_id) {
-        x.status = match until {
-            Some(_) => InstanceStatus::Starting,
-            None => InstanceStatus::Running,
-        };
-        x.status_until = until;
-    }
+    let ms = world.transitions.start_ms;
+    let (through, to) = (InstanceStatus::Starting, InstanceStatus::Running);
+    begin_transition(ctx, request.instance_id, through, to, ms);
     Ok(ctx.reply(&StartInstanceResponse {
         request_id: ctx.request_id.clone(),
     }))
@@ -369,13 +359,7 @@ mod tests {
 
     #[test]
     fn every_code_this_action_answers_is_in_its_table() {
-        let source = include_str!("start_instance.rs");
-        let codes: Vec<&str> = source
-            .split("refuse(\"")
-            .chain(source.split("refuse_status(\"").skip(1))
-            .skip(1)
-            .filter_map(|rest| rest.split_once('"').map(|(code, _)| code))
-            .collect();
+        let codes = crate::mock::actions::common::codes_refused(include_str!("start_instance.rs"));
         assert!(codes.len() >= 8, "{codes:?}");
         for code in codes {
             assert_eq!(SPEC.refuse(code).code, code);

@@ -21,12 +21,12 @@
 
 use serde::Serialize;
 
-use super::common::{boolean, dry_run, required};
+use super::common::{begin_transition, boolean, dry_run, required, unlocked_instance};
 use super::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::stop_instance::{ACTION as SPEC, disk_in_transition, disk_is_local};
 use crate::params::Params;
-use crate::world::{InstanceStatus, LockReason, Transitions};
+use crate::world::{InstanceStatus, LockReason};
 
 pub const ACTION: Handler = Handler {
     spec: &SPEC,
@@ -70,12 +70,7 @@ impl<'p> Request<'p> {
 fn stop_instance(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError> {
     let request = Request::read(ctx, params)?;
     let world = &*ctx.world;
-    let instance = world
-        .instance(request.instance_id)
-        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
-    if instance.lock_reasons.contains(&LockReason::Security) {
-        return Err(ctx.refuse("InstanceLockedForSecurity"));
-    }
+    let instance = unlocked_instance(ctx, world, request.instance_id)?;
     if instance.expired(ctx.now) || instance.lock_reasons.contains(&LockReason::Financial) {
         return Err(ctx.refuse("InstanceExpiredOrInArrears"));
     }
@@ -97,14 +92,9 @@ fn stop_instance(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiEr
         return Err(ctx.refuse("DryRunOperation"));
     }
 
-    let until = Transitions::end(ctx.now, world.transitions.stop_ms);
-    if let Some(x) = ctx.world.instance_mut(request.instance_id) {
-        x.status = match until {
-            Some(_) => InstanceStatus::Stopping,
-            None => InstanceStatus::Stopped,
-        };
-        x.status_until = until;
-    }
+    let ms = world.transitions.stop_ms;
+    let (through, to) = (InstanceStatus::Stopping, InstanceStatus::Stopped);
+    begin_transition(ctx, request.instance_id, through, to, ms);
     Ok(ctx.reply(&StopInstanceResponse {
         request_id: ctx.request_id.clone(),
     }))
@@ -345,12 +335,7 @@ mod tests {
 
     #[test]
     fn every_code_this_action_answers_is_in_its_table() {
-        let source = include_str!("stop_instance.rs");
-        let codes: Vec<&str> = source
-            .split("refuse(\"")
-            .skip(1)
-            .filter_map(|rest| rest.split_once('"').map(|(code, _)| code))
-            .collect();
+        let codes = crate::mock::actions::common::codes_refused(include_str!("stop_instance.rs"));
         assert!(codes.len() >= 8, "{codes:?}");
         for code in codes {
             assert_eq!(SPEC.refuse(code).code, code);
