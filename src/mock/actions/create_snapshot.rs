@@ -656,6 +656,58 @@ mod tests {
     }
 
     #[test]
+    fn both_formats_carry_the_request_id_and_the_snapshot_id() {
+        let p: Params = [("DiskId", "d-1")].into_iter().collect();
+        for format in [crate::format::Format::Json, crate::format::Format::Xml] {
+            let (mut w, mut state) = (world(), None);
+            let mut ctx = context(&mut w, &mut state, &SPEC, t0(), Instant::now());
+            ctx.format = format;
+            ctx.request_id = "8E0B5B3C-2F1B-4F7A-9D3E-5A6B7C8D9E0F".into();
+            let body = create_snapshot(&mut ctx, &p).unwrap();
+            let want = match format {
+                crate::format::Format::Xml => {
+                    "<CreateSnapshotResponse><RequestId>8E0B5B3C-2F1B-4F7A-9D3E-5A6B7C8D9E0F\
+                     </RequestId><SnapshotId>s-8e0b5b3c2f1b4f7a9d3e</SnapshotId>"
+                }
+                crate::format::Format::Json => r#""SnapshotId":"s-8e0b5b3c2f1b4f7a9d3e""#,
+            };
+            assert!(body.contains(want), "{body}");
+        }
+    }
+
+    #[test]
+    fn encrypted_disks_need_the_account_s_kms_authorisation_and_an_enabled_key() {
+        let mut w = world();
+        w.disks[0].encrypted = true;
+        w.disks[0].kms_key_id = Some("k-1".into());
+        w.kms_keys.push(KmsKey {
+            key_id: "k-1".into(),
+            enabled: false,
+            ecs_tagged: true,
+        });
+        assert_eq!(code(&mut w, &[]), "InvalidParameter.KMSKeyId.CMKNotEnabled");
+        w.account.kms_authorized = false;
+        let e = {
+            let mut state = None;
+            Call {
+                world: &mut w,
+                state: &mut state,
+                edition: editions::latest(),
+                request_id: "R",
+            }
+            .run(&[])
+            .unwrap_err()
+        };
+        assert_eq!(
+            (e.code.as_ref(), e.status),
+            ("InvalidParameter.KMSKeyId.KMSUnauthorized", 403)
+        );
+        // An unencrypted disk needs nothing of KMS.
+        w.disks[0].encrypted = false;
+        assert_eq!(code(&mut w, &[]), "OK");
+    }
+
+    #[test]
     fn every_edition_answers_every_broken_world_from_its_own_rows() {
         let mut broken: Vec<(World, Vec<(&str, &str)>)> = Vec::new();
         let params: &[&[(&str, &str)]] = &[

@@ -314,6 +314,22 @@ mod tests {
     }
 
     #[test]
+    fn both_formats_carry_the_request_id() {
+        let p: Params = [("InstanceId", "i-1")].into_iter().collect();
+        for format in [crate::format::Format::Json, crate::format::Format::Xml] {
+            let (mut w, mut state) = (stopped(), None);
+            let mut ctx = context(&mut w, &mut state, &SPEC, t0(), Instant::now());
+            ctx.format = format;
+            let body = start_instance(&mut ctx, &p).unwrap();
+            let want = match format {
+                crate::format::Format::Xml => "<StartInstanceResponse><RequestId>R</RequestId>",
+                crate::format::Format::Json => r#"{"RequestId":"R"}"#,
+            };
+            assert!(body.contains(want), "{body}");
+        }
+    }
+
+    #[test]
     fn every_edition_answers_every_broken_world_from_its_own_rows() {
         let mut broken: Vec<World> = Vec::new();
         let mut w = stopped();

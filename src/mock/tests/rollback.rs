@@ -251,3 +251,50 @@ async fn the_control_api_reads_the_world_as_of_now() {
     };
     assert_eq!(poll(read, "Stopped").await, ["Stopping", "Stopped"]);
 }
+
+#[tokio::test]
+async fn a_scheduled_fault_answers_for_each_rollback_action_before_it_runs() {
+    let server = MockServer::start_with(MockConfig {
+        world: world(),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::new(server.url(), Credentials::new("testid", "testsecret")).unwrap();
+    for (action, param, id) in [
+        ("StopInstance", "InstanceId", "i-1"),
+        ("StartInstance", "InstanceId", "i-1"),
+        ("CreateSnapshot", "DiskId", "d-1"),
+    ] {
+        let fault = serde_json::json!({"action": action, "code": "InternalError",
+            "message": "The request processing has failed due to some unknown error."});
+        let r = raw(
+            server.url(),
+            "POST",
+            "/ecs-conformance/v1/worlds/testid/faults",
+            fault.to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = client
+            .send(&call(action, Format::Xml, &[(param, id)]))
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status, code_of(&r).as_str()),
+            (500, "InternalError"),
+            "{action}"
+        );
+    }
+    // Nothing ran: the instance is still Running and the disk has no snapshot.
+    let world = raw(
+        server.url(),
+        "GET",
+        "/ecs-conformance/v1/worlds/testid",
+        vec![],
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&world.body).unwrap();
+    assert_eq!(v["world"]["instances"][0]["status"], "Running");
+    assert_eq!(v["world"]["snapshots"], serde_json::json!([]));
+}
