@@ -17,7 +17,8 @@ use crate::contract::editions;
 use crate::contract::{self, Resource};
 use crate::protocol::{CONTROL_PREFIX, CONTROL_PROTOCOL, FEATURE_SECURITY_TOKEN, FEATURES};
 use crate::world::{
-    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, Fault, KmsKey, Tag, World,
+    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS, Fault,
+    InstanceStatus, KmsKey, Snapshot, SnapshotStatus, Tag, World,
 };
 
 /// The action the ECS side of the checks calls, and the one a world's fault names: the action
@@ -160,6 +161,27 @@ fn encrypted_world() -> World {
     w
 }
 
+/// The sample world with its transitions' durations set, its instance `Stopping` and a second
+/// snapshot `progressing` until a time to come (feature `transitions`).
+fn timed_world() -> World {
+    let mut w = World::sample();
+    w.transitions.stop_ms = 500;
+    w.transitions.start_ms = 600;
+    w.transitions.snapshot_ms = 700;
+    w.transitions.concurrent_snapshots_per_disk = 2;
+    let to_come = time::macros::datetime!(2099-01-01 00:00:00 UTC);
+    w.instances[0].status = InstanceStatus::Stopping;
+    w.instances[0].status_until = Some(to_come);
+    let mut s = Snapshot::new(
+        "s-check-progressing",
+        w.disks[0].disk_id.clone(),
+        SnapshotStatus::Progressing,
+    );
+    s.status_until = Some(to_come);
+    w.snapshots.push(s);
+    w
+}
+
 /// The faults of the latest edition that a server of the first published set does not schedule
 /// (feature `edition_faults`).
 fn edition_faults() -> Vec<ApiError> {
@@ -191,6 +213,11 @@ fn feature_check(feature: &str) -> Option<(&'static str, &'static str)> {
         FEATURE_EDITION_FAULTS => (
             FEATURE_EDITION_FAULTS,
             "announced: a fault of a later edition than the first is accepted (201) and served",
+        ),
+        FEATURE_TRANSITIONS => (
+            FEATURE_TRANSITIONS,
+            "announced: a world whose transitions end in time to come reads back as put; one \
+             whose transitions' time has passed reads back with them ended",
         ),
         _ => return None,
     })
@@ -257,14 +284,46 @@ impl Checker<'_> {
         Ok((answer.status, code))
     }
 
-    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
-    /// accepted (201) and read back as put.
-    async fn put_and_read(
+    /// PUT [`timed_world`] with every transition's time passed as `credentials`' world, then GET
+    /// it: every transition must read back ended (feature `transitions`).
+    async fn transitions_ended(&self, credentials: &Credentials) -> Result<(), String> {
+        let passed = time::macros::datetime!(2021-01-01 00:00:00 UTC);
+        let mut world = timed_world();
+        world.instances[0].status = InstanceStatus::Starting;
+        world.instances[0].status_until = Some(passed);
+        for s in world
+            .snapshots
+            .iter_mut()
+            .filter(|s| s.status_until.is_some())
+        {
+            s.status_until = Some(passed);
+        }
+        let (read, _) = self.put_new(credentials, &world, json!({})).await?;
+        let instance = read.instances.first().map(|x| (x.status, x.status_until));
+        if instance != Some((InstanceStatus::Running, None)) {
+            return Err(format!(
+                "an instance Starting until 2021-01-01 reads back as {instance:?}, not Running"
+            ));
+        }
+        let unfinished = (read.snapshots.iter())
+            .find(|s| s.status != SnapshotStatus::Accomplished || s.status_until.is_some());
+        if let Some(s) = unfinished {
+            return Err(format!(
+                "a snapshot progressing until 2021-01-01 reads back {} (until {:?})",
+                s.status, s.status_until
+            ));
+        }
+        Ok(())
+    }
+
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: accepted (201),
+    /// the world read back and the answer's text.
+    async fn put_new(
         &self,
         credentials: &Credentials,
         world: &World,
         doc: Value,
-    ) -> Result<String, String> {
+    ) -> Result<(World, String), String> {
         let path = format!("/worlds/{}", credentials.access_key_id);
         let mut body = json!({"access_key_secret": credentials.secret(), "world": world.stated()});
         if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), doc) {
@@ -276,7 +335,18 @@ impl Checker<'_> {
         expect_status(status, &[201], &text)?;
         let (status, got, text) = self.control(reqwest::Method::GET, &path, None).await?;
         expect_status(status, &[200], &text)?;
-        let read = world_of(&got)?;
+        Ok((world_of(&got)?, text))
+    }
+
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
+    /// accepted (201) and read back as put.
+    async fn put_and_read(
+        &self,
+        credentials: &Credentials,
+        world: &World,
+        doc: Value,
+    ) -> Result<String, String> {
+        let (read, text) = self.put_new(credentials, world, doc).await?;
         if read != *world {
             return Err(format!(
                 "the world read back differs from the one put: {}",
@@ -351,6 +421,20 @@ impl Checker<'_> {
                     }
                 }
                 Ok(())
+            }
+            FEATURE_TRANSITIONS => {
+                self.put_and_read(&credentials, &timed_world(), json!({}))
+                    .await?;
+                // The same world with its times passed, under a key pair of its own (so that
+                // this check needs no replacement, which `replace` checks).
+                let ended = Credentials::new(
+                    format!("{}-ended", credentials.access_key_id),
+                    credentials.secret().to_owned(),
+                );
+                let result = self.transitions_ended(&ended).await;
+                let path = format!("/worlds/{}", ended.access_key_id);
+                let _ = self.control(reqwest::Method::DELETE, &path, None).await;
+                result
             }
             other => Err(format!("{other} is no feature this harness knows")),
         }
@@ -730,7 +814,8 @@ mod tests {
     fn each_feature_s_world_needs_that_feature_and_no_other() {
         assert_eq!(tagged_world().features(), [FEATURE_TAGS]);
         assert_eq!(encrypted_world().features(), [FEATURE_ENCRYPTION]);
-        for w in [tagged_world(), encrypted_world()] {
+        assert_eq!(timed_world().features(), [FEATURE_TRANSITIONS]);
+        for w in [tagged_world(), encrypted_world(), timed_world()] {
             assert!(w.validate().is_ok(), "{:?}", w.validate().err());
         }
         let faults = edition_faults();

@@ -9,10 +9,13 @@
 //! (ARCHITECTURE.md, "Adding an action"). The Describe answers' one model, which the mock renders
 //! and discovery reads, is `describe_model.rs`.
 
+pub mod create_snapshot;
 pub mod describe;
 pub(crate) mod describe_model;
 pub mod editions;
 pub mod reset_disk;
+pub mod start_instance;
+pub mod stop_instance;
 
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
@@ -148,9 +151,25 @@ pub fn never_control_only(_: &World) -> Option<String> {
     None
 }
 
+/// A world whose transitions last as it states (`transitions`, `status_until`) can only be
+/// arranged through the control API: no public call sets how long a stop takes.
+pub fn transitions_control_only(world: &World) -> Option<String> {
+    world
+        .features()
+        .contains(&crate::world::FEATURE_TRANSITIONS)
+        .then(|| {
+            "needs transitions that last as the scenario states, which only the control API can \
+             arrange"
+                .to_owned()
+        })
+}
+
 /// Every action the crate knows, under certification first.
 pub const ACTIONS: &[&Action] = &[
     &reset_disk::ACTION,
+    &stop_instance::ACTION,
+    &start_instance::ACTION,
+    &create_snapshot::ACTION,
     &describe::DESCRIBE_DISKS,
     &describe::DESCRIBE_SNAPSHOTS,
     &describe::DESCRIBE_INSTANCES,

@@ -70,6 +70,8 @@ impl Tenant {
         now: OffsetDateTime,
         edition: &'static Edition,
     ) -> Result<String, ApiError> {
+        // Transitions whose time has come end before the call reads the world.
+        self.world.settle(now);
         if let Some(fault) = self.world.take_fault(action.name()) {
             return Err(fault);
         }

@@ -16,14 +16,15 @@ Then actions other than ResetDisk, which the mock answers from the API metadata 
 "Every action of the metadata"), through the new SDK (both signatures) and the legacy one:
   - reads: DescribeZones and DescribeInstanceTypes parse into the SDK's models with empty lists;
     DescribeInstanceAttribute shows the world's instance (its id, status, region, typed fields);
-  - StartInstance with DryRun=true raises DryRunOperation (400), and the instance is unchanged;
-  - a required parameter left out (StartInstance without InstanceId) raises MissingInstanceId
+  - RebootInstance with DryRun=true raises DryRunOperation (400), and the instance is unchanged;
+  - a required parameter left out (RebootInstance without InstanceId) raises MissingInstanceId
     (400); an instance the world does not hold raises the action's InvalidInstanceId.NotFound
     (404);
   - a wrongly typed value, sent through the SDK's generic call API (DescribeZones with
     Verbose=sometimes, where the schema says boolean), raises InvalidParameter (400) naming it;
-  - a state-changing call the mock does not model (StartInstance, StopInstance, DeleteDisk)
-    raises InvalidOperation.NotModelled (403, not retried), and the world is unchanged.
+  - a state-changing call the mock does not model (RebootInstance, ModifyInstanceAttribute,
+    DeleteDisk) raises InvalidOperation.NotModelled (403, not retried), and the world is
+    unchanged.
 Prints one line per check and exits 1 if any failed.
 """
 
@@ -41,7 +42,7 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkecs.request.v20140526.DescribeZonesRequest import DescribeZonesRequest
 from aliyunsdkecs.request.v20140526.ResetDiskRequest import ResetDiskRequest
-from aliyunsdkecs.request.v20140526.StopInstanceRequest import StopInstanceRequest
+from aliyunsdkecs.request.v20140526.RebootInstanceRequest import RebootInstanceRequest
 
 UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 ACCESS_KEY_ID = "testid"
@@ -192,13 +193,13 @@ def check_every_action(endpoint, algorithm):
               f"RegionId {b.region_id}, Cpu {b.cpu!r}, "
               f"EnableJumboFrame {b.enable_jumbo_frame!r}")
 
-    refused(f"{label} StartInstance DryRun=true", "DryRunOperation", 400,
-            lambda: client.start_instance(ecs_models.StartInstanceRequest(
+    refused(f"{label} RebootInstance DryRun=true", "DryRunOperation", 400,
+            lambda: client.reboot_instance(ecs_models.RebootInstanceRequest(
                 instance_id="i-instance1", dry_run=True)))
-    refused(f"{label} StartInstance without InstanceId", "MissingInstanceId", 400,
-            lambda: client.start_instance(ecs_models.StartInstanceRequest()))
-    refused(f"{label} StartInstance of an unknown instance", "InvalidInstanceId.NotFound", 404,
-            lambda: client.start_instance(ecs_models.StartInstanceRequest(
+    refused(f"{label} RebootInstance without InstanceId", "MissingInstanceId", 400,
+            lambda: client.reboot_instance(ecs_models.RebootInstanceRequest()))
+    refused(f"{label} RebootInstance of an unknown instance", "InvalidInstanceId.NotFound", 404,
+            lambda: client.reboot_instance(ecs_models.RebootInstanceRequest(
                 instance_id="i-unknown")))
 
     # A boolean the typed model would not let a program get wrong: sent through the SDK's
@@ -214,10 +215,11 @@ def check_every_action(endpoint, algorithm):
           and "true or false" in message, repr(message))
 
     for action, call in [
-        ("StartInstance", lambda: client.start_instance(
-            ecs_models.StartInstanceRequest(instance_id="i-instance1"))),
-        ("StopInstance", lambda: client.stop_instance(
-            ecs_models.StopInstanceRequest(instance_id="i-instance1", force_stop=True))),
+        ("RebootInstance", lambda: client.reboot_instance(
+            ecs_models.RebootInstanceRequest(instance_id="i-instance1", force_stop=True))),
+        ("ModifyInstanceAttribute", lambda: client.modify_instance_attribute(
+            ecs_models.ModifyInstanceAttributeRequest(instance_id="i-instance1",
+                                                      instance_name="renamed"))),
         ("DeleteDisk", lambda: client.delete_disk(
             ecs_models.DeleteDiskRequest(disk_id="d-diskid1"))),
     ]:
@@ -240,11 +242,11 @@ def check_legacy_every_action(host, port):
         body = json.loads(text)
         check(f"{label} DescribeZones", body.get("Zones") == {"Zone": []}
               and bool(UUID.match(body.get("RequestId", ""))), f"body {body}")
-    stop = StopInstanceRequest()
-    stop.set_InstanceId("i-instance1")
-    stop.set_endpoint(host)
-    refused(f"{label} StopInstance", "InvalidOperation.NotModelled", 403,
-            lambda: client.do_action_with_exception(stop))
+    reboot = RebootInstanceRequest()
+    reboot.set_InstanceId("i-instance1")
+    reboot.set_endpoint(host)
+    refused(f"{label} RebootInstance", "InvalidOperation.NotModelled", 403,
+            lambda: client.do_action_with_exception(reboot))
 
 
 def check_legacy_sdk(host, port):

@@ -9,11 +9,14 @@
 //! the format asked.
 
 mod common;
+mod create_snapshot;
 mod describe_disks;
 mod describe_instances;
 mod describe_regions;
 mod describe_snapshots;
 mod reset_disk;
+mod start_instance;
+mod stop_instance;
 
 use std::any::Any;
 use std::time::Instant;
@@ -67,6 +70,31 @@ impl Context<'_> {
             .rows_in(self.edition)
             .find(|r| r.answer.code == code && r.answer.message.contains(words))?;
         row.api_error()
+    }
+
+    /// The calling action's row of the edition served with `code`, its `{any}` placeholders
+    /// filled in order with `values` (what the answer names: a disk, a quota).
+    pub fn refuse_with(&self, code: &str, values: &[&str]) -> ApiError {
+        let fill: Vec<(&str, &str)> = values.iter().map(|v| ("any", *v)).collect();
+        (self.action.catalogue())
+            .and_then(|c| c.rows_in(self.edition).find(|r| r.answer.code == code))
+            .and_then(|r| r.filled(&fill))
+            .unwrap_or_else(|| self.refuse(code))
+    }
+
+    /// The calling action's row of the edition served with `code` and `status`, for a code its
+    /// table lists under two statuses; the first row with `code` when the edition has no such
+    /// row.
+    pub fn refuse_status(&self, code: &str, status: u16) -> ApiError {
+        (self.action.catalogue())
+            .and_then(|c| {
+                c.rows_in(self.edition).find(|r| {
+                    r.answer.code == code
+                        && r.answer.status == crate::catalogue::Status::Exact(status)
+                })
+            })
+            .and_then(crate::catalogue::CatalogueRow::api_error)
+            .unwrap_or_else(|| self.refuse(code))
     }
 
     /// Whether the edition served lists `code` among the calling action's errors: an action
@@ -132,6 +160,9 @@ impl Handler {
 /// Every action the mock serves with a handler of its own.
 pub const ACTIONS: &[Handler] = &[
     reset_disk::ACTION,
+    stop_instance::ACTION,
+    start_instance::ACTION,
+    create_snapshot::ACTION,
     describe_disks::ACTION,
     describe_snapshots::ACTION,
     describe_instances::ACTION,
@@ -182,7 +213,9 @@ pub struct Invocation<'a> {
 pub fn run(action: Served, call: Invocation<'_>, params: &Params) -> Result<String, ApiError> {
     let action = match action {
         Served::Handler(h) => h,
-        Served::Shape(s) => return s.answer(call.world, params, &call.request_id, call.format),
+        Served::Shape(s) => {
+            return s.answer(call.world, params, &call.request_id, call.format, call.now);
+        }
     };
     let mut ctx = Context {
         world: call.world,

@@ -22,6 +22,8 @@ mod validate;
 
 use std::sync::OnceLock;
 
+use time::OffsetDateTime;
+
 use crate::api_error::ApiError;
 use crate::format::Format;
 use crate::metadata;
@@ -108,16 +110,18 @@ impl Shape {
         Ok(checked)
     }
 
-    /// The generic handler: a call of this action against `world`, answered in `format`.
+    /// The generic handler: a call of this action against `world` at `now`, answered in
+    /// `format`.
     pub fn answer(
         &self,
         world: &World,
         params: &Params,
         request_id: &str,
         format: Format,
+        now: OffsetDateTime,
     ) -> Result<String, ApiError> {
         let checked = self.validate(params)?;
-        let facts = resources::look_up(&self.named, world, params)?;
+        let facts = resources::look_up(&self.named, world, params, now)?;
         if checked.dry_run {
             return Err(self.dry_run_operation.clone());
         }

@@ -7,6 +7,7 @@
 //! the Describe answers show it (`crate::contract::describe_model`).
 
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
 
 use super::table_row;
 use crate::api_error::ApiError;
@@ -75,11 +76,13 @@ fn not_found_row(action: &Action, param: &str) -> ApiError {
 }
 
 /// Every resource the call names, looked up: what the world shows of the one resource a call
-/// names (`None` when it names several, or none), or the not-found row of the first missing.
+/// names (`None` when it names several, or none), or the not-found row of the first missing;
+/// shown as at `now` (a progressing snapshot's `Progress` rises with time).
 pub fn look_up(
     named: &[Named],
     world: &World,
     params: &Params,
+    now: OffsetDateTime,
 ) -> Result<Option<Map<String, Value>>, ApiError> {
     let region = params.get("RegionId").filter(|r| !r.is_empty());
     let mut shown = Vec::new();
@@ -94,7 +97,7 @@ pub fn look_up(
             params.get(n.param).into_iter().collect()
         };
         for id in ids {
-            let (_, item) = show(world, n.kind, id)
+            let (_, item) = show(world, n.kind, id, now)
                 .filter(|(in_region, _)| region.is_none_or(|r| r == *in_region))
                 .ok_or_else(|| n.not_found.clone())?;
             shown.push(item);
@@ -108,7 +111,12 @@ pub fn look_up(
 
 /// The resource `id` of `kind`, if the world holds it: its region, and what the Describe
 /// answers show of it.
-fn show<'w>(world: &'w World, kind: Resource, id: &str) -> Option<(&'w str, Map<String, Value>)> {
+fn show<'w>(
+    world: &'w World,
+    kind: Resource,
+    id: &str,
+    now: OffsetDateTime,
+) -> Option<(&'w str, Map<String, Value>)> {
     let (region, item) = match kind {
         Resource::Instance => {
             let x = world.instance(id)?;
@@ -120,7 +128,7 @@ fn show<'w>(world: &'w World, kind: Resource, id: &str) -> Option<(&'w str, Map<
         }
         Resource::Snapshot => {
             let s = world.snapshot(id)?;
-            let item = SnapshotItem::of(s, world.disk(&s.source_disk_id));
+            let item = SnapshotItem::of(s, world.disk(&s.source_disk_id), now);
             (&s.region_id, serde_json::to_value(item))
         }
     };

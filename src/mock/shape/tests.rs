@@ -9,6 +9,11 @@ use super::*;
 use crate::metadata::{Action, Parameter, Schema};
 use crate::suite::document::{Document, Node as Read};
 
+/// The time a call is answered at: any will do for a world with no transition under way.
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
 /// The sample world's resources, named by the parameters that name their kinds.
 const SAMPLE_IDS: [(&str, &str); 3] = [
     ("InstanceId", "i-instance1"),
@@ -25,7 +30,7 @@ fn shape(name: &str) -> &'static Shape {
 }
 
 fn call(shape: &Shape, params: &Params, format: Format) -> Result<String, ApiError> {
-    shape.answer(&World::sample(), params, "R-1", format)
+    shape.answer(&World::sample(), params, "R-1", format, now())
 }
 
 fn code(r: Result<String, ApiError>) -> (u16, String) {
@@ -480,8 +485,8 @@ fn every_dry_run_runs_the_checks_then_answers_dry_run_operation() {
         let mut call = valid_call(action);
         for value in ["true", "TRUE", "True"] {
             call.insert("DryRun", value);
-            let e =
-                super::Shape::answer(shape, &World::sample(), &call, "R", Format::Xml).unwrap_err();
+            let e = super::Shape::answer(shape, &World::sample(), &call, "R", Format::Xml, now())
+                .unwrap_err();
             assert_eq!(e.code, "DryRunOperation", "{}", action.name);
             assert_eq!(e.status, 400, "{}", action.name);
         }
@@ -918,7 +923,7 @@ fn a_read_that_names_a_resource_shows_it_from_the_world_or_answers_not_found() {
 
 #[test]
 fn a_state_changing_action_on_a_resource_the_world_lacks_answers_its_not_found_row() {
-    let stop = shape("StopInstance");
+    let stop = shape("RebootInstance");
     let e = call(stop, &params(&[("InstanceId", "i-nowhere")]), Format::Json).unwrap_err();
     assert_eq!(e.code, "InvalidInstanceId.NotFound");
     // …also in a dry run: the lookup is one of the checks a dry run runs.
@@ -952,7 +957,7 @@ fn an_actions_own_dry_run_row_is_its_answer() {
     let e = shape(&release.name).validate(&call).map(|c| c.dry_run);
     assert_eq!(e, Ok(true));
     let e = shape(&release.name)
-        .answer(&World::sample(), &call, "R", Format::Json)
+        .answer(&World::sample(), &call, "R", Format::Json, now())
         .unwrap_err();
     let (_, _, message) = release
         .errors()

@@ -10,6 +10,7 @@ mod describe;
 mod http;
 mod isolation;
 mod properties;
+mod rollback;
 mod shape;
 
 use std::net::SocketAddr;

@@ -46,14 +46,14 @@ async fn validation_dry_run_and_not_modelled_answers_carry_ecs_envelope() {
             "InvalidParameter",
         ),
         (
-            Call::new("StartInstance", WireForm::V1PostForm, Some(Format::Json))
+            Call::new("RebootInstance", WireForm::V1PostForm, Some(Format::Json))
                 .param("InstanceId", "i-instance1")
                 .param("DryRun", "true"),
             400,
             "DryRunOperation",
         ),
         (
-            Call::new("StartInstance", WireForm::V3, Some(Format::Json))
+            Call::new("RebootInstance", WireForm::V3, Some(Format::Json))
                 .param("InstanceId", "i-instance1"),
             403,
             "InvalidOperation.NotModelled",
@@ -80,9 +80,9 @@ async fn nothing_changes_when_a_state_changing_action_is_not_modelled() {
     let (server, client) = mock().await;
     let _keep = &server;
     let before = client.get_world("testid").await.unwrap();
-    for action in ["StopInstance", "DeleteDisk", "DeleteSnapshot"] {
+    for action in ["RebootInstance", "DeleteDisk", "DeleteSnapshot"] {
         let (param, id) = match action {
-            "StopInstance" => ("InstanceId", "i-instance1"),
+            "RebootInstance" => ("InstanceId", "i-instance1"),
             "DeleteDisk" => ("DiskId", "d-diskid1"),
             _ => ("SnapshotId", "s-snapshotid1"),
         };
