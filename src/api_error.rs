@@ -116,6 +116,22 @@ impl ApiError {
         common("ServiceUnavailable", &[])
     }
 
+    /// A dry run whose every check passed, for an action whose table lists no row of its own.
+    pub fn dry_run_operation() -> Self {
+        common("DryRunOperation", &[])
+    }
+
+    /// A call that names, by parameter `name`, a resource the world does not hold, for an action
+    /// whose table lists no not-found row for it: `InvalidInstanceId.NotFound`.
+    pub fn not_found(name: &str) -> Self {
+        common("Invalid{name}.NotFound", &[("name", name)])
+    }
+
+    /// A valid call of `action`, which changes state the mock does not model: nothing changed.
+    pub fn not_modelled(action: &str) -> Self {
+        common("InvalidOperation.NotModelled", &[("any", action)])
+    }
+
     /// Errors that a scheduled fault may inject besides an action's own table.
     pub fn injectable_common() -> [Self; 2] {
         [Self::throttling(), Self::service_unavailable()]
@@ -240,6 +256,24 @@ mod tests {
                 413,
                 "RequestTooLarge",
                 "The request body is larger than the limit of 1048576 bytes.",
+            ),
+            (
+                ApiError::dry_run_operation(),
+                400,
+                "DryRunOperation",
+                "Request validation has been passed with DryRun flag set.",
+            ),
+            (
+                ApiError::not_found("InstanceId"),
+                404,
+                "InvalidInstanceId.NotFound",
+                "The specified InstanceId does not exist.",
+            ),
+            (
+                ApiError::not_modelled("StopInstance"),
+                403,
+                "InvalidOperation.NotModelled",
+                "The ecs-conformance mock does not model what StopInstance changes: the request passed validation, and nothing was changed.",
             ),
             (
                 ApiError::missing_header("Timestamp", "x-acs-date"),

@@ -270,6 +270,35 @@ fn only_its_own_modules_name_an_action() {
 /// fails, and is removed.
 const ROOMIER_ELSEWHERE: [&str; 1] = ["metadata/model.rs"];
 
+/// The generic handler (`mock/shape/`) answers every other action of the API metadata from its
+/// metadata alone: no module names one of those actions, since none has a module of its own.
+#[test]
+fn no_module_names_an_action_that_has_no_module_of_its_own() {
+    let own: Vec<&str> = crate::contract::ACTIONS.iter().map(|a| a.name).collect();
+    let others: std::collections::HashSet<&str> = crate::metadata::names()
+        .filter(|n| !own.contains(n))
+        .collect();
+    assert!(others.len() > 300, "{} actions", others.len());
+    let mut checked = 0;
+    for (rel, text) in sources(&root()) {
+        if is_test_file(&rel) {
+            continue;
+        }
+        for line in code_before_tests(&text) {
+            // The text between each pair of quotes on the line.
+            let literals = line.split('"').skip(1).step_by(2);
+            for literal in literals {
+                assert!(
+                    !others.contains(literal),
+                    "src/{rel} names \"{literal}\", an action without a module of its own"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} files checked");
+}
+
 #[test]
 fn no_source_file_outgrows_its_room() {
     for (rel, text) in sources(&root()) {

@@ -72,6 +72,23 @@ impl Params {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The parameters whose names begin with `prefix` followed by a dot (`Tag.1.Key` and `Tag.2`
+    /// under `Tag`), in name order, with the rest of the name after that dot: how a flattened
+    /// list or object arrives.
+    pub fn under<'a>(&'a self, prefix: &str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        // Every name that starts with `prefix.` sorts from `prefix.` up to, not including,
+        // `prefix/` (the character after the dot).
+        let from = format!("{prefix}.");
+        let to = format!("{prefix}/");
+        let skip = from.len();
+        self.0
+            .range::<str, _>((
+                std::ops::Bound::Included(from.as_str()),
+                std::ops::Bound::Excluded(to.as_str()),
+            ))
+            .map(move |(k, v)| (&k[skip..], v.as_str()))
+    }
+
     /// The decoded pairs, as the V3 canonical query takes them.
     pub fn to_pairs(&self) -> Vec<(String, String)> {
         self.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -185,6 +202,14 @@ mod tests {
             Params::parse("x=1&x=1"),
             Err(ParamError::Repeated("x".into()))
         );
+    }
+
+    #[test]
+    fn under_a_prefix_are_its_dotted_names_only() {
+        let p = Params::parse("Tag.1.Key=a&Tag.2=b&Tags=c&Tag=d&Tag.=e&TagX.1=f&Tag/x=g").unwrap();
+        let got: Vec<_> = p.under("Tag").collect();
+        assert_eq!(got, [("", "e"), ("1.Key", "a"), ("2", "b")]);
+        assert_eq!(p.under("Nothing").count(), 0);
     }
 
     #[test]

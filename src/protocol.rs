@@ -43,6 +43,7 @@ pub const FEATURES: &[&str] = &[
     FEATURE_SECURITY_TOKEN,
     crate::world::FEATURE_ENCRYPTION,
     crate::world::FEATURE_EDITION_FAULTS,
+    crate::world::FEATURE_TRANSITIONS,
 ];
 
 /// `security_token` in `PUT /worlds/{access_key_id}`: a temporary (STS) key pair.

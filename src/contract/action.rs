@@ -137,3 +137,17 @@ pub fn unmarked_in<T>(_: &T, _: &Indexed) -> Vec<Mark> {
 pub fn never_control_only(_: &World) -> Option<String> {
     None
 }
+
+/// A world whose transitions last as it states (`transitions`, `status_until`) can only be
+/// arranged through the control API: no public call sets how long a stop takes.
+pub fn transitions_control_only(world: &World) -> Option<String> {
+    world
+        .features()
+        .contains(&crate::world::FEATURE_TRANSITIONS)
+        .then(|| {
+            "needs transitions that last as the scenario states, which only the control API can \
+             arrange"
+                .to_owned()
+        })
+}
+

@@ -271,19 +271,17 @@ impl SnapshotItem {
     /// The field that names a snapshot: read alone from an item that cannot be read whole.
     pub const ID: &'static str = "SnapshotId";
 
-    /// `source` is the disk it was taken from, when the world still holds it.
-    pub fn of(s: &Snapshot, source: Option<&Disk>) -> Self {
-        let progress = match s.status {
-            SnapshotStatus::Accomplished => "100%",
-            _ => "0%",
-        };
+    /// `source` is the disk it was taken from, when the world still holds it; `now`, when it is
+    /// described (a progressing snapshot's `Progress` rises with time).
+    pub fn of(s: &Snapshot, source: Option<&Disk>, now: OffsetDateTime) -> Self {
+        let progress = format!("{}%", s.progress_at(now));
         Self {
             snapshot_id: s.snapshot_id.clone(),
             source_disk_id: s.source_disk_id.clone(),
             source_disk_type: source.map(|d| d.disk_type.as_str().to_owned()),
             source_disk_size: source.map(|d| d.size_gib.to_string()),
             status: s.status,
-            progress: progress.to_owned(),
+            progress,
             snapshot_type: "user".to_owned(),
             creation_time: seconds(s.creation_time),
             tags: Tags::of(&s.tags),
@@ -405,7 +403,12 @@ mod tests {
         assert_eq!(x[InstanceItem::ID], "i-instance1");
         let d = serde_json::to_value(DiskItem::of(&world.disks[0])).unwrap();
         assert_eq!(d[DiskItem::ID], "d-diskid1");
-        let s = serde_json::to_value(SnapshotItem::of(&world.snapshots[0], None)).unwrap();
+        let s = serde_json::to_value(SnapshotItem::of(
+            &world.snapshots[0],
+            None,
+            OffsetDateTime::now_utc(),
+        ))
+        .unwrap();
         assert_eq!(s[SnapshotItem::ID], "s-snapshotid1");
     }
 

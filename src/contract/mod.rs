@@ -11,18 +11,27 @@
 
 mod action;
 pub mod changes;
+pub mod create_snapshot;
 pub mod describe;
 pub(crate) mod describe_model;
 pub mod editions;
 pub mod reset_disk;
+pub mod start_instance;
+pub mod stop_instance;
 
-pub use action::{Action, Mark, Resource, Role, never_control_only, unmarked, unmarked_in};
+pub use action::{
+    Action, Mark, Resource, Role, never_control_only, transitions_control_only, unmarked,
+    unmarked_in,
+};
 
 use crate::world::{Disk, Indexed, Snapshot, World};
 
 /// Every action the crate knows, under certification first.
 pub const ACTIONS: &[&Action] = &[
     &reset_disk::ACTION,
+    &stop_instance::ACTION,
+    &start_instance::ACTION,
+    &create_snapshot::ACTION,
     &describe::DESCRIBE_DISKS,
     &describe::DESCRIBE_SNAPSHOTS,
     &describe::DESCRIBE_INSTANCES,

@@ -4,12 +4,15 @@ use serde_json::{Value, json};
 
 use super::outcome::Check;
 use super::worlds::{
-    action, edition_faults, encrypted_world, expect_status, tagged_world, world_of,
+    action, edition_faults, encrypted_world, expect_status, tagged_world, timed_world, world_of,
 };
 use crate::client::{Call, Client, Credentials, WireForm};
 use crate::contract::Resource;
 use crate::protocol::FEATURE_SECURITY_TOKEN;
-use crate::world::{FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, World};
+use crate::world::{
+    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS,
+    InstanceStatus, SnapshotStatus, World,
+};
 
 pub(super) struct Checker<'a> {
     pub(super) client: &'a Client,
@@ -77,14 +80,46 @@ impl Checker<'_> {
         Ok((answer.status, code))
     }
 
-    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
-    /// accepted (201) and read back as put.
-    pub(super) async fn put_and_read(
+    /// PUT [`timed_world`] with every transition's time passed as `credentials`' world, then GET
+    /// it: every transition must read back ended (feature `transitions`).
+    async fn transitions_ended(&self, credentials: &Credentials) -> Result<(), String> {
+        let passed = time::macros::datetime!(2021-01-01 00:00:00 UTC);
+        let mut world = timed_world();
+        world.instances[0].status = InstanceStatus::Starting;
+        world.instances[0].status_until = Some(passed);
+        for s in world
+            .snapshots
+            .iter_mut()
+            .filter(|s| s.status_until.is_some())
+        {
+            s.status_until = Some(passed);
+        }
+        let (read, _) = self.put_new(credentials, &world, json!({})).await?;
+        let instance = read.instances.first().map(|x| (x.status, x.status_until));
+        if instance != Some((InstanceStatus::Running, None)) {
+            return Err(format!(
+                "an instance Starting until 2021-01-01 reads back as {instance:?}, not Running"
+            ));
+        }
+        let unfinished = (read.snapshots.iter())
+            .find(|s| s.status != SnapshotStatus::Accomplished || s.status_until.is_some());
+        if let Some(s) = unfinished {
+            return Err(format!(
+                "a snapshot progressing until 2021-01-01 reads back {} (until {:?})",
+                s.status, s.status_until
+            ));
+        }
+        Ok(())
+    }
+
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: accepted (201),
+    /// the world read back and the answer's text.
+    async fn put_new(
         &self,
         credentials: &Credentials,
         world: &World,
         doc: Value,
-    ) -> Result<String, String> {
+    ) -> Result<(World, String), String> {
         let path = format!("/worlds/{}", credentials.access_key_id);
         let mut body = json!({"access_key_secret": credentials.secret(), "world": world.stated()});
         if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), doc) {
@@ -96,7 +131,18 @@ impl Checker<'_> {
         expect_status(status, &[201], &text)?;
         let (status, got, text) = self.control(reqwest::Method::GET, &path, None).await?;
         expect_status(status, &[200], &text)?;
-        let read = world_of(&got)?;
+        Ok((world_of(&got)?, text))
+    }
+
+    /// PUT `world` as a new key pair's (`doc` adds to the document), then GET it: it must be
+    /// accepted (201) and read back as put.
+    pub(super) async fn put_and_read(
+        &self,
+        credentials: &Credentials,
+        world: &World,
+        doc: Value,
+    ) -> Result<String, String> {
+        let (read, text) = self.put_new(credentials, world, doc).await?;
         if read != *world {
             return Err(format!(
                 "the world read back differs from the one put: {}",
@@ -171,6 +217,20 @@ impl Checker<'_> {
                     }
                 }
                 Ok(())
+            }
+            FEATURE_TRANSITIONS => {
+                self.put_and_read(&credentials, &timed_world(), json!({}))
+                    .await?;
+                // The same world with its times passed, under a key pair of its own (so that
+                // this check needs no replacement, which `replace` checks).
+                let ended = Credentials::new(
+                    format!("{}-ended", credentials.access_key_id),
+                    credentials.secret().to_owned(),
+                );
+                let result = self.transitions_ended(&ended).await;
+                let path = format!("/worlds/{}", ended.access_key_id);
+                let _ = self.control(reqwest::Method::DELETE, &path, None).await;
+                result
             }
             other => Err(format!("{other} is no feature this harness knows")),
         }

@@ -377,14 +377,18 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::{FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, Fault, World};
-    use worlds::{edition_faults, encrypted_world, tagged_world};
+    use crate::world::{
+        FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS, Fault,
+        World,
+    };
+    use worlds::{edition_faults, encrypted_world, tagged_world, timed_world};
 
     #[test]
     fn each_feature_s_world_needs_that_feature_and_no_other() {
         assert_eq!(tagged_world().features(), [FEATURE_TAGS]);
         assert_eq!(encrypted_world().features(), [FEATURE_ENCRYPTION]);
-        for w in [tagged_world(), encrypted_world()] {
+        assert_eq!(timed_world().features(), [FEATURE_TRANSITIONS]);
+        for w in [tagged_world(), encrypted_world(), timed_world()] {
             assert!(w.validate().is_ok(), "{:?}", w.validate().err());
         }
         let faults = edition_faults();

@@ -9,7 +9,8 @@ use crate::contract::editions;
 use crate::contract::{self, Resource};
 use crate::protocol::FEATURE_SECURITY_TOKEN;
 use crate::world::{
-    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, Fault, KmsKey, Tag, World,
+    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS, Fault,
+    InstanceStatus, KmsKey, Snapshot, SnapshotStatus, Tag, World,
 };
 
 /// The action the ECS side of the checks calls, and the one a world's fault names: the action
@@ -74,6 +75,27 @@ pub(super) fn encrypted_world() -> World {
     w
 }
 
+/// The sample world with its transitions' durations set, its instance `Stopping` and a second
+/// snapshot `progressing` until a time to come (feature `transitions`).
+pub(super) fn timed_world() -> World {
+    let mut w = World::sample();
+    w.transitions.stop_ms = 500;
+    w.transitions.start_ms = 600;
+    w.transitions.snapshot_ms = 700;
+    w.transitions.concurrent_snapshots_per_disk = 2;
+    let to_come = time::macros::datetime!(2099-01-01 00:00:00 UTC);
+    w.instances[0].status = InstanceStatus::Stopping;
+    w.instances[0].status_until = Some(to_come);
+    let mut s = Snapshot::new(
+        "s-check-progressing",
+        w.disks[0].disk_id.clone(),
+        SnapshotStatus::Progressing,
+    );
+    s.status_until = Some(to_come);
+    w.snapshots.push(s);
+    w
+}
+
 /// The faults of the latest edition that a server of the first published set does not schedule
 /// (feature `edition_faults`).
 pub(super) fn edition_faults() -> Vec<ApiError> {
@@ -105,6 +127,11 @@ pub(super) fn feature_check(feature: &str) -> Option<(&'static str, &'static str
         FEATURE_EDITION_FAULTS => (
             FEATURE_EDITION_FAULTS,
             "announced: a fault of a later edition than the first is accepted (201) and served",
+        ),
+        FEATURE_TRANSITIONS => (
+            FEATURE_TRANSITIONS,
+            "announced: a world whose transitions end in time to come reads back as put; one \
+             whose transitions' time has passed reads back with them ended",
         ),
         _ => return None,
     })

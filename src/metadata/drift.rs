@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use super::Action;
 use crate::catalogue::{Catalogue, CatalogueRow, Status};
-use crate::contract::editions::{self, Edition};
+use crate::contract::editions::{self, Edition, Range};
 
 /// Which source alone lists a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,9 @@ pub struct Known {
     pub code: &'static str,
     pub message: &'static str,
     pub reason: &'static str,
+    /// The editions in which one source alone lists it (an optional sixth column, every
+    /// edition when absent): a row the metadata added or dropped between its snapshots.
+    pub editions: Range,
 }
 
 impl Known {
@@ -58,8 +61,9 @@ pub fn known() -> &'static [Known] {
     })
 }
 
-/// `only in<TAB>status<TAB>code<TAB>message<TAB>reason` lines; `#` comments and the header
-/// skipped. `only in` is `reference` or `metadata`; the reason names its source.
+/// `only in<TAB>status<TAB>code<TAB>message<TAB>reason[<TAB>editions]` lines; `#` comments and
+/// the header skipped. `only in` is `reference` or `metadata`; the reason names its source;
+/// `editions` (`FROM..` or `FROM..UNTIL`, every edition when absent) where the difference holds.
 fn parse_known(action: &'static str, text: &'static str) -> Result<Vec<Known>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -67,9 +71,21 @@ fn parse_known(action: &'static str, text: &'static str) -> Result<Vec<Known>, S
             continue;
         }
         let at = |e: &str| format!("line {}: {e}", i + 1);
-        let [side, status, code, message, reason] = line.split('\t').collect::<Vec<_>>()[..] else {
-            return Err(at("expected 5 tab-separated columns"));
+        let cols: Vec<&'static str> = line.split('\t').collect();
+        let (side, status, code, message, reason, range) = match cols[..] {
+            [side, status, code, message, reason] => (side, status, code, message, reason, None),
+            [side, status, code, message, reason, range] => {
+                (side, status, code, message, reason, Some(range))
+            }
+            _ => {
+                return Err(at(
+                    "expected 5 tab-separated columns, or 6 with the editions",
+                ));
+            }
         };
+        let editions = range
+            .map_or(Ok(Range::ALL), str::parse::<Range>)
+            .map_err(|e| at(&e))?;
         let only_in = match side {
             "reference" => Side::Reference,
             "metadata" => Side::Metadata,
@@ -88,6 +104,7 @@ fn parse_known(action: &'static str, text: &'static str) -> Result<Vec<Known>, S
             code,
             message,
             reason,
+            editions,
         });
     }
     Ok(out)
@@ -195,8 +212,23 @@ pub fn compare<'m>(
     lookup: impl Fn(&str) -> Option<&'m Action>,
     edition: &Edition,
 ) -> Vec<Difference> {
+    compare_actions(judged_actions(), lookup, edition)
+}
+
+/// The actions whose tables the mock answers from while no scenario judges them yet
+/// ([`Catalogue::pending`]): held to the metadata by a test of their own until they are judged.
+pub fn pending_actions() -> impl Iterator<Item = &'static str> {
+    Catalogue::pending().iter().filter_map(|c| c.action())
+}
+
+/// [`compare`] for `actions`, each with a table ([`Catalogue::of`]).
+pub fn compare_actions<'m>(
+    actions: impl IntoIterator<Item = &'static str>,
+    lookup: impl Fn(&str) -> Option<&'m Action>,
+    edition: &Edition,
+) -> Vec<Difference> {
     let mut out = Vec::new();
-    for action in judged_actions() {
+    for action in actions {
         let mut push = |change| out.push(Difference { action, change });
         let Some(meta) = lookup(action) else {
             push(Change::ActionMissing);
@@ -220,7 +252,9 @@ fn rows(action: &'static str, meta: &Action, edition: &Edition) -> Vec<Change> {
     let Some(catalogue) = Catalogue::of(action) else {
         return Vec::new();
     };
-    let known: Vec<&Known> = known_of(action).collect();
+    let known: Vec<&Known> = known_of(action)
+        .filter(|k| k.editions.contains(edition))
+        .collect();
     let listed = |status: &str, code: &str, message: &str| {
         meta.errors()
             .any(|(s, c, m)| (s, c, m) == (status, code, message))
@@ -495,11 +529,23 @@ mod tests {
             "only in\tstatus\tcode\tmessage\treason\nmetadata\t403\tX\tm.\t[meta] r",
         );
         assert_eq!(ok.unwrap()[0].only_in, Side::Metadata);
+        let ranged = parse_known("A", "metadata\t403\tX\tm.\t[meta] r\t2025-03-21..").unwrap();
+        assert!(
+            !ranged[0]
+                .editions
+                .contains(&crate::contract::editions::all()[0])
+        );
+        assert!(
+            ranged[0]
+                .editions
+                .contains(crate::contract::editions::latest())
+        );
         for (bad, why) in [
             ("both\t403\tX\tm\tr", "reference or metadata"),
             ("reference\t4xx\tX\tm\tr", "a number"),
             ("reference\t403\tX\tm\t ", "must not be empty"),
             ("reference\t403\tX\tm", "5 tab-separated"),
+            ("reference\t403\tX\tm\tr\t2019", "editions"),
         ] {
             let e = parse_known("A", bad).unwrap_err();
             assert!(e.contains(why), "{bad:?}: {e}");

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use crate::catalogue::{Catalogue, CatalogueRow};
 
 pub use model::{
-    ARCHIVE, Action, Directory, ErrorCode, Header, Ordered, Parameter, ReadError, SOURCE_URL,
-    Schema, Success,
+    ARCHIVE, Action, Count, Directory, ErrorCode, Header, Ordered, Parameter, ReadError,
+    SOURCE_URL, Schema, Success, Text,
 };
 
 /// The committed extract.

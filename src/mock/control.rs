@@ -133,14 +133,18 @@ fn no_world(key: &str) -> Response {
 }
 
 fn get_world(shared: &Arc<Shared>, key: &str) -> Response {
-    match shared.tenants().get(key) {
-        Some(t) => json(
-            StatusCode::OK,
-            &GetWorld {
-                access_key_id: key.to_owned(),
-                world: t.world.clone(),
-            },
-        ),
+    match shared.tenants().get_mut(key) {
+        Some(t) => {
+            // The world as of now: transitions whose time has come have ended.
+            t.world.settle(time::OffsetDateTime::now_utc());
+            json(
+                StatusCode::OK,
+                &GetWorld {
+                    access_key_id: key.to_owned(),
+                    world: t.world.clone(),
+                },
+            )
+        }
         None => no_world(key),
     }
 }

@@ -10,7 +10,7 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::actions::{self, Handler};
+use super::actions::{self, Served};
 use crate::api_error::ApiError;
 use crate::format::Format;
 use crate::params::{ParamError, Params};
@@ -64,7 +64,7 @@ impl Incoming<'_> {
 /// A call that passed the gateway.
 #[derive(Debug, Clone)]
 pub struct Call {
-    pub action: &'static Handler,
+    pub action: Served,
     pub access_key_id: String,
     /// The STS token the call carried (signed: V1's `SecurityToken`, V3's
     /// `x-acs-security-token`), for the tenant to match against its own.
@@ -251,12 +251,12 @@ fn read_params(req: &Incoming<'_>, keep_query: bool) -> Result<(Params, Option<P
     Ok((params, query_only))
 }
 
-type Checked = Result<(&'static Handler, String, String, Proof), (ApiError, Option<String>)>;
+type Checked = Result<(Served, String, String, Proof), (ApiError, Option<String>)>;
 
 fn check_action_and_version(
     action: Option<&str>,
     version: Option<&str>,
-) -> Result<&'static Handler, ApiError> {
+) -> Result<Served, ApiError> {
     let name = action
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::missing("Action"))?;

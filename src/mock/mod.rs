@@ -7,7 +7,8 @@
 //! By concern: `config` (how a mock starts), `server` (the router, `serve`, `MockServer`),
 //! `handlers` (the HTTP handlers: bodies, error envelopes, the log), `shared` (the tenants and
 //! nonces every request shares, and the answer to a call), `gateway`, `tenant`, `nonces`,
-//! `actions`, `control`.
+//! `actions` (the handlers of their own), `shape` (the generic handler of every other action of
+//! the API metadata), `control`.
 
 mod actions;
 mod config;
@@ -16,6 +17,7 @@ mod gateway;
 mod handlers;
 mod nonces;
 mod server;
+mod shape;
 mod shared;
 mod tenant;
 

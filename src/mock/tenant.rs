@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
-use super::actions::{self, Handler};
+use super::actions::{self, Served};
 use crate::api_error::ApiError;
 use crate::format::Format;
 use crate::params::Params;
@@ -63,13 +63,15 @@ impl Tenant {
     /// success comes rendered in `format`.
     pub fn call(
         &mut self,
-        action: &'static Handler,
+        action: Served,
         params: &Params,
         format: Format,
         request_id: String,
         now: OffsetDateTime,
         edition: &'static Edition,
     ) -> Result<String, ApiError> {
+        // Transitions whose time has come end before the call reads the world.
+        self.world.settle(now);
         if let Some(fault) = self.world.take_fault(action.name()) {
             return Err(fault);
         }

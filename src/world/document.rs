@@ -39,6 +39,69 @@ pub struct World {
     /// as it did before the feature.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kms_keys: Vec<KmsKey>,
+    /// How long the transitions that StopInstance, StartInstance and CreateSnapshot start last
+    /// (control API feature `transitions`). Left out of documents at its defaults.
+    #[serde(default, skip_serializing_if = "Transitions::is_default")]
+    pub transitions: Transitions,
+}
+
+/// How long a transition lasts, from the call that starts it (control API feature
+/// `transitions`, docs/control-api.md). The defaults are short enough for tests and long enough
+/// that a client must poll: a program that does not wait for `Stopped` or `accomplished` sees
+/// `Stopping` or `progressing` (docs/choices.md, "Transitions"). 0 makes a transition instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transitions {
+    /// `Stopping`, then `Stopped`.
+    #[serde(default = "default_stop_ms")]
+    pub stop_ms: u64,
+    /// `Starting`, then `Running`.
+    #[serde(default = "default_start_ms")]
+    pub start_ms: u64,
+    /// A new snapshot `progressing` (its `Progress` rising), then `accomplished`.
+    #[serde(default = "default_snapshot_ms")]
+    pub snapshot_ms: u64,
+    /// How many snapshots of one disk may be `progressing` at once: one more is refused.
+    #[serde(default = "one")]
+    pub concurrent_snapshots_per_disk: u32,
+}
+
+fn default_stop_ms() -> u64 {
+    2_000
+}
+
+fn default_start_ms() -> u64 {
+    2_000
+}
+
+fn default_snapshot_ms() -> u64 {
+    3_000
+}
+
+impl Default for Transitions {
+    fn default() -> Self {
+        Self {
+            stop_ms: default_stop_ms(),
+            start_ms: default_start_ms(),
+            snapshot_ms: default_snapshot_ms(),
+            concurrent_snapshots_per_disk: one(),
+        }
+    }
+}
+
+impl Transitions {
+    /// The longest a transition may last: a day.
+    pub const MAX_MS: u64 = 86_400_000;
+
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// When a transition of `ms` milliseconds begun at `now` ends; `None` when it is instant.
+    pub fn end(now: OffsetDateTime, ms: u64) -> Option<OffsetDateTime> {
+        let ms = i64::try_from(ms.min(Self::MAX_MS)).unwrap_or(0);
+        (ms > 0).then(|| now + time::Duration::milliseconds(ms))
+    }
 }
 
 /// A KMS key (a CMK) that encrypted disks and snapshots name.
@@ -105,6 +168,14 @@ pub struct Instance {
     pub creation_time: OffsetDateTime,
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// When a `Starting` or `Stopping` status ends (`Running`, `Stopped`): set by StartInstance
+    /// and StopInstance (control API feature `transitions`). `null`: it lasts until a call ends it.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_until: Option<OffsetDateTime>,
 }
 
 /// A resource tag, as DescribeInstances, DescribeDisks and DescribeSnapshots show and filter by.
@@ -173,6 +244,15 @@ pub struct Snapshot {
     pub kms_key_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// When a `progressing` snapshot is `accomplished`; its `Progress` is the share of the time
+    /// from `creation_time` to this that has passed. Set by CreateSnapshot (control API feature
+    /// `transitions`). `null`: it stays progressing, at `0%`.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_until: Option<OffsetDateTime>,
 }
 
 /// A scheduled error: the next `count` calls of `action` answer it instead of running.
@@ -276,6 +356,7 @@ impl Instance {
             expired_time: None,
             creation_time: default_creation_time(),
             tags: vec![],
+            status_until: None,
         }
     }
 }
@@ -316,6 +397,23 @@ impl Snapshot {
             encrypted: false,
             kms_key_id: None,
             tags: vec![],
+            status_until: None,
+        }
+    }
+
+    /// Its `Progress` at `now`, in percent: 100 once accomplished; while progressing towards a
+    /// `status_until`, the share of its creation time to then that has passed (at most 99);
+    /// else 0.
+    pub fn progress_at(&self, now: OffsetDateTime) -> u8 {
+        match (self.status, self.status_until) {
+            (SnapshotStatus::Accomplished, _) => 100,
+            (SnapshotStatus::Progressing, Some(until)) if until > self.creation_time => {
+                let whole = (until - self.creation_time).as_seconds_f64();
+                let done = (now - self.creation_time).as_seconds_f64();
+                // Truncated, and short of 100 until the status says so.
+                (100.0 * done / whole).clamp(0.0, 99.0) as u8
+            }
+            _ => 0,
         }
     }
 }
@@ -348,6 +446,10 @@ pub const FEATURE_ENCRYPTION: &str = "encryption";
 /// than the first (the 400 `InternalError` of 2025-03-21): a server of the first published set
 /// schedules only the first edition's.
 pub const FEATURE_EDITION_FAULTS: &str = "edition_faults";
+
+/// The optional feature for transitions over time: `transitions` (how long each lasts) and
+/// `status_until` on instances and snapshots (docs/control-api.md, change log).
+pub const FEATURE_TRANSITIONS: &str = "transitions";
 
 impl World {
     /// The document a scenario states: every field at its documented default left out (empty
@@ -383,6 +485,10 @@ impl World {
             &["snapshot_id", "source_disk_id", "status"],
         );
         items::<Fault>(&mut doc, "faults", &["action", "code", "message"]);
+        if let Some(t) = doc.get_mut("transitions") {
+            let default = serde_json::to_value(Transitions::default()).unwrap_or(Value::Null);
+            prune(t, &default, &[]);
+        }
         doc
     }
 
@@ -412,7 +518,36 @@ impl World {
         if (self.faults.iter()).any(|f| f.named_in(Fault::injectable_in(first)).is_none()) {
             out.push(FEATURE_EDITION_FAULTS);
         }
+        let timed = !self.transitions.is_default()
+            || self.instances.iter().any(|x| x.status_until.is_some())
+            || self.snapshots.iter().any(|s| s.status_until.is_some());
+        if timed {
+            out.push(FEATURE_TRANSITIONS);
+        }
         out
+    }
+
+    /// Ends every transition whose time has come by `now`: a `Stopping` instance becomes
+    /// `Stopped`, a `Starting` one `Running`, a `progressing` snapshot `accomplished`. The mock
+    /// calls this before each call and each read of the world, so state is derived when read and
+    /// no task runs in the background.
+    pub fn settle(&mut self, now: OffsetDateTime) {
+        for x in &mut self.instances {
+            if x.status_until.is_some_and(|t| t <= now) {
+                x.status_until = None;
+                x.status = match x.status {
+                    InstanceStatus::Starting => InstanceStatus::Running,
+                    InstanceStatus::Stopping => InstanceStatus::Stopped,
+                    other => other,
+                };
+            }
+        }
+        for s in &mut self.snapshots {
+            if s.status_until.is_some_and(|t| t <= now) {
+                s.status_until = None;
+                s.status = SnapshotStatus::Accomplished;
+            }
+        }
     }
 
     /// Whether a mock serving `edition` can hold this world: every fault is an error of that
@@ -481,6 +616,42 @@ impl World {
         }
         for (i, id) in self.released_disk_ids.iter().enumerate() {
             unique(format!("released_disk_ids[{i}]"), id)?;
+        }
+        for (i, x) in self.instances.iter().enumerate() {
+            let transitional = [InstanceStatus::Starting, InstanceStatus::Stopping];
+            if x.status_until.is_some() && !transitional.contains(&x.status) {
+                return Err(WorldError::new(
+                    format!("instances[{i}].status_until"),
+                    "only a Starting or Stopping instance has a status that ends",
+                ));
+            }
+        }
+        for (i, s) in self.snapshots.iter().enumerate() {
+            if s.status_until.is_some() && s.status != SnapshotStatus::Progressing {
+                return Err(WorldError::new(
+                    format!("snapshots[{i}].status_until"),
+                    "only a progressing snapshot has a status that ends",
+                ));
+            }
+        }
+        let t = &self.transitions;
+        for (name, ms) in [
+            ("stop_ms", t.stop_ms),
+            ("start_ms", t.start_ms),
+            ("snapshot_ms", t.snapshot_ms),
+        ] {
+            if ms > Transitions::MAX_MS {
+                return Err(WorldError::new(
+                    format!("transitions.{name}"),
+                    format!("must be at most {} (a day)", Transitions::MAX_MS),
+                ));
+            }
+        }
+        if self.transitions.concurrent_snapshots_per_disk == 0 {
+            return Err(WorldError::new(
+                "transitions.concurrent_snapshots_per_disk",
+                "must be at least 1",
+            ));
         }
         for (i, d) in self.disks.iter().enumerate() {
             if d.status == DiskStatus::InUse && d.instance_id.is_none() {
@@ -632,6 +803,97 @@ mod tests {
         let first = &crate::contract::editions::all()[0];
         assert!(w.check_edition(first).is_err());
         assert!(w.check_edition(crate::contract::editions::latest()).is_ok());
+    }
+
+    #[test]
+    fn transitions_end_at_their_time_and_only_then() {
+        let t0 = time::macros::datetime!(2026-01-01 00:00:00 UTC);
+        let second = time::Duration::SECOND;
+        let mut w = World::sample();
+        w.instances[0].status = InstanceStatus::Stopping;
+        w.instances[0].status_until = Some(t0 + 2 * second);
+        let mut starting = Instance::new("i-2", InstanceStatus::Starting);
+        starting.status_until = Some(t0 + second);
+        w.instances.push(starting);
+        let mut s = Snapshot::new("s-2", "d-diskid1", SnapshotStatus::Progressing);
+        s.creation_time = t0;
+        s.status_until = Some(t0 + 4 * second);
+        w.snapshots.push(s);
+        // A stated progressing snapshot without an end stays so.
+        w.snapshots.push(Snapshot::new(
+            "s-3",
+            "d-diskid1",
+            SnapshotStatus::Progressing,
+        ));
+        assert!(w.validate().is_ok());
+
+        w.settle(t0 + second - time::Duration::MILLISECOND);
+        assert_eq!(w.instances[1].status, InstanceStatus::Starting);
+        assert_eq!(w.snapshots[1].progress_at(t0 + second), 25);
+        w.settle(t0 + second);
+        assert_eq!(w.instances[1].status, InstanceStatus::Running);
+        assert_eq!(w.instances[1].status_until, None);
+        assert_eq!(w.instances[0].status, InstanceStatus::Stopping);
+        w.settle(t0 + 2 * second);
+        assert_eq!(w.instances[0].status, InstanceStatus::Stopped);
+        assert_eq!(w.snapshots[1].status, SnapshotStatus::Progressing);
+        assert_eq!(
+            w.snapshots[1].progress_at(t0 + 3999 * time::Duration::MILLISECOND),
+            99
+        );
+        w.settle(t0 + 4 * second);
+        assert_eq!(w.snapshots[1].status, SnapshotStatus::Accomplished);
+        assert_eq!(w.snapshots[1].progress_at(t0), 100);
+        assert_eq!(w.snapshots[2].status, SnapshotStatus::Progressing);
+        assert_eq!(w.snapshots[2].progress_at(t0 + 9 * second), 0);
+        // Settling again changes nothing, however late.
+        let settled = w.clone();
+        w.settle(t0 + 3600 * second);
+        assert_eq!(w, settled);
+    }
+
+    #[test]
+    fn a_status_that_ends_must_be_a_transitional_one() {
+        let e = World::from_json(
+            br#"{"instances":[{"instance_id":"i-1","status":"Running",
+                 "status_until":"2026-01-01T00:00:00Z"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "instances[0].status_until");
+        let e = World::from_json(
+            br#"{"snapshots":[{"snapshot_id":"s-1","source_disk_id":"d-1","status":"accomplished",
+                 "status_until":"2026-01-01T00:00:00Z"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "snapshots[0].status_until");
+        let e = World::from_json(br#"{"transitions":{"concurrent_snapshots_per_disk":0}}"#)
+            .unwrap_err();
+        assert_eq!(e.field, "transitions.concurrent_snapshots_per_disk");
+        let e = World::from_json(br#"{"transitions":{"stop":1}}"#).unwrap_err();
+        assert_eq!(e.field, "transitions.stop");
+        let e = World::from_json(br#"{"transitions":{"snapshot_ms":86400001}}"#).unwrap_err();
+        assert_eq!(e.field, "transitions.snapshot_ms");
+    }
+
+    #[test]
+    fn transitions_are_a_feature_stated_only_where_they_differ() {
+        let mut w = World::sample();
+        assert_eq!(w.transitions.stop_ms, 2_000, "the documented default");
+        assert!(!serde_json::to_string(&w).unwrap().contains("transitions"));
+        w.transitions.stop_ms = 0;
+        assert_eq!(w.features(), [FEATURE_TRANSITIONS]);
+        assert_eq!(w.stated()["transitions"], serde_json::json!({"stop_ms": 0}));
+        let back = World::from_json(w.stated().to_string().as_bytes()).unwrap();
+        assert_eq!(back, w);
+        let mut w = World::sample();
+        w.instances[0].status = InstanceStatus::Starting;
+        w.instances[0].status_until = Some(default_creation_time());
+        assert_eq!(w.features(), [FEATURE_TRANSITIONS]);
+        assert_eq!(
+            w.stated()["instances"][0]["status_until"],
+            "2020-08-20T14:52:28Z"
+        );
+        assert!(w.stated().get("transitions").is_none());
     }
 
     #[test]

@@ -192,7 +192,7 @@ fn describes_version_2(method: &str, path: &str, _: &[u8]) -> Option<Rewritten> 
         status: 200,
         content_type: "application/json".into(),
         body: serde_json::json!({"protocol": "ecs-conformance-control", "version": 2,
-            "features": ["tags", "security_token", "encryption", "edition_faults"]})
+            "features": ["tags", "security_token", "encryption", "edition_faults", "transitions"]})
         .to_string(),
         retry_after: None,
     })
@@ -334,6 +334,22 @@ fn refuses_encryption(method: &str, _: &str, body: &[u8]) -> Option<Rewritten> {
     refuses_word(method, body, "kms_keys").or_else(|| refuses_word(method, body, "encrypted"))
 }
 
+/// Announces `transitions` and never ends one: a world read back shows a transition whose time
+/// has passed as still under way (its instance `Starting`, not `Running`).
+fn never_ends_transitions(method: &str, _: &str, r: &mut Rewritten) {
+    if method == "GET"
+        && r.status == 200
+        && let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&r.body)
+        && let Some(instances) = doc["world"]["instances"].as_array_mut()
+    {
+        for x in instances.iter_mut().filter(|x| x["status"] == "Running") {
+            x["status"] = "Starting".into();
+            x["status_until"] = "2021-01-01T00:00:00Z".into();
+        }
+        r.body = doc.to_string();
+    }
+}
+
 /// Announces `edition_faults` and refuses every fault the first edition lacks.
 fn refuses_later_faults(method: &str, path: &str, body: &[u8]) -> Option<Rewritten> {
     let fault: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -435,6 +451,11 @@ fn broken_one_way() -> Vec<(&'static str, &'static str, Options)> {
             "edition_faults",
             "it announces edition faults and refuses the 400 InternalError",
             control(refuses_later_faults),
+        ),
+        (
+            "transitions",
+            "it announces transitions and never ends one whose time has passed",
+            rewrite(never_ends_transitions),
         ),
     ]
 }
@@ -670,7 +691,7 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
         Ok(check)
             if check.failed() == 0
                 && check.passed() == 9 + check.features.len()
-                && check.features.len() == 4 =>
+                && check.features.len() == 5 =>
         {
             passed += 1;
             check.checks.iter().map(|c| c.name).collect()

@@ -6,7 +6,7 @@ use super::Context;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;
-use crate::world::Tag;
+use crate::world::{Instance, InstanceStatus, LockReason, Tag, Transitions, World};
 
 /// A required parameter's value; absent or empty is `Missing{name}`.
 pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
@@ -14,6 +14,90 @@ pub fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError>
         .get(name)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::missing(name))
+}
+
+/// A boolean parameter: `true` or `false` in any letter case, as the SDKs print booleans;
+/// `None` when absent. Anything else is `InvalidParameter` (docs/choices.md, "Editions").
+pub fn boolean(params: &Params, name: &str) -> Result<Option<bool>, ApiError> {
+    match params.get(name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(_) => Err(ApiError::invalid_parameter(
+            name,
+            "it must be true or false",
+        )),
+    }
+}
+
+/// `DryRun` in editions where the calling action takes it (its `features/{Action}.contract.tsv`);
+/// absent is `false`. In other editions it is an unknown parameter, ignored like any other.
+pub fn dry_run(ctx: &Context<'_>, params: &Params) -> Result<bool, ApiError> {
+    if !ctx.takes("DryRun") {
+        return Ok(false);
+    }
+    Ok(boolean(params, "DryRun")?.unwrap_or(false))
+}
+
+/// KMS, for a call that touches encrypted disks or snapshots: `keys` holds the KMS key of each
+/// encrypted one it touches (`None`: no key named). The account must let ECS use KMS, then each
+/// key named must exist, be enabled and carry ECS's tag; each check only where the edition lists
+/// its row. Nothing encrypted, nothing to check.
+pub fn check_kms(ctx: &Context<'_>, world: &World, keys: &[Option<&str>]) -> Result<(), ApiError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let refuse_if = |broken: bool, code: &str| {
+        if broken && ctx.lists(code) {
+            Err(ctx.refuse(code))
+        } else {
+            Ok(())
+        }
+    };
+    refuse_if(
+        !world.account.kms_authorized,
+        "InvalidParameter.KMSKeyId.KMSUnauthorized",
+    )?;
+    for key_id in keys.iter().flatten() {
+        let key = world.kms_keys.iter().find(|k| k.key_id == *key_id);
+        refuse_if(key.is_none(), "InvalidParameter.KMSKeyId.NotFound")?;
+        let Some(key) = key else { continue };
+        refuse_if(!key.enabled, "InvalidParameter.KMSKeyId.CMKNotEnabled")?;
+        refuse_if(!key.ecs_tagged, "InvalidParameter.KMSKeyId.CMKUnauthorized")?;
+    }
+    Ok(())
+}
+
+/// The instance `id` names, when the world holds it and no security lock forbids every operation
+/// on it: `InvalidInstanceId.NotFound`, `InstanceLockedForSecurity` otherwise.
+pub fn unlocked_instance<'w>(
+    ctx: &Context<'_>,
+    world: &'w World,
+    id: &str,
+) -> Result<&'w Instance, ApiError> {
+    let instance = world
+        .instance(id)
+        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
+    if instance.lock_reasons.contains(&LockReason::Security) {
+        return Err(ctx.refuse("InstanceLockedForSecurity"));
+    }
+    Ok(instance)
+}
+
+/// Puts instance `id` in `through` for `ms` milliseconds from the call, after which it is `to`
+/// (`World::settle`); with 0, in `to` at once.
+pub fn begin_transition(
+    ctx: &mut Context<'_>,
+    id: &str,
+    through: InstanceStatus,
+    to: InstanceStatus,
+    ms: u64,
+) {
+    let until = Transitions::end(ctx.now, ms);
+    if let Some(x) = ctx.world.instance_mut(id) {
+        x.status = if until.is_some() { through } else { to };
+        x.status_until = until;
+    }
 }
 
 /// A RegionId is lowercase words joined by hyphens, at least two: `cn-hangzhou`,
@@ -151,6 +235,34 @@ pub fn tags_match(filters: &[(String, Option<String>)], tags: &[Tag]) -> bool {
         tags.iter()
             .any(|t| &t.key == key && value.as_ref().is_none_or(|v| &t.value == v))
     })
+}
+
+/// The codes `source` refuses by name (`refuse("…")`, `refuse_status("…"`), and those the
+/// shared checks it calls here refuse (`unlocked_instance`, `check_kms`): every one must be a row
+/// of the calling action's table.
+#[cfg(test)]
+pub(super) fn codes_refused(source: &'static str) -> Vec<&'static str> {
+    let own = source.split("#[cfg(test)]").next().unwrap_or_default();
+    let named = |text: &'static str| -> Vec<&'static str> {
+        ["refuse(\"", "refuse_status(\""]
+            .iter()
+            .flat_map(|p| text.split(p).skip(1))
+            .filter_map(|rest| rest.split_once('"').map(|(code, _)| code))
+            .collect()
+    };
+    let common = include_str!("common.rs");
+    let shared = |name: &str| {
+        let start = common.find(&format!("pub fn {name}")).unwrap_or(0);
+        let end = common[start + 1..]
+            .find("\npub fn ")
+            .map_or(common.len(), |e| start + 1 + e);
+        &common[start..end]
+    };
+    let mut codes = named(own);
+    if own.contains("unlocked_instance(") {
+        codes.extend(named(shared("unlocked_instance")));
+    }
+    codes
 }
 
 #[cfg(test)]

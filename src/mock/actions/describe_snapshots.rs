@@ -29,7 +29,7 @@ fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let (shown, total_count) = page.select(matched);
     let sources = state::<DiskPositions>(ctx.state).sources(&ctx.world.disks, &shown);
     let found: Vec<SnapshotItem> = (shown.into_iter().zip(sources))
-        .map(|(s, source)| SnapshotItem::of(s, source))
+        .map(|(s, source)| SnapshotItem::of(s, source, ctx.now))
         .collect();
     Ok(ctx.reply(&SnapshotsPage {
         request_id: ctx.request_id.clone(),

@@ -1,5 +1,7 @@
-//! The actions the mock serves: one module each, listed once in [`ACTIONS`]. Adding an action is
-//! one file here and one line in that list (`ARCHITECTURE.md`, "Adding an action").
+//! The actions the mock serves with a handler of their own: one module each, listed once in
+//! [`ACTIONS`]. Adding an action is one file here and one line in that list (`ARCHITECTURE.md`,
+//! "Adding an action"). Every other action of the API metadata is served by the generic handler
+//! (`super::shape`), from its metadata alone; [`find`] picks: a handler of its own wins.
 //!
 //! An action is declared in [`crate::contract`] (what it is); here is what the mock does for it.
 //! It gets a narrow [`Context`] — its world, the clocks, its own state between calls, its
@@ -7,11 +9,14 @@
 //! the format asked.
 
 mod common;
+mod create_snapshot;
 mod describe_disks;
 mod describe_instances;
 mod describe_regions;
 mod describe_snapshots;
 mod reset_disk;
+mod start_instance;
+mod stop_instance;
 
 use std::any::Any;
 use std::time::Instant;
@@ -19,6 +24,7 @@ use std::time::Instant;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::shape::{self, Checked, Shape};
 use crate::api_error::ApiError;
 use crate::contract;
 use crate::contract::editions::Edition;
@@ -66,6 +72,31 @@ impl Context<'_> {
         row.api_error()
     }
 
+    /// The calling action's row of the edition served with `code`, its `{any}` placeholders
+    /// filled in order with `values` (what the answer names: a disk, a quota).
+    pub fn refuse_with(&self, code: &str, values: &[&str]) -> ApiError {
+        let fill: Vec<(&str, &str)> = values.iter().map(|v| ("any", *v)).collect();
+        (self.action.catalogue())
+            .and_then(|c| c.rows_in(self.edition).find(|r| r.answer.code == code))
+            .and_then(|r| r.filled(&fill))
+            .unwrap_or_else(|| self.refuse(code))
+    }
+
+    /// The calling action's row of the edition served with `code` and `status`, for a code its
+    /// table lists under two statuses; the first row with `code` when the edition has no such
+    /// row.
+    pub fn refuse_status(&self, code: &str, status: u16) -> ApiError {
+        (self.action.catalogue())
+            .and_then(|c| {
+                c.rows_in(self.edition).find(|r| {
+                    r.answer.code == code
+                        && r.answer.status == crate::catalogue::Status::Exact(status)
+                })
+            })
+            .and_then(crate::catalogue::CatalogueRow::api_error)
+            .unwrap_or_else(|| self.refuse(code))
+    }
+
     /// Whether the edition served lists `code` among the calling action's errors: an action
     /// checks what an edition's row names only in editions that have the row.
     pub fn lists(&self, code: &str) -> bool {
@@ -82,6 +113,20 @@ impl Context<'_> {
     /// Whether precondition `name` admits the call in the edition served.
     pub fn admits(&self, name: &str) -> bool {
         self.action.admits(name, self.edition)
+    }
+
+    /// `params` checked as the API metadata documents the calling action's parameters (the
+    /// generic handler's validator, [`Shape::validate`]): `Missing{Name}`, then each value's
+    /// type, enum and bounds (`InvalidParameter`); on success, whether `DryRun=true`. A handler
+    /// of an action that changes state calls this first, so that its clients get every
+    /// documented validation answer before its own checks. An action the metadata does not
+    /// have is not checked.
+    #[allow(
+        dead_code,
+        reason = "for the hand-written handlers of state-changing actions (issue 31)"
+    )]
+    pub fn validate(&self, params: &Params) -> Result<Checked, ApiError> {
+        shape::find(self.action.name).map_or(Ok(Checked::default()), |s| s.validate(params))
     }
 }
 
@@ -112,17 +157,44 @@ impl Handler {
     }
 }
 
-/// Every action the mock serves; any other is `InvalidAction.NotFound`.
+/// Every action the mock serves with a handler of its own.
 pub const ACTIONS: &[Handler] = &[
     reset_disk::ACTION,
+    stop_instance::ACTION,
+    start_instance::ACTION,
+    create_snapshot::ACTION,
     describe_disks::ACTION,
     describe_snapshots::ACTION,
     describe_instances::ACTION,
     describe_regions::ACTION,
 ];
 
-pub fn find(name: &str) -> Option<&'static Handler> {
-    ACTIONS.iter().find(|a| a.spec.name == name)
+/// How the mock answers an action.
+#[derive(Debug, Clone, Copy)]
+pub enum Served {
+    /// A handler of its own: its full behaviour.
+    Handler(&'static Handler),
+    /// The generic handler, from the action's metadata (`super::shape`).
+    Shape(&'static Shape),
+}
+
+impl Served {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Handler(h) => h.name(),
+            Self::Shape(s) => s.name,
+        }
+    }
+}
+
+/// The action called `name`: its own handler, else the generic one for an action of the API
+/// metadata; `None` (`InvalidAction.NotFound`) for any other name.
+pub fn find(name: &str) -> Option<Served> {
+    ACTIONS
+        .iter()
+        .find(|a| a.spec.name == name)
+        .map(Served::Handler)
+        .or_else(|| shape::find(name).map(Served::Shape))
 }
 
 /// The state a call runs against, borrowed from its tenant.
@@ -138,11 +210,13 @@ pub struct Invocation<'a> {
 
 /// Runs `action` on `call`; the monotonic clock is read here, once the caller holds the tenant
 /// (an instant read before could be older than a reset another request recorded meanwhile).
-pub fn run(
-    action: &'static Handler,
-    call: Invocation<'_>,
-    params: &Params,
-) -> Result<String, ApiError> {
+pub fn run(action: Served, call: Invocation<'_>, params: &Params) -> Result<String, ApiError> {
+    let action = match action {
+        Served::Handler(h) => h,
+        Served::Shape(s) => {
+            return s.answer(call.world, params, &call.request_id, call.format, call.now);
+        }
+    };
     let mut ctx = Context {
         world: call.world,
         now: call.now,

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::common::{check_region_id, required};
+use super::common::{check_kms, check_region_id, dry_run, required, unlocked_instance};
 use super::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::contract::reset_disk::{
@@ -52,23 +52,6 @@ type Resetting = HashMap<String, Instant>;
 #[serde(rename_all = "PascalCase")]
 struct ResetDiskResponse {
     request_id: String,
-}
-
-/// `DryRun` in editions that take it: `true` or `false` in any letter case, as the SDKs send it;
-/// absent is `false`. In other editions it is an unknown parameter, ignored like any other.
-fn dry_run(ctx: &Context<'_>, params: &Params) -> Result<bool, ApiError> {
-    if !ctx.takes("DryRun") {
-        return Ok(false);
-    }
-    match params.get("DryRun") {
-        None => Ok(false),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
-        Some(_) => Err(ApiError::invalid_parameter(
-            "DryRun",
-            "it must be true or false",
-        )),
-    }
 }
 
 /// Runs ResetDisk; on success the disk records the snapshot and, when the world sets a reset
@@ -121,7 +104,15 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     if !category_supports_reset(&disk.category) {
         return Err(ctx.refuse("DiskCategory.OperationNotSupported"));
     }
-    check_kms(ctx, world, disk, snapshot)?;
+    let encrypted = [
+        (disk.encrypted, disk.kms_key_id.as_deref()),
+        (snapshot.encrypted, snapshot.kms_key_id.as_deref()),
+    ];
+    let keys: Vec<Option<&str>> = (encrypted.iter())
+        .filter(|(e, _)| *e)
+        .map(|(_, k)| *k)
+        .collect();
+    check_kms(ctx, world, &keys)?;
     check_disk(ctx, disk, &busy)?;
     check_instance(ctx, world, disk)?;
     check_snapshot(ctx, world, disk, snapshot)?;
@@ -144,46 +135,6 @@ fn reset_disk(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiError
     Ok(ctx.reply(&ResetDiskResponse {
         request_id: ctx.request_id.clone(),
     }))
-}
-
-/// The account may let ECS use KMS, and each key named (the disk's, then the snapshot's) must
-/// exist, be enabled and carry ECS's tag; each only where the edition lists its row.
-fn check_kms(
-    ctx: &Context<'_>,
-    world: &World,
-    disk: &Disk,
-    snapshot: &Snapshot,
-) -> Result<(), ApiError> {
-    if !(disk.encrypted || snapshot.encrypted) {
-        return Ok(());
-    }
-    let refuse_if = |broken: bool, code: &str| {
-        if broken && ctx.lists(code) {
-            Err(ctx.refuse(code))
-        } else {
-            Ok(())
-        }
-    };
-    refuse_if(
-        !world.account.kms_authorized,
-        "InvalidParameter.KMSKeyId.KMSUnauthorized",
-    )?;
-    let keys = [
-        (disk.encrypted, &disk.kms_key_id),
-        (snapshot.encrypted, &snapshot.kms_key_id),
-    ];
-    for key_id in keys
-        .iter()
-        .filter(|(e, _)| *e)
-        .filter_map(|(_, k)| k.as_deref())
-    {
-        let key = world.kms_keys.iter().find(|k| k.key_id == key_id);
-        refuse_if(key.is_none(), "InvalidParameter.KMSKeyId.NotFound")?;
-        let Some(key) = key else { continue };
-        refuse_if(!key.enabled, "InvalidParameter.KMSKeyId.CMKNotEnabled")?;
-        refuse_if(!key.ecs_tagged, "InvalidParameter.KMSKeyId.CMKUnauthorized")?;
-    }
-    Ok(())
 }
 
 /// A reset task on the disk or on another disk of its instance, and the disk's own status.
@@ -223,12 +174,7 @@ fn check_instance(ctx: &Context<'_>, world: &World, disk: &Disk) -> Result<(), A
     let Some(instance_id) = disk.instance_id.as_deref() else {
         return Ok(());
     };
-    let instance = world
-        .instance(instance_id)
-        .ok_or_else(|| ctx.refuse("InvalidInstanceId.NotFound"))?;
-    if instance.lock_reasons.contains(&LockReason::Security) {
-        return Err(ctx.refuse("InstanceLockedForSecurity"));
-    }
+    let instance = unlocked_instance(ctx, world, instance_id)?;
     if instance.expired(ctx.now) || instance.lock_reasons.contains(&LockReason::Financial) {
         return Err(ctx.refuse("InstanceExpiredOrInArrears"));
     }

@@ -1,7 +1,7 @@
 //! Tests of the mock that the Gherkin suite cannot state: raw and malformed HTTP, the control
-//! protocol, lifecycle, isolation between worlds, concurrency regressions, and the Describe
-//! actions' shapes. What a feature file states (every error row, precedence, wire forms,
-//! signatures) is tested there, not again here. A real mock on loopback, driven by the signing
+//! protocol, lifecycle, isolation between worlds, concurrency regressions, the Describe actions'
+//! shapes, and the generic handler on the wire. What a feature file states (every error row,
+//! precedence, wire forms, signatures) is tested there, not again here. A real mock on loopback, driven by the signing
 //! client or by raw requests.
 
 mod abuse;
@@ -10,6 +10,8 @@ mod describe;
 mod http;
 mod isolation;
 mod properties;
+mod rollback;
+mod shape;
 
 use std::net::SocketAddr;
 use std::time::Duration;
