@@ -12,12 +12,16 @@
 mod document;
 mod indexed;
 mod reading;
+mod settle;
+mod transitions;
+mod validate;
 mod values;
 
 pub use document::{
-    Account, Disk, FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, Fault, Instance,
-    KmsKey, Snapshot, Tag, World,
+    Account, Disk, FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS,
+    Fault, Instance, KmsKey, Snapshot, Tag, World,
 };
 pub use indexed::Indexed;
 pub use reading::{WorldError, from_json};
+pub use transitions::Transitions;
 pub use values::{ChargeType, DiskStatus, DiskType, InstanceStatus, LockReason, SnapshotStatus};

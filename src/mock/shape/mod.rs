@@ -80,8 +80,8 @@ impl Shape {
         let dry_run = action
             .parameter(DRY_RUN)
             .is_some_and(|p| p.schema.kind.as_deref() == Some("boolean"));
-        let dry_run_operation =
-            table_row(action, "DryRunOperation").unwrap_or_else(ApiError::dry_run_operation);
+        let dry_run_operation = resources::table_row(action, "DryRunOperation")
+            .unwrap_or_else(ApiError::dry_run_operation);
         Self {
             name: &action.name,
             effect: Effect::of(action),
@@ -133,19 +133,6 @@ impl Shape {
             Effect::Changes => Err(ApiError::not_modelled(self.name)),
         }
     }
-}
-
-/// The row of `action`'s own table with `code`, the first in its order with a 4xx status (the
-/// mock answers 5xx only for a scheduled fault), as an answer.
-fn table_row(action: &metadata::Action, code: &str) -> Option<ApiError> {
-    action.errors().find_map(|(status, c, message)| {
-        let status: u16 = status.parse().ok()?;
-        ((400..500).contains(&status) && c == code).then(|| ApiError {
-            status,
-            code: c.to_owned().into(),
-            message: message.to_owned().into(),
-        })
-    })
 }
 
 /// Every action of the metadata, each compiled the first time it is asked for.
