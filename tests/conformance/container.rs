@@ -183,7 +183,7 @@ pub async fn the_image_passes_and_leaves_nothing() -> Outcome {
             passed += 1;
             let timing = text
                 .lines()
-                .filter(|l| l.contains("ready in") || l.contains("scenarios in"))
+                .filter(|l| l.contains("ready in") || l.contains(" scenarios: "))
                 .collect::<Vec<_>>()
                 .join("; ");
             println!("container: {what}: exit {code}, no container left ({timing})");

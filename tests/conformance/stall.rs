@@ -214,7 +214,7 @@ pub async fn a_stalled_runner_is_not_the_endpoint_s_silence(tally: &mut Tally) {
             r.passed(),
             summary
                 .lines()
-                .find(|l| l.contains("scenarios in"))
+                .find(|l| l.contains(" scenarios: "))
                 .unwrap_or_default()
         );
     } else {
