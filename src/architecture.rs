@@ -265,11 +265,6 @@ fn only_its_own_modules_name_an_action() {
     assert!(checked > 100, "{checked} files checked");
 }
 
-/// Files another branch is rewriting as the 600-line room lands (issue 30: `src/metadata/`), held
-/// to the earlier 1,000 until then. Each must still need it: an exemption that exempts nothing
-/// fails, and is removed.
-const ROOMIER_ELSEWHERE: [&str; 1] = ["metadata/model.rs"];
-
 /// The generic handler (`mock/shape/`) answers every other action of the API metadata from its
 /// metadata alone: no module names one of those actions, since none has a module of its own.
 #[test]
@@ -308,13 +303,6 @@ fn no_source_file_outgrows_its_room() {
         let lines = without_tests(&text).len();
         let limit = match rel.as_str() {
             "main.rs" | "suite/mod.rs" => 400,
-            r if ROOMIER_ELSEWHERE.contains(&r) => {
-                assert!(
-                    lines > 600,
-                    "src/{rel}: {lines} lines: remove it from ROOMIER_ELSEWHERE"
-                );
-                1000
-            }
             _ => 600,
         };
         assert!(
@@ -879,32 +867,14 @@ fn no_import_circle_in_src() {
     );
 }
 
-/// Folders another branch is rewriting as this check lands (issue 30: `src/mock/` and
-/// `src/metadata/`), whose children still take items from their face. Each must still hold such
-/// an import: an exemption that exempts nothing fails, and is removed.
-const FACE_IMPORTS_ELSEWHERE: [&str; 2] = ["mock/actions/", "metadata/"];
-
 #[test]
 fn no_child_imports_its_folder_s_face() {
-    let found = face_imports(&sources(&root()));
-    let (exempt, wrong): (Vec<&String>, Vec<&String>) = found.iter().partition(|f| {
-        FACE_IMPORTS_ELSEWHERE
-            .iter()
-            .any(|folder| f.starts_with(&format!("src/{folder}")))
-    });
+    let wrong = face_imports(&sources(&root()));
     assert!(
         wrong.is_empty(),
         "a child imports its folder's face (import it from the module that defines it): \
          {wrong:#?}"
     );
-    for folder in FACE_IMPORTS_ELSEWHERE {
-        assert!(
-            exempt
-                .iter()
-                .any(|f| f.starts_with(&format!("src/{folder}"))),
-            "src/{folder} no longer imports its face: remove it from FACE_IMPORTS_ELSEWHERE"
-        );
-    }
 }
 
 #[test]

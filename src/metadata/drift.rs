@@ -13,7 +13,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::Action;
+use super::committed::{self, EXTRACT_PATH};
+use super::model::Action;
 use crate::catalogue::{Catalogue, CatalogueRow, Status};
 use crate::contract::editions::{self, Edition, Range};
 
@@ -336,7 +337,7 @@ fn rows(action: &'static str, meta: &Action, edition: &Edition) -> Vec<Change> {
 }
 
 fn parameters(action: &str, meta: &Action, edition: &Edition) -> Vec<Change> {
-    let committed = super::action(action);
+    let committed = committed::action(action);
     let facts: Vec<&str> = editions::facts(action)
         .iter()
         .filter(|f| f.kind == "parameter" && f.editions.contains(edition))
@@ -450,7 +451,7 @@ pub fn pending(diffs: &[Difference], source: &str) -> Vec<(String, Vec<String>)>
                         format!("parameter\t{name}\t{PENDING}..\t{meta}: {shape}"),
                     );
                 } else {
-                    add(super::EXTRACT_PATH.into(), regenerate.clone());
+                    add(EXTRACT_PATH.into(), regenerate.clone());
                 }
             }
             Change::ParameterRemoved { name } => {
@@ -464,12 +465,12 @@ pub fn pending(diffs: &[Difference], source: &str) -> Vec<(String, Vec<String>)>
                             f.source
                         ),
                     ),
-                    None => add(super::EXTRACT_PATH.into(), regenerate.clone()),
+                    None => add(EXTRACT_PATH.into(), regenerate.clone()),
                 }
             }
             Change::ParameterRetyped { name, now, .. } => {
                 marks.push(format!("{a} {name} becomes {now}"));
-                add(super::EXTRACT_PATH.into(), regenerate.clone());
+                add(EXTRACT_PATH.into(), regenerate.clone());
             }
             Change::KnownDifferenceGone(k) => add(
                 format!("features/{a}.metadata.tsv"),

@@ -1,6 +1,7 @@
 //! The committed extract: fresh, whole, and read back as written.
 
 use super::*;
+use committed::EXTRACT;
 
 const SNAPSHOT: &str = "2025-12-19";
 

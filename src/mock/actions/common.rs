@@ -2,7 +2,7 @@
 //! the Describe actions. Nothing here belongs to one action; the Describe answers' shapes are in
 //! `crate::contract::describe_model`, shared with discovery.
 
-use super::Context;
+use super::handler::Context;
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::params::Params;

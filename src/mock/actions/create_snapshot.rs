@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::common::{boolean, check_kms, required, unlocked_instance};
-use super::{Context, Handler, state};
+use super::handler::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::catalogue::Catalogue;
 use crate::contract::create_snapshot::{

@@ -2,7 +2,7 @@
 //! paging, and the documented nesting (`{"Disks":{"Disk":[…]}}`, `<Disks><Disk>…</Disk></Disks>`).
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Context, Handler};
+use super::handler::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{DiskItem, Disks, DisksPage};
 use crate::params::Params;

@@ -2,7 +2,7 @@
 //! and `OperationLocks` listed under `LockReason` (not `OperationLock`, as for disks).
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Context, Handler};
+use super::handler::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{InstanceItem, Instances, InstancesPage};
 use crate::params::Params;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{Context, Handler};
+use super::handler::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::params::Params;
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::common::{Page, id_filter, matches, region, tag_filter, tags_match};
-use super::{Context, Handler, state};
+use super::handler::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::contract::describe_model::{SnapshotItem, Snapshots, SnapshotsPage};
 use crate::params::Params;

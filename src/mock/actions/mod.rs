@@ -14,148 +14,23 @@ mod describe_disks;
 mod describe_instances;
 mod describe_regions;
 mod describe_snapshots;
+mod handler;
 mod reset_disk;
 mod start_instance;
 mod stop_instance;
 
-use std::any::Any;
 use std::time::Instant;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::shape::{self, Checked, Shape};
+use super::shape::{self, Shape};
 use crate::api_error::ApiError;
-use crate::contract;
 use crate::contract::editions::Edition;
 use crate::format::Format;
 use crate::params::Params;
 use crate::world::World;
 
-/// What an action may read and change.
-pub struct Context<'a> {
-    pub world: &'a mut World,
-    /// The wall clock, for expiry and timestamps.
-    pub now: OffsetDateTime,
-    /// The monotonic clock, for how long a reset lasts.
-    pub instant: Instant,
-    /// The action's own state between calls (ResetDisk: the resets in progress); see [`state`].
-    pub state: &'a mut State,
-    pub request_id: String,
-    format: Format,
-    action: &'static contract::Action,
-    /// The edition of the contract served: which rows it answers, which parameters it takes.
-    pub edition: &'static Edition,
-}
-
-impl Context<'_> {
-    /// `body` rendered as the action's success answer: `<{Action}Response>` in XML.
-    pub fn reply<T: Serialize>(&self, body: &T) -> String {
-        self.format
-            .render(&format!("{}Response", self.action.name), body)
-    }
-
-    /// The calling action's answer for `code` in the edition served: its catalogue's row,
-    /// else the common one.
-    pub fn refuse(&self, code: &str) -> ApiError {
-        self.action.refuse_in(code, self.edition)
-    }
-
-    /// The calling action's row of the edition served with `code` and a message containing
-    /// `words`, for a code with several rows; `None` when the edition has no such row.
-    pub fn refusal_saying(&self, code: &str, words: &str) -> Option<ApiError> {
-        let row = self
-            .action
-            .catalogue()?
-            .rows_in(self.edition)
-            .find(|r| r.answer.code == code && r.answer.message.contains(words))?;
-        row.api_error()
-    }
-
-    /// The calling action's row of the edition served with `code`, its `{any}` placeholders
-    /// filled in order with `values` (what the answer names: a disk, a quota).
-    pub fn refuse_with(&self, code: &str, values: &[&str]) -> ApiError {
-        let fill: Vec<(&str, &str)> = values.iter().map(|v| ("any", *v)).collect();
-        (self.action.catalogue())
-            .and_then(|c| c.rows_in(self.edition).find(|r| r.answer.code == code))
-            .and_then(|r| r.filled(&fill))
-            .unwrap_or_else(|| self.refuse(code))
-    }
-
-    /// The calling action's row of the edition served with `code` and `status`, for a code its
-    /// table lists under two statuses; the first row with `code` when the edition has no such
-    /// row.
-    pub fn refuse_status(&self, code: &str, status: u16) -> ApiError {
-        (self.action.catalogue())
-            .and_then(|c| {
-                c.rows_in(self.edition).find(|r| {
-                    r.answer.code == code
-                        && r.answer.status == crate::catalogue::Status::Exact(status)
-                })
-            })
-            .and_then(crate::catalogue::CatalogueRow::api_error)
-            .unwrap_or_else(|| self.refuse(code))
-    }
-
-    /// Whether the edition served lists `code` among the calling action's errors: an action
-    /// checks what an edition's row names only in editions that have the row.
-    pub fn lists(&self, code: &str) -> bool {
-        self.action
-            .catalogue()
-            .is_some_and(|c| c.rows_in(self.edition).any(|r| r.answer.code == code))
-    }
-
-    /// Whether the calling action takes parameter `name` in the edition served.
-    pub fn takes(&self, name: &str) -> bool {
-        self.action.takes(name, self.edition)
-    }
-
-    /// Whether precondition `name` admits the call in the edition served.
-    pub fn admits(&self, name: &str) -> bool {
-        self.action.admits(name, self.edition)
-    }
-
-    /// `params` checked as the API metadata documents the calling action's parameters (the
-    /// generic handler's validator, [`Shape::validate`]): `Missing{Name}`, then each value's
-    /// type, enum and bounds (`InvalidParameter`); on success, whether `DryRun=true`. A handler
-    /// of an action that changes state calls this first, so that its clients get every
-    /// documented validation answer before its own checks. An action the metadata does not
-    /// have is not checked.
-    #[allow(
-        dead_code,
-        reason = "for the hand-written handlers of state-changing actions (issue 31)"
-    )]
-    pub fn validate(&self, params: &Params) -> Result<Checked, ApiError> {
-        shape::find(self.action.name).map_or(Ok(Checked::default()), |s| s.validate(params))
-    }
-}
-
-/// Runtime state an action keeps between calls, beside the world: the tenant holds one per action
-/// and forgets it when the world is loaded or reset. Its type is the action's own.
-pub type State = Option<Box<dyn Any + Send>>;
-
-/// The action's state in `slot`, created empty on first use.
-///
-/// # Panics
-/// When one action reads its slot as two types: a bug its tests catch.
-pub fn state<T: Default + Send + 'static>(slot: &mut State) -> &mut T {
-    slot.get_or_insert_with(|| Box::new(T::default()))
-        .downcast_mut()
-        .expect("an action keeps one type of state")
-}
-
-/// One action: its declaration and what the mock does for it.
-#[derive(Debug)]
-pub struct Handler {
-    pub spec: &'static contract::Action,
-    pub handle: fn(&mut Context<'_>, &Params) -> Result<String, ApiError>,
-}
-
-impl Handler {
-    pub fn name(&self) -> &'static str {
-        self.spec.name
-    }
-}
+pub use handler::{Context, Handler, State};
 
 /// Every action the mock serves with a handler of its own.
 pub const ACTIONS: &[Handler] = &[
@@ -234,7 +109,7 @@ pub fn run(action: Served, call: Invocation<'_>, params: &Params) -> Result<Stri
 pub(crate) fn context<'a>(
     world: &'a mut World,
     state: &'a mut State,
-    action: &'static contract::Action,
+    action: &'static crate::contract::Action,
     now: OffsetDateTime,
     instant: Instant,
 ) -> Context<'a> {

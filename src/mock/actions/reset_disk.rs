@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::common::{check_kms, check_region_id, dry_run, required, unlocked_instance};
-use super::{Context, Handler, state};
+use super::handler::{Context, Handler, state};
 use crate::api_error::ApiError;
 use crate::contract::reset_disk::{
     ACTION as SPEC, category_supports_reset, has_unfinished_snapshot, too_old,

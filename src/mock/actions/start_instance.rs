@@ -24,7 +24,7 @@
 use serde::Serialize;
 
 use super::common::{begin_transition, boolean, check_kms, dry_run, required, unlocked_instance};
-use super::{Context, Handler};
+use super::handler::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::start_instance::ACTION as SPEC;
 use crate::contract::stop_instance::disk_in_transition;

@@ -22,7 +22,7 @@
 use serde::Serialize;
 
 use super::common::{begin_transition, boolean, dry_run, required, unlocked_instance};
-use super::{Context, Handler};
+use super::handler::{Context, Handler};
 use crate::api_error::ApiError;
 use crate::contract::stop_instance::{ACTION as SPEC, disk_in_transition, disk_is_local};
 use crate::params::Params;
