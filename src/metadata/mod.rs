@@ -9,6 +9,7 @@
 
 pub mod drift;
 mod model;
+pub mod probe;
 
 use std::sync::OnceLock;
 
