@@ -124,6 +124,17 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         date: started_at.date(),
         records: Mutex::new(HashMap::new()),
     });
+    // The actions each feature's own tags name, for the depth map.
+    let feature_actions: HashMap<String, Vec<String>> = (chosen.features.iter())
+        .map(|f| {
+            let actions = f.tags.iter().filter_map(|t| t.strip_prefix("action:"));
+            (
+                f.name.clone(),
+                actions.map(str::to_owned).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
     let closed = scenarios(&config, ctx, chosen).await?;
     let longest_stall = (target.client.pulse()).map_or(Default::default(), |p| p.longest());
     drop(target);
@@ -135,13 +146,17 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     }
     run.duration_ms = started.elapsed().as_millis() as u64;
     let scenarios: Vec<Scenario> = closed.into_iter().map(|(s, _)| s).collect();
-    let results = judgement::conclude(
+    let mut results = judgement::conclude(
         run,
         scenarios,
         config.edition,
         &config.waivers,
         started_at.date(),
     );
+    results.run.actions = Some(crate::results::depth_map(
+        &results.scenarios,
+        &feature_actions,
+    ));
     Ok(RunOutput {
         results,
         longest_stall,
