@@ -211,6 +211,7 @@ async fn scenarios(
                 .tee::<SuiteWorld, _>(collector::Held::<SuiteWorld, _>::new(
                     closed.clone(),
                     cucumber::writer::Json::raw(json),
+                    config.machine_reports.is_some(),
                 ))
                 .normalized(),
         )
