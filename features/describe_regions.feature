@@ -1,4 +1,4 @@
-@describe-regions
+@describe-regions @action:DescribeRegions
 Feature: DescribeRegions
   The regions the account can use: a read-only action, answered from the regions the account's
   resources are in. Its error table is features/DescribeRegions.errors.tsv.

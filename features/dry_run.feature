@@ -1,4 +1,4 @@
-@dry-run
+@dry-run @action:ResetDisk
 Feature: ResetDisk dry runs
   Since 2022 the reference takes DryRun: true checks the request — its parameters, its format and
   the state of the resources — changes nothing, and answers 400 DryRunOperation when every check

@@ -1,4 +1,4 @@
-@errors @account
+@errors @account @action:ResetDisk
 Feature: ResetDisk errors: the account
   The rows about the account rather than the resources.
 

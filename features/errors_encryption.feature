@@ -1,4 +1,4 @@
-@errors @encryption
+@errors @encryption @action:ResetDisk
 Feature: ResetDisk errors: encrypted disks and snapshots, and their KMS keys
   The rows of the KMS keys (one since 2020-09-10, the others since 2023-08-25) and the second
   InvalidParameter.Mismatch (since 2024-12-02). The reference names no trigger; each below is the mock's reading of

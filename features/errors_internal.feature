@@ -1,4 +1,4 @@
-@errors @internal
+@errors @internal @action:ResetDisk
 Feature: ResetDisk errors: internal errors
   Both InternalError rows of the table, each with its own message. No healthy world produces
   them: the control API schedules them as faults.

@@ -1,4 +1,4 @@
-@errors @not-found
+@errors @not-found @action:ResetDisk
 Feature: ResetDisk errors: resources that do not exist
   The 404 rows of the error table. InvalidDiskId.NotFound needs no world: any account answers it
   for a disk id that never existed. The contract gives InvalidDiskId.NotFound and Disk.NotFound

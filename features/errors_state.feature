@@ -1,4 +1,4 @@
-@errors @state
+@errors @state @action:ResetDisk
 Feature: ResetDisk errors: the state of the disk, its instance and the snapshot
   The 403 and 400 rows about resources that exist but cannot be reset now.
 

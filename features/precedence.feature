@@ -1,4 +1,4 @@
-@precedence
+@precedence @action:ResetDisk
 Feature: Precedence when several conditions fail at once
   The reference does not say which error wins (its quirk 7). Each scenario breaks two conditions:
   either documented error conforms, and the first listed is the mock's pick (docs/choices.md says

@@ -1,4 +1,4 @@
-@preconditions
+@preconditions @action:ResetDisk
 Feature: ResetDisk preconditions
   The reference lists four preconditions. Each one holds (the reset succeeds and the disk records
   the snapshot it was rolled back to) and is broken (its documented error).

@@ -348,16 +348,17 @@ fn fill_name(template: &str, text: &str) -> Option<Option<String>> {
         return (template == text).then_some(None);
     };
     let name_and_rest = text.strip_prefix(head)?;
-    let end = name_and_rest
+    // A name is letters and digits, or a flattened one (`Tag.1.Key`): the longest that leaves
+    // the rest of the template matching.
+    let run = name_and_rest
         .char_indices()
-        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '.'))
         .map_or(name_and_rest.len(), |(i, _)| i);
-    let (name, rest) = name_and_rest.split_at(end);
-    if name.is_empty() {
-        return None;
-    }
-    let rest_expected = tail.replace("{name}", name);
-    (rest == rest_expected).then(|| Some(name.to_owned()))
+    (1..=run).rev().find_map(|end| {
+        let (name, rest) = name_and_rest.split_at(end);
+        let whole = !name.ends_with('.') && !name.starts_with('.');
+        (whole && rest == tail.replace("{name}", name)).then(|| Some(name.to_owned()))
+    })
 }
 
 #[cfg(test)]

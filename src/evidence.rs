@@ -101,6 +101,9 @@ pub mod ids {
     pub const ONE_RESET_WINS: &str = "one-reset-wins";
     pub const DRY_RUN_CHANGES_NOTHING: &str = "dry-run.changes-nothing";
     pub const SIGNATURE_CHECKED: &str = "signature.checked";
+    pub const SHAPE_FIELD_TYPE: &str = "shape.field-type";
+    pub const SHAPE_FIELD_PRESENT: &str = "shape.field-present";
+    pub const SHAPE_PARITY: &str = "shape.parity";
 
     pub const ALL: &[&str] = &[
         ANSWER_RECEIVED,
@@ -133,6 +136,9 @@ pub mod ids {
         ONE_RESET_WINS,
         DRY_RUN_CHANGES_NOTHING,
         SIGNATURE_CHECKED,
+        SHAPE_FIELD_TYPE,
+        SHAPE_FIELD_PRESENT,
+        SHAPE_PARITY,
     ];
 }
 

@@ -1,10 +1,12 @@
 //! `metadata extract`: the compact extract of a full ECS `api-docs.json`, on stdout — how
-//! `data/ecs-2014-05-26.metadata.jsonl` is made and refreshed (docs/editions.md).
+//! `data/ecs-2014-05-26.metadata.jsonl` is made and refreshed (docs/editions.md); `metadata
+//! features`: the generated shape scenarios, written from the extract (`suite::generated`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ecs_conformance::metadata::{self, Metadata};
+use ecs_conformance::suite::generated;
 
 use super::fail::Fail;
 
@@ -19,6 +21,14 @@ pub enum Command {
         /// The day the file was taken, YYYY-MM-DD (the file does not say): the extract's provenance.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         snapshot: String,
+    },
+    /// Write the generated shape scenarios (features/shape.*.feature, one per directory of the
+    /// metadata) from the compiled-in extract into DIR, removing generated files no directory
+    /// makes any more. A test fails when the committed ones are not what this writes.
+    Features {
+        /// Where the feature files go.
+        #[arg(long, value_name = "DIR", default_value = "features")]
+        out: PathBuf,
     },
 }
 
@@ -35,6 +45,31 @@ pub fn exec(command: Command) -> Result<ExitCode, Fail> {
             let extract = metadata::extract(&text, &snapshot)
                 .map_err(|e| Fail::cannot_check(format_args!("{}: {e}", file.display())))?;
             print!("{extract}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Features { out } => {
+            let cannot = |e: std::io::Error| {
+                Fail::cannot_check(format_args!("cannot write into {}: {e}", out.display()))
+            };
+            let generated = generated::features();
+            for entry in std::fs::read_dir(&out).map_err(cannot)? {
+                let name = entry.map_err(cannot)?.file_name();
+                let name = name.to_string_lossy();
+                let stale = name.starts_with(generated::PREFIX)
+                    && name.ends_with(".feature")
+                    && !generated.iter().any(|(n, _)| *n == name);
+                if stale {
+                    std::fs::remove_file(out.join(&*name)).map_err(cannot)?;
+                }
+            }
+            for (name, text) in &generated {
+                std::fs::write(out.join(name), text).map_err(cannot)?;
+            }
+            println!(
+                "{} feature files written into {}",
+                generated.len(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

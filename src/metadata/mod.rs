@@ -10,6 +10,7 @@
 mod committed;
 pub mod drift;
 mod model;
+pub mod probe;
 mod source;
 
 use crate::catalogue::{Catalogue, CatalogueRow};

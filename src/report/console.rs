@@ -17,6 +17,9 @@ pub fn summary(results: &Results) -> String {
 pub fn print(v: &View) -> String {
     let mut out = String::new();
     out.push_str(&table(&v.areas));
+    if let Some(t) = &v.depths {
+        out.push_str(&table(t));
+    }
     out.push_str(&causes(v));
     out.push_str(&waivers(v));
     out.push_str(&failures(v));

@@ -510,6 +510,7 @@ mod tests {
                 conforms_to: None,
                 metadata: None,
                 waivers: vec![],
+                actions: None,
             },
             scenarios,
         }

@@ -26,6 +26,10 @@ pub fn print(v: &View) -> String {
         out.push_str(&table(t));
     }
     out.push_str(&table(&v.areas));
+    if let Some(t) = &v.depths {
+        out.push_str(&table(t));
+    }
+    out.push_str(&depth_grid(v));
     out.push_str(&causes(v));
     out.push_str(&failures(v));
     out.push_str(&shown(&v.shown));
@@ -47,6 +51,61 @@ pub fn print(v: &View) -> String {
         ));
     }
     out.push_str("<p class=\"muted\">Verify this report with <code>ecs-conformance verify DIR</code>: it checks every file against <code>manifest.json</code> and the suite fingerprint against the harness's own.</p>\n</main></body></html>\n");
+    out
+}
+
+/// The depth map as a grid: a cell per action, grouped by the metadata's directories, coloured by
+/// how its scenarios fared (`data-state`: passed, failed, not-run, none) and outlined by its depth
+/// (`data-depth`); each cell's title gives its counts, and the failing ones are listed first,
+/// linked to their cells.
+fn depth_grid(v: &View) -> String {
+    let Some(actions) = &v.results.run.actions else {
+        return String::new();
+    };
+    let mut out = String::from(
+        "<section id=\"depth-map\"><h2>Depth map</h2><p class=\"muted\">Every action of the API metadata, by its directory: green passed, red failed, amber not run (or partly), grey no scenario; a thick outline is behaviour depth, a thin one shape.</p>\n",
+    );
+    let failing: Vec<&crate::results::ActionDepth> =
+        actions.iter().filter(|a| a.failed() > 0).collect();
+    if !failing.is_empty() {
+        out.push_str("<p class=\"failing-actions\">Failing: ");
+        for a in &failing {
+            out.push_str(&format!(
+                "<a href=\"#action-{}\">{}</a> ",
+                esc(&a.action),
+                esc(&a.action)
+            ));
+        }
+        out.push_str("</p>\n");
+    }
+    let mut directory = "";
+    for a in actions {
+        if a.directory != directory {
+            if !directory.is_empty() {
+                out.push_str("</div>\n");
+            }
+            directory = &a.directory;
+            out.push_str(&format!("<h3>{}</h3><div class=\"grid\">", esc(directory)));
+        }
+        out.push_str(&format!(
+            "<span class=\"cell\" id=\"action-{}\" data-action=\"{}\" data-depth=\"{}\" data-state=\"{}\" title=\"{} ({}): {} scenarios, {} passed, {} failed, {} not run\">{}</span>",
+            esc(&a.action),
+            esc(&a.action),
+            a.depth.word(),
+            super::depth::state(a),
+            esc(&a.action),
+            a.depth.word(),
+            a.scenarios,
+            a.passed,
+            a.failed(),
+            a.not_run,
+            esc(&a.action)
+        ));
+    }
+    if !directory.is_empty() {
+        out.push_str("</div>\n");
+    }
+    out.push_str("</section>\n");
     out
 }
 
@@ -318,6 +377,11 @@ fn not_checked(v: &View) -> String {
 
 pub(super) const STYLE: &str = "
 :root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--mute:#57606a;--line:#d0d7de;--bg:#f6f8fa}
+.grid{display:flex;flex-wrap:wrap;gap:3px;margin:.3em 0 1em}
+.cell{font-size:11px;padding:1px 4px;border:1px solid #1f2328;border-radius:3px;color:#fff;white-space:nowrap}
+.cell[data-depth=behaviour]{border-width:3px}
+.cell[data-state=passed]{background:var(--ok)}.cell[data-state=failed]{background:var(--bad)}
+.cell[data-state=not-run]{background:var(--warn)}.cell[data-state=none]{background:var(--mute)}
 *{box-sizing:border-box}
 body{font:15px/1.5 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2328;margin:0;background:#fff}
 main{max-width:1100px;margin:0 auto;padding:32px 24px 64px}

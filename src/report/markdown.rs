@@ -26,6 +26,9 @@ pub fn print(v: &View) -> String {
         out.push_str(&table(t));
     }
     out.push_str(&table(&v.areas));
+    for t in [&v.depths, &v.depth_map].into_iter().flatten() {
+        out.push_str(&table(t));
+    }
     out.push_str(&causes(v));
     out.push_str(&failures(v));
     out.push_str(&shown(&v.shown));

@@ -8,6 +8,7 @@
 
 pub mod console;
 mod counts;
+mod depth;
 pub mod diff;
 mod failures;
 mod html;

@@ -39,8 +39,9 @@ pub struct Shown {
 }
 
 /// Whether `action`'s own catalogue or the platform's common one documents `code` with `status`:
-/// a row with the code (or its pattern, `Missing{name}`) and the status (or its class, `4xx`). A
-/// row that allows any code (`{any}`) documents none in particular.
+/// a row with the code (or its pattern, `Missing{name}`, a name flattened or not) and the status
+/// (or its class, `4xx`) — or the action's error table in the API metadata does. A row that
+/// allows any code (`{any}`) documents none in particular.
 fn documented(action: &str, code: &str, status: u16) -> bool {
     let fits = |pattern: &str| match (pattern.find('{'), pattern.find('}')) {
         (Some(open), Some(close)) => {
@@ -51,15 +52,20 @@ fn documented(action: &str, code: &str, status: u16) -> bool {
                 && code.ends_with(suffix)
                 && code[prefix.len()..code.len() - suffix.len()]
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric())
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.')
         }
         _ => pattern == code,
     };
-    Catalogue::of(action)
-        .into_iter()
-        .chain([Catalogue::common()])
-        .flat_map(|c| c.rows())
-        .any(|r| fits(&r.answer.code) && r.answer.status.matches(status))
+    let in_metadata = crate::metadata::action(action).is_some_and(|a| {
+        a.errors()
+            .any(|(s, c, _)| c == code && s.parse() == Ok(status))
+    });
+    in_metadata
+        || Catalogue::of(action)
+            .into_iter()
+            .chain([Catalogue::common()])
+            .flat_map(|c| c.rows())
+            .any(|r| fits(&r.answer.code) && r.answer.status.matches(status))
 }
 
 /// Whether `content_type` is the documented one for `format`.

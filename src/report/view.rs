@@ -7,6 +7,7 @@
 //! printer.
 
 use super::counts::{self, Tally};
+use super::depth;
 use super::failures::{self, Failure, FailureGroup, Waivers};
 use super::shown;
 use super::table::{Cell, Row, Table};
@@ -37,6 +38,10 @@ pub struct View<'r> {
     pub other_editions: Vec<NotRunGroup<'r>>,
     pub not_checked: Vec<NotChecked<'r>>,
     pub environment: Table,
+    /// A line per depth, and every action's line (`depth.rs`): absent in a report written
+    /// before the depth map.
+    pub depths: Option<Table>,
+    pub depth_map: Option<Table>,
 }
 
 impl<'r> View<'r> {
@@ -62,6 +67,8 @@ impl<'r> View<'r> {
             other_editions: unjudged::not_run(results, true),
             not_checked: unjudged::not_checked(results),
             environment: environment(results),
+            depths: depth::summary(results),
+            depth_map: depth::map(results),
         }
     }
 }

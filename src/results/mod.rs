@@ -5,6 +5,7 @@
 //! file says, field for field (a few run-only facts, such as the key pair each call was signed
 //! with, are kept out of the file by `#[serde(skip)]`).
 
+mod depth;
 mod exchange;
 mod run;
 mod scenario;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use depth::{ActionDepth, Depth, map as depth_map};
 pub use exchange::{EXCHANGE_BODY_BYTES, Exchange, capped, was_capped};
 pub use run::{Container, Counts, EditionVerdict, Harness, MetadataSnapshot, Run, Verdict};
 pub use scenario::{Cause, Finding, Judged, Outcome, Scenario, ScenarioId, describe, slug_with};

@@ -93,6 +93,10 @@ pub struct Run {
     /// The API metadata snapshot the harness carries: the one a finding's `[meta]` source names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MetadataSnapshot>,
+    /// The depth map: every action of the API metadata, how deeply the run judged it, and how
+    /// its scenarios fared (`super::depth`). Absent in reports written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<super::depth::ActionDepth>>,
 }
 
 impl Run {
@@ -126,6 +130,7 @@ impl Run {
                 snapshot: crate::metadata::header().snapshot.clone(),
                 source: crate::metadata::header().source.clone(),
             }),
+            actions: None,
         }
     }
 }

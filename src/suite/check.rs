@@ -239,6 +239,31 @@ pub fn error(answer: &Answer, rows: &[ExpectedRow]) -> Findings {
 /// in XML, those fields and (at `chosen`) no other.
 pub fn success(answer: &Answer, action: &str, documented: &[&str]) -> Findings {
     let mut f = Findings::default();
+    success_status(answer, &mut f);
+    if let Some(doc) = common(answer, &mut f) {
+        success_shape(answer.format(), &doc, action, documented, &mut f);
+    }
+    f
+}
+
+/// A success's status, the checks every answer gets, and its XML root: the answer's document,
+/// for checks of its fields.
+pub fn success_document(answer: &Answer, f: &mut Findings) -> Option<Document> {
+    success_status(answer, f);
+    let doc = common(answer, f)?;
+    if answer.format() == Format::Xml {
+        let root = format!("{}Response", answer.action);
+        f.expect(
+            ids::SUCCESS_ROOT,
+            "root element",
+            Some(root.as_str()),
+            doc.root.as_deref(),
+        );
+    }
+    Some(doc)
+}
+
+fn success_status(answer: &Answer, f: &mut Findings) {
     let status = answer.raw.status;
     if status != 200 {
         let detail = answer
@@ -251,10 +276,6 @@ pub fn success(answer: &Answer, action: &str, documented: &[&str]) -> Findings {
             format!("status: expected 200, got {status}{detail}"),
         );
     }
-    if let Some(doc) = common(answer, &mut f) {
-        success_shape(answer.format(), &doc, action, documented, &mut f);
-    }
-    f
 }
 
 fn success_shape(

@@ -199,14 +199,18 @@ pub struct Held<W, Wr> {
     closed: Closed,
     inner: Wr,
     held: Vec<Received<W>>,
+    /// Whether anyone reads what `inner` writes: a run that writes no `cucumber.json` holds
+    /// nothing (holding and replaying every event was a tenth of a run's own work).
+    wanted: bool,
 }
 
 impl<W, Wr> Held<W, Wr> {
-    pub fn new(closed: Closed, inner: Wr) -> Self {
+    pub fn new(closed: Closed, inner: Wr, wanted: bool) -> Self {
         Self {
             closed,
             inner,
             held: Vec::new(),
+            wanted,
         }
     }
 }
@@ -215,6 +219,9 @@ impl<W: cucumber::World, Wr: Writer<W>> Writer<W> for Held<W, Wr> {
     type Cli = Wr::Cli;
 
     async fn handle_event(&mut self, event: Received<W>, cli: &Self::Cli) {
+        if !self.wanted {
+            return;
+        }
         let over = matches!(&event, Ok(e) if matches!(e.value, Cucumber::Finished));
         if !over {
             self.held.push(event);

@@ -23,6 +23,9 @@ pub struct Expectation {
     pub primary: bool,
     /// The editions the scenario judges.
     pub editions: Range,
+    /// The action its `@action:{Name}` tag names: whose error table in the API metadata may
+    /// state what it expects.
+    pub action: Option<String>,
 }
 
 /// The errors the features expect, from every `status` / `Code` / `Message` table.
@@ -31,6 +34,9 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
     for f in features {
         for s in scenarios(f) {
             let editions = super::editions::range_of(&s.tags).unwrap_or(Range::ALL);
+            let action = (s.tags.iter().chain(&f.tags))
+                .find_map(|t| t.strip_prefix("action:"))
+                .map(str::to_owned);
             for example in example_rows(s) {
                 for step in &s.steps {
                     let Some(table) = &step.table else { continue };
@@ -49,6 +55,7 @@ pub fn expectations(features: &[gherkin::Feature]) -> Vec<Expectation> {
                             answer,
                             primary: i == 0,
                             editions,
+                            action: action.clone(),
                         });
                     }
                 }
@@ -81,10 +88,13 @@ pub fn problems(features: &[gherkin::Feature]) -> Vec<String> {
         }
     }
     for e in &expected {
+        let in_metadata = (e.action.as_deref())
+            .is_some_and(|a| super::expected::metadata_row(a, &e.answer).is_some());
         let listed = |edition: &Edition| {
-            Catalogue::all()
-                .iter()
-                .any(|c| c.rows_in(edition).any(|r| r.states(&e.answer)))
+            in_metadata
+                || Catalogue::all()
+                    .iter()
+                    .any(|c| c.rows_in(edition).any(|r| r.states(&e.answer)))
         };
         // Its own pick must be an answer of every edition it judges; an answer it also allows,
         // of one of them.

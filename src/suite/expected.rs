@@ -73,17 +73,44 @@ pub fn answers_in_table(rows: &[Vec<String>]) -> Result<Vec<ErrorAnswer>, String
 }
 
 /// The rows of a Then step's table (`status` / `Code` / `Message`), each with the evidence of the
-/// catalogue row that states it.
-pub fn expected_rows(rows: &[Vec<String>]) -> Result<Vec<ExpectedRow>, String> {
+/// catalogue row that states it, else (for a call of `action`) of the row of the action's own
+/// table in the API metadata ([`metadata_row`]).
+pub fn expected_rows(
+    action: Option<&str>,
+    rows: &[Vec<String>],
+) -> Result<Vec<ExpectedRow>, String> {
     answers_in_table(rows)?
         .into_iter()
         .map(|answer| {
-            let row = crate::catalogue::find(&answer).ok_or_else(|| {
-                format!("{answer} is in no catalogue: add it there with its level and source")
-            })?;
-            Ok(ExpectedRow::new(answer, row))
+            if let Some(row) = crate::catalogue::find(&answer) {
+                return Ok(ExpectedRow::new(answer, row));
+            }
+            match action.and_then(|a| metadata_row(a, &answer)) {
+                Some(source) => Ok(ExpectedRow {
+                    answer,
+                    level: Level::Documented,
+                    source,
+                }),
+                None => Err(format!(
+                    "{answer} is in no catalogue: add it there with its level and source"
+                )),
+            }
         })
         .collect()
+}
+
+/// Whether `action`'s error table in the API metadata states `answer` — its status and code, and
+/// its message or `{any}` (the table names the code; the words are the endpoint's) — and the
+/// source that says so.
+pub fn metadata_row(action: &str, answer: &ErrorAnswer) -> Option<String> {
+    let meta = crate::metadata::action(action)?;
+    meta.errors()
+        .any(|(status, code, message)| {
+            status.parse().is_ok_and(|s| answer.status.matches(s))
+                && code == answer.code
+                && (message == answer.message || answer.message == ANY)
+        })
+        .then(|| format!("{}: {action}'s error table", crate::metadata::citation()))
 }
 
 /// Where an expected message stands for the client's own V1 or V3 string-to-sign.

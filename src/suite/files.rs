@@ -3,6 +3,7 @@
 //! directories of edited copies (`run --features DIR`).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use cucumber::feature::Ext as _;
 use cucumber::{cli, gherkin, parser};
@@ -65,12 +66,23 @@ impl SuiteFiles {
         }
     }
 
-    /// The features, parsed (outlines not expanded), each with its path `features/NAME`.
+    /// The features, parsed (outlines not expanded), each with its path `features/NAME`. The
+    /// compiled-in suite is parsed once per process: a run reads it for its selection, its
+    /// counts and cucumber alike, and parsing is a large part of a run's own work.
     pub fn features(&self) -> Result<Vec<gherkin::Feature>, String> {
-        self.feature_texts()?
-            .iter()
-            .map(|(name, text)| parse(name, text).map_err(|e| e.to_string()))
-            .collect()
+        let parse_all = || {
+            self.feature_texts()?
+                .iter()
+                .map(|(name, text)| parse(name, text).map_err(|e| e.to_string()))
+                .collect()
+        };
+        match self {
+            Self::Embedded => {
+                static PARSED: OnceLock<Result<Vec<gherkin::Feature>, String>> = OnceLock::new();
+                PARSED.get_or_init(parse_all).clone()
+            }
+            Self::Directory { .. } => parse_all(),
+        }
     }
 
     /// Every recorded answer: `(file name, text)`, sorted by name.
@@ -154,19 +166,19 @@ fn parse(name: &str, text: &str) -> Result<gherkin::Feature, gherkin::ParseFileE
     Ok(feature)
 }
 
-/// The cucumber parser over `(file name, text)` pairs: each feature parsed and its outlines
-/// expanded, as cucumber's own parser does for files.
+/// The cucumber parser over features the run parsed already: each one's outlines expanded, as
+/// cucumber's own parser does for files.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextParser;
 
-impl parser::Parser<Vec<(String, String)>> for TextParser {
+impl parser::Parser<Vec<gherkin::Feature>> for TextParser {
     type Cli = cli::Empty;
     type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
 
-    fn parse(self, input: Vec<(String, String)>, _: cli::Empty) -> Self::Output {
+    fn parse(self, input: Vec<gherkin::Feature>, _: cli::Empty) -> Self::Output {
         let features: Vec<parser::Result<gherkin::Feature>> = input
             .into_iter()
-            .map(|(name, text)| Ok(parse(&name, &text)?.expand_examples()?))
+            .map(|f| Ok(f.expand_examples()?))
             .collect();
         stream::iter(features)
     }

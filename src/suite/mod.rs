@@ -26,11 +26,14 @@ pub(crate) mod editions;
 mod evidence_table;
 pub(crate) mod expected;
 mod files;
+pub mod generated;
 pub(crate) mod judgement;
 pub(crate) mod outline;
 pub(crate) mod record;
 pub(crate) mod recorded;
 mod rejudge;
+mod safety;
+mod schema;
 mod selection;
 mod steps;
 mod target;
@@ -121,6 +124,17 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         date: started_at.date(),
         records: Mutex::new(HashMap::new()),
     });
+    // The actions each feature's own tags name, for the depth map.
+    let feature_actions: HashMap<String, Vec<String>> = (chosen.features.iter())
+        .map(|f| {
+            let actions = f.tags.iter().filter_map(|t| t.strip_prefix("action:"));
+            (
+                f.name.clone(),
+                actions.map(str::to_owned).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
     let closed = scenarios(&config, ctx, chosen).await?;
     let longest_stall = (target.client.pulse()).map_or(Default::default(), |p| p.longest());
     drop(target);
@@ -132,13 +146,17 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     }
     run.duration_ms = started.elapsed().as_millis() as u64;
     let scenarios: Vec<Scenario> = closed.into_iter().map(|(s, _)| s).collect();
-    let results = judgement::conclude(
+    let mut results = judgement::conclude(
         run,
         scenarios,
         config.edition,
         &config.waivers,
         started_at.date(),
     );
+    results.run.actions = Some(crate::results::depth_map(
+        &results.scenarios,
+        &feature_actions,
+    ));
     Ok(RunOutput {
         results,
         longest_stall,
@@ -156,6 +174,7 @@ async fn scenarios(
     let json = connect::cucumber_json_file(config.machine_reports.as_deref())?;
     let closed: Closed = Arc::default();
     let cannot_install = ctx.seam.cannot_install();
+    let controlled = ctx.seam.name() == "control";
     let (selection, not_run) = (chosen.selection, closed.clone());
     let (edition, fail_on, date) = (config.edition, config.fail_on, ctx.date);
     let waivers = config.waivers.clone();
@@ -163,10 +182,12 @@ async fn scenarios(
         if !selection.selects(f, r, s) {
             return false;
         }
-        if let Some(reason) = cannot_install
-            .as_ref()
-            .filter(|_| selection::needs_world(f, r, s))
-        {
+        // Without a control API, a generated probe that could change the account is not run.
+        let unsafe_here = (!controlled).then(|| safety::not_run(&s.tags)).flatten();
+        let cannot = cannot_install
+            .clone()
+            .filter(|_| selection::needs_world(f, r, s));
+        if let Some(reason) = unsafe_here.or(cannot) {
             let id = ScenarioId::new(&f.name, &s.name);
             let range = editions::range_of(&s.tags).unwrap_or(Range::ALL);
             let mut scenario = Scenario::not_run(&id, s.tags.clone(), range, reason.clone());
@@ -190,6 +211,7 @@ async fn scenarios(
                 .tee::<SuiteWorld, _>(collector::Held::<SuiteWorld, _>::new(
                     closed.clone(),
                     cucumber::writer::Json::raw(json),
+                    config.machine_reports.is_some(),
                 ))
                 .normalized(),
         )
@@ -213,7 +235,7 @@ async fn scenarios(
             })
         })
         .with_default_cli()
-        .filter_run(chosen.texts, filter)
+        .filter_run(chosen.features, filter)
         .await;
     Ok(std::mem::take(
         &mut *closed.lock().unwrap_or_else(|p| p.into_inner()),

@@ -118,10 +118,10 @@ pub fn selected_scenarios(config: &SuiteConfig) -> Result<usize, String> {
     Ok(selection.count(&features))
 }
 
-/// What a run will run: its features, their texts for cucumber's parser, and the selection.
+/// What a run will run: its features (parsed once, handed to cucumber's parser as they are),
+/// and the selection.
 pub(super) struct Chosen {
     pub features: Vec<gherkin::Feature>,
-    pub texts: Vec<(String, String)>,
     pub selection: Selection,
 }
 
@@ -135,7 +135,6 @@ pub(super) fn choose(config: &SuiteConfig) -> Result<Chosen, RunError> {
         ),
         None => None,
     };
-    let texts = config.files.feature_texts().map_err(anyhow::Error::msg)?;
     let features = config.files.features().map_err(anyhow::Error::msg)?;
     let selection = Selection {
         formats: config.formats.clone(),
@@ -154,7 +153,6 @@ pub(super) fn choose(config: &SuiteConfig) -> Result<Chosen, RunError> {
     }
     Ok(Chosen {
         features,
-        texts,
         selection,
     })
 }

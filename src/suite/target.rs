@@ -263,6 +263,10 @@ impl Seam for NoState {
         Box::pin(async move { Ok(Binding::new(base.clone())) })
     }
 
+    fn admit(&self, _: &Binding, call: &Call) -> Result<(), String> {
+        super::safety::could_change(call).map_or(Ok(()), Err)
+    }
+
     fn observes(&self) -> bool {
         false
     }

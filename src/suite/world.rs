@@ -416,7 +416,9 @@ fn what_for(call: &Call) -> String {
 fn resolve(binding: &Binding, call: &Call) -> Call {
     let mut call = call.clone();
     for (name, value) in &mut call.params {
-        if name.ends_with("Id") {
+        // `DiskId`, and a list's items: `InstanceId.1`.
+        let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        if base.ends_with("Id") {
             *value = binding.resolve(value);
         }
     }

@@ -359,8 +359,11 @@ impl Snapshot {
     }
 }
 
+/// The region of a resource that states none.
+pub const DEFAULT_REGION: &str = "cn-hangzhou";
+
 fn default_region() -> String {
-    "cn-hangzhou".to_owned()
+    DEFAULT_REGION.to_owned()
 }
 
 fn default_category() -> String {

@@ -18,8 +18,8 @@ mod validate;
 mod values;
 
 pub use document::{
-    Account, Disk, FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS,
-    Fault, Instance, KmsKey, Snapshot, Tag, World,
+    Account, DEFAULT_REGION, Disk, FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS,
+    FEATURE_TRANSITIONS, Fault, Instance, KmsKey, Snapshot, Tag, World,
 };
 pub use indexed::Indexed;
 pub use reading::{WorldError, from_json};

@@ -431,7 +431,7 @@ fn never_settles(ex: &super::proxy::Exchange, answer: &mut super::proxy::Rewritt
     if ex.action == "ResetDisk" && answer.status == 200 {
         reset.insert(ex.param("DiskId").to_owned());
     }
-    if ex.action != "DescribeDisks" || reset.is_empty() {
+    if ex.action != "DescribeDisks" || reset.is_empty() || answer.status != 200 {
         return;
     }
     let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&answer.body) else {

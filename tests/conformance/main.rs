@@ -23,6 +23,8 @@
 //!     silence.
 //! 14. The counts README.md and docs/ state are the run's (`readme`, and each module for its own).
 //! 15. Reports of an earlier release (`previous`): read, verified and diffed by today's build.
+//! 16. Safe on real accounts (`safety`): without a control API no generated probe sends an action
+//!     that changes state a complete request without `DryRun=true`.
 
 mod broken;
 mod cli;
@@ -38,6 +40,7 @@ mod readme;
 mod regression;
 mod rejudge;
 mod reports;
+mod safety;
 mod stall;
 mod throttle;
 mod variants;
@@ -175,6 +178,9 @@ fn main() -> ExitCode {
         discover::only_tagged_resources_are_named(&mut discover).await;
         discover::an_unsettled_resource_is_not_bound_again(&mut discover).await;
         add(discover);
+        let mut safe = Tally::default();
+        safety::no_generated_probe_changes_an_account(&mut safe).await;
+        add(safe);
         let mut stalls = Tally::default();
         stall::a_large_account_gets_every_answer(&mut stalls).await;
         stall::a_stalled_runner_is_not_the_endpoint_s_silence(&mut stalls).await;

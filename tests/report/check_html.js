@@ -140,11 +140,39 @@ async function main() {
       }
     }
 
+    // The depth map: a cell per action of results.json's run.actions, grouped by directory, in
+    // the state its counts give it; the failing ones listed and linked to their cells.
+    const actions = results.run.actions || [];
+    if (actions.length) {
+      const cells = page.locator('#depth-map .cell');
+      const count = await cells.count();
+      if (count !== actions.length) problems.push(`report.html: the depth map draws ${count} actions, results.json has ${actions.length}`);
+      if (!(await cells.first().isVisible())) problems.push('report.html: the depth map is not visible');
+      const drawn = await cells.evaluateAll((es) => es.map((e) => [e.dataset.action, e.dataset.state, e.dataset.depth]));
+      const state = (a) => {
+        const failed = a.failed_documented + a.failed_observed + a.failed_chosen;
+        return failed > 0 ? 'failed' : a.not_run > 0 ? 'not-run' : a.passed > 0 ? 'passed' : 'none';
+      };
+      for (const a of actions) {
+        const d = drawn.find((x) => x[0] === a.action);
+        if (!d) problems.push(`report.html: the depth map lacks ${a.action}`);
+        else if (d[1] !== state(a) || d[2] !== a.depth) problems.push(`report.html: ${a.action} is drawn ${d[1]}/${d[2]}, results.json says ${state(a)}/${a.depth}`);
+      }
+      const failing = actions.filter((a) => state(a) === 'failed').map((a) => a.action).sort();
+      const linked = (await page.locator('#depth-map .failing-actions a').allTextContents()).sort();
+      if (JSON.stringify(failing) !== JSON.stringify(linked)) problems.push(`report.html: the depth map lists ${linked.length} failing actions, results.json ${failing.length}`);
+      const directories = new Set(actions.map((a) => a.directory));
+      const groups = await page.locator('#depth-map h3').count();
+      if (groups !== directories.size) problems.push(`report.html: the depth map has ${groups} directories, results.json ${directories.size}`);
+      seen.actions = actions.length;
+      seen.failingActions = failing.length;
+    }
+
     if (shot) {
       await page.screenshot({ path: shot, fullPage: false });
       if (n > 0) await failures.first().screenshot({ path: shot.replace(/\.png$/, '-failure.png') });
     }
-    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run or of other editions under ${seen.causes} causes${shot ? `, screenshot ${shot}` : ''}`);
+    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run or of other editions under ${seen.causes} causes; depth map of ${seen.actions || 0} actions, ${seen.failingActions || 0} failing${shot ? `, screenshot ${shot}` : ''}`);
   } finally {
     await browser.close();
   }

@@ -214,6 +214,25 @@ for title, of_other in (("Not run", False), ("Of other editions", True)):
     not_run_total += sum(len(g) for g in groups.values())
     cause_total += len(groups)
 
+# The depth map: every action of run.actions, its counts adding up to its scenarios of the gated
+# edition, and each one's line in report.md's depth map.
+actions = results["run"].get("actions") or []
+if actions:
+    mapped = section(md, "## Depth map")
+    if mapped is None:
+        problems.append("report.md has no depth map, results.json has one")
+    for a in actions:
+        failed = a["failed_documented"] + a["failed_observed"] + a["failed_chosen"]
+        if a["passed"] + failed + a["not_run"] != a["scenarios"]:
+            problems.append(f"results.json: {a['action']}'s counts do not add up to its scenarios")
+        if a["depth"] not in ("behaviour", "shape"):
+            problems.append(f"results.json: {a['action']} has the depth {a['depth']!r}")
+        row = f" | `{a['action']}` | {a['depth']} | {a['scenarios']} | {a['passed']} | {a['failed_documented']} |"
+        if mapped is not None and row not in mapped:
+            problems.append(f"report.md's depth map lacks {row}")
+    if len({a["action"] for a in actions}) != len(actions):
+        problems.append("results.json: an action is twice in the depth map")
+
 for path in sorted(report.iterdir()):
     text = path.read_text(errors="replace")
     if secret in text:
@@ -225,7 +244,8 @@ print(
     f"reports: {len(cases)} JUnit test cases ({len(junit_failed)} failed), "
     f"{len(elements)} Cucumber scenarios ({len(cucumber_failed)} failed), "
     f"{len(scenarios)} results ({len(counted)} counted failures, {len(waived)} waived, "
-    f"{not_run_total} not run or of other editions in {cause_total} causes) — each found as "
+    f"{not_run_total} not run or of other editions in {cause_total} causes), a depth map of "
+    f"{len(actions)} actions — each found as "
     f"results.json says in junit.xml, cucumber.json and report.md; no secret, no signature"
 )
 for p in problems:

@@ -18,6 +18,8 @@ fn describe_disks(ctx: &mut Context<'_>, params: &Params) -> Result<String, ApiE
     let instance = params.get("InstanceId");
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
+    // Its own checks first (their rows are documented for it), then the metadata's.
+    ctx.validate_read(params)?;
     // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
     let matched = (ctx.world.disks.iter())
         .filter(|d| d.region_id == region && matches(&ids, &d.disk_id))

@@ -17,6 +17,8 @@ fn describe_instances(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let ids = id_filter(params, "InstanceIds")?;
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
+    // Its own checks first (their rows are documented for it), then the metadata's.
+    ctx.validate_read(params)?;
     // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
     let matched = (ctx.world.instances.iter())
         .filter(|x| x.region_id == region && matches(&ids, &x.instance_id))

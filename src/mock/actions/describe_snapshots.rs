@@ -21,6 +21,8 @@ fn describe_snapshots(ctx: &mut Context<'_>, params: &Params) -> Result<String, 
     let disk = params.get("DiskId");
     let page = Page::from_params(params)?;
     let tag_filters = tag_filter(params)?;
+    // Its own checks first (their rows are documented for it), then the metadata's.
+    ctx.validate_read(params)?;
     // Filtered, counted, then only the page is built: a large world costs a page, not all of it.
     let matched = (ctx.world.snapshots.iter())
         .filter(|s| s.region_id == region && matches(&ids, &s.snapshot_id))

@@ -112,6 +112,18 @@ impl Context<'_> {
     pub fn validate(&self, params: &Params) -> Result<Checked, ApiError> {
         shape::find(self.action.name).map_or(Ok(Checked::default()), |s| s.validate(params))
     }
+
+    /// For a handler of its own that only reads: the metadata's validation, then a dry run
+    /// answered as the generic handler answers it (`DryRunOperation`: there is nothing to change).
+    pub fn validate_read(&self, params: &Params) -> Result<(), ApiError> {
+        let Some(shape) = shape::find(self.action.name) else {
+            return Ok(());
+        };
+        if shape.validate(params)?.dry_run {
+            return Err(shape.dry_run_operation());
+        }
+        Ok(())
+    }
 }
 
 /// Runtime state an action keeps between calls, beside the world: the tenant holds one per action

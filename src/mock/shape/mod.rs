@@ -32,8 +32,7 @@ use crate::world::World;
 
 pub use validate::Checked;
 
-/// The parameter that asks for a dry run, on the actions whose metadata takes it.
-const DRY_RUN: &str = "DryRun";
+use crate::metadata::probe::DRY_RUN;
 
 /// What a valid call of an action does, as the mock answers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +49,10 @@ impl Effect {
     /// `Describe`, the API's verb for reading (every other read but four begins so, and no
     /// action that changes state does); anything else changes (docs/choices.md).
     fn of(action: &metadata::Action) -> Self {
-        match action.operation_type.as_deref() {
-            Some("get" | "list") => Self::Reads,
-            Some("none") if action.name.starts_with("Describe") => Self::Reads,
-            _ => Self::Changes,
+        if metadata::probe::reads(action) {
+            Self::Reads
+        } else {
+            Self::Changes
         }
     }
 }
@@ -77,9 +76,7 @@ pub struct Shape {
 
 impl Shape {
     fn compile(action: &'static metadata::Action) -> Self {
-        let dry_run = action
-            .parameter(DRY_RUN)
-            .is_some_and(|p| p.schema.kind.as_deref() == Some("boolean"));
+        let dry_run = metadata::probe::takes_dry_run(action);
         let dry_run_operation = resources::table_row(action, "DryRunOperation")
             .unwrap_or_else(ApiError::dry_run_operation);
         Self {
@@ -108,6 +105,11 @@ impl Shape {
                 .get(DRY_RUN)
                 .is_some_and(|v| v.eq_ignore_ascii_case("true"));
         Ok(checked)
+    }
+
+    /// Its `DryRunOperation`: its table's row, else the common one.
+    pub fn dry_run_operation(&self) -> ApiError {
+        self.dry_run_operation.clone()
     }
 
     /// The generic handler: a call of this action against `world` at `now`, answered in

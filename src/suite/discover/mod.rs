@@ -115,20 +115,22 @@ impl Seam for Discover {
         })
     }
 
+    /// The guard of existing resources, then the rule of a target without a control API
+    /// (`suite::safety`): no complete call of an undeclared action that changes state.
     fn admit(&self, binding: &Binding, call: &Call) -> Result<(), String> {
-        if binding.claim.is_none() {
-            return Ok(());
+        if binding.claim.is_some() {
+            // A hold this seam did not make is refused: the guard never fails open.
+            let Some(claim) = claim_of(binding) else {
+                return Err("the scenario's binding holds no claim of this seam: refused".into());
+            };
+            guard::admit(
+                &self.pools[claim.pool],
+                claim,
+                call,
+                self.options.allow_destructive,
+            )?;
         }
-        // A hold this seam did not make is refused: the guard never fails open.
-        let Some(claim) = claim_of(binding) else {
-            return Err("the scenario's binding holds no claim of this seam: refused".into());
-        };
-        guard::admit(
-            &self.pools[claim.pool],
-            claim,
-            call,
-            self.options.allow_destructive,
-        )
+        crate::suite::safety::could_change(call).map_or(Ok(()), Err)
     }
 
     fn observes(&self) -> bool {

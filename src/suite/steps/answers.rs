@@ -13,7 +13,8 @@ use crate::suite::verdict::Findings;
 /// is one of` (a `status | Code | Message` table: every row an answer the contract allows, the
 /// first the mock's pick).
 fn the_answer_is(j: &Judging, a: &super::step::Args) -> Result<Findings, String> {
-    Ok(check::error(j.last()?, &expected_rows(&a.table)?))
+    let last = j.last()?;
+    Ok(check::error(last, &expected_rows(&last.action, &a.table)?))
 }
 
 pub const STEPS: &[Step] = &[

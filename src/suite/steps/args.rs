@@ -33,10 +33,11 @@ pub fn with_table(mut call: Call, table: &[Vec<String>]) -> Result<Call, String>
     Ok(call)
 }
 
-/// The rows of a Then step's table, each with the evidence of the catalogue row that states it.
-pub fn expected_rows(table: &[Vec<String>]) -> Result<Vec<ExpectedRow>, String> {
+/// The rows of a Then step's table, each with the evidence of the catalogue row that states it
+/// (else of the row of `action`'s table in the API metadata).
+pub fn expected_rows(action: &str, table: &[Vec<String>]) -> Result<Vec<ExpectedRow>, String> {
     if table.is_empty() {
         return Err("this step needs a table of status, Code and Message".into());
     }
-    expected::expected_rows(table)
+    expected::expected_rows(Some(action), table)
 }

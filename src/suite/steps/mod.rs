@@ -12,6 +12,7 @@ mod args;
 mod gateway;
 pub(crate) mod judging;
 mod reset_disk;
+mod shape;
 pub(crate) mod step;
 #[cfg(test)]
 mod test_only_wipe_disk;
@@ -32,6 +33,7 @@ const MODULES: &[&[Step]] = &[
     gateway::STEPS,
     answers::STEPS,
     reset_disk::STEPS,
+    shape::STEPS,
     #[cfg(test)]
     test_only_wipe_disk::STEPS,
 ];

@@ -1,0 +1,117 @@
+//! The depth map's sections (`run.actions` of the results): a line per depth — how many actions
+//! the run judged in behaviour, at shape depth, and how their scenarios fared — which every
+//! printer shows; and every action's line, grouped by the metadata's directories, which report.md
+//! lists and report.html draws as a grid (`html::depth_grid`). A report written before the
+//! depth map has none of them.
+
+use super::table::{Cell, Row, Table};
+use crate::results::{ActionDepth, Depth, Results};
+
+/// An action's state at a glance: `failed` (at any level), `not-run` (some of its scenarios did
+/// not run and none failed), `passed`, or `none` (no scenario).
+pub fn state(a: &ActionDepth) -> &'static str {
+    if a.failed() > 0 {
+        "failed"
+    } else if a.not_run > 0 {
+        "not-run"
+    } else if a.passed > 0 {
+        "passed"
+    } else {
+        "none"
+    }
+}
+
+fn counts(a: impl Iterator<Item = ActionDepth>) -> [usize; 7] {
+    a.fold([0; 7], |mut c, a| {
+        c[0] += 1;
+        c[1] += a.scenarios;
+        c[2] += a.passed;
+        c[3] += a.failed_documented;
+        c[4] += a.failed_observed;
+        c[5] += a.failed_chosen;
+        c[6] += a.not_run;
+        c
+    })
+}
+
+/// A line per depth: actions, scenarios, passed, failed at each level, not run.
+pub fn summary(r: &Results) -> Option<Table> {
+    let actions = r.run.actions.as_ref()?;
+    let rows = Depth::ALL
+        .into_iter()
+        .map(|d| {
+            let c = counts(actions.iter().filter(|a| a.depth == d).cloned());
+            let mut cells = vec![Cell::Text(d.word().into())];
+            cells.extend(c.into_iter().map(Cell::Count));
+            Row {
+                cells,
+                marked: c[3] + c[4] + c[5] > 0,
+            }
+        })
+        .collect();
+    Some(Table {
+        id: "depth",
+        part: false,
+        title: "Depth".into(),
+        note: "How deeply each action of the API metadata was judged: behaviour (hand-written \
+               scenarios of its preconditions and rows) or shape (the scenarios generated from \
+               the metadata alone); every action, by directory, is in the depth map. Scenarios of the \
+               gateway itself (request validation, formats, wire forms) belong to no action."
+            .into(),
+        columns: [
+            "depth",
+            "actions",
+            "scenarios",
+            "passed",
+            "failed documented",
+            "failed observed",
+            "failed chosen",
+            "not run",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows,
+    })
+}
+
+/// Every action's line, in the metadata's directory order; a failing one marked.
+pub fn map(r: &Results) -> Option<Table> {
+    let actions = r.run.actions.as_ref()?;
+    let rows = actions
+        .iter()
+        .map(|a| Row {
+            cells: vec![
+                Cell::Text(a.directory.clone()),
+                Cell::Code(a.action.clone()),
+                Cell::Text(a.depth.word().into()),
+                Cell::Count(a.scenarios),
+                Cell::Count(a.passed),
+                Cell::Count(a.failed_documented),
+                Cell::Count(a.failed_observed),
+                Cell::Count(a.failed_chosen),
+                Cell::Count(a.not_run),
+            ],
+            marked: a.failed() > 0,
+        })
+        .collect();
+    Some(Table {
+        id: "depth-map",
+        part: false,
+        title: "Depth map".into(),
+        note: "Every action of the API metadata, by the metadata's directories.".into(),
+        columns: [
+            "directory",
+            "action",
+            "depth",
+            "scenarios",
+            "passed",
+            "failed documented",
+            "failed observed",
+            "failed chosen",
+            "not run",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows,
+    })
+}
