@@ -150,4 +150,3 @@ pub fn transitions_control_only(world: &World) -> Option<String> {
                 .to_owned()
         })
 }
-

@@ -6,7 +6,7 @@
 //! live here. Its error table is `features/CreateSnapshot.pending-errors.tsv` (pending: the mock
 //! answers from it, no scenario judges it yet; docs/contract.md, "The rollback actions").
 
-use super::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
+use super::action::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
 
 pub const ACTION: Action = Action {
     name: "CreateSnapshot",

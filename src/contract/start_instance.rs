@@ -3,7 +3,7 @@
 //! instance. Its error table is `features/StartInstance.pending-errors.tsv` (pending: the mock
 //! answers from it, no scenario judges it yet; docs/contract.md, "The rollback actions").
 
-use super::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
+use super::action::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
 
 pub const ACTION: Action = Action {
     name: "StartInstance",

@@ -4,7 +4,7 @@
 //! `features/StopInstance.pending-errors.tsv` (pending: the mock answers from it, no scenario
 //! judges it yet; docs/contract.md, "The rollback actions").
 
-use super::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
+use super::action::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
 use crate::world::{Disk, DiskStatus};
 
 pub const ACTION: Action = Action {

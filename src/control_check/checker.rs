@@ -10,8 +10,8 @@ use crate::client::{Call, Client, Credentials, WireForm};
 use crate::contract::Resource;
 use crate::protocol::FEATURE_SECURITY_TOKEN;
 use crate::world::{
-    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS,
-    InstanceStatus, SnapshotStatus, World,
+    FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS, InstanceStatus,
+    SnapshotStatus, World,
 };
 
 pub(super) struct Checker<'a> {

@@ -378,8 +378,7 @@ pub async fn run(url: &str) -> Result<ControlCheck, CannotCheck> {
 mod tests {
     use super::*;
     use crate::world::{
-        FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS, Fault,
-        World,
+        FEATURE_EDITION_FAULTS, FEATURE_ENCRYPTION, FEATURE_TAGS, FEATURE_TRANSITIONS, Fault, World,
     };
     use worlds::{edition_faults, encrypted_world, tagged_world, timed_world};
 

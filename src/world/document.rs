@@ -3,14 +3,13 @@
 //! control API's optional features it needs.
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use std::collections::HashSet;
 use time::OffsetDateTime;
 
 use crate::api_error::ApiError;
 use crate::catalogue::{Catalogue, CatalogueRow, Status};
 use crate::contract::editions::Edition;
 
-use super::reading::{WorldError, from_json};
+use super::transitions::{FEATURE_TRANSITIONS, Transitions};
 use super::values::{ChargeType, DiskStatus, DiskType, InstanceStatus, LockReason, SnapshotStatus};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -43,65 +42,6 @@ pub struct World {
     /// (control API feature `transitions`). Left out of documents at its defaults.
     #[serde(default, skip_serializing_if = "Transitions::is_default")]
     pub transitions: Transitions,
-}
-
-/// How long a transition lasts, from the call that starts it (control API feature
-/// `transitions`, docs/control-api.md). The defaults are short enough for tests and long enough
-/// that a client must poll: a program that does not wait for `Stopped` or `accomplished` sees
-/// `Stopping` or `progressing` (docs/choices.md, "Transitions"). 0 makes a transition instant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Transitions {
-    /// `Stopping`, then `Stopped`.
-    #[serde(default = "default_stop_ms")]
-    pub stop_ms: u64,
-    /// `Starting`, then `Running`.
-    #[serde(default = "default_start_ms")]
-    pub start_ms: u64,
-    /// A new snapshot `progressing` (its `Progress` rising), then `accomplished`.
-    #[serde(default = "default_snapshot_ms")]
-    pub snapshot_ms: u64,
-    /// How many snapshots of one disk may be `progressing` at once: one more is refused.
-    #[serde(default = "one")]
-    pub concurrent_snapshots_per_disk: u32,
-}
-
-fn default_stop_ms() -> u64 {
-    2_000
-}
-
-fn default_start_ms() -> u64 {
-    2_000
-}
-
-fn default_snapshot_ms() -> u64 {
-    3_000
-}
-
-impl Default for Transitions {
-    fn default() -> Self {
-        Self {
-            stop_ms: default_stop_ms(),
-            start_ms: default_start_ms(),
-            snapshot_ms: default_snapshot_ms(),
-            concurrent_snapshots_per_disk: one(),
-        }
-    }
-}
-
-impl Transitions {
-    /// The longest a transition may last: a day.
-    pub const MAX_MS: u64 = 86_400_000;
-
-    fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// When a transition of `ms` milliseconds begun at `now` ends; `None` when it is instant.
-    pub fn end(now: OffsetDateTime, ms: u64) -> Option<OffsetDateTime> {
-        let ms = i64::try_from(ms.min(Self::MAX_MS)).unwrap_or(0);
-        (ms > 0).then(|| now + time::Duration::milliseconds(ms))
-    }
 }
 
 /// A KMS key (a CMK) that encrypted disks and snapshots name.
@@ -316,7 +256,7 @@ impl Fault {
     }
 
     /// The error of `valid` this fault names by its code and message.
-    fn named_in(&self, valid: Vec<ApiError>) -> Option<ApiError> {
+    pub(super) fn named_in(&self, valid: Vec<ApiError>) -> Option<ApiError> {
         valid
             .into_iter()
             .find(|e| e.code == self.code && e.message == self.message)
@@ -447,10 +387,6 @@ pub const FEATURE_ENCRYPTION: &str = "encryption";
 /// schedules only the first edition's.
 pub const FEATURE_EDITION_FAULTS: &str = "edition_faults";
 
-/// The optional feature for transitions over time: `transitions` (how long each lasts) and
-/// `status_until` on instances and snapshots (docs/control-api.md, change log).
-pub const FEATURE_TRANSITIONS: &str = "transitions";
-
 impl World {
     /// The document a scenario states: every field at its documented default left out (empty
     /// lists, `null`s, the default region, times and flags), so that a control API written
@@ -527,53 +463,6 @@ impl World {
         out
     }
 
-    /// Ends every transition whose time has come by `now`: a `Stopping` instance becomes
-    /// `Stopped`, a `Starting` one `Running`, a `progressing` snapshot `accomplished`. The mock
-    /// calls this before each call and each read of the world, so state is derived when read and
-    /// no task runs in the background.
-    pub fn settle(&mut self, now: OffsetDateTime) {
-        for x in &mut self.instances {
-            if x.status_until.is_some_and(|t| t <= now) {
-                x.status_until = None;
-                x.status = match x.status {
-                    InstanceStatus::Starting => InstanceStatus::Running,
-                    InstanceStatus::Stopping => InstanceStatus::Stopped,
-                    other => other,
-                };
-            }
-        }
-        for s in &mut self.snapshots {
-            if s.status_until.is_some_and(|t| t <= now) {
-                s.status_until = None;
-                s.status = SnapshotStatus::Accomplished;
-            }
-        }
-    }
-
-    /// Whether a mock serving `edition` can hold this world: every fault is an error of that
-    /// edition.
-    pub fn check_edition(&self, edition: &Edition) -> Result<(), WorldError> {
-        for (i, f) in self.faults.iter().enumerate() {
-            if f.named_in(Fault::injectable_in(edition)).is_none() {
-                return Err(WorldError::new(
-                    format!("faults[{i}]"),
-                    format!(
-                        "{} {:?} is not an error of the edition this mock serves ({})",
-                        f.code, f.message, edition.name
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Parses and validates a world document.
-    pub fn from_json(json: &[u8]) -> Result<Self, WorldError> {
-        let world: Self = from_json(json)?;
-        world.validate()?;
-        Ok(world)
-    }
-
     /// The reference's sample resources: `ResetDisk DiskId=d-diskid1 SnapshotId=s-snapshotid1`
     /// succeeds — the disk is In_use on a Stopped instance and the snapshot is its own.
     pub fn sample() -> Self {
@@ -591,98 +480,6 @@ impl World {
             )],
             ..Self::default()
         }
-    }
-
-    /// Checks what serde cannot: unique ids, attachments that make sense, documented faults.
-    pub fn validate(&self) -> Result<(), WorldError> {
-        let mut ids = HashSet::new();
-        let mut unique = |field: String, id: &str| {
-            if id.is_empty() {
-                return Err(WorldError::new(field, "must not be empty"));
-            }
-            if !ids.insert(id.to_owned()) {
-                return Err(WorldError::new(field, format!("id {id:?} is used twice")));
-            }
-            Ok(())
-        };
-        for (i, x) in self.instances.iter().enumerate() {
-            unique(format!("instances[{i}].instance_id"), &x.instance_id)?;
-        }
-        for (i, d) in self.disks.iter().enumerate() {
-            unique(format!("disks[{i}].disk_id"), &d.disk_id)?;
-        }
-        for (i, s) in self.snapshots.iter().enumerate() {
-            unique(format!("snapshots[{i}].snapshot_id"), &s.snapshot_id)?;
-        }
-        for (i, id) in self.released_disk_ids.iter().enumerate() {
-            unique(format!("released_disk_ids[{i}]"), id)?;
-        }
-        for (i, x) in self.instances.iter().enumerate() {
-            let transitional = [InstanceStatus::Starting, InstanceStatus::Stopping];
-            if x.status_until.is_some() && !transitional.contains(&x.status) {
-                return Err(WorldError::new(
-                    format!("instances[{i}].status_until"),
-                    "only a Starting or Stopping instance has a status that ends",
-                ));
-            }
-        }
-        for (i, s) in self.snapshots.iter().enumerate() {
-            if s.status_until.is_some() && s.status != SnapshotStatus::Progressing {
-                return Err(WorldError::new(
-                    format!("snapshots[{i}].status_until"),
-                    "only a progressing snapshot has a status that ends",
-                ));
-            }
-        }
-        let t = &self.transitions;
-        for (name, ms) in [
-            ("stop_ms", t.stop_ms),
-            ("start_ms", t.start_ms),
-            ("snapshot_ms", t.snapshot_ms),
-        ] {
-            if ms > Transitions::MAX_MS {
-                return Err(WorldError::new(
-                    format!("transitions.{name}"),
-                    format!("must be at most {} (a day)", Transitions::MAX_MS),
-                ));
-            }
-        }
-        if self.transitions.concurrent_snapshots_per_disk == 0 {
-            return Err(WorldError::new(
-                "transitions.concurrent_snapshots_per_disk",
-                "must be at least 1",
-            ));
-        }
-        for (i, d) in self.disks.iter().enumerate() {
-            if d.status == DiskStatus::InUse && d.instance_id.is_none() {
-                return Err(WorldError::new(
-                    format!("disks[{i}].instance_id"),
-                    "a disk that is In_use must name the instance it is attached to",
-                ));
-            }
-        }
-        for (i, f) in self.faults.iter().enumerate() {
-            if f.api_error().is_none() {
-                let valid: Vec<_> = Fault::injectable()
-                    .iter()
-                    .map(|e| format!("{} {:?}", e.code, e.message))
-                    .collect();
-                return Err(WorldError::new(
-                    format!("faults[{i}]"),
-                    format!(
-                        "code and message must name an injectable error: one of {}",
-                        valid.join("; ")
-                    ),
-                ));
-            }
-            if f.count == 0 {
-                return Err(WorldError::new(
-                    format!("faults[{i}].count"),
-                    "must be at least 1",
-                ));
-            }
-        }
-        Ok(())
     }
 
     pub fn instance(&self, id: &str) -> Option<&Instance> {
@@ -743,6 +540,7 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::reading::from_json;
 
     #[test]
     fn a_stated_world_leaves_out_every_default_and_reads_back_the_same() {

@@ -7,11 +7,15 @@
 //!
 //! The rooms: [`document`] (the world and its resources), [`values`] (the closed sets of values),
 //! [`reading`] (reading a document, and its errors), [`indexed`] (a world indexed by id and by
-//! what resources belong to).
+//! what resources belong to), [`transitions`] (how long each transition lasts), [`settle`]
+//! (ending those whose time has come), [`validate`] (what serde cannot check of a document).
 
 mod document;
 mod indexed;
 mod reading;
+mod settle;
+mod transitions;
+mod validate;
 mod values;
 
 pub use document::{
@@ -20,4 +24,5 @@ pub use document::{
 };
 pub use indexed::Indexed;
 pub use reading::{WorldError, from_json};
+pub use transitions::{FEATURE_TRANSITIONS, Transitions};
 pub use values::{ChargeType, DiskStatus, DiskType, InstanceStatus, LockReason, SnapshotStatus};

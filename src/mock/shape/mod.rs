@@ -29,6 +29,7 @@ use crate::format::Format;
 use crate::metadata;
 use crate::params::Params;
 use crate::world::World;
+use resources::table_row;
 
 pub use validate::Checked;
 
@@ -133,19 +134,6 @@ impl Shape {
             Effect::Changes => Err(ApiError::not_modelled(self.name)),
         }
     }
-}
-
-/// The row of `action`'s own table with `code`, the first in its order with a 4xx status (the
-/// mock answers 5xx only for a scheduled fault), as an answer.
-fn table_row(action: &metadata::Action, code: &str) -> Option<ApiError> {
-    action.errors().find_map(|(status, c, message)| {
-        let status: u16 = status.parse().ok()?;
-        ((400..500).contains(&status) && c == code).then(|| ApiError {
-            status,
-            code: c.to_owned().into(),
-            message: message.to_owned().into(),
-        })
-    })
 }
 
 /// Every action of the metadata, each compiled the first time it is asked for.

@@ -9,7 +9,6 @@
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::table_row;
 use crate::api_error::ApiError;
 use crate::contract::Resource;
 use crate::contract::describe_model::{DiskItem, InstanceItem, SnapshotItem};
@@ -136,4 +135,17 @@ fn show<'w>(
         Ok(Value::Object(fields)) => Some((region, fields)),
         _ => None,
     }
+}
+
+/// The row of `action`'s own table with `code`, the first in its order with a 4xx status (the
+/// mock answers 5xx only for a scheduled fault), as an answer.
+pub(super) fn table_row(action: &Action, code: &str) -> Option<ApiError> {
+    action.errors().find_map(|(status, c, message)| {
+        let status: u16 = status.parse().ok()?;
+        ((400..500).contains(&status) && c == code).then(|| ApiError {
+            status,
+            code: c.to_owned().into(),
+            message: message.to_owned().into(),
+        })
+    })
 }
