@@ -101,6 +101,10 @@ pub mod ids {
     pub const ONE_RESET_WINS: &str = "one-reset-wins";
     pub const DRY_RUN_CHANGES_NOTHING: &str = "dry-run.changes-nothing";
     pub const SIGNATURE_CHECKED: &str = "signature.checked";
+    pub const STOPPED: &str = "stopped";
+    pub const STARTED: &str = "started";
+    pub const SNAPSHOT_CREATED: &str = "snapshot.created";
+    pub const TRANSITION_POLLED: &str = "transition.polled";
 
     pub const ALL: &[&str] = &[
         ANSWER_RECEIVED,
@@ -133,6 +137,10 @@ pub mod ids {
         ONE_RESET_WINS,
         DRY_RUN_CHANGES_NOTHING,
         SIGNATURE_CHECKED,
+        STOPPED,
+        STARTED,
+        SNAPSHOT_CREATED,
+        TRANSITION_POLLED,
     ];
 }
 

@@ -15,7 +15,7 @@ impl World {
     /// edition.
     pub fn check_edition(&self, edition: &Edition) -> Result<(), WorldError> {
         for (i, f) in self.faults.iter().enumerate() {
-            if f.named_in(Fault::injectable_in(edition)).is_none() {
+            if !f.answered_in(edition) {
                 return Err(WorldError::new(
                     format!("faults[{i}]"),
                     format!(

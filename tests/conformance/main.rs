@@ -174,6 +174,7 @@ fn main() -> ExitCode {
         let mut discover = Tally::default();
         discover::only_tagged_resources_are_named(&mut discover).await;
         discover::an_unsettled_resource_is_not_bound_again(&mut discover).await;
+        discover::rollback_scenarios_leave_untagged_instances_alone(&mut discover).await;
         add(discover);
         let mut stalls = Tally::default();
         stall::a_large_account_gets_every_answer(&mut stalls).await;

@@ -9,10 +9,14 @@
 
 mod answers;
 mod args;
+mod create_snapshot;
 mod gateway;
 pub(crate) mod judging;
+mod observing;
 mod reset_disk;
+mod start_instance;
 pub(crate) mod step;
+mod stop_instance;
 #[cfg(test)]
 mod test_only_wipe_disk;
 mod world;
@@ -31,7 +35,11 @@ const MODULES: &[&[Step]] = &[
     world::STEPS,
     gateway::STEPS,
     answers::STEPS,
+    observing::STEPS,
     reset_disk::STEPS,
+    stop_instance::STEPS,
+    start_instance::STEPS,
+    create_snapshot::STEPS,
     #[cfg(test)]
     test_only_wipe_disk::STEPS,
 ];
