@@ -395,12 +395,14 @@ mod tests {
 
     #[test]
     fn a_pending_table_is_its_action_s_but_not_judged() {
-        let pending = Catalogue::pending();
-        assert!(
-            !pending.is_empty(),
-            "features/*.pending-errors.tsv are compiled in"
-        );
-        for c in pending {
+        // The rollback actions' tables are judged now; a next action's may be pending a while.
+        for judged in ["StopInstance", "StartInstance", "CreateSnapshot"] {
+            assert!(
+                (Catalogue::all().iter()).any(|c| c.action() == Some(judged)),
+                "{judged}'s table is judged"
+            );
+        }
+        for c in Catalogue::pending() {
             let action = c.action().expect("a pending table names its action");
             assert_eq!(Catalogue::of(action).map(|o| o.name), Some(c.name));
             assert!(

@@ -101,6 +101,10 @@ pub mod ids {
     pub const ONE_RESET_WINS: &str = "one-reset-wins";
     pub const DRY_RUN_CHANGES_NOTHING: &str = "dry-run.changes-nothing";
     pub const SIGNATURE_CHECKED: &str = "signature.checked";
+    pub const STOPPED: &str = "stopped";
+    pub const STARTED: &str = "started";
+    pub const SNAPSHOT_CREATED: &str = "snapshot.created";
+    pub const TRANSITION_POLLED: &str = "transition.polled";
     pub const SHAPE_FIELD_TYPE: &str = "shape.field-type";
     pub const SHAPE_FIELD_PRESENT: &str = "shape.field-present";
     pub const SHAPE_PARITY: &str = "shape.parity";
@@ -136,6 +140,10 @@ pub mod ids {
         ONE_RESET_WINS,
         DRY_RUN_CHANGES_NOTHING,
         SIGNATURE_CHECKED,
+        STOPPED,
+        STARTED,
+        SNAPSHOT_CREATED,
+        TRANSITION_POLLED,
         SHAPE_FIELD_TYPE,
         SHAPE_FIELD_PRESENT,
         SHAPE_PARITY,

@@ -73,10 +73,20 @@ mod tests {
     use super::*;
     use crate::contract::editions::{all, latest, named};
 
+    /// The lines of `d` about `action`.
+    fn of<'d>(d: &'d Diff, action: &str) -> Vec<&'d (String, String)> {
+        let prefix = format!("{action} ");
+        (d.lines.iter())
+            .filter(|(_, t)| t.starts_with(&prefix))
+            .collect()
+    }
+
     #[test]
     fn the_diff_from_the_first_edition_to_the_latest_is_derived_from_the_rows() {
+        // ResetDisk's changes, as docs/editions.md tells them.
         let d = diff(&all()[0], latest());
-        let count = |what: &str| d.lines.iter().filter(|(w, _)| w == what).count();
+        let reset = of(&d, "ResetDisk");
+        let count = |what: &str| reset.iter().filter(|(w, _)| w == what).count();
         assert_eq!(count("row added"), 9);
         assert_eq!(count("row reworded"), 2);
         assert_eq!(count("row removed"), 0);
@@ -84,24 +94,44 @@ mod tests {
         assert_eq!(count("precondition added"), 1);
         let back = diff(latest(), &all()[0]);
         assert_eq!(
-            back.lines
-                .iter()
+            (of(&back, "ResetDisk").iter())
                 .filter(|(w, _)| w == "row removed")
                 .count(),
             9
         );
         assert!(diff(latest(), latest()).lines.is_empty());
 
-        // The 400 InternalError is the latest edition's own row, as the metadata dates it.
+        // The 400 InternalError is the latest edition's own row of ResetDisk, as the metadata
+        // dates it.
         let last = diff(named("2024-12-02").unwrap(), latest());
         assert_eq!(
-            last.lines,
-            [(
+            of(&last, "ResetDisk"),
+            [&(
                 "row added".to_owned(),
                 "ResetDisk 400 InternalError \"The requested services is not available now. \
                  Please try again later.\""
                     .to_owned()
             )]
         );
+
+        // StopInstance's, as docs/editions.md ("The rollback actions") dates its rows: DryRun
+        // and its row in 2022, Hibernate and its row in 2023, DiskError's status 403 → 400 and
+        // LimitedOperation.ServiceUnavailable in 2025 (another status: a row removed, one added).
+        let stop: Vec<String> = (of(&d, "StopInstance").iter())
+            .map(|(w, t)| format!("{w}: {t}"))
+            .collect();
+        let want = [
+            "row removed: StopInstance 403 DiskError \"IncorrectDiskStatus\"",
+            "row added: StopInstance 400 DiskError \"IncorrectDiskStatus.\"",
+            "row added: StopInstance 403 HibernationConfigured.NotEnabled \"The instance \
+             hibernation configured option is not enabled.\"",
+            "row added: StopInstance 503 LimitedOperation.ServiceUnavailable \"The service is \
+             currently unavailable. Please try again later.\"",
+            "row added: StopInstance 400 DryRunOperation \"Request validation has been passed \
+             with DryRun flag set.\"",
+            "parameter added: StopInstance DryRun",
+            "parameter added: StopInstance Hibernate",
+        ];
+        assert_eq!(stop, want);
     }
 }

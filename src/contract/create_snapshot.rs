@@ -3,8 +3,8 @@
 //! names a disk, and changes it in the sense discovery guards: while the snapshot is made the
 //! disk has an unfinished snapshot, which other calls on it answer (ResetDisk, another
 //! CreateSnapshot). Its rules on names, descriptions, tags and quotas are the reference's and
-//! live here. Its error table is `features/CreateSnapshot.pending-errors.tsv` (pending: the mock
-//! answers from it, no scenario judges it yet; docs/contract.md, "The rollback actions").
+//! live here. Its error table is `features/CreateSnapshot.errors.tsv` (docs/contract.md, "The
+//! rollback actions").
 
 use super::action::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
 

@@ -1,8 +1,7 @@
 //! StopInstance, declared: it stops a running instance, which passes through `Stopping` to
 //! `Stopped` over the time the world sets (`transitions.stop_ms`). It names and changes one
 //! instance. Its rules that other parts of the crate agree on live here. Its error table is
-//! `features/StopInstance.pending-errors.tsv` (pending: the mock answers from it, no scenario
-//! judges it yet; docs/contract.md, "The rollback actions").
+//! `features/StopInstance.errors.tsv` (docs/contract.md, "The rollback actions").
 
 use super::action::{Action, Resource, Role, transitions_control_only, unmarked, unmarked_in};
 use crate::world::{Disk, DiskStatus};

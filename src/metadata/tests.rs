@@ -407,8 +407,16 @@ fn each_snapshot_agrees_with_the_edition_in_force_on_its_date() {
 /// lists written down, in the editions it holds (`features/<Action>.metadata.tsv`).
 #[test]
 fn each_pending_table_agrees_with_each_snapshot_or_says_why_not() {
+    // Each rollback action has a table, pending until its scenarios judge every row; a judged
+    // one is held by `each_snapshot_agrees_with_the_edition_in_force_on_its_date`.
     let pending: Vec<&str> = drift::pending_actions().collect();
-    assert!(pending.len() >= 3, "{pending:?}");
+    let judged: Vec<&str> = drift::judged_actions().collect();
+    for action in ["StopInstance", "StartInstance", "CreateSnapshot"] {
+        assert!(
+            pending.contains(&action) || judged.contains(&action),
+            "{action} has no table: {pending:?} {judged:?}"
+        );
+    }
     let mut checks = vec![(header().snapshot.clone(), None)];
     for date in snapshot_dates() {
         checks.push((

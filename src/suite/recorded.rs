@@ -51,6 +51,8 @@ fn redact(code: Option<&str>, name: &str, value: &str) -> Option<String> {
         "RequestId" => Some("[uuid]".into()),
         "HostId" => Some("[host]".into()),
         "Recommend" => Some("[url]".into()),
+        // A success's SnapshotId is the snapshot the call created: the target names it.
+        "SnapshotId" if code.is_none() => Some("[snapshot-id]".into()),
         "Message" if code == Some("SignatureDoesNotMatch") => {
             // V1: "... server string to sign is:<sts>"; V3: "... server StringToSign is [<sts>]
             // server CanonicalRequest is [<request>]". The client's own values vary per call.

@@ -214,6 +214,13 @@ impl SuiteWorld {
         self.exchange(call, None, false).await
     }
 
+    /// Sends a call that looks at the target's state on the way (a poll), marked `setup` as a
+    /// preparatory call is: not among the scenario's answers, and an answer of any status is
+    /// returned for the step to read.
+    pub async fn poll(&mut self, call: &Call) -> Result<Answer, String> {
+        self.exchange(call, None, true).await
+    }
+
     /// Sends a call that prepares the scenario's state and requires a 200 answer, whatever its
     /// body: the scenario's own expectations are checked on the calls that follow.
     pub async fn send_setup(&mut self, call: &Call, what: &str) -> Result<(), String> {

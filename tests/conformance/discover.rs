@@ -13,7 +13,10 @@ use std::collections::HashSet;
 use std::process::Stdio;
 
 use ecs_conformance::results::Results;
-use ecs_conformance::{Client, Credentials, World};
+use ecs_conformance::{
+    Client, Credentials, Disk, DiskStatus, Instance, InstanceStatus, Snapshot, SnapshotStatus,
+    World,
+};
 use tokio::io::AsyncBufReadExt as _;
 
 const STATE: &str = "tests/discover/state.json";
@@ -506,6 +509,90 @@ pub async fn an_unsettled_resource_is_not_bound_again(tally: &mut super::Tally) 
         tally.fail(format!(
             "discover: {line}\n{}",
             ecs_conformance::report::summary(r)
+        ));
+    }
+}
+
+/// Every call the untagged account's proxy saw: action, and every parameter value.
+static SENT: std::sync::Mutex<Vec<(String, Vec<String>)>> = std::sync::Mutex::new(Vec::new());
+
+fn record_sent(ex: &super::proxy::Exchange, _: &mut super::proxy::Rewritten) {
+    let values = ex.params.iter().map(|(_, v)| v.to_owned()).collect();
+    SENT.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((ex.action.clone(), values));
+}
+
+/// The rollback actions on an account whose instances, disks and snapshots carry no tag: under
+/// `--allow-destructive`, every scenario of StopInstance, StartInstance, CreateSnapshot and the
+/// rollback procedure is not run, none of those actions is called, and no call names any of the
+/// account's resources.
+pub async fn rollback_scenarios_leave_untagged_instances_alone(tally: &mut super::Tally) {
+    let mut world = World::default();
+    for (i, status) in [InstanceStatus::Running, InstanceStatus::Stopped]
+        .into_iter()
+        .enumerate()
+    {
+        let (instance, disk) = (format!("i-untagged{i}"), format!("d-untagged{i}"));
+        world.instances.push(Instance::new(&instance, status));
+        world
+            .disks
+            .push(Disk::new(&disk, DiskStatus::InUse, Some(instance)));
+        let snapshot = format!("s-untagged{i}");
+        world
+            .snapshots
+            .push(Snapshot::new(snapshot, &disk, SnapshotStatus::Accomplished));
+    }
+    let ids: Vec<String> = (world.instances.iter().map(|x| x.instance_id.clone()))
+        .chain(world.disks.iter().map(|d| d.disk_id.clone()))
+        .chain(world.snapshots.iter().map(|s| s.snapshot_id.clone()))
+        .collect();
+    let config = ecs_conformance::MockConfig {
+        world,
+        ..Default::default()
+    };
+    let Ok(mock) = ecs_conformance::MockServer::start_with(config).await else {
+        return tally.fail("discover: the mock did not start".into());
+    };
+    let (url, _proxy, _stop) = super::proxy::start(mock.url(), record_sent).await;
+    let mut config = super::proxy::through(url);
+    config.world = ecs_conformance::suite::WorldMode::Discover;
+    config.discover.allow_destructive = true;
+    let out = match ecs_conformance::suite::run(config).await {
+        Ok(out) => out,
+        Err(e) => return tally.fail(format!("discover: the untagged account's run failed: {e}")),
+    };
+    const ROLLBACK: [&str; 3] = ["StopInstance", "StartInstance", "CreateSnapshot"];
+    let theirs: Vec<_> = (out.results.scenarios.iter())
+        .filter(|s| (s.tags.iter()).any(|t| ROLLBACK.iter().any(|a| *t == format!("action:{a}"))))
+        .collect();
+    let ran: Vec<String> = (theirs.iter())
+        .filter(|s| s.judged_outcome() != ecs_conformance::results::Outcome::NotRun)
+        .map(|s| s.label())
+        .collect();
+    let sent = SENT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let called: Vec<&String> = (sent.iter())
+        .filter(|(a, _)| ROLLBACK.contains(&a.as_str()))
+        .map(|(a, _)| a)
+        .collect();
+    let named: Vec<&String> = (sent.iter())
+        .flat_map(|(_, values)| values)
+        .filter(|v| ids.iter().any(|id| v.contains(id.as_str())))
+        .collect();
+    let line = format!(
+        "an account without tagged instances: {} scenarios of the rollback actions not run, {} \
+         calls, none of StopInstance, StartInstance or CreateSnapshot, none naming its {} \
+         resources",
+        theirs.len(),
+        sent.len(),
+        ids.len()
+    );
+    if theirs.len() > 100 && ran.is_empty() && called.is_empty() && named.is_empty() {
+        println!("discover: {line}");
+        tally.pass();
+    } else {
+        tally.fail(format!(
+            "discover: {line}: ran {ran:?}; called {called:?}; named {named:?}"
         ));
     }
 }

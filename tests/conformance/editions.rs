@@ -277,11 +277,18 @@ pub async fn proven_both_ways(main_run: &Results) -> Tally {
     };
     let dry_runs = stated.calling_with("DryRun");
 
-    // The mock at `latest` (every feature offered, every fault taken), judged against the first
-    // edition: it refuses no world, so nothing may be not run.
+    // The mock at `latest` (every feature offered), judged against the first edition: it
+    // refuses only the worlds whose fault is an error of older editions alone (StartInstance's
+    // 500 `InstanceNotReady` without its final period). Such a world is never installed, so no
+    // document of it is recorded (`worlds`): they are the reference run's scenarios not run
+    // there (their setup refused), that run being against this very mock.
+    let refused_by_latest: BTreeSet<String> = (stated.out.results.scenarios.iter())
+        .filter(|s| s.judged_outcome() == Outcome::NotRun)
+        .map(|s| s.label())
+        .collect();
     said(
         &mut tally,
-        split_as_predicted(main_run, first, latest, &BTreeSet::new(), &dry_runs),
+        split_as_predicted(main_run, first, latest, &refused_by_latest, &dry_runs),
     );
 
     // The embedded mock at every other edition passes it.

@@ -177,6 +177,7 @@ fn main() -> ExitCode {
         let mut discover = Tally::default();
         discover::only_tagged_resources_are_named(&mut discover).await;
         discover::an_unsettled_resource_is_not_bound_again(&mut discover).await;
+        discover::rollback_scenarios_leave_untagged_instances_alone(&mut discover).await;
         add(discover);
         let mut safe = Tally::default();
         safety::no_generated_probe_changes_an_account(&mut safe).await;

@@ -85,11 +85,17 @@ fn become_error(r: &mut Rewritten, status: u16, code: &str, message: &str) {
 
 /// The answer becomes a ResetDisk success, in the format it was in: the endpoint accepted.
 fn become_success(r: &mut Rewritten) {
+    become_success_of(r, "ResetDisk");
+}
+
+/// The answer becomes a success of `action` (whose answer is its RequestId alone), in the
+/// format it was in.
+fn become_success_of(r: &mut Rewritten, action: &str) {
     let id = "0F2E4A77-7E5B-4C1C-9B43-6C1A4F0C2D11";
     r.status = 200;
     r.body = if is_xml(r) {
         format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><ResetDiskResponse><RequestId>{id}</RequestId></ResetDiskResponse>"#
+            r#"<?xml version="1.0" encoding="UTF-8"?><{action}Response><RequestId>{id}</RequestId></{action}Response>"#
         )
     } else {
         format!(r#"{{"RequestId":"{id}"}}"#)
@@ -127,6 +133,9 @@ const NOT_READY: (u16, &str, &str) = (
 /// conditions fail, it answers the other one. Only the orders the contract leaves open.
 fn other_order(x: &Exchange, r: &mut Rewritten) {
     let Some(world) = &x.world else { return };
+    if x.action != "ResetDisk" {
+        return;
+    }
     let (disk, snapshot) = (x.param("DiskId"), x.param("SnapshotId"));
     let snapshot_of = world.snapshot(snapshot);
     let instance_moving =
@@ -321,6 +330,34 @@ pub const FAULTY: &[Variant] = &[
                 )
             });
             if moving && code(r) == "IncorrectInstanceStatus" {
+                become_success(r);
+            }
+        },
+    },
+    Variant {
+        name: "StopInstance answering success for an instance already Stopped",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            let stopped = (x.world.as_ref())
+                .and_then(|w| w.instance(x.param("InstanceId")))
+                .is_some_and(|i| i.status == InstanceStatus::Stopped);
+            if x.action == "StopInstance" && stopped && code(r) == "IncorrectInstanceStatus" {
+                become_success_of(r, "StopInstance");
+            }
+        },
+    },
+    Variant {
+        name: "a snapshot still progressing usable for a reset",
+        level: Some(Level::Documented),
+        rewrite: |x, r| {
+            let progressing = (x.world.as_ref())
+                .and_then(|w| w.snapshot(x.param("SnapshotId")))
+                .is_some_and(|s| s.status == SnapshotStatus::Progressing);
+            let refused = matches!(
+                code(r).as_str(),
+                "InvalidSnapshotId.NotReady" | "IncorrectDiskStatus.HasUnfinishedSnapshot"
+            );
+            if x.action == "ResetDisk" && progressing && refused {
                 become_success(r);
             }
         },

@@ -1,5 +1,6 @@
 //! The world each scenario states, as the runner sends it: the embedded suite run once against
-//! the mock at the latest edition (which offers every optional feature and accepts every fault)
+//! the mock at the latest edition (which offers every optional feature and accepts every fault
+//! of its edition; a world whose fault is of older editions alone is refused, and not recorded)
 //! through a recording proxy, each scenario matched with the document its key pair was given.
 //!
 //! The proofs that say which scenarios a given server cannot run (`control`, `editions`) derive

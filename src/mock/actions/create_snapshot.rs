@@ -1,6 +1,6 @@
 //! CreateSnapshot: which error each world state answers, in which order, and the snapshot it
 //! starts. Statuses and messages come from the table
-//! (`features/CreateSnapshot.pending-errors.tsv`); the rules on names, descriptions, tags and
+//! (`features/CreateSnapshot.errors.tsv`); the rules on names, descriptions, tags and
 //! quotas from `crate::contract::create_snapshot`. This file names codes only, and checks what a
 //! row names only in editions that list the row.
 //!

@@ -1,5 +1,5 @@
 //! StartInstance: which error each world state answers, in which order, and the start it
-//! begins. Statuses and messages come from the table (`features/StartInstance.pending-errors.tsv`),
+//! begins. Statuses and messages come from the table (`features/StartInstance.errors.tsv`),
 //! the parameters of each edition from `features/StartInstance.contract.tsv`; this file names
 //! codes only, and checks what a row names only in editions that list the row.
 //!

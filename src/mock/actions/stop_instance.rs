@@ -1,5 +1,5 @@
 //! StopInstance: which error each world state answers, in which order, and the stop it starts.
-//! Statuses and messages come from the table (`features/StopInstance.pending-errors.tsv`), the
+//! Statuses and messages come from the table (`features/StopInstance.errors.tsv`), the
 //! parameters of each edition from `features/StopInstance.contract.tsv`; this file names codes
 //! only, and checks what a row names only in editions that list the row.
 //!

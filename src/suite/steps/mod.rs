@@ -9,11 +9,15 @@
 
 mod answers;
 mod args;
+mod create_snapshot;
 mod gateway;
 pub(crate) mod judging;
+mod observing;
 mod reset_disk;
 mod shape;
+mod start_instance;
 pub(crate) mod step;
+mod stop_instance;
 #[cfg(test)]
 mod test_only_wipe_disk;
 mod world;
@@ -32,7 +36,11 @@ const MODULES: &[&[Step]] = &[
     world::STEPS,
     gateway::STEPS,
     answers::STEPS,
+    observing::STEPS,
     reset_disk::STEPS,
+    stop_instance::STEPS,
+    start_instance::STEPS,
+    create_snapshot::STEPS,
     shape::STEPS,
     #[cfg(test)]
     test_only_wipe_disk::STEPS,

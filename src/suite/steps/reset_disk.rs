@@ -1,6 +1,7 @@
 //! ResetDisk's own steps: resetting a disk in every wire form and format, concurrently, and what a
 //! reset must have done.
 
+use super::create_snapshot::new_snapshot;
 use super::step::{Args, Calls, Step};
 use crate::client::{Call, WireForm};
 use crate::contract::reset_disk::ACTION;
@@ -85,6 +86,18 @@ pub const STEPS: &[Step] = &[
             })
         },
     ),
+    // The snapshot the scenario's CreateSnapshot named: the rollback procedure's.
+    Step::when(
+        "I reset disk {string} to the new snapshot in {format}",
+        Calls::Fixed(1),
+        |w, a| {
+            Box::pin(async move {
+                let snapshot = new_snapshot(w)?;
+                let call = reset(a.text(0)?, &snapshot, WireForm::V1Get, Some(a.format(1)?));
+                w.send(&call, None).await
+            })
+        },
+    ),
     Step::when(
         "I reset disk {string} to snapshot {string} in XML and in JSON",
         Calls::Fixed(2),
@@ -116,6 +129,16 @@ pub const STEPS: &[Step] = &[
         ids::ROLLED_BACK,
         |w, a| Box::pin(rolled_back(w, a)),
     ),
+    Step::observe(
+        "disk {string} was rolled back to the new snapshot",
+        ids::ROLLED_BACK,
+        |w, a| {
+            Box::pin(async move {
+                let snapshot = new_snapshot(w)?;
+                rolled_back_to(w, a.text(0)?, &snapshot).await
+            })
+        },
+    ),
     // A dry run changed nothing: the target's disk records no reset at all.
     Step::observe(
         "disk {string} was not rolled back",
@@ -145,7 +168,12 @@ pub const STEPS: &[Step] = &[
 ];
 
 async fn rolled_back(w: &mut SuiteWorld, a: &Args) -> Result<(), String> {
-    let (disk, snapshot) = (a.text(0)?, a.text(1)?);
+    rolled_back_to(w, a.text(0)?, a.text(1)?).await
+}
+
+/// Whether the target's world records `disk`'s last reset as to `snapshot`: ECS shows it in no
+/// answer, so only the control API can tell (else "not checked on this target").
+async fn rolled_back_to(w: &mut SuiteWorld, disk: &str, snapshot: &str) -> Result<(), String> {
     if !w.observes()? {
         return w.not_checked(&format!(
             "{}: disk {disk:?} was rolled back to snapshot {snapshot:?}",

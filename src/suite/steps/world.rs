@@ -5,8 +5,8 @@ use super::args::{declared, parse_time};
 use super::step::{Args, Step};
 use crate::suite::world::SuiteWorld;
 use crate::world::{
-    ChargeType, Disk, DiskStatus, Fault, Instance, InstanceStatus, KmsKey, LockReason, Snapshot,
-    SnapshotStatus,
+    ChargeType, Disk, DiskStatus, DiskType, Fault, Instance, InstanceStatus, KmsKey, LockReason,
+    Snapshot, SnapshotStatus,
 };
 
 pub const STEPS: &[Step] = &[
@@ -67,6 +67,10 @@ pub const STEPS: &[Step] = &[
             Ok(())
         },
     ),
+    Step::given("the disk {string} is a data disk", |w, a| {
+        w.disk_mut(a.text(0)?)?.disk_type = DiskType::Data;
+        Ok(())
+    }),
     Step::given("the disk {string} is of category {string}", |w, a| {
         w.disk_mut(a.text(0)?)?.category = a.text(1)?.to_owned();
         Ok(())
@@ -153,21 +157,20 @@ pub const STEPS: &[Step] = &[
         w.world_mut()?.account.balance_sufficient = false;
         Ok(())
     }),
-    // A fault of the control API: the next call of the action is answered with this error.
-    Step::given(
-        "the next {word} fails with InternalError {string}",
-        |w, a| {
-            let action = declared(a.text(0)?)?.name.to_owned();
-            let message = a.text(1)?.to_owned();
-            w.world_mut()?.faults.push(Fault {
-                action,
-                code: "InternalError".into(),
-                message,
-                count: 1,
-            });
-            Ok(())
-        },
-    ),
+    // A fault of the control API: the next call of the action is answered with this error (a
+    // 5xx row of its table, or another row of the same code: `Fault::injectable`).
+    Step::given("the next {word} fails with {word} {string}", |w, a| {
+        let action = declared(a.text(0)?)?.name.to_owned();
+        let code = a.text(1)?.to_owned();
+        let message = a.text(2)?.to_owned();
+        w.world_mut()?.faults.push(Fault {
+            action,
+            code,
+            message,
+            count: 1,
+        });
+        Ok(())
+    }),
 ];
 
 /// The KMS key the step's first argument names.
