@@ -722,3 +722,227 @@ pub async fn prove_both_ways(edition: &'static Edition) -> Proof {
 pub fn counts() -> (usize, usize) {
     (FAULTY.len(), permitted().len())
 }
+
+// --- The generated shape scenarios, proven both ways ---------------------------------------------
+
+/// The actions the shape variants touch: a read with a typed success (DescribeInstanceStatus), a
+/// read with a required parameter (DescribeZones), an action that changes state and takes a dry
+/// run (RebootInstance). Their generated scenarios are the shape proof's selection.
+const SHAPE_TAGS: &str = "@shape and (@action:DescribeInstanceStatus or @action:DescribeZones or @action:RebootInstance)";
+
+fn is_success(ex: &Exchange, r: &Rewritten, action: &str) -> bool {
+    ex.action == action && r.status == 200
+}
+
+/// A success of `ex`'s action carrying only a RequestId, in the answer's format.
+fn bare_success(ex: &Exchange, r: &mut Rewritten) {
+    r.status = 200;
+    let id = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
+    r.body = if is_xml(r) {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><{a}Response><RequestId>{id}</RequestId></{a}Response>",
+            a = ex.action
+        )
+    } else {
+        format!("{{\"RequestId\":\"{id}\"}}")
+    };
+}
+
+/// Faulty variants of the generated scenarios' targets: each touched scenario must fail at the
+/// level given.
+pub const SHAPE_FAULTY: &[Variant] = &[
+    Variant {
+        name: "an action that ignores a required parameter (DescribeZones without RegionId answered 200)",
+        level: Some(Level::Documented),
+        rewrite: |ex, r| {
+            if ex.action == "DescribeZones" && code(r) == "MissingRegionId" {
+                bare_success(ex, r);
+            }
+        },
+    },
+    Variant {
+        name: "a field of the wrong type (DescribeInstanceStatus's TotalCount \"many\")",
+        level: Some(Level::Documented),
+        rewrite: |ex, r| {
+            if is_success(ex, r, "DescribeInstanceStatus") {
+                set_field(r, "TotalCount", "many");
+            }
+        },
+    },
+    Variant {
+        name: "a documented field dropped (DescribeInstanceStatus without TotalCount)",
+        level: Some(Level::Chosen),
+        rewrite: |ex, r| {
+            if is_success(ex, r, "DescribeInstanceStatus") {
+                if is_xml(r) {
+                    if let (Some(s), Some(e)) =
+                        (r.body.find("<TotalCount>"), r.body.find("</TotalCount>"))
+                    {
+                        r.body.replace_range(s..e + "</TotalCount>".len(), "");
+                    }
+                } else {
+                    json_edit(r, |m| {
+                        m.remove("TotalCount");
+                    });
+                }
+            }
+        },
+    },
+    Variant {
+        name: "success for a call it did not perform (RebootInstance's dry run answered 200)",
+        level: Some(Level::Documented),
+        rewrite: |ex, r| {
+            if ex.action == "RebootInstance" && code(r) == "DryRunOperation" {
+                bare_success(ex, r);
+            }
+        },
+    },
+    Variant {
+        name: "a wrong status for a table row (InvalidParameter answered 403)",
+        level: Some(Level::Documented),
+        rewrite: |_, r| {
+            if code(r) == "InvalidParameter" {
+                r.status = 403;
+            }
+        },
+    },
+];
+
+/// Permitted variants: each touched scenario passes, or deviates at `chosen` only.
+pub const SHAPE_PERMITTED: &[Variant] = &[
+    Variant {
+        name: "extra fields in a success (DescribeInstanceStatus with NextToken and a field of its own)",
+        level: None,
+        rewrite: |ex, r| {
+            if is_success(ex, r, "DescribeInstanceStatus") {
+                if is_xml(r) {
+                    let end = "</DescribeInstanceStatusResponse>";
+                    r.body = r.body.replace(
+                        end,
+                        &format!("<NextToken></NextToken><Vendor>x</Vendor>{end}"),
+                    );
+                } else {
+                    json_edit(r, |m| {
+                        m.insert("NextToken".into(), "".into());
+                        m.insert("Vendor".into(), "x".into());
+                    });
+                }
+            }
+        },
+    },
+    Variant {
+        name: "another field order in a success (DescribeInstanceStatus's TotalCount last)",
+        level: None,
+        rewrite: |ex, r| {
+            if is_success(ex, r, "DescribeInstanceStatus") {
+                if is_xml(r) {
+                    if let Some(total) = xml_field(&r.body, "TotalCount").map(str::to_owned) {
+                        let field = format!("<TotalCount>{total}</TotalCount>");
+                        let end = "</DescribeInstanceStatusResponse>";
+                        r.body = r
+                            .body
+                            .replacen(&field, "", 1)
+                            .replace(end, &format!("{field}{end}"));
+                    }
+                } else if let Ok(serde_json::Value::Object(m)) =
+                    serde_json::from_str::<serde_json::Value>(&r.body)
+                {
+                    // serde_json writes keys sorted: reversed by hand.
+                    let mut keys: Vec<&String> = m.keys().collect();
+                    keys.reverse();
+                    let parts: Vec<String> = keys
+                        .iter()
+                        .map(|k| format!("{:?}:{}", k, m[k.as_str()]))
+                        .collect();
+                    r.body = format!("{{{}}}", parts.join(","));
+                }
+            }
+        },
+    },
+    Variant {
+        name: "the other documented error where two apply (MissingParameter for a missing RegionId)",
+        level: None,
+        rewrite: |ex, r| {
+            if ex.action == "DescribeZones" && code(r) == "MissingRegionId" {
+                let message = "The input parameter \"RegionId\" that is mandatory for processing this request is not supplied.";
+                set_field(r, "Code", "MissingParameter");
+                set_field(r, "Message", message);
+            }
+        },
+    },
+];
+
+/// The shape variants against the mock of the latest edition (the generic handler is the same
+/// in every edition), each over the generated scenarios of `SHAPE_TAGS`: faulty ones caught at
+/// their level, permitted ones passed at `observed`.
+pub async fn prove_shape_both_ways() -> super::Tally {
+    let mut tally = super::Tally::default();
+    let Ok(mock) = MockServer::start().await else {
+        tally.fail("shape variants: the mock did not start".into());
+        return tally;
+    };
+    for v in SHAPE_FAULTY.iter().chain(SHAPE_PERMITTED) {
+        let (url, proxy, _stop) = proxy::start(mock.url(), v.rewrite).await;
+        let config = suite::SuiteConfig {
+            tags: Some(SHAPE_TAGS.into()),
+            ..proxy::through(url)
+        };
+        let out = match suite::run(config).await {
+            Ok(out) => out,
+            Err(e) => {
+                tally.fail(format!("shape variant {:?}: the run failed: {e:#}", v.name));
+                continue;
+            }
+        };
+        let touched = touched(&out, &proxy);
+        let mut wrong = Vec::new();
+        for s in &out.results.scenarios {
+            let ok = match (touched.contains(&s.label()), v.level) {
+                (false, _) => s.outcome == Outcome::Passed,
+                (true, Some(level)) => s.outcome == Outcome::Failed && s.failed_at == Some(level),
+                (true, None) => {
+                    s.outcome == Outcome::Passed
+                        || (s.outcome == Outcome::Failed && s.failed_at == Some(Level::Chosen))
+                }
+            };
+            if !ok {
+                let findings: Vec<String> = s.findings.iter().map(|f| f.to_string()).collect();
+                wrong.push(format!("{}: {:?} {findings:?}", s.label(), s.outcome));
+            }
+        }
+        if touched.is_empty() {
+            wrong.push("it changed no answer: the variant proves nothing".into());
+        }
+        println!(
+            "shape variant: {} -> {} of {} scenarios touched, {}",
+            v.name,
+            touched.len(),
+            out.results.scenarios.len(),
+            match v.level {
+                Some(l) => format!("{} fail at {l}", out.results.failed_at(l)),
+                None => format!(
+                    "{} fail at --fail-on observed",
+                    out.results.failed_names(Level::Observed).len()
+                ),
+            }
+        );
+        if wrong.is_empty() {
+            tally.pass();
+        } else {
+            tally.fail(format!(
+                "shape variant {:?}: {} scenarios judged wrongly:\n{}",
+                v.name,
+                wrong.len(),
+                wrong.join("\n")
+            ));
+        }
+    }
+    let (faulty, permitted) = (SHAPE_FAULTY.len(), SHAPE_PERMITTED.len());
+    tally.check(crate::readme::states(
+        "README.md",
+        &format!(
+            "shape variants: {faulty}/{faulty} faulty caught, {permitted}/{permitted} permitted passed"
+        ),
+    ));
+    tally
+}
