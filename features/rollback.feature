@@ -16,9 +16,9 @@ Feature: Rolling a disk back to a snapshot, as a client does it
   Scenario Outline: A running instance's disk is rolled back to a new snapshot and the instance runs again (<format>)
     Given an instance "i-1" that is Running
     And a disk "d-1" that is In_use on instance "i-1"
-    And a snapshot takes 300 ms
-    And a stop takes 300 ms
-    And a start takes 300 ms
+    And a snapshot takes 200 ms
+    And a stop takes 200 ms
+    And a start takes 200 ms
     When I create a snapshot of disk "d-1" in <format>
     Then the snapshot is created
     And DescribeSnapshots shows the new snapshot progressing, then accomplished, within 5 seconds

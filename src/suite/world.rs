@@ -42,6 +42,8 @@ pub struct SuiteWorld {
     /// A signature probe's call as it would be signed right: sent by the step that proves the
     /// signature was checked.
     pub signed_right: Option<Call>,
+    /// When the last call of a When step was sent: how late a poll that follows it looked.
+    pub last_sent_at: Option<std::time::Instant>,
 }
 
 impl SuiteWorld {
@@ -203,6 +205,7 @@ impl SuiteWorld {
     /// Sends `call` (with `nonce`, or a fresh one) and keeps the answer. A `setup` call prepares
     /// state: its failures say "setup failed", and proxies that count answers leave it out.
     pub async fn send(&mut self, call: &Call, nonce: Option<&str>) -> Result<(), String> {
+        self.last_sent_at = Some(std::time::Instant::now());
         let answer = self.exchange(call, nonce, false).await?;
         self.answers.push(answer);
         Ok(())

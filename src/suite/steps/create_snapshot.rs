@@ -162,6 +162,7 @@ async fn snapshot_through(w: &mut SuiteWorld, a: &Args) -> Result<(), String> {
         ids::TRANSITION_POLLED,
         &format!("the new snapshot {id:?} in DescribeSnapshots"),
         (through.as_str(), to.as_str()),
+        std::time::Duration::from_millis(w.world.transitions.snapshot_ms),
         within,
         async move |w: &mut SuiteWorld| {
             let answer = w.poll(&call).await?;
