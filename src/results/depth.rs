@@ -89,7 +89,7 @@ pub fn map(
         }
     }
     for s in scenarios.iter().filter(|s| !s.of_other_editions()) {
-        let generated = s.tags.iter().any(|t| t == "shape") || s.feature.starts_with("Shape: ");
+        let generated = s.generated();
         let own = s.tags.iter().filter_map(|t| action_of(t));
         let inherited = (feature_actions.get(&s.feature).into_iter().flatten()).map(String::as_str);
         let mut actions: Vec<&str> = own.chain(inherited).collect();

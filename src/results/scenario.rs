@@ -220,6 +220,12 @@ impl Scenario {
         ScenarioId::new(&self.feature, &self.name)
     }
 
+    /// Whether it is one of the scenarios generated from the API metadata (`@shape`, whose
+    /// features are named `Shape: …`), not hand-written.
+    pub fn generated(&self) -> bool {
+        self.tags.iter().any(|t| t == "shape") || self.feature.starts_with("Shape: ")
+    }
+
     /// `feature / scenario`: how a person reads it.
     pub fn label(&self) -> String {
         format!("{} / {}", self.feature, self.name)

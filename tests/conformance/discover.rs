@@ -570,7 +570,7 @@ pub async fn rollback_scenarios_leave_untagged_instances_alone(tally: &mut super
     const ROLLBACK: [&str; 3] = ["StopInstance", "StartInstance", "CreateSnapshot"];
     let theirs: Vec<_> = (out.results.scenarios.iter())
         .filter(|s| (s.tags.iter()).any(|t| ROLLBACK.iter().any(|a| *t == format!("action:{a}"))))
-        .filter(|s| !s.tags.iter().any(|t| t == "shape"))
+        .filter(|s| !s.generated())
         .collect();
     let ran: Vec<String> = (theirs.iter())
         .filter(|s| s.judged_outcome() != ecs_conformance::results::Outcome::NotRun)
