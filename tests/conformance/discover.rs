@@ -578,9 +578,8 @@ pub async fn rollback_scenarios_leave_untagged_instances_alone(tally: &mut super
         .collect();
     let sent = SENT.lock().unwrap_or_else(|p| p.into_inner()).clone();
     // The parameter each rollback action acts on: a call without it changes nothing.
-    let acts_on = |(_, params): &&Sent| {
-        (params.iter()).any(|(n, _)| n == "InstanceId" || n == "DiskId")
-    };
+    let acts_on =
+        |(_, params): &&Sent| (params.iter()).any(|(n, _)| n == "InstanceId" || n == "DiskId");
     let rollback_calls = || (sent.iter()).filter(|(a, _)| ROLLBACK.contains(&a.as_str()));
     let called: Vec<&String> = rollback_calls().filter(acts_on).map(|(a, _)| a).collect();
     let probes = rollback_calls().count() - called.len();
