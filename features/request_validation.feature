@@ -224,6 +224,7 @@ Feature: Request validation
       | V3     | XML    |
       | V3     | JSON   |
 
+  @unknown-action
   Scenario Outline: An unknown action is refused (<format>)
     When I call "DeleteEverything" in <format>
     Then the answer is one of

@@ -88,6 +88,12 @@ pub struct RunArgs {
     /// Only scenarios matching this tag expression, e.g. "@errors and not @internal".
     #[arg(long)]
     pub tags: Option<String>,
+    /// The actions the target implements: a comma-separated list (ResetDisk,DescribeRegions) or
+    /// a file of one name a line (# starts a comment). The scenarios of any other action are not
+    /// run ("not claimed"), and each such action the selection covers gets one probe: it must be
+    /// refused as ECS refuses an action it does not have. Default: every action.
+    #[arg(long, value_name = "FILE|LIST")]
+    pub actions: Option<String>,
     /// Which formats' scenarios to run.
     #[arg(long, default_value = "both", value_parser = ["xml", "json", "both"])]
     pub format: String,
@@ -157,6 +163,10 @@ pub struct RunArgs {
 }
 
 pub async fn exec(args: RunArgs) -> Result<ExitCode, Fail> {
+    let claimed = (args.actions.as_deref())
+        .map(suite::claimed_actions)
+        .transpose()
+        .map_err(Fail::cannot_check)?;
     let ca_cert = read_ca_cert(args.ca_cert.as_deref())?;
     let container = start_container(&args).await?;
     let discover = discover_options(&args)?;
@@ -168,7 +178,7 @@ pub async fn exec(args: RunArgs) -> Result<ExitCode, Fail> {
     }
     let baseline = load_baseline(args.baseline.as_deref())?;
     let mut config = suite_config(&args, target, fail_on, ca_cert, discover);
-    config.waivers = waivers;
+    (config.waivers, config.actions) = (waivers, claimed);
     // The run, unless interrupted: a container is removed either way.
     let outcome = run_suite(config).await;
     let (container_log, container_info) = teardown(container).await;

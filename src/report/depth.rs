@@ -37,8 +37,10 @@ fn counts(a: impl Iterator<Item = ActionDepth>) -> [usize; 7] {
 /// A line per depth: actions, scenarios, passed, failed at each level, not run.
 pub fn summary(r: &Results) -> Option<Table> {
     let actions = r.run.actions.as_ref()?;
+    // Not claimed only in a run that says what the target claims (`run --actions`).
     let rows = Depth::ALL
         .into_iter()
+        .filter(|d| *d != Depth::NotClaimed || actions.iter().any(|a| a.depth == *d))
         .map(|d| {
             let c = counts(actions.iter().filter(|a| a.depth == d).cloned());
             let mut cells = vec![Cell::Text(d.word().into())];
@@ -54,8 +56,10 @@ pub fn summary(r: &Results) -> Option<Table> {
         part: false,
         title: "Depth".into(),
         note: "How deeply each action of the API metadata was judged: behaviour (hand-written \
-               scenarios of its preconditions and rows) or shape (the scenarios generated from \
-               the metadata alone); every action, by directory, is in the depth map. Scenarios of the \
+               scenarios of its preconditions and rows), shape (the scenarios generated from \
+               the metadata alone) or not-claimed (the target does not implement it, by \
+               run --actions: its scenarios are not run, one probe checks that it is refused \
+               as an unknown action); every action, by directory, is in the depth map. Scenarios of the \
                gateway itself (request validation, formats, wire forms) belong to no action."
             .into(),
         columns: [

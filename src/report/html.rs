@@ -63,7 +63,7 @@ fn depth_grid(v: &View) -> String {
         return String::new();
     };
     let mut out = String::from(
-        "<section id=\"depth-map\"><h2>Depth map</h2><p class=\"muted\">Every action of the API metadata, by its directory: green passed, red failed, amber not run (or partly), grey no scenario; a thick outline is behaviour depth, a thin one shape.</p>\n",
+        "<section id=\"depth-map\"><h2>Depth map</h2><p class=\"muted\">Every action of the API metadata, by its directory: green passed, red failed, amber not run (or partly), grey no scenario; a thick outline is behaviour depth, a thin one shape, a dashed one not claimed (run --actions).</p>\n",
     );
     let failing: Vec<&crate::results::ActionDepth> =
         actions.iter().filter(|a| a.failed() > 0).collect();
@@ -380,6 +380,7 @@ pub(super) const STYLE: &str = "
 .grid{display:flex;flex-wrap:wrap;gap:3px;margin:.3em 0 1em}
 .cell{font-size:11px;padding:1px 4px;border:1px solid #1f2328;border-radius:3px;color:#fff;white-space:nowrap}
 .cell[data-depth=behaviour]{border-width:3px}
+.cell[data-depth=not-claimed]{border-style:dashed}
 .cell[data-state=passed]{background:var(--ok)}.cell[data-state=failed]{background:var(--bad)}
 .cell[data-state=not-run]{background:var(--warn)}.cell[data-state=none]{background:var(--mute)}
 *{box-sizing:border-box}

@@ -4,7 +4,7 @@
 //! from the scenarios' `@action:{Name}` tags (a feature's own tag counts for its scenarios) and
 //! written to `results.json` as `run.actions`; every report reads it from there.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,15 +19,19 @@ pub enum Depth {
     Behaviour,
     /// The scenarios generated from the API metadata only.
     Shape,
+    /// Not claimed by the target (`run --actions`): its scenarios are not run, and one probe
+    /// checks that it is refused as an action ECS does not have.
+    NotClaimed,
 }
 
 impl Depth {
-    pub const ALL: [Depth; 2] = [Depth::Behaviour, Depth::Shape];
+    pub const ALL: [Depth; 3] = [Depth::Behaviour, Depth::Shape, Depth::NotClaimed];
 
     pub fn word(self) -> &'static str {
         match self {
             Self::Behaviour => "behaviour",
             Self::Shape => "shape",
+            Self::NotClaimed => "not-claimed",
         }
     }
 }
@@ -67,10 +71,13 @@ fn action_of(tag: &str) -> Option<&str> {
 }
 
 /// The depth map of a run: every action of the metadata, in the metadata's directory order.
-/// `feature_actions` names the actions a feature's own tags name, by the feature's name.
+/// `feature_actions` names the actions a feature's own tags name, by the feature's name;
+/// `claimed`, the actions the target claims (`run --actions`), if it says: any other is
+/// [`Depth::NotClaimed`].
 pub fn map(
     scenarios: &[Scenario],
     feature_actions: &HashMap<String, Vec<String>>,
+    claimed: Option<&BTreeSet<String>>,
 ) -> Vec<ActionDepth> {
     let mut lines: BTreeMap<String, ActionDepth> = BTreeMap::new();
     for d in &crate::metadata::header().directories {
@@ -116,6 +123,11 @@ pub fn map(
         .flat_map(|d| d.actions.iter().map(String::as_str))
         .collect();
     let mut out: Vec<ActionDepth> = lines.into_values().collect();
+    for line in &mut out {
+        if claimed.is_some_and(|c| !c.contains(&line.action)) {
+            line.depth = Depth::NotClaimed;
+        }
+    }
     out.sort_by_key(|l| order.iter().position(|a| *a == l.action));
     out
 }
@@ -145,7 +157,8 @@ mod tests {
             "ResetDisk dry runs".to_owned(),
             vec!["ResetDisk".to_owned()],
         )]);
-        let map = map(&[generated, hand], &features);
+        let scenarios = [generated, hand];
+        let map = map(&scenarios, &features, None);
         assert_eq!(map.len(), 358);
         let line = |a: &str| map.iter().find(|l| l.action == a).unwrap().clone();
         let reboot = line("RebootInstance");
@@ -159,5 +172,12 @@ mod tests {
             (Depth::Behaviour, 1, 0)
         );
         assert_eq!(map[0].directory, "Regions");
+        // Claiming ResetDisk alone: every other action is not claimed, whatever it ran.
+        let claimed = BTreeSet::from(["ResetDisk".to_owned()]);
+        let claims = super::map(&scenarios, &features, Some(&claimed));
+        let depth = |a: &str| claims.iter().find(|l| l.action == a).unwrap().depth;
+        assert_eq!(depth("ResetDisk"), Depth::Behaviour);
+        assert_eq!(depth("RebootInstance"), Depth::NotClaimed);
+        assert_eq!(depth("DescribeZones"), Depth::NotClaimed);
     }
 }

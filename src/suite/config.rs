@@ -110,6 +110,10 @@ pub struct SuiteConfig {
     pub mock_edition: Option<&'static Edition>,
     /// Known deviations excused for a while (`run --waivers`, `docs/waivers.md`).
     pub waivers: Waivers,
+    /// The actions the target claims to implement (`run --actions`); `None`: every action. A
+    /// scenario of another action is not run, and each such action is probed for ECS's
+    /// unknown-action answer instead.
+    pub actions: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Default for SuiteConfig {
@@ -132,6 +136,7 @@ impl Default for SuiteConfig {
             discover: DiscoverOptions::default(),
             concurrency: None,
             waivers: Waivers::default(),
+            actions: None,
         }
     }
 }

@@ -14,6 +14,7 @@
 
 mod answer;
 pub(crate) mod check;
+mod claims;
 pub(crate) use check::KNOWN_FIELDS as KNOWN_ERROR_FIELDS;
 mod collector;
 mod config;
@@ -48,6 +49,7 @@ use std::time::Instant;
 
 use cucumber::{World as _, WriterExt as _, gherkin};
 
+pub use claims::parse as claimed_actions;
 pub use config::{RunError, SuiteConfig, Target, WorldMode, default_concurrency};
 pub use discover::Options as DiscoverOptions;
 pub use discover::{Fixtures, TAG_KEY, TAG_VALUE};
@@ -96,7 +98,7 @@ pub fn evidence_markdown() -> String {
 pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     let started = Instant::now();
     let started_at = time::OffsetDateTime::now_utc();
-    let chosen = selection::choose(&config)?;
+    let mut chosen = selection::choose(&config)?;
     let target = connect::connect(&config).await?;
     let seam = connect::seam(&config, &target).await?;
     let target_name = match &config.target {
@@ -109,6 +111,18 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     (run.control_api, run.world) = (seam.name() == "control", seam.name().to_owned());
     (run.tags, run.formats) = (config.tags.clone(), config.formats.clone());
     run.suite_problems = coverage::problems(&chosen.features);
+    // The actions the target does not claim, of which the run selects a scenario: one probe each.
+    if let Some(claimed) = &config.actions {
+        let selection = chosen.selection.clone();
+        let unclaimed = claims::unclaimed_selected(&chosen.features, claimed, |f, r, s| {
+            selection.selects(f, r, s)
+        });
+        if !unclaimed.is_empty() {
+            let probes =
+                claims::probes(&chosen.features, &unclaimed).map_err(anyhow::Error::msg)?;
+            chosen.features.push(probes);
+        }
+    }
     let ctx = Arc::new(RunState {
         client: target.client.clone(),
         seam,
@@ -156,6 +170,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     results.run.actions = Some(crate::results::depth_map(
         &results.scenarios,
         &feature_actions,
+        config.actions.as_ref(),
     ));
     Ok(RunOutput {
         results,
@@ -178,16 +193,29 @@ async fn scenarios(
     let (selection, not_run) = (chosen.selection, closed.clone());
     let (edition, fail_on, date) = (config.edition, config.fail_on, ctx.date);
     let waivers = config.waivers.clone();
+    let claimed = config.actions.clone();
     let filter = move |f: &gherkin::Feature, r: Option<&gherkin::Rule>, s: &gherkin::Scenario| {
+        // The probes of unclaimed actions (`--actions`) run whatever the tags.
+        if claims::is_probe(f) {
+            return true;
+        }
         if !selection.selects(f, r, s) {
             return false;
         }
+        // A scenario of an action the target does not claim is not run, before any call.
+        let tags = || {
+            f.tags
+                .iter()
+                .chain(r.iter().flat_map(|r| &r.tags))
+                .chain(&s.tags)
+        };
+        let unclaimed = (claimed.as_ref()).and_then(|c| claims::not_run(c, tags()));
         // Without a control API, a generated probe that could change the account is not run.
         let unsafe_here = (!controlled).then(|| safety::not_run(&s.tags)).flatten();
         let cannot = cannot_install
             .clone()
             .filter(|_| selection::needs_world(f, r, s));
-        if let Some(reason) = unsafe_here.or(cannot) {
+        if let Some(reason) = unclaimed.or(unsafe_here).or(cannot) {
             let id = ScenarioId::new(&f.name, &s.name);
             let range = editions::range_of(&s.tags).unwrap_or(Range::ALL);
             let mut scenario = Scenario::not_run(&id, s.tags.clone(), range, reason.clone());

@@ -83,6 +83,17 @@ pub async fn cannot_check_exits_2() -> super::Tally {
         2,
         &["selects no scenario"],
     );
+    expect(
+        &mut tally,
+        "--actions naming an action the API does not have",
+        run(&["--actions", "ResetDisk,DeleteEverything"]),
+        2,
+        &[
+            "--actions",
+            "not an action of ECS 2014-05-26",
+            "DeleteEverything",
+        ],
+    );
     // Editions: an unknown one is a usage error naming the known ones, for run and for mock;
     // `editions` lists each on its own line, and `editions diff` is derived from the data.
     expect(

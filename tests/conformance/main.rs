@@ -28,8 +28,11 @@
 //! 15. Reports of an earlier release (`previous`): read, verified and diffed by today's build.
 //! 16. Safe on real accounts (`safety`): without a control API no generated probe sends an action
 //!     that changes state a complete request without `DryRun=true`.
+//! 17. What the vendor claims (`claims`): `--actions` leaves unclaimed actions unjudged, probes
+//!     each for ECS's unknown-action answer, and fails the probe of one that is served anyway.
 
 mod broken;
+mod claims;
 mod cli;
 mod container;
 mod control;
@@ -190,6 +193,7 @@ fn main() -> ExitCode {
         add(variants::prove_shape_both_ways().await);
         let mut safe = Tally::default();
         safety::no_generated_probe_changes_an_account(&mut safe).await;
+        claims::unclaimed_actions_are_probed_not_judged(&mut safe).await;
         add(safe);
         let mut stalls = Tally::default();
         stall::a_large_account_gets_every_answer(&mut stalls).await;
