@@ -156,6 +156,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     results.run.actions = Some(crate::results::depth_map(
         &results.scenarios,
         &feature_actions,
+        config.edition,
     ));
     Ok(RunOutput {
         results,
