@@ -116,6 +116,25 @@ pub fn known_of(action: &str) -> impl Iterator<Item = &'static Known> {
     known().iter().filter(move |k| k.action == action)
 }
 
+/// The rows of `action` the mock does not model in `edition`: those its metadata table says only
+/// the metadata lists, with no row of the action's catalogue of the same status and code (a row
+/// the catalogue writes with `{any}` for the metadata's `%s` is modelled). Each has its reason;
+/// the depth map lists them (`run.actions[].not_modelled`).
+pub fn not_modelled<'e>(
+    action: &'e str,
+    edition: &'e Edition,
+) -> impl Iterator<Item = &'static Known> + 'e {
+    let catalogue = Catalogue::of(action);
+    known_of(action).filter(move |k| {
+        k.only_in == Side::Metadata
+            && k.editions.contains(edition)
+            && !catalogue.is_some_and(|c| {
+                c.rows_in(edition)
+                    .any(|r| status_text(r.answer.status) == k.status && r.answer.code == k.code)
+            })
+    })
+}
+
 /// The actions whose error tables the suite judges: those with a catalogue of their own.
 pub fn judged_actions() -> impl Iterator<Item = &'static str> {
     Catalogue::all().iter().filter_map(|c| c.action())

@@ -2,7 +2,9 @@
 //! the run judged in behaviour, at shape depth, and how their scenarios fared — which every
 //! printer shows; and every action's line, grouped by the metadata's directories, which report.md
 //! lists and report.html draws as a grid (`html::depth_grid`). A report written before the
-//! depth map has none of them.
+//! depth map has none of them. Each action whose error rows the mock does not all model has a
+//! part of its own, its rows not modelled with the reasons, which report.md and report.html show
+//! under the map.
 
 use super::table::{Cell, Row, Table};
 use crate::results::{ActionDepth, Depth, Results};
@@ -76,6 +78,46 @@ pub fn summary(r: &Results) -> Option<Table> {
         .to_vec(),
         rows,
     })
+}
+
+/// The words above the rows not modelled, in every printer.
+pub const NOT_MODELLED: &str = "The error rows of an action's API metadata that the mock does not \
+model, so no scenario judges them in this edition, each with the reason and its source \
+(features/<Action>.metadata.tsv; docs/contract.md, \"The rollback actions\"). Every other row of \
+the action's error table is a scenario's expected answer, in both formats.";
+
+/// A part per action with rows not modelled: `{action}: N rows not modelled`, each row's status,
+/// code and reason. Empty for a report written before them.
+pub fn not_modelled(r: &Results) -> Vec<Table> {
+    let Some(actions) = r.run.actions.as_ref() else {
+        return Vec::new();
+    };
+    (actions.iter().filter(|a| !a.not_modelled.is_empty()))
+        .map(|a| Table {
+            id: "not-modelled",
+            part: true,
+            title: not_modelled_title(a),
+            note: String::new(),
+            columns: ["status", "code", "reason"].map(str::to_owned).to_vec(),
+            rows: (a.not_modelled.iter())
+                .map(|n| Row {
+                    cells: vec![
+                        Cell::Count(usize::from(n.status)),
+                        Cell::Code(n.code.clone()),
+                        Cell::Text(n.reason.clone()),
+                    ],
+                    marked: false,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// `{action}: N rows not modelled` (or `1 row`).
+pub fn not_modelled_title(a: &ActionDepth) -> String {
+    let n = a.not_modelled.len();
+    let rows = if n == 1 { "row" } else { "rows" };
+    format!("{}: {n} {rows} not modelled", a.action)
 }
 
 /// Every action's line, in the metadata's directory order; a failing one marked.

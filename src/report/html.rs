@@ -30,6 +30,7 @@ pub fn print(v: &View) -> String {
         out.push_str(&table(t));
     }
     out.push_str(&depth_grid(v));
+    out.push_str(&not_modelled(v));
     out.push_str(&causes(v));
     out.push_str(&failures(v));
     out.push_str(&shown(&v.shown));
@@ -51,6 +52,31 @@ pub fn print(v: &View) -> String {
         ));
     }
     out.push_str("<p class=\"muted\">Verify this report with <code>ecs-conformance verify DIR</code>: it checks every file against <code>manifest.json</code> and the suite fingerprint against the harness's own.</p>\n</main></body></html>\n");
+    out
+}
+
+/// The rows not modelled, a part per action (`data-action`, `data-rows`), under the depth map.
+fn not_modelled(v: &View) -> String {
+    if v.not_modelled.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<section id=\"not-modelled\"><h2>Rows not modelled</h2><p class=\"muted\">{}</p>",
+        esc(super::depth::NOT_MODELLED)
+    );
+    for (t, a) in v
+        .not_modelled
+        .iter()
+        .zip((v.results.run.actions.iter().flatten()).filter(|a| !a.not_modelled.is_empty()))
+    {
+        out.push_str(&format!(
+            "<div class=\"not-modelled\" data-action=\"{}\" data-rows=\"{}\">{}</div>",
+            esc(&a.action),
+            a.not_modelled.len(),
+            table(t)
+        ));
+    }
+    out.push_str("</section>\n");
     out
 }
 

@@ -29,6 +29,15 @@ pub fn print(v: &View) -> String {
     for t in [&v.depths, &v.depth_map].into_iter().flatten() {
         out.push_str(&table(t));
     }
+    if !v.not_modelled.is_empty() {
+        out.push_str(&format!(
+            "\n## Rows not modelled\n\n{}\n",
+            super::depth::NOT_MODELLED
+        ));
+        for t in &v.not_modelled {
+            out.push_str(&table(t));
+        }
+    }
     out.push_str(&causes(v));
     out.push_str(&failures(v));
     out.push_str(&shown(&v.shown));

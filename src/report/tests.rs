@@ -366,3 +366,41 @@ fn editions_are_named_never_given_as_a_range_whose_end_reads_as_one_of_them() {
     assert!(text.contains("Of other editions (1): not in edition 2025-03-21: this scenario judges only 2019-07-12\n"), "{text}");
     assert!(!text.contains(".."), "{text}");
 }
+
+#[test]
+fn the_rows_not_modelled_are_shown_per_action_by_report_md_and_report_html() {
+    let mut results = runs()[0].1.clone();
+    // A report written before the list (or before the depth map) shows no such section.
+    let before = View::of(&results);
+    assert!(before.not_modelled.is_empty());
+    assert!(!markdown::print(&before).contains("Rows not modelled"));
+    assert!(!html::print(&before).contains("id=\"not-modelled\""));
+    results.run.actions = Some(crate::results::depth_map(
+        &[],
+        &Default::default(),
+        None,
+        editions::latest(),
+    ));
+    let view = View::of(&results);
+    let md = markdown::print(&view);
+    let page = html::print(&view);
+    let actions = results.run.actions.as_ref().unwrap();
+    let with: Vec<_> = actions
+        .iter()
+        .filter(|a| !a.not_modelled.is_empty())
+        .collect();
+    assert_eq!(view.not_modelled.len(), with.len());
+    assert!(with.iter().any(|a| a.action == "StopInstance"));
+    for a in with {
+        let n = a.not_modelled.len();
+        assert!(
+            md.contains(&format!("### {}: {n} rows not modelled", a.action)),
+            "{md}"
+        );
+        assert!(page.contains(&format!("data-action=\"{}\" data-rows=\"{n}\"", a.action)));
+        for row in &a.not_modelled {
+            assert!(md.contains(&format!("| {} | `{}` | ", row.status, row.code)));
+            assert!(page.contains(&format!("<code>{}</code>", row.code)));
+        }
+    }
+}

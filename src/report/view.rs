@@ -42,6 +42,8 @@ pub struct View<'r> {
     /// before the depth map.
     pub depths: Option<Table>,
     pub depth_map: Option<Table>,
+    /// A part per action with error rows the mock does not model (`depth::not_modelled`).
+    pub not_modelled: Vec<Table>,
 }
 
 impl<'r> View<'r> {
@@ -69,6 +71,7 @@ impl<'r> View<'r> {
             environment: environment(results),
             depths: depth::summary(results),
             depth_map: depth::map(results),
+            not_modelled: depth::not_modelled(results),
         }
     }
 }

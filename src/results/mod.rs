@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use depth::{ActionDepth, Depth, map as depth_map};
+pub use depth::{ActionDepth, Depth, NotModelled, map as depth_map};
 pub use exchange::{EXCHANGE_BODY_BYTES, Exchange, capped, was_capped};
 pub use run::{Container, Counts, EditionVerdict, Harness, MetadataSnapshot, Run, Verdict};
 pub use scenario::{Cause, Finding, Judged, Outcome, Scenario, ScenarioId, describe, slug_with};

@@ -171,6 +171,7 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
         &results.scenarios,
         &feature_actions,
         config.actions.as_ref(),
+        config.edition,
     ));
     Ok(RunOutput {
         results,

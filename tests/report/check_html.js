@@ -164,6 +164,18 @@ async function main() {
       const directories = new Set(actions.map((a) => a.directory));
       const groups = await page.locator('#depth-map h3').count();
       if (groups !== directories.size) problems.push(`report.html: the depth map has ${groups} directories, results.json ${directories.size}`);
+      // The rows not modelled: a part per action that has any, with their number and each code.
+      const parts = await page.locator('#not-modelled .not-modelled').evaluateAll((es) => es.map((e) => [e.dataset.action, Number(e.dataset.rows), [...e.querySelectorAll('tr td:nth-child(2)')].map((td) => td.textContent)]));
+      const withRows = actions.filter((a) => (a.not_modelled || []).length);
+      if (parts.length !== withRows.length) problems.push(`report.html: ${parts.length} actions with rows not modelled, results.json ${withRows.length}`);
+      for (const a of withRows) {
+        const p = parts.find((x) => x[0] === a.action);
+        const codes = a.not_modelled.map((n) => n.code);
+        if (!p) problems.push(`report.html: no rows not modelled for ${a.action}`);
+        else if (p[1] !== codes.length || JSON.stringify(p[2]) !== JSON.stringify(codes)) problems.push(`report.html: ${a.action} shows ${p[1]} rows not modelled (${p[2].join(', ')}), results.json ${codes.length} (${codes.join(', ')})`);
+        if (a.not_modelled.some((n) => !(n.reason || '').trim())) problems.push(`results.json: ${a.action} has a row not modelled without a reason`);
+      }
+      seen.notModelled = withRows.reduce((n, a) => n + a.not_modelled.length, 0);
       seen.actions = actions.length;
       seen.failingActions = failing.length;
     }
@@ -172,7 +184,7 @@ async function main() {
       await page.screenshot({ path: shot, fullPage: false });
       if (n > 0) await failures.first().screenshot({ path: shot.replace(/\.png$/, '-failure.png') });
     }
-    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run or of other editions under ${seen.causes} causes; depth map of ${seen.actions || 0} actions, ${seen.failingActions || 0} failing${shot ? `, screenshot ${shot}` : ''}`);
+    console.log(`report.html (${expect}): verdicts and score visible; as results.json says: ${seen.failures} failures with their findings and answers, ${seen.waived} waived, ${seen.notRun} not run or of other editions under ${seen.causes} causes; depth map of ${seen.actions || 0} actions, ${seen.failingActions || 0} failing, ${seen.notModelled || 0} rows not modelled${shot ? `, screenshot ${shot}` : ''}`);
   } finally {
     await browser.close();
   }

@@ -217,6 +217,7 @@ for title, of_other in (("Not run", False), ("Of other editions", True)):
 # The depth map: every action of run.actions, its counts adding up to its scenarios of the gated
 # edition, and each one's line in report.md's depth map.
 actions = results["run"].get("actions") or []
+not_modelled_total = 0
 if actions:
     mapped = section(md, "## Depth map")
     if mapped is None:
@@ -232,6 +233,25 @@ if actions:
             problems.append(f"report.md's depth map lacks {row}")
     if len({a["action"] for a in actions}) != len(actions):
         problems.append("results.json: an action is twice in the depth map")
+    # The rows not modelled (run.actions[].not_modelled, optional): each with its reason, and each
+    # action's part in report.md, titled with their number, listing each row's status and code.
+    for a in actions:
+        rows = a.get("not_modelled") or []
+        if not rows:
+            continue
+        title = f"### {a['action']}: {len(rows)} row{'' if len(rows) == 1 else 's'} not modelled"
+        part = section(md, title)
+        if part is None:
+            problems.append(f"report.md lacks {title!r}")
+        for n in rows:
+            if not isinstance(n.get("status"), int) or not n.get("code") or not n.get("reason", "").strip():
+                problems.append(f"results.json: {a['action']}: a row not modelled without status, code or reason: {n}")
+            line = f"| {n['status']} | `{n['code']}` | "
+            if part is not None and line not in part:
+                problems.append(f"report.md: {title}: lacks {line}")
+        if part is not None and part.count("\n| ") - 1 != len(rows):
+            problems.append(f"report.md: {title}: lists {part.count(chr(10) + '| ') - 1} rows, results.json {len(rows)}")
+    not_modelled_total = sum(len(a.get("not_modelled") or []) for a in actions)
 
 for path in sorted(report.iterdir()):
     text = path.read_text(errors="replace")
@@ -245,7 +265,7 @@ print(
     f"{len(elements)} Cucumber scenarios ({len(cucumber_failed)} failed), "
     f"{len(scenarios)} results ({len(counted)} counted failures, {len(waived)} waived, "
     f"{not_run_total} not run or of other editions in {cause_total} causes), a depth map of "
-    f"{len(actions)} actions — each found as "
+    f"{len(actions)} actions ({not_modelled_total} rows not modelled) — each found as "
     f"results.json says in junit.xml, cucumber.json and report.md; no secret, no signature"
 )
 for p in problems:
