@@ -114,6 +114,9 @@ pub struct SuiteConfig {
     /// scenario of another action is not run, and each such action is probed for ECS's
     /// unknown-action answer instead.
     pub actions: Option<std::collections::BTreeSet<String>>,
+    /// Only the scenarios of these names (`feature / scenario`, as results name them), among
+    /// those the tags and formats select; `None`: all of those. A rerun of chosen scenarios.
+    pub scenarios: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Default for SuiteConfig {
@@ -137,6 +140,7 @@ impl Default for SuiteConfig {
             concurrency: None,
             waivers: Waivers::default(),
             actions: None,
+            scenarios: None,
         }
     }
 }

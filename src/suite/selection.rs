@@ -46,11 +46,12 @@ fn all_tags(features: &[gherkin::Feature]) -> Vec<String> {
     tags.into_iter().map(|t| format!("@{t}")).collect()
 }
 
-/// The scenario selection of a run: formats and tags.
+/// The scenario selection of a run: formats, tags and names.
 #[derive(Clone)]
 pub(super) struct Selection {
     formats: Vec<Format>,
     tags: Option<TagOperation>,
+    names: Option<BTreeSet<String>>,
 }
 
 impl Selection {
@@ -61,6 +62,9 @@ impl Selection {
         s: &gherkin::Scenario,
     ) -> bool {
         if scenario_format(s).is_some_and(|fmt| !self.formats.contains(&fmt)) {
+            return false;
+        }
+        if (self.names.as_ref()).is_some_and(|n| !n.contains(&format!("{} / {}", f.name, s.name))) {
             return false;
         }
         self.tags.as_ref().is_none_or(|op| {
@@ -114,6 +118,7 @@ pub fn selected_scenarios(config: &SuiteConfig) -> Result<usize, String> {
     let selection = Selection {
         formats: config.formats.clone(),
         tags,
+        names: config.scenarios.clone(),
     };
     Ok(selection.count(&features))
 }
@@ -139,6 +144,7 @@ pub(super) fn choose(config: &SuiteConfig) -> Result<Chosen, RunError> {
     let selection = Selection {
         formats: config.formats.clone(),
         tags,
+        names: config.scenarios.clone(),
     };
     if selection.count(&features) == 0 {
         let formats: Vec<String> = config.formats.iter().map(Format::to_string).collect();

@@ -70,6 +70,15 @@ pub struct Options {
     /// After this many ECS calls, the endpoint stops answering anything (every request, the
     /// control API's too, hangs), as a target killed mid-run does.
     pub answers: Option<usize>,
+    /// Keep every ECS call and its answer as the upstream gave it (`Proxy::recorded`).
+    pub record: bool,
+}
+
+/// An ECS call the proxy forwarded, with the upstream's answer before any rewrite.
+pub struct Recorded {
+    pub nonce: String,
+    pub exchange: Exchange,
+    pub answer: Rewritten,
 }
 
 pub struct Proxy {
@@ -80,6 +89,9 @@ pub struct Proxy {
     control: Option<ControlIntercept>,
     control_rewrite: Option<ControlRewrite>,
     answers: Option<usize>,
+    record: bool,
+    /// With `Options::record`: every ECS call forwarded, in the order answered.
+    pub recorded: Mutex<Vec<Recorded>>,
     ecs_calls: AtomicUsize,
     worlds: Mutex<HashMap<String, World>>,
     /// The world document of each key pair's last accepted PUT, as sent.
@@ -244,11 +256,14 @@ async fn forward(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         let before = answer.clone();
         (proxy.rewrite)(&exchange, &mut answer);
         if answer != before {
-            proxy
-                .changed
-                .lock()
-                .expect("the proxy lock is whole")
-                .insert((key, nonce));
+            (proxy.changed.lock().expect("the proxy lock is whole")).insert((key, nonce.clone()));
+        }
+        if proxy.record {
+            (proxy.recorded.lock().expect("the proxy lock is whole")).push(Recorded {
+                nonce,
+                exchange,
+                answer: before,
+            });
         }
     }
     respond(answer)
@@ -319,6 +334,8 @@ pub async fn start_with(
         control: options.control,
         control_rewrite: options.control_rewrite,
         answers: options.answers,
+        record: options.record,
+        recorded: Mutex::new(Vec::new()),
         ecs_calls: AtomicUsize::new(0),
         worlds: Mutex::new(HashMap::new()),
         documents: Mutex::new(HashMap::new()),
