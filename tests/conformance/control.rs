@@ -640,9 +640,12 @@ pub async fn the_protocol_is_a_contract() -> (usize, Vec<String>) {
         },
     )
     .await;
+    // The hand-written scenarios only: each unanswered one waits out its 1 s timeout, 64 at a
+    // time, and the generated ones would add 17 s of waiting to the same proof.
     let config = suite::SuiteConfig {
         timeout: Duration::from_secs(1),
         fail_on: Level::Observed,
+        tags: Some("not @shape".into()),
         ..proxy::through(url)
     };
     match suite::run(config).await {
