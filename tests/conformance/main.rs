@@ -120,6 +120,24 @@ fn main() -> ExitCode {
             && report.scenarios.len() == selected
             && selected > 0;
 
+        // The throttling checks mostly wait out the runner's back-off (15 s), and the container
+        // checks on the engine: both run beside the proofs below, which keep the cores busy
+        // (their lines, each prefixed, may come between the proofs' lines). The container checks
+        // call the docker client synchronously, so they run on a thread (and a runtime) of their
+        // own: polled in the same task, they stalled the throttling run until its preflight
+        // timed out. The throttling checks get a thread and a runtime of their own too (a run's
+        // future is not Send): no proof's work can hold up their clocks.
+        let containers = tokio::task::spawn_blocking(|| {
+            tokio::runtime::Runtime::new()
+                .expect("a runtime for the container checks")
+                .block_on(container::the_image_passes_and_leaves_nothing())
+        });
+        let throttle = std::thread::spawn(|| {
+            tokio::runtime::Runtime::new()
+                .expect("a runtime for the throttling checks")
+                .block_on(throttle::throttling_is_not_conformance())
+        });
+
         println!("\nProof both ways: the mock behind faulty and permitted proxies");
         // The proofs run at the first edition and the latest: the two that differ most.
         let mut proof = variants::prove_both_ways(contract_editions::latest()).await;
@@ -141,16 +159,7 @@ fn main() -> ExitCode {
             passed: usize::from(regression.is_empty()),
             problems: regression,
         });
-        // The throttling checks mostly wait out the runner's back-off (15 s): they run beside
-        // the container checks, which mostly wait on the engine. Those call the docker client
-        // synchronously, so they run on a thread (and a runtime) of their own: polled in the
-        // same task, they stalled the throttling run until its preflight timed out.
-        let containers = tokio::task::spawn_blocking(|| {
-            tokio::runtime::Runtime::new()
-                .expect("a runtime for the container checks")
-                .block_on(container::the_image_passes_and_leaves_nothing())
-        });
-        let throttle = throttle::throttling_is_not_conformance().await;
+        let throttle = (throttle.join()).expect("the throttling checks end");
         let containers = containers.await.expect("the container checks end");
         let container_not_run = match containers {
             container::Outcome::Ran {
