@@ -90,8 +90,9 @@ pub struct RunArgs {
     pub tags: Option<String>,
     /// The actions the target implements: a comma-separated list (ResetDisk,DescribeRegions) or
     /// a file of one name a line (# starts a comment). The scenarios of any other action are not
-    /// run ("not claimed"), and each such action the selection covers gets one probe: it must be
-    /// refused as ECS refuses an action it does not have. Default: every action.
+    /// run ("not claimed"), and each such action the selection covers gets a probe in each
+    /// format: it must be refused as ECS refuses an action it does not have. Default: every
+    /// action.
     #[arg(long, value_name = "FILE|LIST")]
     pub actions: Option<String>,
     /// Which formats' scenarios to run.

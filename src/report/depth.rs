@@ -60,7 +60,7 @@ pub fn summary(r: &Results) -> Option<Table> {
         note: "How deeply each action of the API metadata was judged: behaviour (hand-written \
                scenarios of its preconditions and rows), shape (the scenarios generated from \
                the metadata alone) or not-claimed (the target does not implement it, by \
-               run --actions: its scenarios are not run, one probe checks that it is refused \
+               run --actions: its scenarios are not run, a probe in each format checks that it is refused \
                as an unknown action); every action, by directory, is in the depth map. Scenarios of the \
                gateway itself (request validation, formats, wire forms) belong to no action."
             .into(),

@@ -22,8 +22,8 @@ pub enum Depth {
     Behaviour,
     /// The scenarios generated from the API metadata only.
     Shape,
-    /// Not claimed by the target (`run --actions`): its scenarios are not run, and one probe
-    /// checks that it is refused as an action ECS does not have.
+    /// Not claimed by the target (`run --actions`): its scenarios are not run, and a probe in each
+    /// format checks that it is refused as an action ECS does not have.
     NotClaimed,
 }
 

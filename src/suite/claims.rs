@@ -1,7 +1,7 @@
 //! What the vendor claims (`run --actions`): the actions the target implements. A scenario of an
 //! action not claimed is not run, saying so, before any call; and each unclaimed action the run
-//! selects is sent one probe instead — a valid-looking call with only `RegionId` — whose answer
-//! must be ECS's own for an action it does not have. That expectation is not restated here: the
+//! selects is sent a probe instead, in each format the run selects — a valid-looking call with only
+//! `RegionId` — whose answer must be ECS's own for an action it does not have. That expectation is not restated here: the
 //! probe takes the table of the suite's scenario tagged `@unknown-action` (the common
 //! catalogue's rows for an unknown action, with their levels).
 
@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 
 use cucumber::feature::Ext as _;
 use cucumber::gherkin;
+
+use crate::format::Format;
 
 /// The tag of the scenario whose expectation the probes reuse.
 pub const UNKNOWN_ACTION: &str = "unknown-action";
@@ -69,11 +71,12 @@ pub fn not_run<'a>(
     })
 }
 
-/// The probes' feature: one scenario per action of `unclaimed`, expecting the table of the
-/// scenario tagged `@unknown-action` among `features`.
+/// The probes' feature: one scenario per action of `unclaimed` and format of `formats`, expecting
+/// the table of the scenario tagged `@unknown-action` among `features`.
 pub fn probes(
     features: &[gherkin::Feature],
     unclaimed: &BTreeSet<String>,
+    formats: &[Format],
 ) -> Result<gherkin::Feature, String> {
     let expectation = (features.iter())
         .flat_map(|f| f.scenarios.iter().chain(f.rules.iter().flat_map(|r| &r.scenarios)))
@@ -89,10 +92,14 @@ pub fn probes(
         "@{NOT_CLAIMED}\nFeature: {FEATURE}\n  Each action the target does not claim (--actions) \
          must be refused as ECS refuses an action it does not have.\n"
     );
-    for a in unclaimed {
+    for (a, format) in unclaimed
+        .iter()
+        .flat_map(|a| formats.iter().map(move |f| (a, f)))
+    {
+        let format = format.as_param();
         text.push_str(&format!(
-            "\n  @action:{a}\n  Scenario: {a} is refused as unknown (JSON)\n    \
-             When I call \"{a}\" in JSON with\n      | RegionId | cn-hangzhou |\n    \
+            "\n  @action:{a}\n  Scenario: {a} is refused as unknown ({format})\n    \
+             When I call \"{a}\" in {format} with\n      | RegionId | cn-hangzhou |\n    \
              Then the answer is one of\n{table}"
         ));
     }
@@ -174,8 +181,18 @@ mod tests {
         assert_eq!(not_run(&claimed, &tags(&["errors"])), None);
         let features = crate::suite::SuiteFiles::Embedded.features().unwrap();
         let unclaimed = BTreeSet::from(["StartInstance".to_owned()]);
-        let probes = probes(&features, &unclaimed).unwrap();
+        let probes = probes(&features, &unclaimed, &Format::BOTH).unwrap();
         assert!(is_probe(&probes));
+        let names: Vec<&str> = probes.scenarios.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "StartInstance is refused as unknown (XML)",
+                "StartInstance is refused as unknown (JSON)"
+            ]
+        );
+        let json_only = super::probes(&features, &unclaimed, &[Format::Json]).unwrap();
+        assert_eq!(json_only.scenarios.len(), 1);
         let step = &probes.scenarios[0].steps[1];
         let rows = &step.table.as_ref().unwrap().rows;
         assert!(

@@ -111,15 +111,16 @@ pub async fn run(config: SuiteConfig) -> Result<RunOutput, RunError> {
     (run.control_api, run.world) = (seam.name() == "control", seam.name().to_owned());
     (run.tags, run.formats) = (config.tags.clone(), config.formats.clone());
     run.suite_problems = coverage::problems(&chosen.features);
-    // The actions the target does not claim, of which the run selects a scenario: one probe each.
+    // The actions the target does not claim, of which the run selects a scenario: a probe each, in
+    // each format the run selects.
     if let Some(claimed) = &config.actions {
         let selection = chosen.selection.clone();
         let unclaimed = claims::unclaimed_selected(&chosen.features, claimed, |f, r, s| {
             selection.selects(f, r, s)
         });
         if !unclaimed.is_empty() {
-            let probes =
-                claims::probes(&chosen.features, &unclaimed).map_err(anyhow::Error::msg)?;
+            let probes = claims::probes(&chosen.features, &unclaimed, &config.formats)
+                .map_err(anyhow::Error::msg)?;
             chosen.features.push(probes);
         }
     }

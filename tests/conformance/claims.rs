@@ -89,7 +89,12 @@ fn claims_honoured(r: &Results) -> Result<(), String> {
             if s.outcome != Outcome::Passed {
                 return Err(format!("--actions: the probe {label} did not pass: {s:?}"));
             }
-            probed.insert(action.to_owned());
+            let format = if s.name.ends_with("(XML)") {
+                "XML"
+            } else {
+                "JSON"
+            };
+            probed.insert((action.to_owned(), format));
         } else if CLAIMED.contains(&action) {
             if s.outcome != Outcome::Passed {
                 return Err(format!(
@@ -112,9 +117,12 @@ fn claims_honoured(r: &Results) -> Result<(), String> {
     if claimed_passed == 0 {
         return Err("--actions: no scenario of a claimed action ran".into());
     }
-    if probed != UNCLAIMED.iter().map(|a| a.to_string()).collect() {
+    let each_in_both: BTreeSet<(String, &str)> = (UNCLAIMED.iter())
+        .flat_map(|a| ["XML", "JSON"].map(|f| (a.to_string(), f)))
+        .collect();
+    if probed != each_in_both {
         return Err(format!(
-            "--actions: probed {probed:?}, not each of {UNCLAIMED:?} once"
+            "--actions: probed {probed:?}, not each of {UNCLAIMED:?} once in each format"
         ));
     }
     if r.failed() > 0 {
@@ -124,7 +132,7 @@ fn claims_honoured(r: &Results) -> Result<(), String> {
     let depth = |a: &str| map.iter().find(|l| l.action == a).map(|l| l.depth);
     for a in UNCLAIMED {
         let line = map.iter().find(|l| l.action == a);
-        if line.map(|l| (l.depth, l.passed, l.failed())) != Some((Depth::NotClaimed, 1, 0)) {
+        if line.map(|l| (l.depth, l.passed, l.failed())) != Some((Depth::NotClaimed, 2, 0)) {
             return Err(format!(
                 "--actions: the depth map's line of {a} is {line:?}"
             ));
@@ -138,7 +146,7 @@ fn claims_honoured(r: &Results) -> Result<(), String> {
 
 fn served_anyway_is_told(r: &Results) -> Result<(), String> {
     let probes: Vec<_> = r.scenarios.iter().filter(|s| s.feature == PROBES).collect();
-    if probes.len() != UNCLAIMED.len() {
+    if probes.len() != 2 * UNCLAIMED.len() {
         return Err(format!(
             "--actions against the mock: {} probes",
             probes.len()
