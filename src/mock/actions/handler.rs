@@ -12,7 +12,7 @@ use crate::api_error::ApiError;
 use crate::contract;
 use crate::contract::editions::Edition;
 use crate::format::Format;
-use crate::mock::shape::{self, Checked};
+use crate::mock::shape;
 use crate::params::Params;
 use crate::world::World;
 
@@ -97,20 +97,6 @@ impl Context<'_> {
     /// Whether precondition `name` admits the call in the edition served.
     pub fn admits(&self, name: &str) -> bool {
         self.action.admits(name, self.edition)
-    }
-
-    /// `params` checked as the API metadata documents the calling action's parameters (the
-    /// generic handler's validator, [`Shape::validate`]): `Missing{Name}`, then each value's
-    /// type, enum and bounds (`InvalidParameter`); on success, whether `DryRun=true`. A handler
-    /// of an action that changes state calls this first, so that its clients get every
-    /// documented validation answer before its own checks. An action the metadata does not
-    /// have is not checked.
-    #[allow(
-        dead_code,
-        reason = "for the hand-written handlers of state-changing actions (issue 31)"
-    )]
-    pub fn validate(&self, params: &Params) -> Result<Checked, ApiError> {
-        shape::find(self.action.name).map_or(Ok(Checked::default()), |s| s.validate(params))
     }
 
     /// For a handler of its own that only reads: the metadata's validation, then a dry run
