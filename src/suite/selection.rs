@@ -8,6 +8,7 @@ use cucumber::tag::Ext as _;
 
 use super::config::{RunError, SuiteConfig};
 use crate::format::Format;
+use crate::results::ScenarioId;
 
 /// Whether a scenario states a world with Given steps (its own or its feature's Background):
 /// such a scenario needs the control API.
@@ -55,6 +56,22 @@ pub(super) struct Selection {
 }
 
 impl Selection {
+    /// `config`'s selection; an error names a bad tag expression.
+    fn of(config: &SuiteConfig) -> Result<Self, String> {
+        let tags = match &config.tags {
+            Some(t) => Some(
+                (t.parse::<TagOperation>())
+                    .map_err(|e| format!("invalid tag expression {t:?}: {e}"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            formats: config.formats.clone(),
+            tags,
+            names: config.scenarios.clone(),
+        })
+    }
+
     pub(super) fn selects(
         &self,
         f: &gherkin::Feature,
@@ -64,7 +81,9 @@ impl Selection {
         if scenario_format(s).is_some_and(|fmt| !self.formats.contains(&fmt)) {
             return false;
         }
-        if (self.names.as_ref()).is_some_and(|n| !n.contains(&format!("{} / {}", f.name, s.name))) {
+        if (self.names.as_ref())
+            .is_some_and(|n| !n.contains(&ScenarioId::new(&f.name, &s.name).name()))
+        {
             return false;
         }
         self.tags.as_ref().is_none_or(|op| {
@@ -108,19 +127,7 @@ impl Selection {
 /// them: what a run's results must number.
 pub fn selected_scenarios(config: &SuiteConfig) -> Result<usize, String> {
     let features = config.files.features().map_err(|e| e.to_string())?;
-    let tags = match &config.tags {
-        Some(t) => Some(
-            t.parse::<TagOperation>()
-                .map_err(|e| format!("invalid tag expression {t:?}: {e}"))?,
-        ),
-        None => None,
-    };
-    let selection = Selection {
-        formats: config.formats.clone(),
-        tags,
-        names: config.scenarios.clone(),
-    };
-    Ok(selection.count(&features))
+    Ok(Selection::of(config)?.count(&features))
 }
 
 /// What a run will run: its features (parsed once, handed to cucumber's parser as they are),
@@ -133,24 +140,16 @@ pub(super) struct Chosen {
 /// The run's selection from `config`; an error when the tag expression is bad, the features
 /// cannot be read, or nothing is selected (naming the tags there are).
 pub(super) fn choose(config: &SuiteConfig) -> Result<Chosen, RunError> {
-    let tags: Option<TagOperation> = match &config.tags {
-        Some(t) => Some(
-            t.parse()
-                .map_err(|e| anyhow::anyhow!("invalid tag expression {t:?}: {e}"))?,
-        ),
-        None => None,
-    };
+    let selection = Selection::of(config).map_err(anyhow::Error::msg)?;
     let features = config.files.features().map_err(anyhow::Error::msg)?;
-    let selection = Selection {
-        formats: config.formats.clone(),
-        tags,
-        names: config.scenarios.clone(),
-    };
     if selection.count(&features) == 0 {
         let formats: Vec<String> = config.formats.iter().map(Format::to_string).collect();
+        let names = (config.scenarios.as_ref())
+            .map(|n| format!(" among {} named scenarios", n.len()))
+            .unwrap_or_default();
         return Err(RunError::EmptySelection {
             selection: format!(
-                "the tag expression {:?} with --format {}",
+                "the tag expression {:?} with --format {}{names}",
                 config.tags.as_deref().unwrap_or(""),
                 formats.join(",")
             ),
@@ -161,4 +160,37 @@ pub(super) fn choose(config: &SuiteConfig) -> Result<Chosen, RunError> {
         features,
         selection,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::SuiteFiles;
+
+    #[test]
+    fn a_selection_by_name_selects_those_scenarios_and_no_other() {
+        let features = SuiteFiles::Embedded.features().unwrap();
+        let feature = (features.iter())
+            .filter_map(|f| f.clone().expand_examples().ok())
+            .find(|f| f.scenarios.len() > 2)
+            .unwrap();
+        let label = |s: &gherkin::Scenario| ScenarioId::new(&feature.name, &s.name).name();
+        let names: BTreeSet<String> = feature.scenarios.iter().take(2).map(label).collect();
+        let named = |names: BTreeSet<String>| SuiteConfig {
+            scenarios: Some(names),
+            ..SuiteConfig::default()
+        };
+        let expected = (feature.scenarios.iter())
+            .filter(|s| names.contains(&label(s)))
+            .count();
+        assert!(expected >= 2 && expected < feature.scenarios.len());
+        assert_eq!(selected_scenarios(&named(names)), Ok(expected));
+        // A name the suite does not have selects nothing, and a run says why.
+        let none = named(BTreeSet::from(["No such / scenario".to_owned()]));
+        assert_eq!(selected_scenarios(&none), Ok(0));
+        let Err(e) = choose(&none) else {
+            panic!("an empty selection must be refused")
+        };
+        assert!(e.to_string().contains("among 1 named scenarios"), "{e}");
+    }
 }
