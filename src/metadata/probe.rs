@@ -9,6 +9,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::model::{Action, Schema};
+use crate::api_error::ApiError;
 
 /// The parameter that asks for a dry run.
 pub const DRY_RUN: &str = "DryRun";
@@ -39,6 +40,36 @@ pub fn takes_dry_run(action: &Action) -> bool {
     action
         .parameter(DRY_RUN)
         .is_some_and(|p| p.schema.kind.as_deref() == Some("boolean"))
+}
+
+/// The rows of `action`'s own table with a 4xx status (the mock answers 5xx only for a scheduled
+/// fault) whose code `keep` keeps, in the table's order, as answers.
+pub fn table_rows<'a>(
+    action: &'a Action,
+    keep: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = ApiError> + 'a {
+    action.errors().filter_map(move |(status, code, message)| {
+        let status: u16 = status.parse().ok()?;
+        ((400..500).contains(&status) && keep(code)).then(|| ApiError {
+            status,
+            code: code.to_owned().into(),
+            message: message.to_owned().into(),
+        })
+    })
+}
+
+/// The status of `action`'s `InvalidParameter`, with every 4xx status its table gives that code:
+/// 400 where the table lists it, else the first it lists, else (a code of the common table) 400.
+pub fn invalid_parameter_status(action: &Action) -> (u16, Vec<u16>) {
+    let statuses: Vec<u16> = table_rows(action, |code| code == "InvalidParameter")
+        .map(|row| row.status)
+        .collect();
+    let status = if statuses.contains(&400) {
+        400
+    } else {
+        statuses.first().copied().unwrap_or(400)
+    };
+    (status, statuses)
 }
 
 /// One parameter of an action, once: a parameter the metadata lists twice is its first listing,

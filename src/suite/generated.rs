@@ -189,7 +189,7 @@ fn missing(a: &metadata::Action, name: &str) -> Vec<ApiError> {
         "MissingParameter".to_owned(),
         format!("MissingParameter.{name}"),
     ];
-    out.extend(own_rows(a, |code| codes.iter().any(|c| c == code)));
+    out.extend(probe::table_rows(a, |code| codes.iter().any(|c| c == code)));
     dedup(out)
 }
 
@@ -221,16 +221,7 @@ fn of_param(bad: &probe::Bad) -> impl Fn(&str) -> bool + '_ {
 /// words of the table's `InvalidParameter`, the common documented `InvalidParameter` in any
 /// words, and the action's own rows for that parameter (`Invalid{Name}.…`).
 fn invalid(a: &metadata::Action, bad: &probe::Bad) -> Vec<ApiError> {
-    let statuses: Vec<u16> = (a.errors())
-        .filter(|(_, code, _)| *code == "InvalidParameter")
-        .filter_map(|(s, _, _)| s.parse().ok())
-        .filter(|s| (400..500).contains(s))
-        .collect();
-    let status = if statuses.contains(&400) {
-        400
-    } else {
-        statuses.first().copied().unwrap_or(400)
-    };
+    let (status, statuses) = probe::invalid_parameter_status(a);
     let any = |status: u16| ApiError {
         status,
         code: "InvalidParameter".into(),
@@ -247,34 +238,14 @@ fn invalid(a: &metadata::Action, bad: &probe::Bad) -> Vec<ApiError> {
     }
     out.extend(statuses.iter().map(|s| any(*s)));
     out.push(any(400));
-    out.extend(own_rows(a, of_param));
+    out.extend(probe::table_rows(a, of_param));
     dedup(out)
 }
 
 /// A dry run's answer: the action's `DryRunOperation` row, else the common one.
 fn dry_run(a: &metadata::Action) -> Vec<ApiError> {
-    let own = own_rows(a, |code| code == "DryRunOperation");
-    if own.is_empty() {
-        vec![ApiError::dry_run_operation()]
-    } else {
-        own.into_iter().take(1).collect()
-    }
-}
-
-/// The rows of the action's table (4xx) whose code `keep` keeps.
-fn own_rows(a: &metadata::Action, keep: impl Fn(&str) -> bool) -> Vec<ApiError> {
-    (a.errors())
-        .filter(|(_, code, _)| keep(code))
-        .filter_map(|(status, code, message)| {
-            let status: u16 = status.parse().ok()?;
-            ((400..500).contains(&status) && !message.contains('|') && !message.contains('\n'))
-                .then(|| ApiError {
-                    status,
-                    code: code.to_owned().into(),
-                    message: message.to_owned().into(),
-                })
-        })
-        .collect()
+    let own = probe::table_rows(a, |code| code == "DryRunOperation").next();
+    vec![own.unwrap_or_else(ApiError::dry_run_operation)]
 }
 
 fn dedup(rows: Vec<ApiError>) -> Vec<ApiError> {

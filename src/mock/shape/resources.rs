@@ -140,12 +140,5 @@ fn show<'w>(
 /// The row of `action`'s own table with `code`, the first in its order with a 4xx status (the
 /// mock answers 5xx only for a scheduled fault), as an answer.
 pub(super) fn table_row(action: &Action, code: &str) -> Option<ApiError> {
-    action.errors().find_map(|(status, c, message)| {
-        let status: u16 = status.parse().ok()?;
-        ((400..500).contains(&status) && c == code).then(|| ApiError {
-            status,
-            code: c.to_owned().into(),
-            message: message.to_owned().into(),
-        })
-    })
+    crate::metadata::probe::table_rows(action, |c| c == code).next()
 }

@@ -117,20 +117,9 @@ impl Parameters {
                 value,
             });
         }
-        let statuses: Vec<u16> = action
-            .errors()
-            .filter(|(_, code, _)| *code == "InvalidParameter")
-            .filter_map(|(status, _, _)| status.parse().ok())
-            .filter(|s| (400..500).contains(s))
-            .collect();
-        let invalid_status = if statuses.contains(&400) {
-            400
-        } else {
-            statuses.first().copied().unwrap_or(400)
-        };
         Self {
             fields,
-            invalid_status,
+            invalid_status: crate::metadata::probe::invalid_parameter_status(action).0,
         }
     }
 
