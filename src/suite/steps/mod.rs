@@ -186,18 +186,26 @@ mod tests {
     }
 
     #[test]
-    fn every_step_of_the_suite_is_exactly_one_declaration() {
+    fn every_step_of_the_suite_is_exactly_one_declaration_and_every_declaration_is_used() {
         let mut seen = 0;
+        let mut used = std::collections::HashSet::new();
         for f in SuiteFiles::Embedded.features().unwrap() {
             for s in outline::expand(&f) {
                 for (ty, text, rows) in &s.steps {
                     let found = find(keyword(*ty), text, rows);
                     assert!(found.is_ok(), "{} / {}: {found:?}", s.feature, s.name);
+                    used.insert(found.map(|(step, _)| step.text).unwrap_or_default());
                     seen += 1;
                 }
             }
         }
         assert!(seen > 500, "{seen} steps");
+        // A declaration no feature uses is code nothing runs (the unit tests' own steps aside).
+        let test_only: Vec<&str> = test_only_wipe_disk::STEPS.iter().map(|s| s.text).collect();
+        let unused: Vec<&str> = (all().map(|s| s.text))
+            .filter(|t| !used.contains(t) && !test_only.contains(t))
+            .collect();
+        assert!(unused.is_empty(), "steps no feature uses: {unused:#?}");
     }
 
     #[test]

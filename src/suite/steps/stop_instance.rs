@@ -6,7 +6,6 @@ use super::step::{Args, Calls, Step};
 use crate::client::{Call, WireForm};
 use crate::contract::stop_instance::ACTION;
 use crate::evidence::ids;
-use crate::format::Format;
 use crate::suite::check;
 use crate::world::InstanceStatus;
 
@@ -38,20 +37,6 @@ pub const STEPS: &[Step] = &[
             Box::pin(async move {
                 let call = stop_of(a)?.param(a.text(2)?, a.text(3)?);
                 w.send(&call, None).await
-            })
-        },
-    ),
-    Step::when(
-        "I stop instance {string} in XML and in JSON",
-        Calls::Fixed(2),
-        |w, a| {
-            Box::pin(async move {
-                for f in Format::BOTH {
-                    let call = Call::new(ACTION.name, WireForm::V1Get, Some(f))
-                        .param("InstanceId", a.text(0)?);
-                    w.send(&call, None).await?;
-                }
-                Ok(())
             })
         },
     ),
