@@ -264,6 +264,9 @@ fn said(tally: &mut Tally, result: Result<String, String>) {
     }
 }
 
+/// How the mock refuses a world whose fault is not an error of the edition it serves.
+const OF_ANOTHER_EDITION: &str = "is not an error of the edition this mock serves";
+
 /// Every check of this module; `main_run` is the embedded mock at `latest`.
 pub async fn proven_both_ways(main_run: &Results) -> Tally {
     let mut tally = Tally::default();
@@ -282,10 +285,21 @@ pub async fn proven_both_ways(main_run: &Results) -> Tally {
     // 500 `InstanceNotReady` without its final period). Such a world is never installed, so no
     // document of it is recorded (`worlds`): they are the reference run's scenarios not run
     // there (their setup refused), that run being against this very mock.
-    let refused_by_latest: BTreeSet<String> = (stated.out.results.scenarios.iter())
+    let not_run: Vec<_> = (stated.out.results.scenarios.iter())
         .filter(|s| s.judged_outcome() == Outcome::NotRun)
+        .collect();
+    let refused_by_latest: BTreeSet<String> = (not_run.iter())
+        .filter(|s| (s.judged_reason().0).is_some_and(|r| r.contains(OF_ANOTHER_EDITION)))
         .map(|s| s.label())
         .collect();
+    if refused_by_latest.is_empty() || refused_by_latest.len() != not_run.len() {
+        let reasons: Vec<_> = (not_run.iter())
+            .map(|s| (s.label(), s.judged_reason().0))
+            .collect();
+        tally.fail(format!(
+            "editions: the reference run must leave out exactly the scenarios whose world's fault the latest edition does not have (\"{OF_ANOTHER_EDITION}\"), and some: {reasons:?}"
+        ));
+    }
     said(
         &mut tally,
         split_as_predicted(main_run, first, latest, &refused_by_latest, &dry_runs),
