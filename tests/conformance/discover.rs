@@ -513,19 +513,6 @@ pub async fn an_unsettled_resource_is_not_bound_again(tally: &mut super::Tally) 
     }
 }
 
-/// Every call the untagged account's proxy saw: action, and every parameter, name and value.
-type Sent = (String, Vec<(String, String)>);
-static SENT: std::sync::Mutex<Vec<Sent>> = std::sync::Mutex::new(Vec::new());
-
-fn record_sent(ex: &super::proxy::Exchange, _: &mut super::proxy::Rewritten) {
-    let params = (ex.params.iter())
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .collect();
-    SENT.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push((ex.action.clone(), params));
-}
-
 /// The rollback actions on an account whose instances, disks and snapshots carry no tag: under
 /// `--allow-destructive`, every hand-written scenario of StopInstance, StartInstance,
 /// CreateSnapshot and the rollback procedure is not run, none of those actions is called with
@@ -559,7 +546,11 @@ pub async fn rollback_scenarios_leave_untagged_instances_alone(tally: &mut super
     let Ok(mock) = ecs_conformance::MockServer::start_with(config).await else {
         return tally.fail("discover: the mock did not start".into());
     };
-    let (url, _proxy, _stop) = super::proxy::start(mock.url(), record_sent).await;
+    let recording = super::proxy::Options {
+        record: true,
+        ..Default::default()
+    };
+    let (url, proxy, _stop) = super::proxy::start_with(mock.url(), recording).await;
     let mut config = super::proxy::through(url);
     config.world = ecs_conformance::suite::WorldMode::Discover;
     config.discover.allow_destructive = true;
@@ -576,15 +567,21 @@ pub async fn rollback_scenarios_leave_untagged_instances_alone(tally: &mut super
         .filter(|s| s.judged_outcome() != ecs_conformance::results::Outcome::NotRun)
         .map(|s| s.label())
         .collect();
-    let sent = SENT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    // Every call the proxy saw: its action, and every parameter, name and value.
+    let sent = std::mem::take(&mut *proxy.recorded.lock().unwrap_or_else(|p| p.into_inner()));
+    let sent: Vec<_> = sent.iter().map(|r| &r.exchange).collect();
     // The parameter each rollback action acts on: a call without it changes nothing.
-    let acts_on =
-        |(_, params): &&Sent| (params.iter()).any(|(n, _)| n == "InstanceId" || n == "DiskId");
-    let rollback_calls = || (sent.iter()).filter(|(a, _)| ROLLBACK.contains(&a.as_str()));
-    let called: Vec<&String> = rollback_calls().filter(acts_on).map(|(a, _)| a).collect();
+    let acts_on = |x: &&&super::proxy::Exchange| {
+        (x.params.iter()).any(|(n, _)| n == "InstanceId" || n == "DiskId")
+    };
+    let rollback_calls = || (sent.iter()).filter(|x| ROLLBACK.contains(&x.action.as_str()));
+    let called: Vec<&String> = rollback_calls()
+        .filter(acts_on)
+        .map(|x| &x.action)
+        .collect();
     let probes = rollback_calls().count() - called.len();
-    let named: Vec<&String> = (sent.iter())
-        .flat_map(|(_, params)| params.iter().map(|(_, v)| v))
+    let named: Vec<&str> = (sent.iter())
+        .flat_map(|x| x.params.iter().map(|(_, v)| v))
         .filter(|v| ids.iter().any(|id| v.contains(id.as_str())))
         .collect();
     let line = format!(
