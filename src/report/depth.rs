@@ -23,17 +23,32 @@ pub fn state(a: &ActionDepth) -> &'static str {
     }
 }
 
-fn counts(a: impl Iterator<Item = ActionDepth>) -> [usize; 7] {
-    a.fold([0; 7], |mut c, a| {
-        c[0] += 1;
-        c[1] += a.scenarios;
-        c[2] += a.passed;
-        c[3] += a.failed_documented;
-        c[4] += a.failed_observed;
-        c[5] += a.failed_chosen;
-        c[6] += a.not_run;
-        c
-    })
+/// The columns both tables count, in order, and an action's counts in that order.
+const COUNTED: [&str; 6] = [
+    "scenarios",
+    "passed",
+    "failed documented",
+    "failed observed",
+    "failed chosen",
+    "not run",
+];
+
+fn counts(a: &ActionDepth) -> [usize; 6] {
+    [
+        a.scenarios,
+        a.passed,
+        a.failed_documented,
+        a.failed_observed,
+        a.failed_chosen,
+        a.not_run,
+    ]
+}
+
+/// `first` columns, then the counted ones.
+fn columns(first: &[&str]) -> Vec<String> {
+    (first.iter().chain(&COUNTED))
+        .map(|c| (*c).to_owned())
+        .collect()
 }
 
 /// A line per depth: actions, scenarios, passed, failed at each level, not run.
@@ -44,12 +59,16 @@ pub fn summary(r: &Results) -> Option<Table> {
         .into_iter()
         .filter(|d| *d != Depth::NotClaimed || actions.iter().any(|a| a.depth == *d))
         .map(|d| {
-            let c = counts(actions.iter().filter(|a| a.depth == d).cloned());
-            let mut cells = vec![Cell::Text(d.word().into())];
-            cells.extend(c.into_iter().map(Cell::Count));
+            let of_depth: Vec<&ActionDepth> = actions.iter().filter(|a| a.depth == d).collect();
+            let sums = (of_depth.iter()).fold([0; 6], |mut sums, a| {
+                sums.iter_mut().zip(counts(a)).for_each(|(s, c)| *s += c);
+                sums
+            });
+            let mut cells = vec![Cell::Text(d.word().into()), Cell::Count(of_depth.len())];
+            cells.extend(sums.into_iter().map(Cell::Count));
             Row {
                 cells,
-                marked: c[3] + c[4] + c[5] > 0,
+                marked: of_depth.iter().any(|a| a.failed() > 0),
             }
         })
         .collect();
@@ -60,22 +79,12 @@ pub fn summary(r: &Results) -> Option<Table> {
         note: "How deeply each action of the API metadata was judged: behaviour (hand-written \
                scenarios of its preconditions and rows), shape (the scenarios generated from \
                the metadata alone) or not-claimed (the target does not implement it, by \
-               run --actions: its scenarios are not run, a probe in each format checks that it is refused \
-               as an unknown action); every action, by directory, is in the depth map. Scenarios of the \
-               gateway itself (request validation, formats, wire forms) belong to no action."
+               run --actions: its scenarios are not run, a probe in each format checks that it \
+               is refused as an unknown action); every action, by directory, is in the depth \
+               map. Scenarios of the gateway itself (request validation, formats, wire forms) \
+               belong to no action."
             .into(),
-        columns: [
-            "depth",
-            "actions",
-            "scenarios",
-            "passed",
-            "failed documented",
-            "failed observed",
-            "failed chosen",
-            "not run",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        columns: columns(&["depth", "actions"]),
         rows,
     })
 }
@@ -125,19 +134,17 @@ pub fn map(r: &Results) -> Option<Table> {
     let actions = r.run.actions.as_ref()?;
     let rows = actions
         .iter()
-        .map(|a| Row {
-            cells: vec![
+        .map(|a| {
+            let mut cells = vec![
                 Cell::Text(a.directory.clone()),
                 Cell::Code(a.action.clone()),
                 Cell::Text(a.depth.word().into()),
-                Cell::Count(a.scenarios),
-                Cell::Count(a.passed),
-                Cell::Count(a.failed_documented),
-                Cell::Count(a.failed_observed),
-                Cell::Count(a.failed_chosen),
-                Cell::Count(a.not_run),
-            ],
-            marked: a.failed() > 0,
+            ];
+            cells.extend(counts(a).into_iter().map(Cell::Count));
+            Row {
+                cells,
+                marked: a.failed() > 0,
+            }
         })
         .collect();
     Some(Table {
@@ -145,19 +152,7 @@ pub fn map(r: &Results) -> Option<Table> {
         part: false,
         title: "Depth map".into(),
         note: "Every action of the API metadata, by the metadata's directories.".into(),
-        columns: [
-            "directory",
-            "action",
-            "depth",
-            "scenarios",
-            "passed",
-            "failed documented",
-            "failed observed",
-            "failed chosen",
-            "not run",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        columns: columns(&["directory", "action", "depth"]),
         rows,
     })
 }
