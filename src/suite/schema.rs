@@ -102,7 +102,8 @@ fn walk(schema: &Schema, node: &Node, path: &str, out: &mut (Vec<String>, Vec<St
     }
 }
 
-/// Every leaf of `node` with its path and text, sorted (an empty object reads as empty text).
+/// Every leaf of `node` with its path and text, in document order (an empty object reads as
+/// empty text).
 fn leaves(node: &Node, path: &str, out: &mut Vec<(String, String)>) {
     match node {
         Node::Object(fields) if !fields.is_empty() => {
@@ -114,7 +115,8 @@ fn leaves(node: &Node, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// The XML and the JSON answer of one call carry the same fields and values, RequestId aside.
+/// The XML and the JSON answer of one call carry the same fields and values, RequestId aside, and
+/// a list's items in the same order (fields in any order).
 pub fn parity(xml: &Answer, json: &Answer) -> Findings {
     let mut f = Findings::default();
     f.expect(
@@ -128,7 +130,8 @@ pub fn parity(xml: &Answer, json: &Answer) -> Findings {
             let mut out = Vec::new();
             leaves(n, "", &mut out);
             out.retain(|(p, _)| p != "/RequestId");
-            out.sort();
+            // By path alone, and stable: the items of a list keep their order.
+            out.sort_by(|a, b| a.0.cmp(&b.0));
             out
         };
         let (x, j) = (side(&x.body), side(&j.body));
@@ -140,17 +143,73 @@ pub fn parity(xml: &Answer, json: &Answer) -> Findings {
                 .collect()
         };
         let (in_xml, in_json) = (only(&x, &j), only(&j, &x));
-        f.check(
-            ids::SHAPE_PARITY,
-            in_xml.is_empty() && in_json.is_empty(),
-            || {
+        f.check(ids::SHAPE_PARITY, x == j, || {
+            if in_xml.is_empty() && in_json.is_empty() {
+                "XML and JSON hold the same values, a list's items in another order".to_owned()
+            } else {
                 format!(
                     "XML and JSON differ: only in XML {}; only in JSON {}",
                     in_xml.join(", "),
                     in_json.join(", ")
                 )
-            },
-        );
+            }
+        });
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{RawResponse, WireForm};
+    use crate::format::Format;
+
+    fn answer(asked: Format, body: &str) -> Answer {
+        Answer {
+            action: "DescribeZones".into(),
+            asked: Some(asked),
+            form: WireForm::V1Get,
+            raw: RawResponse {
+                status: 200,
+                content_type: asked.content_type().into(),
+                body: body.into(),
+                retry_after: None,
+            },
+            string_to_sign: None,
+            canonical_request: None,
+        }
+    }
+
+    #[test]
+    fn parity_allows_another_field_order_not_another_item_order() {
+        let xml = answer(
+            Format::Xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeZonesResponse><RequestId>A</RequestId>\
+             <Zones><Zone><ZoneId>a</ZoneId><LocalName>A</LocalName></Zone>\
+             <Zone><ZoneId>b</ZoneId><LocalName>B</LocalName></Zone></Zones></DescribeZonesResponse>",
+        );
+        let json = |zones: &str| {
+            answer(
+                Format::Json,
+                &format!("{{\"RequestId\":\"B\",\"Zones\":{{\"Zone\":[{zones}]}}}}"),
+            )
+        };
+        let (a, b) = (
+            r#"{"LocalName":"A","ZoneId":"a"}"#,
+            r#"{"LocalName":"B","ZoneId":"b"}"#,
+        );
+        assert!(parity(&xml, &json(&format!("{a},{b}"))).is_empty());
+        let swapped = parity(&xml, &json(&format!("{b},{a}")));
+        assert!(
+            (swapped.0.iter()).any(|x| x.problem.contains("a list's items in another order")),
+            "{:?}",
+            swapped.0
+        );
+        let other = parity(&xml, &json(&format!("{a},{a}")));
+        assert!(
+            (other.0.iter()).any(|x| x.problem.contains("only in XML")),
+            "{:?}",
+            other.0
+        );
+    }
 }
